@@ -1,0 +1,101 @@
+"""coop: the books and daily operations of Philippine women's cooperatives and the NGOs that support them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+from sqlalchemy import event
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+# The domains, in the order they register their models, blueprints and hooks: each package has register(app).
+DOMAINS = (
+    "coop.audit",
+    "coop.auth",
+    "coop.orgs",
+    "coop.ledger",
+    "coop.messaging",
+    "coop.jobs",
+    "coop.reports",
+    "coop.api",
+    "coop.web",
+)
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("COOP_INSTANCE") or None, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from . import config
+
+    app.config.from_mapping(config.load(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+        if "SQLALCHEMY_DATABASE_URI" in test_config:
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config._engine_options(test_config["SQLALCHEMY_DATABASE_URI"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=_locale, timezone_selector=lambda: "Asia/Manila")
+    with app.app_context():
+        _tune_engine(db.engine)
+
+    from . import errors
+    from .web import filters, http, session
+
+    errors.register(app)
+    http.register(app)
+    filters.register(app)
+    session.register(app)
+    for name in DOMAINS:
+        __import__(name, fromlist=["register"]).register(app)
+
+    from . import cli
+
+    cli.register(app)
+
+    @app.after_request
+    def commit_at_the_boundary(response):
+        """Services flush; the request commits once, only when it succeeded."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    return app
+
+
+def _tune_engine(engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the "begin" hook below start transactions
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # Writers queue up at BEGIN instead of failing on upgrade from a read lock: one writer at a time.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _locale():
+    from flask_login import current_user
+
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in ("en", "fil"):
+        return chosen
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return request.accept_languages.best_match(["en", "fil"]) or "en"

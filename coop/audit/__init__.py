@@ -1,0 +1,5 @@
+"""The append-only audit trail."""
+
+
+def register(app) -> None:
+    from . import models  # noqa: F401

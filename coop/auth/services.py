@@ -1,0 +1,148 @@
+"""Users, roles, passwords (argon2id), login throttling and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError, VerifyMismatchError
+from sqlalchemy import select
+
+from ..audit import services as audit
+from ..errors import Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import ROLES, ApiToken, OrgRole, User
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+MIN_PASSWORD = 10
+
+
+class LoginRefused(Forbidden):
+    status = 401
+    title = "Login refused"
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"A password has at least {MIN_PASSWORD} characters.", field="password")
+    return _hasher.hash(password)
+
+
+def create_user(username: str, password: str, display_name: str, locale: str = "en") -> User:
+    username = username.strip().lower()
+    if not username:
+        raise Invalid("Choose a username.", field="username")
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Invalid(f"The username {username} is taken.", field="username")
+    user = User(username=username, password_hash=hash_password(password), display_name=display_name,
+                locale=locale if locale in ("en", "fil") else "en")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def grant_role(user_id: int, org_id: int, role: str) -> OrgRole:
+    if role not in ROLES:
+        raise Invalid(f"A role is one of {', '.join(ROLES)}.", field="role")
+    row = db.session.scalar(select(OrgRole).where(OrgRole.user_id == user_id, OrgRole.org_id == org_id))
+    if row is None:
+        row = OrgRole(user_id=user_id, org_id=org_id, role=role)
+        db.session.add(row)
+    else:
+        row.role = role
+    db.session.flush()
+    return row
+
+
+def role_in(user_id: int, org_id: int) -> str | None:
+    return db.session.scalar(select(OrgRole.role).where(OrgRole.user_id == user_id, OrgRole.org_id == org_id))
+
+
+def organizations_of(user_id: int):
+    from ..orgs.models import Organization
+
+    return db.session.execute(select(Organization, OrgRole.role).join(OrgRole, OrgRole.org_id == Organization.id)
+                              .where(OrgRole.user_id == user_id).order_by(Organization.name)).all()
+
+
+def authenticate(username: str, password: str, *, max_failures: int = 5, lock_minutes: int = 15) -> User:
+    """The user if the password is right; repeated failures lock the account for a while."""
+    user = find_user(username or "")
+    refused = LoginRefused("Wrong username or password.")
+    if user is None:
+        _hasher.hash("spend-the-same-time")  # no timing hint that the username is unknown
+        audit.record("login.failed", org_id=None, user_id=None, details={"reason": "unknown user"})
+        raise refused
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        audit.record("login.locked", org_id=None, user_id=user.id)
+        raise LoginRefused("Too many failed attempts: this account is locked for a while. Try again later.")
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerifyMismatchError, VerificationError):
+        user.failed_logins += 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + timedelta(minutes=lock_minutes)
+            user.failed_logins = 0
+            audit.record("login.lockout", org_id=None, user_id=user.id)
+        audit.record("login.failed", org_id=None, user_id=user.id)
+        raise refused
+    if not user.active:
+        raise LoginRefused("This account is disabled.")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("login", org_id=None, user_id=user.id)
+    return user
+
+
+def change_password(user_id: int, old: str, new: str) -> None:
+    user = get_user(user_id)
+    try:
+        _hasher.verify(user.password_hash, old or "")
+    except (VerifyMismatchError, VerificationError) as exc:
+        raise Invalid("The current password is wrong.", field="old_password") from exc
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    audit.record("password.changed", org_id=None, user_id=user.id)
+
+
+def logout_everywhere(user_id: int) -> None:
+    get_user(user_id).session_version += 1
+    audit.record("logout.everywhere", org_id=None, user_id=user_id)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user_id: int, label: str) -> str:
+    """A new API token; the caller shows it once, only its digest is kept."""
+    token = "coop_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user_id, token_hash=_token_digest(token), label=label))
+    audit.record("token.issued", org_id=None, user_id=user_id)
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token),
+                                                   ApiToken.revoked_at.is_(None)))
+    if row is None:
+        return None
+    user = db.session.get(User, row.user_id)
+    return user if user and user.active else None

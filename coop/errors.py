@@ -1,0 +1,114 @@
+"""Domain errors and their one mapping to HTML and to RFC 9457 problem details.
+
+Every domain raises a subclass of CoopError; views never catch them. The handlers here roll the
+transaction back (the boundary commits only on success), then answer JSON for /api/ and, for a
+form post, bring the officer back to the form with her input and the message.
+"""
+from __future__ import annotations
+
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+
+class CoopError(Exception):
+    status = 400
+    title = "Request refused"
+
+    def __init__(self, message: str, field: str | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+
+class NotFound(CoopError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(CoopError):
+    status = 403
+    title = "Not allowed"
+
+
+class Conflict(CoopError):
+    status = 409
+    title = "Conflict"
+
+
+class Invalid(CoopError):
+    """Input that parses but breaks a rule (over the cap, overpayment, closed period...)."""
+
+    status = 422
+    title = "Invalid input"
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _problem(status: int, title: str, detail: str, errors: dict | None = None, **extra):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _back_to_form(message: str, errors: dict | None):
+    """Re-show the form the officer came from, with what she typed and why it was refused."""
+    flash(message, "error")
+    kept = {k: v for k, v in request.form.items() if k not in ("csrf_token", "password", "password_confirm")}
+    session["_form"] = {"data": kept, "errors": errors or {}}
+    return redirect(request.referrer or request.url, code=303)
+
+
+def _flatten(messages) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for field, value in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
+        while isinstance(value, (list, dict)):
+            value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+        flat[field] = str(value)
+    return flat
+
+
+def register(app: Flask) -> None:
+    from .extensions import db
+
+    @app.errorhandler(CoopError)
+    def coop_error(error: CoopError):
+        db.session.rollback()
+        errors = {error.field: error.message} if error.field else None
+        if _wants_json():
+            return _problem(error.status, error.title, error.message, errors, **error.extra)
+        if request.method == "POST" and error.status in (400, 409, 422):
+            return _back_to_form(error.message, errors)
+        return render_template("error.html", status=error.status, title=error.title, message=error.message), error.status
+
+    @app.errorhandler(ValidationError)
+    def validation_error(error: ValidationError):
+        db.session.rollback()
+        errors = _flatten(error.messages)
+        detail = "; ".join(f"{k}: {v}" if k != "_schema" else v for k, v in errors.items())
+        if _wants_json():
+            return _problem(422, "Invalid input", detail, errors)
+        if request.method == "POST":
+            return _back_to_form(detail, errors)
+        return render_template("error.html", status=422, title="Invalid input", message=detail), 422
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        if _wants_json():
+            return _problem(error.code or 500, error.name, error.description or error.name)
+        if error.code == 401 and not _wants_json():
+            return redirect("/login?next=" + request.full_path.rstrip("?"))
+        return render_template("error.html", status=error.code, title=error.name, message=error.description), error.code
+
+    @app.before_request
+    def restore_form():
+        g.form = session.pop("_form", None) or {"data": {}, "errors": {}}

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+
+class JobRun(db.Model):
+    """One daily job done for one organization and one business day."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (UniqueConstraint("org_id", "job", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    job: Mapped[str] = mapped_column(String(60))
+    day: Mapped[date]
+    finished_at: Mapped[datetime] = mapped_column(default=utcnow)
+    summary: Mapped[str | None] = mapped_column(String(300))

@@ -1,0 +1,64 @@
+"""Daily jobs: each is a plain function (org_id, day) -> summary, run once per organization and day.
+
+Missed days are caught up in order; a day already done is skipped, so running twice does nothing twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Callable
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from .models import JobRun
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    name: str
+    org_kinds: tuple[str, ...]
+    run: Callable[[int, date], str]
+
+
+DAILY: list[DailyJob] = []
+CATCH_UP_LIMIT_DAYS = 62
+
+
+def register_daily(name: str, run: Callable[[int, date], str], org_kinds=("cooperative", "ngo")) -> None:
+    if all(job.name != name for job in DAILY):
+        DAILY.append(DailyJob(name, tuple(org_kinds), run))
+
+
+def last_done(org_id: int, job: str) -> date | None:
+    return db.session.scalar(select(func.max(JobRun.day)).where(JobRun.org_id == org_id, JobRun.job == job))
+
+
+def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date, str]]:
+    """Run every daily job for every organization for each day not yet done, up to today.
+
+    Each (organization, job, day) commits on its own, so a crash resumes where it stopped.
+    """
+    from ..orgs.models import Organization
+
+    done = []
+    orgs = list(db.session.execute(select(Organization.id, Organization.slug, Organization.kind)))
+    for job in DAILY:
+        if only and job.name != only:
+            continue
+        for org_id, slug, kind in orgs:
+            if kind not in job.org_kinds:
+                continue
+            last = last_done(org_id, job.name)
+            day = max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_LIMIT_DAYS)) if last else today
+            while day <= today:
+                try:
+                    summary = job.run(org_id, day)
+                    db.session.add(JobRun(org_id=org_id, job=job.name, day=day, summary=(summary or "")[:300]))
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    raise
+                done.append((slug, job.name, day, summary))
+                day += timedelta(days=1)
+    return done

@@ -1,0 +1,80 @@
+from flask import g, request
+from flask_login import current_user
+
+from ..api import blueprint, respond
+from ..api.openapi import documented
+from ..auth.access import READERS, STAFF, roles_required
+from ..web.forms import idempotency_key, load_json
+from . import services
+from .schemas import (
+    AccountInSchema,
+    AccountOutSchema,
+    AccountUpdateSchema,
+    BalanceOutSchema,
+    EntryInSchema,
+    EntryOutSchema,
+    ReverseSchema,
+)
+
+bp = blueprint("ledger", __name__, "/orgs/<org>/ledger")
+
+
+@bp.get("/accounts")
+@roles_required(*READERS)
+@documented("The chart of accounts", returns=AccountOutSchema, many=True)
+def accounts():
+    return respond(AccountOutSchema(), services.list_accounts(g.org.id), many=True)
+
+
+@bp.post("/accounts")
+@roles_required("admin")
+@documented("Add an account", body=AccountInSchema, returns=AccountOutSchema, status=201)
+def add_account():
+    return respond(AccountOutSchema(), services.add_account(g.org.id, **load_json(AccountInSchema())), 201)
+
+
+@bp.patch("/accounts/<int:account_id>")
+@roles_required("admin")
+@documented("Rename, recode, activate or deactivate an account", body=AccountUpdateSchema, returns=AccountOutSchema)
+def update_account(account_id: int):
+    return respond(AccountOutSchema(), services.update_account(g.org.id, account_id, **load_json(AccountUpdateSchema())))
+
+
+@bp.get("/accounts/<int:account_id>/balance")
+@roles_required(*READERS)
+@documented("The running balance of an account (or of one party on it with ?party_id=)", returns=BalanceOutSchema)
+def balance(account_id: int):
+    party_id = request.args.get("party_id", type=int)
+    account = services.get_account(g.org.id, account_id)
+    found = (services.party_balance(g.org.id, account_id, party_id) if party_id
+             else services.balance(g.org.id, account_id))
+    signed = found.debit_balance if account.normal_side == "debit" else found.credit_balance
+    return respond(BalanceOutSchema(), {"account_id": account_id, "party_id": party_id,
+                                        "debit_total": found.debit_total, "credit_total": found.credit_total,
+                                        "balance_centavos": signed})
+
+
+@bp.post("/entries")
+@roles_required(*STAFF)
+@documented("Post a journal entry (send an Idempotency-Key header to make retries safe)", body=EntryInSchema,
+            returns=EntryOutSchema, status=201)
+def post_entry():
+    entry = services.post_manual(g.org.id, load_json(EntryInSchema()), current_user.id, idempotency_key())
+    return respond(EntryOutSchema(), entry, 200 if entry.replayed else 201)
+
+
+@bp.get("/entries/<int:entry_id>")
+@roles_required(*READERS)
+@documented("One journal entry with its lines", returns=EntryOutSchema)
+def entry(entry_id: int):
+    return respond(EntryOutSchema(), services.get_entry(g.org.id, entry_id))
+
+
+@bp.post("/entries/<int:entry_id>/reversal")
+@roles_required(*STAFF)
+@documented("Reverse an entry (once)", body=ReverseSchema, returns=EntryOutSchema, status=201)
+def reverse(entry_id: int):
+    data = load_json(ReverseSchema())
+    mirror = services.reverse(g.org.id, entry_id, on=data["on"], reason=data["reason"], actor_id=current_user.id,
+                              idempotency_key=idempotency_key())
+    return respond(EntryOutSchema(), mirror, 200 if mirror.replayed else 201)

@@ -1,0 +1,52 @@
+"""Posting rules as small pure functions; each returns the problems it finds (field, message)."""
+from __future__ import annotations
+
+from .records import Entry
+
+Problem = tuple[str, str]
+
+
+def check_line_count(entry: Entry) -> list[Problem]:
+    if len(entry.lines) < 2:
+        return [("lines", "An entry needs at least two lines.")]
+    return []
+
+
+def check_amounts(entry: Entry) -> list[Problem]:
+    problems = []
+    for n, line in enumerate(entry.lines, start=1):
+        for side in ("debit", "credit"):
+            amount = getattr(line, side)
+            if isinstance(amount, bool) or not isinstance(amount, int):
+                problems.append((f"lines.{n}.{side}", f"Line {n}: amounts are whole centavos."))
+            elif amount < 0:
+                problems.append((f"lines.{n}.{side}", f"Line {n}: a {side} cannot be negative."))
+        if not problems and (line.debit > 0) == (line.credit > 0):
+            problems.append((f"lines.{n}", f"Line {n}: give either a debit or a credit, more than zero."))
+    return problems
+
+
+def check_balanced(entry: Entry) -> list[Problem]:
+    debits = sum(line.debit for line in entry.lines)
+    credits = sum(line.credit for line in entry.lines)
+    if debits != credits:
+        return [("lines", f"The entry is unbalanced: debits {debits} and credits {credits} centavos.")]
+    return []
+
+
+def check_memo(entry: Entry) -> list[Problem]:
+    if not entry.memo or not entry.memo.strip():
+        return [("memo", "Say what the entry is for.")]
+    return []
+
+
+STRUCTURAL_CHECKS = (check_memo, check_line_count, check_amounts, check_balanced)
+
+
+def structural_problems(entry: Entry) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in STRUCTURAL_CHECKS:
+        problems.extend(check(entry))
+        if problems:
+            break  # later checks assume the earlier ones passed
+    return problems

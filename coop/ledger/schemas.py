@@ -1,0 +1,95 @@
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..money import Money
+from .models import ACCOUNT_TYPES
+
+
+class LineInSchema(Schema):
+    account_id = fields.Integer(required=True, strict=False)
+    debit = Money(allow_zero=True, load_default=0)
+    credit = Money(allow_zero=True, load_default=0)
+    party_id = fields.Integer(load_default=None, allow_none=True)
+    memo = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @validates_schema
+    def one_side(self, data, **kwargs):
+        if (data["debit"] > 0) == (data["credit"] > 0):
+            raise ValidationError("Give either a debit or a credit, more than zero.", "debit")
+
+
+class EntryInSchema(Schema):
+    entry_date = fields.Date(required=True)
+    memo = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    lines = fields.List(fields.Nested(LineInSchema), required=True, validate=validate.Length(min=2))
+
+
+class ReverseSchema(Schema):
+    on = fields.Date(required=True, data_key="entry_date")
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=250))
+
+
+class LineOutSchema(Schema):
+    account_id = fields.Integer()
+    account_code = fields.String()
+    account_name = fields.String()
+    party_id = fields.Integer(allow_none=True)
+    debit = Money()
+    credit = Money()
+    debit_centavos = fields.Integer(attribute="debit")
+    credit_centavos = fields.Integer(attribute="credit")
+    memo = fields.String(allow_none=True)
+
+
+class EntryOutSchema(Schema):
+    id = fields.Integer()
+    entry_date = fields.Date()
+    memo = fields.String()
+    source = fields.String(allow_none=True)
+    source_id = fields.String(allow_none=True)
+    reverses_id = fields.Integer(allow_none=True)
+    replayed = fields.Boolean()
+    lines = fields.List(fields.Nested(LineOutSchema))
+
+
+class AccountInSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9.]{1,20}$",
+                                                                 error="Codes are letters, digits and dots."))
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    type = fields.String(required=True, validate=validate.OneOf(ACCOUNT_TYPES))
+    parent_id = fields.Integer(load_default=None, allow_none=True)
+    is_group = fields.Boolean(load_default=False)
+    contra = fields.Boolean(load_default=False)
+
+
+class AccountUpdateSchema(Schema):
+    code = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.]{1,20}$", error="Codes are letters, digits and dots."))
+    name = fields.String(validate=validate.Length(min=2, max=200))
+    active = fields.Boolean()
+
+
+class AccountOutSchema(Schema):
+    id = fields.Integer()
+    key = fields.String(allow_none=True)
+    code = fields.String()
+    name = fields.String()
+    name_fil = fields.String(allow_none=True)
+    type = fields.String()
+    normal_side = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    is_group = fields.Boolean()
+    contra = fields.Boolean()
+    active = fields.Boolean()
+
+
+class BalanceOutSchema(Schema):
+    account_id = fields.Integer()
+    party_id = fields.Integer(allow_none=True)
+    debit_total_centavos = fields.Integer(attribute="debit_total")
+    credit_total_centavos = fields.Integer(attribute="credit_total")
+    balance_centavos = fields.Integer()
+
+
+class PeriodSchema(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    month = fields.Integer(required=True, validate=validate.Range(min=1, max=12))
+    reason = fields.String(load_default=None, validate=validate.Length(max=300))

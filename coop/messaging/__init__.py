@@ -1,0 +1,5 @@
+"""The outbox: reminders leave through a pluggable gateway only after the work that made them commits."""
+
+
+def register(app) -> None:
+    from . import models  # noqa: F401

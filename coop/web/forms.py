@@ -1,0 +1,51 @@
+"""Parsing at the edge: one marshmallow schema loads a form or a JSON body."""
+from __future__ import annotations
+
+import uuid
+
+from flask import g, request
+from marshmallow import Schema
+
+from ..errors import Invalid
+
+
+def load_form(schema: Schema) -> dict:
+    """Load a posted form; empty fields count as not given."""
+    data = {}
+    for key in request.form:
+        if key in ("csrf_token",):
+            continue
+        values = [v for v in request.form.getlist(key)]
+        if key.endswith("[]"):
+            data[key[:-2]] = [v for v in values if v.strip() != ""]
+        elif values and values[0].strip() != "":
+            data[key] = values[0].strip()
+    return schema.load(data)
+
+
+def load_json(schema: Schema) -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object as the request body.")
+    return schema.load(data)
+
+
+def idempotency_key() -> str | None:
+    """The client's key for this post: the Idempotency-Key header, or the form's hidden field."""
+    key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key")
+    if key and len(key) > 100:
+        raise Invalid("An idempotency key has at most 100 characters.", field="idempotency_key")
+    return key or None
+
+
+def new_form_key() -> str:
+    """A fresh key for a form being shown; a double-submitted form then posts once."""
+    return uuid.uuid4().hex
+
+
+def form_value(name: str, default=""):
+    return g.form["data"].get(name, default) if getattr(g, "form", None) else default
+
+
+def form_error(name: str):
+    return g.form["errors"].get(name) if getattr(g, "form", None) else None

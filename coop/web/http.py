@@ -1,0 +1,42 @@
+"""Response hygiene for every page: security headers, no caching of private pages, gzip."""
+from __future__ import annotations
+
+import gzip
+
+from flask import Flask, request
+from flask_login import current_user
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+COMPRESSIBLE = ("text/html", "text/css", "application/json", "application/problem+json", "text/csv",
+                "application/javascript", "text/javascript", "image/svg+xml")
+
+
+def register(app: Flask) -> None:
+    @app.after_request
+    def harden(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated and not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.after_request
+    def compress(response):
+        if (response.direct_passthrough or response.status_code < 200 or response.status_code >= 300
+                or "gzip" not in request.headers.get("Accept-Encoding", "")
+                or response.mimetype not in COMPRESSIBLE or "Content-Encoding" in response.headers):
+            return response
+        body = response.get_data()
+        if len(body) < 512:
+            return response
+        response.set_data(gzip.compress(body, compresslevel=6))
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Vary"] = "Accept-Encoding"
+        response.headers["Content-Length"] = str(len(response.get_data()))
+        return response

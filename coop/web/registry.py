@@ -1,0 +1,68 @@
+"""Places where domains plug into shared pages without those pages importing them.
+
+Each domain calls these from its `register(app)`; the navigation, the dashboard and the member
+portal only read the lists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # already wrapped in lazy_gettext by the domain
+    endpoint: str
+    roles: tuple[str, ...]
+    org_kinds: tuple[str, ...] = ("cooperative", "ngo")
+
+
+@dataclass(frozen=True)
+class Tile:
+    title: str
+    value: str
+    endpoint: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardTiles:
+    roles: tuple[str, ...]
+    org_kinds: tuple[str, ...]
+    build: Callable[[int], list[Tile]]  # org_id -> tiles
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A block on the member's own page: template gets the context that build(org_id, member_id) returns."""
+
+    template: str
+    build: Callable[[int, int], dict]
+    order: int = 50
+
+
+NAV: list[NavItem] = []
+DASHBOARD: list[DashboardTiles] = []
+PORTAL: list[PortalSection] = []
+REPORTS: list[NavItem] = []  # links on the reports page
+
+
+def add_nav(item: NavItem) -> None:
+    if item not in NAV:
+        NAV.append(item)
+
+
+def add_report(item: NavItem) -> None:
+    if item not in REPORTS:
+        REPORTS.append(item)
+
+
+def add_dashboard(tiles: DashboardTiles) -> None:
+    if tiles not in DASHBOARD:
+        DASHBOARD.append(tiles)
+
+
+def add_portal_section(section: PortalSection) -> None:
+    if section not in PORTAL:
+        PORTAL.append(section)
+        PORTAL.sort(key=lambda s: s.order)

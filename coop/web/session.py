@@ -1,0 +1,56 @@
+"""Sessions and the current organization: loaded once per request, checked on every request."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from ..audit import services as audit
+from ..extensions import db, login_manager
+from . import forms, registry
+
+
+def register(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from ..auth.models import User
+
+        try:
+            uid, version = (int(part) for part in user_id.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        # A session from before a password change or "log out everywhere" is no longer valid.
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+    @app.url_value_preprocessor
+    def pull_org(endpoint, values):
+        if values and "org" in values:
+            from ..orgs.services import get_by_slug
+
+            g.org = get_by_slug(values.pop("org"))
+
+    @app.url_defaults
+    def add_org(endpoint, values):
+        if "org" in values or getattr(g, "org", None) is None:
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "org"):
+            values["org"] = g.org.slug
+
+    @app.before_request
+    def remember_origin():
+        audit.set_origin(request.remote_addr)
+
+    @app.context_processor
+    def page_globals():
+        from ..auth.access import current_role
+
+        role = current_role()
+        org = getattr(g, "org", None)
+        nav = [item for item in registry.NAV if role in item.roles and org and org.kind in item.org_kinds]
+        return {"current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
+                "form_error": forms.form_error, "new_form_key": forms.new_form_key}
