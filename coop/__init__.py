@@ -15,6 +15,7 @@ DOMAINS = (
     "coop.auth",
     "coop.orgs",
     "coop.ledger",
+    "coop.members",
     "coop.messaging",
     "coop.jobs",
     "coop.reports",
