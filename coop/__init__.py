@@ -16,6 +16,7 @@ DOMAINS = (
     "coop.orgs",
     "coop.ledger",
     "coop.members",
+    "coop.receipts",
     "coop.messaging",
     "coop.jobs",
     "coop.reports",

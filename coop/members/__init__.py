@@ -2,4 +2,7 @@
 
 
 def register(app) -> None:
-    from . import models  # noqa: F401
+    from ..web.registry import add_party_resolver
+    from . import models, services  # noqa: F401
+
+    add_party_resolver(services.parties_of_user)

@@ -42,6 +42,12 @@ def member_for_user(org_id: int, user_id: int) -> Member:
     return member
 
 
+def parties_of_user(org_id: int, user_id: int) -> set[int]:
+    """The member's ledger party, if this login belongs to a member of the organization."""
+    party_id = db.session.scalar(select(Member.party_id).where(Member.org_id == org_id, Member.user_id == user_id))
+    return {party_id} if party_id else set()
+
+
 def member_party(member: Member) -> int:
     """The member's party id in the ledger (created on first use)."""
     if member.party_id is None:

@@ -41,6 +41,9 @@ class PortalSection:
     order: int = 50
 
 
+# Who a logged-in user is in the ledger: fn(org_id, user_id) -> party ids (a member's, an attendant's...).
+PARTY_RESOLVERS: list[Callable[[int, int], set[int]]] = []
+
 NAV: list[NavItem] = []
 DASHBOARD: list[DashboardTiles] = []
 PORTAL: list[PortalSection] = []
@@ -66,3 +69,16 @@ def add_portal_section(section: PortalSection) -> None:
     if section not in PORTAL:
         PORTAL.append(section)
         PORTAL.sort(key=lambda s: s.order)
+
+
+def add_party_resolver(resolver: Callable[[int, int], set[int]]) -> None:
+    if resolver not in PARTY_RESOLVERS:
+        PARTY_RESOLVERS.append(resolver)
+
+
+def parties_of(org_id: int, user_id: int) -> set[int]:
+    """The ledger parties this user is in this organization (empty for staff with no member record)."""
+    found: set[int] = set()
+    for resolver in PARTY_RESOLVERS:
+        found |= resolver(org_id, user_id)
+    return found

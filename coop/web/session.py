@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..audit import services as audit
@@ -52,5 +53,5 @@ def register(app: Flask) -> None:
         role = current_role()
         org = getattr(g, "org", None)
         nav = [item for item in registry.NAV if role in item.roles and org and org.kind in item.org_kinds]
-        return {"current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
+        return {"get_locale": get_locale, "current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
                 "form_error": forms.form_error, "new_form_key": forms.new_form_key}
