@@ -76,12 +76,18 @@ def _flatten(messages) -> dict[str, str]:
     return flat
 
 
-def register(app: Flask) -> None:
+def _discard() -> None:
+    """Undo the failed request's writes, unless it asked to keep them (a failed login's count)."""
     from .extensions import db
 
+    if not g.get("keep_changes"):
+        db.session.rollback()
+
+
+def register(app: Flask) -> None:
     @app.errorhandler(CoopError)
     def coop_error(error: CoopError):
-        db.session.rollback()
+        _discard()
         errors = {error.field: error.message} if error.field else None
         if _wants_json():
             return _problem(error.status, error.title, error.message, errors, **error.extra)
@@ -91,7 +97,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):
-        db.session.rollback()
+        _discard()
         errors = _flatten(error.messages)
         detail = "; ".join(f"{k}: {v}" if k != "_schema" else v for k, v in errors.items())
         if _wants_json():
@@ -102,7 +108,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        db.session.rollback()
+        _discard()
         if _wants_json():
             return _problem(error.code or 500, error.name, error.description or error.name)
         if error.code == 401 and not _wants_json():

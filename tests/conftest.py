@@ -13,6 +13,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 _INSTANCE = tempfile.mkdtemp(prefix="coop-test-instance-")
@@ -73,10 +74,26 @@ def database_url(database_template, tmp_path):
     return f"sqlite:///{path}"
 
 
+class RequestClient(FlaskClient):
+    """Each request starts with an empty `g`, as it does in production.
+
+    Tests hold one app context open (to call services), and Flask reuses it for requests, so
+    without this, the user, organization and role loaded by one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        for name in list(vars(g)):
+            delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False})
+    app.test_client_class = RequestClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -1,4 +1,4 @@
-from flask import request
+from flask import current_app, g
 from flask_login import current_user
 
 from ..api import blueprint, respond
@@ -21,8 +21,13 @@ class Unauthenticated(CoopError):
             status=201)
 def issue_token():
     data = load_json(TokenRequestSchema())
-    user = services.authenticate(data["username"], data["password"])
-    return respond(TokenSchema(), {"token": services.issue_token(user.id, data["label"])}, 201)
+    attempt = services.authenticate(data["username"], data["password"],
+                                    max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                    lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    if attempt.user is None:
+        g.keep_changes = True  # the failure count and its audit row are kept
+        raise services.LoginRefused(attempt.refusal)
+    return respond(TokenSchema(), {"token": services.issue_token(attempt.user.id, data["label"])}, 201)
 
 
 @bp.get("/me")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -78,18 +79,25 @@ def organizations_of(user_id: int):
                               .where(OrgRole.user_id == user_id).order_by(Organization.name)).all()
 
 
-def authenticate(username: str, password: str, *, max_failures: int = 5, lock_minutes: int = 15) -> User:
-    """The user if the password is right; repeated failures lock the account for a while."""
+@dataclass(frozen=True)
+class LoginAttempt:
+    user: User | None
+    refusal: str | None = None
+
+
+def authenticate(username: str, password: str, *, max_failures: int = 5, lock_minutes: int = 15) -> LoginAttempt:
+    """Check a password. A failure is returned, not raised: its count and audit row must be kept
+    (the caller commits them), and repeated failures lock the account for a while."""
     user = find_user(username or "")
-    refused = LoginRefused("Wrong username or password.")
+    wrong = "Wrong username or password."
     if user is None:
         _hasher.hash("spend-the-same-time")  # no timing hint that the username is unknown
         audit.record("login.failed", org_id=None, user_id=None, details={"reason": "unknown user"})
-        raise refused
+        return LoginAttempt(None, wrong)
     now = utcnow()
     if user.locked_until and user.locked_until > now:
         audit.record("login.locked", org_id=None, user_id=user.id)
-        raise LoginRefused("Too many failed attempts: this account is locked for a while. Try again later.")
+        return LoginAttempt(None, "Too many failed attempts: this account is locked for a while. Try again later.")
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerifyMismatchError, VerificationError):
@@ -99,15 +107,15 @@ def authenticate(username: str, password: str, *, max_failures: int = 5, lock_mi
             user.failed_logins = 0
             audit.record("login.lockout", org_id=None, user_id=user.id)
         audit.record("login.failed", org_id=None, user_id=user.id)
-        raise refused
+        return LoginAttempt(None, wrong)
     if not user.active:
-        raise LoginRefused("This account is disabled.")
+        return LoginAttempt(None, "This account is disabled.")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
     user.locked_until = None
     audit.record("login", org_id=None, user_id=user.id)
-    return user
+    return LoginAttempt(user)
 
 
 def change_password(user_id: int, old: str, new: str) -> None:

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 from flask_login import current_user
 
@@ -13,10 +13,14 @@ bp = Blueprint("auth", __name__)
 def login():
     if request.method == "POST":
         data = load_form(LoginSchema())
-        user = services.authenticate(data["username"], data["password"],
-                                     max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                                     lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        login_user(user)
+        attempt = services.authenticate(data["username"], data["password"],
+                                        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                        lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        if attempt.user is None:
+            g.keep_changes = True  # the failure count and its audit row are kept
+            flash(attempt.refusal, "error")
+            return render_template("auth/login.html"), 401
+        login_user(attempt.user)
         target = request.args.get("next", "")
         # only local paths: an open redirect would help phishing
         if not target.startswith("/") or target.startswith("//"):

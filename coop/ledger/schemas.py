@@ -35,8 +35,8 @@ class LineOutSchema(Schema):
     party_id = fields.Integer(allow_none=True)
     debit = Money()
     credit = Money()
-    debit_centavos = fields.Integer(attribute="debit")
-    credit_centavos = fields.Integer(attribute="credit")
+    debit_centavos = fields.Function(lambda line: line.debit)
+    credit_centavos = fields.Function(lambda line: line.credit)
     memo = fields.String(allow_none=True)
 
 

@@ -51,12 +51,13 @@ REPORTS: list[NavItem] = []  # links on the reports page
 
 
 def add_nav(item: NavItem) -> None:
-    if item not in NAV:
+    # compared by endpoint: comparing lazy labels would need a request to translate them
+    if all(existing.endpoint != item.endpoint for existing in NAV):
         NAV.append(item)
 
 
 def add_report(item: NavItem) -> None:
-    if item not in REPORTS:
+    if all(existing.endpoint != item.endpoint for existing in REPORTS):
         REPORTS.append(item)
 
 

@@ -1,0 +1,90 @@
+from coop.audit.models import AuditEvent
+from coop.auth.models import User
+from coop.extensions import db
+from tests.conftest import PASSWORD
+
+
+def test_login_and_logout(make_org, make_user, client):
+    org = make_org()
+    user = make_user(org, "officer")
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 303
+    assert client.get(f"/o/{org.slug}/").status_code == 200
+    client.post("/logout")
+    assert client.get(f"/o/{org.slug}/").status_code == 302
+
+
+def test_wrong_password_is_refused_and_logged(make_org, make_user, client):
+    user = make_user(make_org(), "officer")
+    response = client.post("/login", data={"username": user.username, "password": "nope"}, follow_redirects=True)
+    assert b"Wrong username or password" in response.data
+    assert db.session.query(AuditEvent).filter_by(action="login.failed", user_id=user.id).count() == 1
+
+
+def test_repeated_failures_lock_the_account(make_org, make_user, client):
+    user = make_user(make_org(), "officer")
+    for _ in range(5):
+        client.post("/login", data={"username": user.username, "password": "wrong"})
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=True)
+    assert b"locked" in response.data
+    assert db.session.query(AuditEvent).filter_by(action="login.lockout", user_id=user.id).count() == 1
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locked_until is not None
+
+
+def test_logout_everywhere_revokes_other_sessions(app, make_org, make_user, login):
+    org = make_org()
+    user = make_user(org, "officer")
+    phone = app.test_client()
+    phone.post("/login", data={"username": user.username, "password": PASSWORD})
+    laptop = login(user)
+    assert phone.get(f"/o/{org.slug}/").status_code == 200
+    laptop.post("/logout-everywhere")
+    assert phone.get(f"/o/{org.slug}/").status_code == 302
+
+
+def test_open_redirect_is_refused(make_org, make_user, client):
+    user = make_user(make_org(), "officer")
+    response = client.post("/login?next=//evil.example/x", data={"username": user.username, "password": PASSWORD})
+    assert "evil" not in response.headers["Location"]
+
+
+def test_csrf_is_enforced_on_forms(database_url, make_org, make_user):
+    from coop import create_app
+
+    org = make_org()
+    user = make_user(org, "officer")
+    strict = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SESSION_COOKIE_SECURE": False})
+    client = strict.test_client()
+    assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 400
+
+
+def test_security_headers_and_no_store(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    response = client.get(f"/o/{org.slug}/ledger/accounts", headers={"Accept-Encoding": "gzip"})
+    assert "object-src 'none'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_user_of_another_organization_gets_404(make_org, make_user, login):
+    org, other = make_org(), make_org()
+    client = login(make_user(other, "admin"))
+    assert client.get(f"/o/{org.slug}/ledger/accounts").status_code == 404
+    assert client.get(f"/o/{org.slug}/reports/trial-balance").status_code == 404
+
+
+def test_role_is_checked(make_org, make_user, login):
+    org = make_org()
+    attendant = login(make_user(org, "attendant"))
+    assert attendant.get(f"/o/{org.slug}/ledger/entries/new").status_code == 403
+
+
+def test_member_gets_404_on_staff_pages(make_org, make_user, login):
+    org = make_org()
+    member = login(make_user(org, "member"))
+    for path in ("ledger/accounts", "ledger/entries", "reports/trial-balance", "reports/parties/1"):
+        assert member.get(f"/o/{org.slug}/{path}").status_code == 404

@@ -1,0 +1,69 @@
+from coop.extensions import db
+from coop.ledger import services as ledger
+from coop.ledger.models import JournalEntry
+
+
+def manual_form(org, debit="1,500.00", credit="1500", **extra):
+    cash = ledger.get_account(org.id, "cash_on_hand").id
+    donations = ledger.get_account(org.id, "donations_grants").id
+    return {"entry_date": "2026-05-04", "memo": "Gift from the parish", "idempotency_key": "form-1",
+            "account_id": [str(cash), str(donations), ""], "debit": [debit, "", ""], "credit": ["", credit, ""],
+            **extra}
+
+
+def test_officer_posts_a_manual_entry(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    response = client.post(f"/o/{org.slug}/ledger/entries", data=manual_form(org))
+    assert response.status_code == 303
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 150_000
+    page = client.get(response.headers["Location"])
+    assert b"Gift from the parish" in page.data
+    again = client.post(f"/o/{org.slug}/ledger/entries", data=manual_form(org))  # double submit
+    assert again.status_code == 303
+    assert db.session.query(JournalEntry).count() == 1
+
+
+def test_unbalanced_form_comes_back_with_the_message_and_writes_nothing(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    response = client.post(f"/o/{org.slug}/ledger/entries", data=manual_form(org, credit="1499.99"),
+                           headers={"Referer": f"/o/{org.slug}/ledger/entries/new"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/ledger/entries/new")
+    page = client.get(response.headers["Location"])
+    assert b"unbalanced" in page.data and b"Gift from the parish" in page.data
+    assert db.session.query(JournalEntry).count() == 0
+
+
+def test_fraction_of_a_centavo_is_refused(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    response = client.post(f"/o/{org.slug}/ledger/entries", data=manual_form(org, debit="10.005", credit="10.005"),
+                           follow_redirects=True)
+    assert b"whole centavos" in response.data
+    assert db.session.query(JournalEntry).count() == 0
+
+
+def test_reverse_from_the_page(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    client.post(f"/o/{org.slug}/ledger/entries", data=manual_form(org))
+    entry_id = db.session.query(JournalEntry.id).scalar()
+    response = client.post(f"/o/{org.slug}/ledger/entries/{entry_id}/reverse",
+                           data={"entry_date": "2026-05-05", "reason": "wrong account"})
+    assert response.status_code == 303
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 0
+
+
+def test_admin_manages_accounts_and_officer_closes_a_month(make_org, make_user, login, app):
+    org = make_org()
+    admin = login(make_user(org, "admin"))
+    parent = ledger.get_account_by_code(org.id, "11100").id
+    assert admin.post(f"/o/{org.slug}/ledger/accounts", data={"code": "11199", "name": "GCash wallet", "type": "asset",
+                                                              "parent_id": str(parent)}).status_code == 303
+    added = ledger.get_account_by_code(org.id, "11199")
+    assert admin.post(f"/o/{org.slug}/ledger/accounts/{added.id}", data={"name": "GCash", "active": "false"}).status_code == 303
+    db.session.expire_all()
+    assert ledger.get_account_by_code(org.id, "11199").name == "GCash" and not ledger.get_account_by_code(org.id, "11199").active
+    assert admin.post(f"/o/{org.slug}/ledger/periods/close", data={"year": "2026", "month": "4"}).status_code == 303
+    assert ledger.is_closed(org.id, __import__("datetime").date(2026, 4, 9))
