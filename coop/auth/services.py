@@ -68,6 +68,45 @@ def grant_role(user_id: int, org_id: int, role: str) -> OrgRole:
     return row
 
 
+def users_of(org_id: int):
+    """(user, role) pairs of one organization, by name."""
+    return db.session.execute(select(User, OrgRole.role).join(OrgRole, OrgRole.user_id == User.id)
+                              .where(OrgRole.org_id == org_id).order_by(User.display_name)).all()
+
+
+def generate_password() -> str:
+    """A readable initial password to give a new user once (she changes it)."""
+    words = secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+    return f"{words[:4]}-{words[4:8]}-{words[8:12]}"
+
+
+def add_user_to_org(org_id: int, *, username: str, display_name: str, role: str, actor_id: int | None,
+                    locale: str = "en") -> tuple[User, str | None]:
+    """Give someone a role in the organization; a new login gets a generated password, returned once."""
+    existing = find_user(username)
+    password = None
+    if existing is None:
+        password = generate_password()
+        existing = create_user(username, password, display_name, locale)
+    grant_role(existing.id, org_id, role)
+    audit.record("user.role", org_id=org_id, user_id=actor_id, target_type="user", target_id=existing.id,
+                 details={"role": role})
+    return existing, password
+
+
+def set_active(org_id: int, user_id: int, active: bool, actor_id: int | None) -> User:
+    if role_in(user_id, org_id) is None:
+        raise NotFound("No such user in this organization.")
+    if user_id == actor_id and not active:
+        raise Invalid("You cannot disable your own login.")
+    user = get_user(user_id)
+    user.active = active
+    user.session_version += 1  # a disabled user's open sessions end now
+    audit.record("user.enable" if active else "user.disable", org_id=org_id, user_id=actor_id,
+                 target_type="user", target_id=user_id)
+    return user
+
+
 def role_in(user_id: int, org_id: int) -> str | None:
     return db.session.scalar(select(OrgRole.role).where(OrgRole.user_id == user_id, OrgRole.org_id == org_id))
 

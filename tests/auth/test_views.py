@@ -88,3 +88,36 @@ def test_member_gets_404_on_staff_pages(make_org, make_user, login):
     member = login(make_user(org, "member"))
     for path in ("ledger/accounts", "ledger/entries", "reports/trial-balance", "reports/parties/1"):
         assert member.get(f"/o/{org.slug}/{path}").status_code == 404
+
+
+def test_admin_adds_a_user_who_can_log_in_once_shown_her_password(make_org, make_user, login, app):
+    org = make_org()
+    admin = login(make_user(org, "admin"))
+    response = admin.post(f"/o/{org.slug}/admin/users", data={"username": "liza", "display_name": "Liza",
+                                                              "role": "officer"}, follow_redirects=True)
+    text = response.data.decode()
+    password = text.split("shown once): ")[1].split("<")[0].strip()
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": "liza", "password": password}).status_code == 303
+    assert fresh.get(f"/o/{org.slug}/ledger/entries/new").status_code == 200
+    from coop.auth.services import find_user
+
+    admin.post(f"/o/{org.slug}/admin/users/{find_user('liza').id}/active", data={"active": "false"})
+    assert fresh.get(f"/o/{org.slug}/ledger/entries/new").status_code == 302  # her session ended
+
+
+def test_audit_log_page_for_auditor_only(make_org, make_user, login, app):
+    org = make_org()
+    officer = make_user(org, "officer")
+    assert login(officer).get(f"/o/{org.slug}/admin/audit").status_code == 403
+    auditor = app.test_client()
+    auditor.post("/login", data={"username": make_user(org, "auditor").username, "password": PASSWORD})
+    assert auditor.get(f"/o/{org.slug}/admin/audit").status_code == 200
+
+
+def test_change_password_ends_the_session(make_org, make_user, login):
+    user = make_user(make_org(), "officer")
+    client = login(user)
+    assert client.post("/account", data={"old_password": PASSWORD, "password": "a-brand-new-pass"}).status_code == 303
+    assert client.get("/account").status_code == 302
+    assert client.post("/login", data={"username": user.username, "password": "a-brand-new-pass"}).status_code == 303
