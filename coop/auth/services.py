@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
 from sqlalchemy import select
@@ -122,6 +123,7 @@ def organizations_of(user_id: int):
 class LoginAttempt:
     user: User | None
     refusal: str | None = None
+    needs_second_step: bool = False
 
 
 def authenticate(username: str, password: str, *, max_failures: int = 5, lock_minutes: int = 15) -> LoginAttempt:
@@ -153,8 +155,54 @@ def authenticate(username: str, password: str, *, max_failures: int = 5, lock_mi
         user.password_hash = _hasher.hash(password)
     user.failed_logins = 0
     user.locked_until = None
+    if user.totp_secret:
+        return LoginAttempt(user, needs_second_step=True)
     audit.record("login", org_id=None, user_id=user.id)
     return LoginAttempt(user)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str, issuer: str = "coop") -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
+
+
+def enable_totp(user_id: int, secret: str, code: str) -> None:
+    """Turn on the second login step once the user proves her authenticator shows the right code."""
+    if not pyotp.TOTP(secret).verify((code or "").strip(), valid_window=1):
+        raise Invalid("That code is not right. Check the time on your phone and try the newest code.", field="code")
+    user = get_user(user_id)
+    user.totp_secret = secret
+    user.session_version += 1
+    audit.record("totp.enabled", org_id=None, user_id=user_id)
+
+
+def disable_totp(user_id: int, code: str) -> None:
+    user = get_user(user_id)
+    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+        raise Invalid("That code is not right.", field="code")
+    user.totp_secret = None
+    audit.record("totp.disabled", org_id=None, user_id=user_id)
+
+
+def verify_second_step(user_id: int, code: str, *, max_failures: int = 5, lock_minutes: int = 15) -> LoginAttempt:
+    """The second login step; wrong codes count toward the same lockout as wrong passwords."""
+    user = get_user(user_id)
+    if user.locked_until and user.locked_until > utcnow():
+        return LoginAttempt(None, "Too many failed attempts: this account is locked for a while. Try again later.")
+    if user.totp_secret and pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+        user.failed_logins = 0
+        audit.record("login", org_id=None, user_id=user.id, details={"second_step": True})
+        return LoginAttempt(user)
+    user.failed_logins += 1
+    if user.failed_logins >= max_failures:
+        user.locked_until = utcnow() + timedelta(minutes=lock_minutes)
+        user.failed_logins = 0
+        audit.record("login.lockout", org_id=None, user_id=user.id)
+    audit.record("login.failed", org_id=None, user_id=user.id, details={"second_step": True})
+    return LoginAttempt(None, "That code is not right.")
 
 
 def change_password(user_id: int, old: str, new: str) -> None:

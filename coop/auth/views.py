@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import login_required, login_user, logout_user
 from flask_login import current_user
 
@@ -32,13 +32,73 @@ def login():
             g.keep_changes = True  # the failure count and its audit row are kept
             flash(attempt.refusal, "error")
             return render_template("auth/login.html"), 401
+        if attempt.needs_second_step:
+            session["second_step_user"] = attempt.user.id
+            return redirect(url_for("auth.second_step", next=request.args.get("next", "")), code=303)
         login_user(attempt.user)
-        target = request.args.get("next", "")
-        # only local paths: an open redirect would help phishing
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("web.home")
-        return redirect(target, code=303)
+        return redirect(_local_target(), code=303)
     return render_template("auth/login.html")
+
+
+def _local_target() -> str:
+    target = request.args.get("next", "")
+    # only local paths: an open redirect would help phishing
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.home")
+    return target
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_step():
+    user_id = session.get("second_step_user")
+    if user_id is None:
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        attempt = services.verify_second_step(user_id, request.form.get("code", ""),
+                                              max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                              lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        if attempt.user is None:
+            g.keep_changes = True
+            flash(attempt.refusal, "error")
+            return render_template("auth/second_step.html"), 401
+        session.pop("second_step_user")
+        login_user(attempt.user)
+        return redirect(_local_target(), code=303)
+    return render_template("auth/second_step.html")
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@login_required
+def two_step():
+    if request.method == "POST":
+        if current_user.totp_secret:
+            services.disable_totp(current_user.id, request.form.get("code", ""))
+            flash(_l("The second login step is off."))
+        else:
+            services.enable_totp(current_user.id, session.get("totp_pending", ""), request.form.get("code", ""))
+            session.pop("totp_pending", None)
+            login_user(current_user._get_current_object())  # new session version: keep this device signed in
+            flash(_l("The second login step is on. You will be asked for a code at each login."))
+        return redirect(url_for("auth.account"), code=303)
+    if not current_user.totp_secret:
+        session.setdefault("totp_pending", services.new_totp_secret())
+    return render_template("auth/two_step.html", secret=session.get("totp_pending"))
+
+
+@bp.get("/account/two-step/qr.svg")
+@login_required
+def two_step_qr():
+    from reportlab.graphics import renderSVG
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    secret = session.get("totp_pending")
+    if not secret or current_user.totp_secret:
+        abort(404)
+    widget = QrCodeWidget(services.totp_uri(current_user, secret), barWidth=220, barHeight=220)
+    drawing = Drawing(220, 220)
+    drawing.add(widget)
+    return Response(renderSVG.drawToString(drawing), mimetype="image/svg+xml")
 
 
 @bp.post("/logout")

@@ -121,3 +121,29 @@ def test_change_password_ends_the_session(make_org, make_user, login):
     assert client.post("/account", data={"old_password": PASSWORD, "password": "a-brand-new-pass"}).status_code == 303
     assert client.get("/account").status_code == 302
     assert client.post("/login", data={"username": user.username, "password": "a-brand-new-pass"}).status_code == 303
+
+
+def test_second_login_step_with_an_authenticator(make_org, make_user, login, app):
+    import pyotp
+
+    org = make_org()
+    user = make_user(org, "officer")
+    client = login(user)
+    client.get("/account/two-step")
+    with client.session_transaction() as state:
+        secret = state["totp_pending"]
+    assert client.get("/account/two-step/qr.svg").mimetype == "image/svg+xml"
+    assert client.post("/account/two-step", data={"code": "000000"}).status_code == 303  # wrong: refused
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is None
+    client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now()})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret
+
+    fresh = app.test_client()
+    step = fresh.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert step.headers["Location"].startswith("/login/code")
+    assert fresh.get(f"/o/{org.slug}/").status_code == 302  # not logged in yet
+    assert fresh.post("/login/code", data={"code": "123456"}).status_code == 401
+    assert fresh.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 303
+    assert fresh.get(f"/o/{org.slug}/").status_code == 200
