@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 
@@ -105,6 +106,11 @@ def register(app: Flask) -> None:
         if request.method == "POST":
             return _back_to_form(detail, errors)
         return render_template("error.html", status=422, title="Invalid input", message=detail), 422
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two requests raced for the same unique thing (an idempotency key, a slot); the loser retries.
+        return coop_error(Conflict("Another request saved the same thing at the same moment. Reload and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

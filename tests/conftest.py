@@ -171,3 +171,37 @@ def api(app):
             return self.client.patch(url, json=json, headers=self._headers(headers))
 
     return Api
+
+
+@pytest.fixture
+def concurrently(app):
+    """Run fn(n) in `threads` threads at once, each in its own app context and session.
+
+    Returns (results, errors). Pass plain ids into fn: ORM objects belong to the test's session.
+    """
+    import threading
+
+    def run(fn, threads: int = 2):
+        results, errors = [], []
+        barrier = threading.Barrier(threads)
+
+        def worker(n):
+            with app.app_context():
+                try:
+                    barrier.wait()
+                    results.append(fn(n))
+                    db.session.commit()
+                except Exception as exc:  # collected for the test to assert on
+                    db.session.rollback()
+                    errors.append(exc)
+                finally:
+                    db.session.remove()
+
+        pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        return results, errors
+
+    return run

@@ -42,31 +42,14 @@ def test_eight_threads_post_to_the_same_accounts_exactly(app, make_org):
     assert ledger.recompute_problems(org_id) == []
 
 
-def test_a_retried_idempotent_post_writes_once_under_concurrency(app, make_org):
-    org = make_org()
-    org_id = org.id  # ORM objects stay in the main thread's session
-    results, errors = [], []
-    barrier = threading.Barrier(4)
+def test_a_retried_idempotent_post_writes_once_under_concurrency(make_org, concurrently):
+    org_id = make_org().id
 
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                entry = ledger.post(Entry(org_id, date(2026, 6, 1), "same", (
-                    Line("cash_on_hand", debit=500), Line("other_income", credit=500)), idempotency_key="retry-me"))
-                db.session.commit()
-                results.append(entry.id)
-            except Exception as exc:
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
+    def post_same(_):
+        return ledger.post(Entry(org_id, date(2026, 6, 1), "same", (
+            Line("cash_on_hand", debit=500), Line("other_income", credit=500)), idempotency_key="retry-me")).id
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = concurrently(post_same, threads=4)
     # Losers either saw the committed entry (a replay) or hit the unique key and are told to retry.
     assert len(set(results)) == 1 and len(results) + len(errors) == 4
     assert ledger.balance(org_id, "cash_on_hand").debit_total == 500

@@ -1,4 +1,3 @@
-import threading
 from datetime import date
 
 import pytest
@@ -73,25 +72,16 @@ def test_staff_of_another_organization_gets_404(make_org, make_user, login, clie
 
 
 @pytest.mark.postgres
-def test_concurrent_receipts_have_no_gaps(app, make_org):
+def test_concurrent_receipts_have_no_gaps(make_org, concurrently):
     org_id = make_org().id
-    numbers, errors = [], []
 
-    def worker():
-        with app.app_context():
-            try:
-                for _ in range(25):
-                    numbers.append(issue(org_id).number)
-                    db.session.commit()
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+    def issue_many(_):
+        numbers = []
+        for _ in range(25):
+            numbers.append(issue(org_id).number)
+            db.session.commit()
+        return numbers
 
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = concurrently(issue_many, threads=6)
     assert errors == []
-    assert sorted(numbers) == list(range(1, 151))
+    assert sorted(n for numbers in results for n in numbers) == list(range(1, 151))
