@@ -39,6 +39,7 @@ def load(instance_path: str) -> dict:
 
 
 def _engine_options(database_url: str) -> dict:
+    # hide_parameters: an error message must never carry a member's name or number into a log
     if database_url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}
