@@ -68,6 +68,22 @@ def register(app: Flask) -> None:
 
         build(app).start()
 
+    org_group = click.Group("org", help="Manage organizations.")
+    app.cli.add_command(org_group)
+
+    @org_group.command("add")
+    @click.argument("slug")
+    @click.argument("name")
+    @click.option("--kind", type=click.Choice(["cooperative", "ngo"]), required=True)
+    @with_appcontext
+    def org_add(slug, name, kind):
+        """Add an organization with the standard chart of accounts for its kind."""
+        from .orgs.services import create_organization
+
+        org = create_organization(slug, name, kind)
+        db.session.commit()
+        click.echo(f"{org.slug}: {org.name} ({org.kind}), chart of accounts seeded")
+
     user = click.Group("user", help="Manage users.")
     app.cli.add_command(user)
 

@@ -19,6 +19,7 @@ admin = Blueprint("admin", __name__, url_prefix="/o/<org>/admin")
 def add_navigation() -> None:
     add_nav(NavItem(_l("Users"), "admin.users", ("admin",)))
     add_nav(NavItem(_l("Audit log"), "admin.audit_log", ("admin", "auditor")))
+    add_nav(NavItem(_l("Settings"), "admin.settings", ("admin",)))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -152,6 +153,19 @@ def add_user():
 def set_active(user_id: int):
     services.set_active(g.org.id, user_id, request.form.get("active") == "true", current_user.id)
     return redirect(url_for("admin.users"), code=303)
+
+
+@admin.route("/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings():
+    from ..orgs import services as orgs
+
+    if request.method == "POST":
+        typed = {key: value for key, value in request.form.items() if key not in ("csrf_token",)}
+        changed = orgs.update_settings(g.org.id, g.org.kind, typed, current_user.id)
+        flash(_l("%(count)s settings saved.", count=changed))
+        return redirect(url_for("admin.settings"), code=303)
+    return render_template("auth/settings.html", settings=orgs.settings_of(g.org.id, g.org.kind))
 
 
 @admin.get("/audit")

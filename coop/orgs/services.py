@@ -1,30 +1,101 @@
 """Organizations and their per-organization policy settings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
+
+from ..audit import services as audit
+from ..money import to_centavos
 
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from .models import ORG_KINDS, Organization, OrgSetting
 
-# Policy defaults, registered by each domain: key -> (default, description).
-DEFAULTS: dict[str, tuple[object, str]] = {}
+SETTING_KINDS = ("money", "percent", "number", "bool", "text", "choice")
 
 
-def register_setting(key: str, default, description: str) -> None:
-    DEFAULTS[key] = (default, description)
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: object
+    description: str
+    kind: str
+    choices: tuple | None = None
+    org_kinds: tuple[str, ...] = ORG_KINDS
+
+
+# Policy numbers registered by each domain (defaults in code, values per organization in the database).
+DEFAULTS: dict[str, SettingSpec] = {}
+
+
+def register_setting(key: str, default, description: str, kind: str | None = None, choices=None,
+                     org_kinds: tuple[str, ...] = ORG_KINDS) -> None:
+    if kind is None:
+        kind = "bool" if isinstance(default, bool) else "number" if isinstance(default, int) else "text"
+    if kind not in SETTING_KINDS:
+        raise ValueError(f"setting kind {kind}")
+    DEFAULTS[key] = SettingSpec(key, default, description, kind, tuple(choices) if choices else None, tuple(org_kinds))
 
 
 def get_setting(org_id: int, key: str):
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key}")
     row = db.session.scalar(select(OrgSetting).where(OrgSetting.org_id == org_id, OrgSetting.key == key))
-    return DEFAULTS[key][0] if row is None else row.value
+    return DEFAULTS[key].default if row is None else row.value
 
 
-def set_setting(org_id: int, key: str, value) -> None:
+def settings_of(org_id: int, org_kind: str) -> list[tuple[SettingSpec, object]]:
+    stored = {row.key: row.value for row in db.session.scalars(select(OrgSetting).where(OrgSetting.org_id == org_id))}
+    return [(spec, stored.get(key, spec.default)) for key, spec in sorted(DEFAULTS.items()) if org_kind in spec.org_kinds]
+
+
+def update_settings(org_id: int, org_kind: str, typed: dict[str, str], actor_id: int | None) -> int:
+    """Save what an admin typed on the settings page; every value is checked before any is saved."""
+    current = dict((spec.key, value) for spec, value in settings_of(org_id, org_kind))
+    changes = {key: parse_setting(key, text) for key, text in typed.items() if key in current}
+    changes = {key: value for key, value in changes.items() if value != current[key]}
+    for key, value in changes.items():
+        set_setting(org_id, key, value, actor_id)
+    return len(changes)
+
+
+def parse_setting(key: str, text: str):
+    """A value typed by an admin, checked against the setting's kind."""
+    spec = DEFAULTS.get(key)
+    if spec is None:
+        raise Invalid(f"Unknown setting {key}.", field="key")
+    text = (text or "").strip()
+    try:
+        if spec.kind == "money":
+            value = to_centavos(text)
+        elif spec.kind == "number":
+            value = int(text.replace(",", ""))
+        elif spec.kind == "percent":
+            value = float(text.rstrip("%"))
+            if not 0 <= value <= 100:
+                raise ValueError
+            value = int(value) if value == int(value) else value
+        elif spec.kind == "bool":
+            value = text.lower() in ("1", "true", "yes", "on", "oo")
+        else:
+            value = text
+    except ValueError as exc:
+        raise Invalid(f"{spec.description}: not a valid {spec.kind}.", field=key) from exc
+    if spec.kind in ("money", "number") and value < 0:
+        raise Invalid(f"{spec.description}: cannot be negative.", field=key)
+    if spec.kind == "choice" and value not in (spec.choices or ()):
+        raise Invalid(f"{spec.description}: one of {', '.join(spec.choices or ())}.", field=key)
+    if spec.kind == "text" and not value:
+        raise Invalid(f"{spec.description}: cannot be empty.", field=key)
+    return value
+
+
+def set_setting(org_id: int, key: str, value, actor_id: int | None = None) -> None:
     if key not in DEFAULTS:
         raise Invalid(f"Unknown setting {key}.", field="key")
+    audit.record("setting.change", org_id=org_id, user_id=actor_id, target_type="setting", target_id=key,
+                 details={"value": value})
     row = db.session.scalar(select(OrgSetting).where(OrgSetting.org_id == org_id, OrgSetting.key == key))
     if row is None:
         db.session.add(OrgSetting(org_id=org_id, key=key, value=value))
