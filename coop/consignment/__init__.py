@@ -1,0 +1,5 @@
+"""Consignment selling and commissions: principals (Avon, Natasha) and member-producers."""
+
+
+def register(app) -> None:
+    pass

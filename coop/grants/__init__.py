@@ -1,0 +1,5 @@
+"""Livelihood grants: beneficiaries, readiness, business plans, MOAs, tranches, monitoring."""
+
+
+def register(app) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The cooperative store: catalogue, suppliers, purchases, stock, point of sale."""
+
+
+def register(app) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""The Wellness Center: services, attendants, schedules, bookings, payments, earnings."""
+
+
+def register(app) -> None:
+    pass
