@@ -159,6 +159,7 @@ class Booking(db.Model):
         Index("ix_wellness_booking_org_start", "org_id", "block_start"),
         Index("ix_wellness_booking_attendant", "attendant_id", "block_start"),
         Index("ix_wellness_booking_client", "client_id"),
+        UniqueConstraint("org_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,6 +188,7 @@ class Booking(db.Model):
     receipt_id: Mapped[int | None]
     payout_id: Mapped[int | None] = mapped_column(ForeignKey("wellness_payout.id"), index=True)
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))  # a double-submitted form books once
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]

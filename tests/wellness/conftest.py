@@ -59,6 +59,8 @@ def book(center):
     def do(service=None, at=MONDAY.replace(hour=10), **kw):
         kw.setdefault("client_name", "Client")
         kw.setdefault("now", EARLY)
-        return wellness.book(center.org_id, service_id=(service or center.foot_spa).id, starts=at, **kw)
+        booking = wellness.book(center.org_id, service_id=(service or center.foot_spa).id, starts=at, **kw)
+        db.session.commit()
+        return booking
 
     return do

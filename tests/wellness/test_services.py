@@ -212,3 +212,9 @@ def test_an_attendant_login_resolves_to_her_party(center, make_user):
     user = make_user(center.org, "attendant")
     wellness.update_attendant(center.org_id, center.ana.id, user_id=user.id)
     assert parties_of(center.org_id, user.id) == {center.ana.party_id}
+
+
+def test_a_double_submitted_booking_form_books_once(center, book):
+    first = book(idempotency_key="form-1")
+    assert book(idempotency_key="form-1").id == first.id
+    assert _count(Booking) == 1

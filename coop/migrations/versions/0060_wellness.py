@@ -181,6 +181,7 @@ def upgrade():
     sa.Column('receipt_id', sa.Integer(), nullable=True),
     sa.Column('payout_id', sa.Integer(), nullable=True),
     sa.Column('cancel_reason', sa.String(length=300), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=100), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('completed_at', sa.DateTime(), nullable=True),
@@ -195,7 +196,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['payout_id'], ['wellness_payout.id'], name=op.f('fk_wellness_booking_payout_id_wellness_payout')),
     sa.ForeignKeyConstraint(['service_id'], ['wellness_service.id'], name=op.f('fk_wellness_booking_service_id_wellness_service')),
     sa.ForeignKeyConstraint(['station_id'], ['wellness_station.id'], name=op.f('fk_wellness_booking_station_id_wellness_station')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_wellness_booking'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wellness_booking')),
+    sa.UniqueConstraint('org_id', 'idempotency_key', name=op.f('uq_wellness_booking_org_id_idempotency_key'))
     )
     with op.batch_alter_table('wellness_booking', schema=None) as batch_op:
         batch_op.create_index('ix_wellness_booking_attendant', ['attendant_id', 'block_start'], unique=False)
