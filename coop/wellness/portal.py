@@ -29,9 +29,9 @@ def attendant_tiles(org_id: int) -> list[Tile]:
             Tile(_("My earnings due"), format_money(services.earnings_due(org_id, mine)), "wellness.mine")]
 
 
-def member_block(org_id: int, member_id: int) -> dict:
-    """For a member who is also an attendant: her services and earnings; nothing for other members."""
+def member_block(org_id: int, member_id: int) -> dict | None:
+    """For a member who is also an attendant: her services and earnings; None for other members."""
     attendant = services.attendant_for_member(org_id, member_id)
     if attendant is None:
-        return {}
+        return None
     return {"wellness_attendant": attendant, **services.attendant_summary(org_id, attendant.id, today())}

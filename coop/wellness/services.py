@@ -212,7 +212,17 @@ def get_attendant(org_id: int, attendant_id: int) -> Attendant:
 
 
 def attendant_for_user(org_id: int, user_id: int) -> Attendant | None:
-    return db.session.scalar(select(Attendant).where(Attendant.org_id == org_id, Attendant.user_id == user_id))
+    """The attendant this login belongs to: linked directly, or through her member record."""
+    found = db.session.scalar(select(Attendant).where(Attendant.org_id == org_id, Attendant.user_id == user_id))
+    if found is None:
+        from ..members.services import member_for_user
+
+        try:
+            member = member_for_user(org_id, user_id)
+        except NotFound:
+            return None
+        found = attendant_for_member(org_id, member.id)
+    return found
 
 
 def attendant_for_member(org_id: int, member_id: int) -> Attendant | None:
@@ -221,9 +231,8 @@ def attendant_for_member(org_id: int, member_id: int) -> Attendant | None:
 
 def parties_of_user(org_id: int, user_id: int) -> set[int]:
     """The attendant's ledger party, when this login is an attendant's (her receipts and statements are hers)."""
-    party_id = db.session.scalar(select(Attendant.party_id).where(Attendant.org_id == org_id,
-                                                                  Attendant.user_id == user_id))
-    return {party_id} if party_id else set()
+    attendant = attendant_for_user(org_id, user_id)
+    return {attendant.party_id} if attendant is not None and attendant.party_id else set()
 
 
 def attendant_names(org_id: int) -> dict[int, str]:

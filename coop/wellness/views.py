@@ -35,6 +35,7 @@ from .schemas import (
 bp = Blueprint("wellness", __name__, url_prefix="/o/<org>/wellness")
 DESK = STAFF
 SHEET_READERS = READERS + ("attendant",)
+HER_ROLES = ("attendant", "member")  # an attendant's login, or a member's who is also an attendant
 
 
 def my_attendant():
@@ -50,7 +51,7 @@ def handled_booking(booking_id: int):
     if current_role() in DESK:
         return booking
     mine = my_attendant()
-    if current_role() == "attendant" and mine is not None and booking.attendant_id == mine.id:
+    if current_role() in HER_ROLES and mine is not None and booking.attendant_id == mine.id:
         return booking
     abort(404)
 
@@ -125,7 +126,7 @@ def create_booking():
 
 
 @bp.get("/bookings/<int:booking_id>")
-@roles_required(*DESK, "attendant")
+@roles_required(*DESK, *HER_ROLES)
 def booking(booking_id: int):
     found = handled_booking(booking_id)
     line = services.describe(g.org.id, [found])[0]
@@ -135,7 +136,7 @@ def booking(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/check-in")
-@roles_required(*DESK, "attendant")
+@roles_required(*DESK, *HER_ROLES)
 def check_in(booking_id: int):
     services.check_in(g.org.id, handled_booking(booking_id).id, current_user.id)
     flash(_l("Checked in."))
@@ -143,7 +144,7 @@ def check_in(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/complete")
-@roles_required(*DESK, "attendant")
+@roles_required(*DESK, *HER_ROLES)
 def complete(booking_id: int):
     data = load_form(CompleteSchema())
     done = services.complete(g.org.id, handled_booking(booking_id).id, payment_method=data["payment_method"],
@@ -153,7 +154,7 @@ def complete(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/no-show")
-@roles_required(*DESK, "attendant")
+@roles_required(*DESK, *HER_ROLES)
 def no_show(booking_id: int):
     services.no_show(g.org.id, handled_booking(booking_id).id, current_user.id)
     flash(_l("Marked as no-show."))
@@ -374,7 +375,7 @@ def pay():
 
 
 @bp.get("/my")
-@roles_required("attendant", "member", *STAFF)
+@roles_required(*HER_ROLES, *STAFF)
 def mine():
     person = my_attendant()
     if person is None:
