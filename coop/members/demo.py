@@ -15,7 +15,7 @@ PEOPLE = (
     ("Cristina Mendoza", "Concepcion Uno", "Marikina", "active", 20, 12, 5, 26),
     ("Gloria Aquino", "Nangka", "Marikina", "active", 50, 1, 1, 60),
     ("Teresita Navarro", "Sto. Niño", "Marikina", "inactive", 20, 4, 2, 50),
-    ("Rowena Castillo", "Payatas", "Quezon City", "active", 20, 8, 3, 16),
+    ("Rowena Castillo", "Payatas", "Quezon City", "active", 20, 6, 3, 16),
     ("Marites Flores", "Parang", "Marikina", "active", 20, 4, 0, 6),
     ("Imelda Garcia", "Fortune", "Marikina", "applicant", 0, 0, 0, 0),
     ("Analyn Pascual", "Calumpang", "Marikina", "applicant", 0, 0, 0, 0),
