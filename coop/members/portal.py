@@ -13,11 +13,17 @@ from . import services, shares
 from .models import Member
 
 
+RECENT_PAID = 3  # on a phone, the schedule shows what is still open and only the last few paid
+
+
 def shares_section(org_id: int, member_id: int) -> dict:
     member = services.get_member(org_id, member_id)
     on = today()
+    installments = shares.installments_of(org_id, member.id)
+    paid = [row for row in installments if not row.open]
+    shown = paid[-RECENT_PAID:] + [row for row in installments if row.open]
     return {"member": member, "summary": shares.summary(org_id, member, on), "today": on,
-            "installments": shares.installments_of(org_id, member.id),
+            "installments": shown, "earlier_paid": len(paid) - len(paid[-RECENT_PAID:]),
             "subscriptions": shares.subscriptions_of(org_id, member.id),
             "payments": shares.payments_of(org_id, member.id, limit=5),
             "standing": services.standing(org_id, member.id, on)}

@@ -201,6 +201,10 @@ class StatementQuerySchema(Schema):
     end = fields.Date(load_default=None)
     format = fields.String(load_default="html", validate=validate.OneOf(("html", "pdf", "csv")))
 
+    @pre_load
+    def blank_is_not_given(self, data, **kwargs):
+        return {key: value for key, value in data.items() if value != ""}
+
     @validates_schema
     def ordered(self, data, **kwargs):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:

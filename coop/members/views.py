@@ -248,7 +248,7 @@ def portal():
         context = section.build(g.org.id, member.id)
         if context is not None:  # a domain with nothing to show for her returns None
             sections.append(Markup(render_template(section.template, **context)))
-    return render_template("members/portal.html", member=member, sections=sections)
+    return render_template("members/portal.html", member=member, sections=sections, today=today())
 
 
 @bp.get("/me/statement")
