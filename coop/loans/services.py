@@ -85,14 +85,21 @@ DEFAULT_PRODUCTS = {
 }
 
 
+def _insert_ignore(table, rows: list[dict], index_elements: list[str]) -> None:
+    make = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(make(table).on_conflict_do_nothing(index_elements=index_elements), rows)
+
+
 def ensure_products(org_id: int) -> None:
-    """Give a cooperative its default products the first time loans are used."""
+    """Give a cooperative its default products the first time loans are used (two first uses at once are fine)."""
     existing = set(db.session.scalars(select(LoanProduct.code).where(LoanProduct.org_id == org_id)))
-    for code, fields in DEFAULT_PRODUCTS.items():
-        if code not in existing:
-            db.session.add(LoanProduct(org_id=org_id, code=code, **fields))
-    if len(existing) < len(DEFAULT_PRODUCTS):
-        db.session.flush()
+    missing = [code for code in DEFAULT_PRODUCTS if code not in existing]
+    if missing:
+        defaults = {column.name: column.default.arg for column in LoanProduct.__table__.columns
+                    if column.default is not None and not callable(column.default.arg)}
+        _insert_ignore(LoanProduct.__table__, [
+            {**defaults, "org_id": org_id, "code": code, "updated_at": utcnow(), **DEFAULT_PRODUCTS[code]}
+            for code in missing], ["org_id", "code"])
 
 
 def list_products(org_id: int, active_only: bool = False) -> list[LoanProduct]:
@@ -187,9 +194,7 @@ def _check_standing(org_id: int, member_id: int, on: date) -> None:
 
 def _lock_borrower(org_id: int, member_id: int) -> None:
     """Serialise the opening of loans for one member, so two at once cannot both pass a limit."""
-    make = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(make(LoanBorrower.__table__).values(org_id=org_id, member_id=member_id)
-                       .on_conflict_do_nothing(index_elements=["org_id", "member_id"]))
+    _insert_ignore(LoanBorrower.__table__, [{"org_id": org_id, "member_id": member_id}], ["org_id", "member_id"])
     db.session.execute(select(LoanBorrower.id).where(LoanBorrower.org_id == org_id,
                                                      LoanBorrower.member_id == member_id).with_for_update())
 
