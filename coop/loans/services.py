@@ -159,6 +159,35 @@ def loans_of_member(org_id: int, member_id: int) -> list[Loan]:
                                    .order_by(Loan.id.desc())))
 
 
+def search_loans(org_id: int, *, status: str | None = None, member_id: int | None = None,
+                 limit: int = 200) -> list[Loan]:
+    query = select(Loan).where(Loan.org_id == org_id)
+    if status:
+        query = query.where(Loan.status == status)
+    if member_id:
+        query = query.where(Loan.member_id == member_id)
+    return list(db.session.scalars(query.order_by(Loan.id.desc()).limit(limit)))
+
+
+def find_loan(org_id: int, text: str) -> Loan:
+    """A loan typed on a form as L-000012, 000012 or 12."""
+    digits = (text or "").strip().upper().removeprefix("L-").lstrip("0")
+    loan = db.session.get(Loan, int(digits)) if digits.isdigit() else None
+    if loan is None or loan.org_id != org_id:
+        raise Invalid(f"No loan number {text} in this cooperative.", field="loan")
+    return loan
+
+
+def next_installment(loan_id: int) -> Installment | None:
+    return db.session.scalar(select(Installment).where(Installment.loan_id == loan_id, Installment.settled.is_(False))
+                             .order_by(Installment.number).limit(1))
+
+
+def successor_of(loan: Loan) -> Loan | None:
+    """The loan a restructuring replaced this one with."""
+    return db.session.scalar(select(Loan).where(Loan.restructured_from_id == loan.id))
+
+
 def _open_loans(org_id: int, member_id: int, product_id: int | None = None) -> list[Loan]:
     query = select(Loan).where(Loan.org_id == org_id, Loan.member_id == member_id, Loan.status.in_(OPEN_STATUSES))
     if product_id is not None:
@@ -166,7 +195,7 @@ def _open_loans(org_id: int, member_id: int, product_id: int | None = None) -> l
     return list(db.session.scalars(query))
 
 
-def _transaction_by_key(org_id: int, key: str | None) -> LoanTransaction | None:
+def transaction_by_key(org_id: int, key: str | None) -> LoanTransaction | None:
     if not key:
         return None
     return db.session.scalar(select(LoanTransaction).where(LoanTransaction.org_id == org_id,
@@ -312,7 +341,7 @@ def return_commodity_goods(org_id: int, loan_id: int, amount: int, on: date, *, 
     Posts Cr the loan's receivable (her party) for `amount` plus the store's lines (Dr sales
     returns, Dr merchandise inventory, Cr cost of sales).
     """
-    replay = _transaction_by_key(org_id, idempotency_key)
+    replay = transaction_by_key(org_id, idempotency_key)
     if replay is not None:
         if replay.loan_id != loan_id or replay.amount != amount or replay.kind != "goods_return":
             raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
@@ -553,7 +582,7 @@ def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempo
             cash_account: str = "cash_on_hand") -> Loan:
     """Hand over the money: Dr loans receivable (her party) for the whole loan, Cr cash net of the fee,
     Cr service fees for the fee. The schedule is fixed now, from the release date."""
-    replay = _transaction_by_key(org_id, idempotency_key)
+    replay = transaction_by_key(org_id, idempotency_key)
     if replay is not None:
         if replay.loan_id != loan_id or replay.kind != "release":
             raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
@@ -596,7 +625,7 @@ def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | N
     Issues the official receipt in the same transaction. The loan row is locked first, so two
     officers recording payments on one loan at once are applied one after the other.
     """
-    replay = _transaction_by_key(org_id, idempotency_key)
+    replay = transaction_by_key(org_id, idempotency_key)
     if replay is not None:
         if replay.loan_id != loan_id or replay.amount != amount or replay.kind != "repayment":
             raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
@@ -667,7 +696,7 @@ def get_transaction(org_id: int, txn_id: int) -> LoanTransaction:
 def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_id: int | None,
                       idempotency_key: str | None = None) -> LoanTransaction:
     """Undo a payment recorded by mistake: the mirror entry, the receipt cancelled, the schedule as it was."""
-    replay = _transaction_by_key(org_id, idempotency_key)
+    replay = transaction_by_key(org_id, idempotency_key)
     if replay is not None:
         if replay.reverses_id != txn_id:
             raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
