@@ -57,8 +57,8 @@ class ProductSchema(Schema):
 
 class ProductOutSchema(ProductSchema):
     id = fields.Integer()
-    cap_amount_centavos = fields.Integer(attribute="cap_amount")
-    cap_ceiling_centavos = fields.Integer(attribute="cap_ceiling")
+    cap_amount_centavos = fields.Function(lambda product: product.cap_amount)
+    cap_ceiling_centavos = fields.Function(lambda product: product.cap_ceiling)
 
 
 class ApplicationSchema(Schema):
@@ -133,7 +133,7 @@ class InstallmentOutSchema(Schema):
     interest_paid = Money()
     penalty_paid = Money()
     balance = Money()
-    balance_centavos = fields.Integer(attribute="balance")
+    balance_centavos = fields.Function(lambda obj: obj.balance)
     settled = fields.Boolean()
     paid_on = fields.Date(allow_none=True)
 
@@ -144,7 +144,7 @@ class TransactionOutSchema(Schema):
     kind = fields.String()
     on = fields.Date(attribute="on_date")
     amount = Money()
-    amount_centavos = fields.Integer(attribute="amount")
+    amount_centavos = fields.Function(lambda obj: obj.amount)
     principal = Money()
     interest = Money()
     penalty = Money()
@@ -162,7 +162,7 @@ class LoanOutSchema(Schema):
     product_id = fields.Integer()
     status = fields.String()
     amount = Money()
-    amount_centavos = fields.Integer(attribute="amount")
+    amount_centavos = fields.Function(lambda obj: obj.amount)
     fee = Money()
     purpose = fields.String(allow_none=True)
     frequency = fields.String()
@@ -179,7 +179,7 @@ class LoanOutSchema(Schema):
     next_due_on = fields.Date(allow_none=True)
     days_past_due = fields.Integer()
     outstanding = Money()
-    outstanding_centavos = fields.Integer(attribute="outstanding")
+    outstanding_centavos = fields.Function(lambda obj: obj.outstanding)
     principal_outstanding = Money()
     restructured_from_id = fields.Integer(allow_none=True)
     receivable_account = fields.String()
