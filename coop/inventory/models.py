@@ -15,7 +15,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 MOVEMENT_KINDS = ("purchase", "sale", "return", "adjustment")
-ADJUSTMENT_KINDS = ("count", "spoilage", "damage", "correction")
+ADJUSTMENT_KINDS = ("count", "spoilage", "damage", "expired")
 PAYMENT_METHODS = ("cash", "account")
 SALE_PAYMENTS = ("cash", "credit")
 

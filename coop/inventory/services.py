@@ -430,7 +430,7 @@ def member_by_number(org_id: int, text: str) -> int:
     member_id = db.session.scalar(select(Member.id).where(Member.org_id == org_id, Member.number == int(digits))) \
         if digits.isdigit() else None
     if member_id is None:
-        raise NotFound(f"No member {text}.", field="member")
+        raise Invalid(f"No member {text}.", field="member")
     return member_id
 
 
@@ -645,3 +645,22 @@ def return_goods(org_id: int, sale_id: int, *, quantities: dict[int, int], on: d
     sale.returned_amount += amount
     db.session.flush()
     return sale_return
+
+
+def member_label(sale: Sale) -> str | None:
+    return members.get_member(sale.org_id, sale.member_id).label if sale.member_id else None
+
+
+def receipt_number(sale: Sale) -> str | None:
+    return receipts.get(sale.org_id, sale.receipt_id).display_number if sale.receipt_id else None
+
+
+def credit_terms(sale: Sale) -> str | None:
+    """What the member signs for on a credit sale's slip: her commodity loan and when it falls due."""
+    if sale.loan_id is None:
+        return None
+    from ..loans import services as loans
+
+    loan = loans.get_loan(sale.org_id, sale.loan_id)
+    due = getattr(loan, "due_on", None) or getattr(loan, "maturity_date", None)
+    return f"Commodity loan {sale.loan_id}" + (f": pay by {due.isoformat()}" if due else "")
