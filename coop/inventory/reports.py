@@ -150,7 +150,7 @@ def sales_by_product_table(org_id: int, start: date, end: date) -> Table:
 
 def gross_margin_table(org_id: int, start: date, end: date) -> Table:
     figures = _product_sales(org_id, start, end)
-    category_of = dict(db.session.execute(select(Product.id, Product.category).where(Product.id.in_(list(figures)))).tuples())
+    category_of = dict(db.session.execute(select(Product.id, Product.category).where(Product.id.in_(list(figures)))).all())
     by_category: dict[str, list[int]] = {}
     for pid, (qty, amount, cost, rqty, ramount, rcost) in figures.items():
         sums = by_category.setdefault(category_of[pid], [0, 0, 0, 0])
@@ -185,7 +185,7 @@ def sales_by_day_table(org_id: int, start: date, end: date) -> Table:
     returned = dict(db.session.execute(
         select(SaleReturn.returned_on, func.sum(SaleReturn.amount))
         .where(SaleReturn.org_id == org_id, SaleReturn.returned_on >= start, SaleReturn.returned_on <= end)
-        .group_by(SaleReturn.returned_on)).tuples())
+        .group_by(SaleReturn.returned_on)).all())
     days = sorted({row[0] for row in sold} | set(returned))
     by_day = {row[0]: row for row in sold}
     rows, total = [], [0, 0, 0, 0, 0]
@@ -193,11 +193,11 @@ def sales_by_day_table(org_id: int, start: date, end: date) -> Table:
         _day, count, cash, credit, _cost = by_day.get(day, (day, 0, 0, 0, 0))
         back = int(returned.get(day, 0))
         figures = [int(count), int(cash), int(credit), back, int(cash) + int(credit) - back]
-        rows.append((day, *figures))
+        rows.append((day.isoformat(), *figures))
         total = [a + b for a, b in zip(total, figures)]
     return Table(
         _("Sales by day"), _("%(start)s to %(end)s", start=start.isoformat(), end=end.isoformat()),
-        (Column("date", _("Date"), "date"), Column("sales", _("Sales"), "number"), Column("cash", _("Cash"), "money"),
+        (Column("date", _("Date")), Column("sales", _("Sales"), "number"), Column("cash", _("Cash"), "money"),
          Column("credit", _("On credit"), "money"), Column("returns", _("Returns"), "money"),
          Column("net", _("Net"), "money")),
         tuple(rows), (_("Total"), *total))
@@ -213,7 +213,7 @@ def purchases_by_supplier_table(org_id: int, start: date, end: date) -> Table:
     paid = dict(db.session.execute(
         select(SupplierPayment.supplier_id, func.sum(SupplierPayment.amount))
         .where(SupplierPayment.org_id == org_id, SupplierPayment.paid_on >= start, SupplierPayment.paid_on <= end)
-        .group_by(SupplierPayment.supplier_id)).tuples())
+        .group_by(SupplierPayment.supplier_id)).all())
     owed = {party: found.credit_balance for party, found in ledger.parties_balances(org_id, PAYABLE).items()}
     rows, total = [], [0, 0, 0, 0, 0, 0]
     for supplier in db.session.scalars(select(Supplier).where(Supplier.org_id == org_id).order_by(Supplier.name)):

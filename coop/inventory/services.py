@@ -282,7 +282,7 @@ def get_purchase(org_id: int, purchase_id: int) -> Purchase:
 
 def purchase_lines(purchase: Purchase) -> list[tuple[PurchaseLine, Product]]:
     return list(db.session.execute(select(PurchaseLine, Product).join(Product, Product.id == PurchaseLine.product_id)
-                                   .where(PurchaseLine.purchase_id == purchase.id).order_by(PurchaseLine.id)).tuples())
+                                   .where(PurchaseLine.purchase_id == purchase.id).order_by(PurchaseLine.id)))
 
 
 def list_purchases(org_id: int, *, supplier_id: int | None = None, limit: int = 100) -> list[Purchase]:
@@ -384,7 +384,7 @@ def list_adjustments(org_id: int, limit: int = 100) -> list[tuple[StockAdjustmen
     return list(db.session.execute(
         select(StockAdjustment, Product).join(Product, Product.id == StockAdjustment.product_id)
         .where(StockAdjustment.org_id == org_id)
-        .order_by(StockAdjustment.adjusted_on.desc(), StockAdjustment.id.desc()).limit(limit)).tuples())
+        .order_by(StockAdjustment.adjusted_on.desc(), StockAdjustment.id.desc()).limit(limit)))
 
 
 # ---------------------------------------------------------------- point of sale
