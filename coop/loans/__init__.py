@@ -2,4 +2,8 @@
 
 
 def register(app) -> None:
-    pass
+    from ..members.services import register_standing_check
+    from . import models, services  # noqa: F401
+
+    services.register_policies()
+    register_standing_check(services.arrears_reasons)
