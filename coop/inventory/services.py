@@ -632,10 +632,10 @@ def return_goods(org_id: int, sale_id: int, *, quantities: dict[int, int], on: d
     else:
         from ..loans import services as loans
 
-        result = loans.return_commodity_goods(org_id, sale.loan_id, amount, on, goods_lines=tuple(goods_lines),
-                                              memo=memo, source="inventory.return", source_id=str(sale_return.id),
-                                              idempotency_key=idempotency_key, actor_id=actor_id)
-        sale_return.entry_id = getattr(result, "entry_id", None) or getattr(result, "id", None)
+        loans.return_commodity_goods(org_id, sale.loan_id, amount, on, goods_lines=tuple(goods_lines), memo=memo,
+                                     source="inventory.return", source_id=str(sale_return.id),
+                                     idempotency_key=idempotency_key, actor_id=actor_id)
+        sale_return.entry_id = ledger.entries_for_source(org_id, "inventory.return", str(sale_return.id))[-1].id
     for line, qty, line_amount_back, line_cost in planned:
         line.returned_qty += qty
         db.session.add(SaleReturnLine(org_id=org_id, return_id=sale_return.id, sale_line_id=line.id, quantity=qty,
@@ -662,5 +662,4 @@ def credit_terms(sale: Sale) -> str | None:
     from ..loans import services as loans
 
     loan = loans.get_loan(sale.org_id, sale.loan_id)
-    due = getattr(loan, "due_on", None) or getattr(loan, "maturity_date", None)
-    return f"Commodity loan {sale.loan_id}" + (f": pay by {due.isoformat()}" if due else "")
+    return f"Commodity loan {loan.number}" + (f": pay by {loan.maturity_on.isoformat()}" if loan.maturity_on else "")
