@@ -126,7 +126,8 @@ def sales():
 def sale(sale_id: int):
     found = services.get_sale(g.org.id, sale_id)
     return render_template("inventory/sale.html", sale=found, lines=services.sale_lines(found),
-                           returns=services.sale_returns(found), member_label=services.member_label(found), today=today())
+                           returns=services.sale_returns(found), member_label=services.member_label(found),
+                           credit_terms=services.credit_terms(found), today=today())
 
 
 @bp.get("/sales/<int:sale_id>.pdf")
