@@ -379,8 +379,9 @@ def remove_day_off(org_id: int, day_off_id: int, actor_id: int | None = None) ->
 
 
 def opening_hours(org_id: int) -> dict[int, tuple[time, time]]:
-    rows = list(db.session.scalars(select(OpeningHours).where(OpeningHours.org_id == org_id)))
-    return {r.weekday: (r.opens, r.closes) for r in rows} if rows else dict(DEFAULT_HOURS)
+    rows = db.session.execute(select(OpeningHours.weekday, OpeningHours.opens, OpeningHours.closes)
+                              .where(OpeningHours.org_id == org_id)).all()
+    return {weekday: (opens, closes) for weekday, opens, closes in rows} if rows else dict(DEFAULT_HOURS)
 
 
 def set_opening_hours(org_id: int, hours: dict[int, tuple[time, time] | None], actor_id: int | None = None) -> None:
@@ -492,43 +493,42 @@ def _utc_day(day: date) -> tuple[datetime, datetime]:
     return to_utc(datetime.combine(day, time())), to_utc(datetime.combine(day + timedelta(days=1), time()))
 
 
-def _local_minutes(start_utc: datetime, end_utc: datetime, day: date) -> tuple[int, int]:
-    return (max(0, _minute_of(to_local(start_utc), day)), min(24 * 60, _minute_of(to_local(end_utc), day)))
-
-
-def holding_bookings(org_id: int, start_utc: datetime, end_utc: datetime) -> list[Booking]:
-    return list(db.session.scalars(select(Booking).where(
-        Booking.org_id == org_id, Booking.status.in_(HOLDING_STATUSES),
-        Booking.block_start < end_utc, Booking.block_end > start_utc)))
-
-
 def day_plan(org_id: int, day: date, ignore_booking_id: int | None = None) -> DayPlan:
-    """Everything availability needs for one local day, read in a handful of queries."""
+    """Everything availability needs for one local day, read as plain columns in a few queries (hot path)."""
     hours = opening_hours(org_id).get(day.weekday())
     opening = ((_minutes(hours[0]), _minutes(hours[1])),) if hours else ()
     is_holiday = db.session.scalar(select(Holiday.id).where(Holiday.org_id == org_id, Holiday.day == day)) is not None
     start_utc, end_utc = _utc_day(day)
     busy_by_attendant: dict[int, list] = {}
     busy_by_station: dict[int, list] = {}
-    for booking in holding_bookings(org_id, start_utc, end_utc):
-        if booking.id == ignore_booking_id:
+    held = db.session.execute(select(Booking.id, Booking.attendant_id, Booking.station_id, Booking.block_start,
+                                     Booking.block_end).where(
+        Booking.org_id == org_id, Booking.status.in_(HOLDING_STATUSES),
+        Booking.block_start < end_utc, Booking.block_end > start_utc))
+    for booking_id, attendant_id, station_id, block_start, block_end in held:
+        if booking_id == ignore_booking_id:
             continue
-        span = _local_minutes(booking.block_start, booking.block_end, day)
-        busy_by_attendant.setdefault(booking.attendant_id, []).append(span)
-        if booking.station_id:
-            busy_by_station.setdefault(booking.station_id, []).append(span)
+        # minutes from local midnight, counted in UTC: Manila keeps one offset all year, but this holds for any zone
+        span = (max(0, int((block_start - start_utc).total_seconds() // 60)),
+                min(24 * 60, -int(-(block_end - start_utc).total_seconds() // 60)))
+        busy_by_attendant.setdefault(attendant_id, []).append(span)
+        if station_id:
+            busy_by_station.setdefault(station_id, []).append(span)
     blocks: dict[int, dict[str, list]] = {}
-    for block in db.session.scalars(select(ScheduleBlock).where(ScheduleBlock.org_id == org_id,
-                                                               ScheduleBlock.weekday == day.weekday())):
-        blocks.setdefault(block.attendant_id, {"work": [], "break": []})[block.kind].append(
-            (_minutes(block.starts), _minutes(block.ends)))
+    for attendant_id, kind, starts, ends in db.session.execute(
+            select(ScheduleBlock.attendant_id, ScheduleBlock.kind, ScheduleBlock.starts, ScheduleBlock.ends)
+            .where(ScheduleBlock.org_id == org_id, ScheduleBlock.weekday == day.weekday())):
+        blocks.setdefault(attendant_id, {"work": [], "break": []})[kind].append((_minutes(starts), _minutes(ends)))
     off = set(db.session.scalars(select(DayOff.attendant_id).where(DayOff.org_id == org_id, DayOff.day == day)))
     attendants = tuple(
-        AttendantDay(a.id, a.skill_set, tuple(blocks.get(a.id, {}).get("work", ())),
-                     tuple(blocks.get(a.id, {}).get("break", ())), tuple(busy_by_attendant.get(a.id, ())),
-                     day_off=a.id in off)
-        for a in list_attendants(org_id, active_only=True))
-    stations = tuple(StationDay(s.id, s.kind, tuple(busy_by_station.get(s.id, ()))) for s in list_stations(org_id))
+        AttendantDay(aid, frozenset(skills.split()), tuple(blocks.get(aid, {}).get("work", ())),
+                     tuple(blocks.get(aid, {}).get("break", ())), tuple(busy_by_attendant.get(aid, ())),
+                     day_off=aid in off)
+        for aid, skills in db.session.execute(select(Attendant.id, Attendant.skills).where(
+            Attendant.org_id == org_id, Attendant.active.is_(True)).order_by(Attendant.number)))
+    stations = tuple(StationDay(sid, kind, tuple(busy_by_station.get(sid, ())))
+                     for sid, kind in db.session.execute(select(Station.id, Station.kind).where(
+                         Station.org_id == org_id, Station.active.is_(True)).order_by(Station.kind, Station.label)))
     return DayPlan(opening=opening, attendants=attendants, stations=stations, holiday=is_holiday)
 
 
