@@ -92,6 +92,9 @@ def _seed_day(org_id: int, day, offered, rng, officer: int) -> None:
                 services.no_show(org_id, booking.id, officer, now=ends)
             elif fate < 0.15:
                 services.cancel(org_id, booking.id, "client called to cancel", officer)
+            elif day == now_real.date() and not arrived_early and ends > now_real - timedelta(hours=3):
+                services.check_in(org_id, booking.id, officer)  # still with her attendant
+                arrived_early = True
             else:
                 paid_by = "e_wallet" if rng.random() < 0.2 else "cash"
                 services.complete(org_id, booking.id, payment_method=paid_by,

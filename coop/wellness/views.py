@@ -227,6 +227,7 @@ def update_service(service_id: int):
     data = load_form(ServiceUpdateSchema())
     data.setdefault("home_service", False)  # an unticked box is not sent
     data.setdefault("active", False)
+    data.setdefault("station_kind", None)  # "—" chosen: the service needs no station
     service = services.update_service(g.org.id, service_id, actor_id=current_user.id, **data)
     flash(_l("%(name)s saved.", name=service.name))
     return redirect(url_for("wellness.setup"), code=303)
@@ -278,12 +279,9 @@ def attendants():
 
 
 def _member_choices():
-    from ..members.models import Member
-    from ..extensions import db
-    from sqlalchemy import select
+    from ..members.services import search_members
 
-    return [(m.id, f"{m.label} {m.name}") for m in db.session.scalars(
-        select(Member).where(Member.org_id == g.org.id, Member.status == "active").order_by(Member.number))]
+    return [(m.id, f"{m.label} {m.name}") for m in search_members(g.org.id, status="active", limit=200)]
 
 
 def _login_choices():

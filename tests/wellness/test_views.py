@@ -1,5 +1,5 @@
 """The pages: the desk books, the attendant works her day sheet, reports download; refusals write nothing."""
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -180,3 +180,37 @@ def test_the_dashboard_shows_the_wellness_tile(center, desk, book):
     db.session.commit()
     page = desk.get(f"/o/{center.org.slug}/")
     assert b"Wellness today" in page.data and b"Attendants&#39; earnings due" in page.data
+
+
+def test_a_member_who_is_an_attendant_sees_her_earnings_in_her_portal_and_works_her_day(center, make_user, login,
+                                                                                        book):
+    from coop.members.services import create_member
+
+    user = make_user(center.org, "member")
+    member = create_member(center.org_id, name="Gina Bautista", actor_id=None, status="active", user_id=user.id)
+    gina = wellness.create_attendant(center.org_id, member_id=member.id, skills=["foot_spa"])
+    wellness.set_schedule(center.org_id, gina.id, [(0, "work", time(9), time(17))])
+    db.session.commit()
+    done = book(attendant_id=gina.id)
+    wellness.complete(center.org_id, done.id, now=MONDAY.replace(hour=11))
+    waiting = book(center.foot_spa, at=MONDAY.replace(hour=14), attendant_id=gina.id)
+    db.session.commit()
+    client = login(user)
+    portal = client.get(f"/o/{center.org.slug}/me")
+    assert portal.status_code == 200 and b"Wellness Center: your services and earnings" in portal.data
+    assert "₱140.00" in portal.get_data(as_text=True)
+    assert client.get(_url(center, "/my")).status_code == 200
+    assert client.post(_url(center, f"/bookings/{waiting.id}/check-in"), data={}).status_code == 303
+    assert db.session.get(Booking, waiting.id).status == "checked_in"
+    assert wellness.parties_of_user(center.org_id, user.id) == {gina.party_id}
+
+
+def test_other_members_see_no_wellness_block(center, make_user, login):
+    from coop.members.services import create_member
+
+    user = make_user(center.org, "member")
+    create_member(center.org_id, name="Rosa", actor_id=None, status="active", user_id=user.id)
+    db.session.commit()
+    client = login(user)
+    assert b"Wellness Center" not in client.get(f"/o/{center.org.slug}/me").data
+    assert client.get(_url(center, "/my")).status_code == 404
