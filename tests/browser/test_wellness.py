@@ -34,6 +34,12 @@ def test_desk_books_a_walk_in_and_the_attendant_completes_it(make_org, make_user
     assert "Booked for" in page.inner_text("main")
     assert "Ms. Lim" in page.inner_text(".sheet")
     shot(page, "wellness-day-sheet-desk")
+    page.goto(f"/o/{slug}/wellness/book?service_id={service_id}&day=2030-01-07")
+    assert page.locator("label.slot").count() > 0 and "10:00" not in page.inner_text("fieldset.slots")
+    shot(page, "wellness-book")
+    page.goto(f"/o/{slug}/wellness/week?day=2030-01-07")
+    assert "10:00 Foot spa" in page.inner_text("table.week")
+    shot(page, "wellness-week")
 
     log_in(phone_page, user)
     phone_page.goto(f"/o/{slug}/wellness/")
