@@ -127,6 +127,7 @@ def test_day_sheet_week_setup_attendant_and_earnings_pages_render(center, desk, 
 
 def test_admin_sets_services_stations_hours_and_a_schedule(center, make_user, login):
     admin = login(make_user(center.org, "admin"))
+    assert admin.get(_url(center, "/setup")).status_code == 200
     assert admin.post(_url(center, "/services"), data={"name": "Haircut", "duration_minutes": "30", "price": "150",
                                                        "skill": "haircut", "station_kind": "shampoo_chair"}).status_code == 303
     haircut = [s for s in wellness.list_services(center.org_id) if s.name == "Haircut"][0]
