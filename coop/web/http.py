@@ -27,6 +27,15 @@ def register(app: Flask) -> None:
         return response
 
     @app.after_request
+    def remember_language(response):
+        """?lang=fil (the footer's links) sticks for the next pages, logged in or not."""
+        chosen = request.args.get("lang")
+        if chosen in ("en", "fil") and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                                secure=app.config["SESSION_COOKIE_SECURE"])
+        return response
+
+    @app.after_request
     def compress(response):
         if (response.direct_passthrough or response.status_code < 200 or response.status_code >= 300
                 or "gzip" not in request.headers.get("Accept-Encoding", "")
