@@ -11,7 +11,9 @@ from . import services
 
 def _borrowers(org_id: int) -> list:
     """The demo cooperative's active members (the members' demo made them); a few of our own if none."""
-    found = members.search_members(org_id, "", limit=8, status="active")
+    start = today() - timedelta(days=50)
+    found = [member for member in members.search_members(org_id, "", limit=40, status="active")
+             if members.standing(org_id, member.id, start).good and members.standing(org_id, member.id, today()).good][:8]
     if len(found) >= 5:
         return found
     names = ("Rosario Dela Cruz", "Maricel Bautista", "Joy Villanueva", "Analyn Ramos", "Lorna Garcia")
@@ -31,6 +33,8 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
         if release:
             services.release(coop_id, loan.id, on=on, actor_id=checker, idempotency_key=f"demo-release-{loan.id}")
         for n, (days, paid) in enumerate(pay):
+            if paid is None:  # the rest, whatever the product's interest came to
+                paid = services.get_loan(coop_id, loan.id).outstanding
             services.repay(coop_id, loan.id, paid, on=on + timedelta(days=days), actor_id=maker,
                            idempotency_key=f"demo-pay-{loan.id}-{n}", received_from=member.name)
         return loan
@@ -43,7 +47,7 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
 
     # paid on time, then closed
     emergency_loan(people[0], 150_000, start, "School fees",
-                   pay=((15, 52_500), (30, 52_500), (40, 51_000)))
+                   pay=((15, 52_500), (30, 52_500), (40, None)))
     # running, one installment paid, the second missed: overdue with a penalty after the end-of-day job
     emergency_loan(people[1], 200_000, start + timedelta(days=5), "Hospital bill", pay=((15, 34_333),))
     # released recently, nothing due yet
