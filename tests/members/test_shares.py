@@ -217,3 +217,9 @@ def test_policy_is_per_cooperative(coop, officer, make_member, make_org, make_us
     login(make_user(coop, "admin"))
     page = client.get(f"/o/{coop.slug}/admin/settings")
     assert page.status_code == 200 and "Par value of one share" in page.get_data(as_text=True)
+
+
+def test_payment_without_a_subscription_says_so(coop, officer, make_member):
+    ana = make_member()
+    with pytest.raises(Invalid, match="no share subscription yet"):
+        shares.record_payment(coop.id, ana.id, amount=500_00, on=DAY, actor_id=officer.id)
