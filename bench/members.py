@@ -170,6 +170,10 @@ def fill(org_id: int, first_number: int, count: int) -> None:
                 [(i, max(0, due_now - (1 if i % 5 == 3 else 2 if i % 5 == 4 else 0)),
                   f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}") for i in range(count)])
     loader.many("INSERT INTO bench_m VALUES (?, ?)", [(n, month(n)) for n in range(MONTHS)])
+    loader.run("CREATE TEMPORARY TABLE bench_s (s INTEGER PRIMARY KEY, due_on DATE)")  # entry slots of a member
+    loader.many("INSERT INTO bench_s VALUES (?, ?)", [(0, START)] + [(n + 1, month(n)) for n in range(MONTHS)])
+    loader.run("CREATE TEMPORARY TABLE bench_k (k INTEGER PRIMARY KEY)")  # line slots of an entry
+    loader.many("INSERT INTO bench_k VALUES (?)", [(k,) for k in range(4)])
     steps = [
         ("party", """INSERT INTO party (id, org_id, kind, ref_id, label)
             SELECT :id_party + i, :org, 'member', :id_member + i, 'M-' || CAST(:first + i AS TEXT) FROM bench_n"""),
@@ -187,28 +191,26 @@ def fill(org_id: int, first_number: int, count: int) -> None:
             SELECT :id_share_installment + i * :months + m, :org, :id_share_subscription + i, :id_member + i, m + 1,
                 due_on, :inst, CASE WHEN m < paid_months THEN :inst ELSE 0 END, m >= paid_months
             FROM bench_n CROSS JOIN bench_m"""),
+        # one statement per table, rows in ascending id order: interleaved passes would split every page
         ("journal_entry", """INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, posted_at)
-            SELECT :id_journal_entry + i * :slots, :org, :start, 'Share subscription M-' || CAST(:first + i AS TEXT),
-                'shares.subscription', CAST(:id_share_subscription + i AS TEXT), :now FROM bench_n"""),
-        ("journal_entry", """INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, posted_at)
-            SELECT :id_journal_entry + i * :slots + m + 1, :org, due_on,
-                'Share capital payment M-' || CAST(:first + i AS TEXT), 'shares.payment',
-                CAST(:id_share_payment + i * :months + m AS TEXT), :now
-            FROM bench_n JOIN bench_m ON m < paid_months"""),
+            SELECT :id_journal_entry + i * :slots + s, :org, due_on,
+                CASE WHEN s = 0 THEN 'Share subscription M-' ELSE 'Share capital payment M-' END
+                    || CAST(:first + i AS TEXT),
+                CASE WHEN s = 0 THEN 'shares.subscription' ELSE 'shares.payment' END,
+                CAST(CASE WHEN s = 0 THEN :id_share_subscription + i ELSE :id_share_payment + i * :months + s - 1 END
+                     AS TEXT), :now
+            FROM bench_n JOIN bench_s ON s <= paid_months ORDER BY i, s"""),
         ("journal_line", """INSERT INTO journal_line (id, org_id, entry_id, account_id, party_id, debit, credit)
-            SELECT :id_journal_line + i * :slots * 4, :org, :id_journal_entry + i * :slots, :recv, :id_party + i,
-                :amount, 0 FROM bench_n"""),
-        ("journal_line", """INSERT INTO journal_line (id, org_id, entry_id, account_id, party_id, debit, credit)
-            SELECT :id_journal_line + i * :slots * 4 + 1, :org, :id_journal_entry + i * :slots, :subs, :id_party + i,
-                0, :amount FROM bench_n"""),
+            SELECT :id_journal_line + (i * :slots + s) * 4 + k, :org, :id_journal_entry + i * :slots + s,
+                CASE WHEN s = 0 THEN (CASE WHEN k = 0 THEN :recv ELSE :subs END)
+                     ELSE (CASE k WHEN 0 THEN :cash WHEN 1 THEN :recv WHEN 2 THEN :subs ELSE :paid_up END) END,
+                CASE WHEN s > 0 AND k = 0 THEN NULL ELSE :id_party + i END,
+                CASE WHEN s = 0 THEN (CASE WHEN k = 0 THEN :amount ELSE 0 END)
+                     ELSE (CASE WHEN k IN (0, 2) THEN :inst ELSE 0 END) END,
+                CASE WHEN s = 0 THEN (CASE WHEN k = 1 THEN :amount ELSE 0 END)
+                     ELSE (CASE WHEN k IN (1, 3) THEN :inst ELSE 0 END) END
+            FROM bench_n JOIN bench_s ON s <= paid_months JOIN bench_k ON s > 0 OR k < 2 ORDER BY i, s, k"""),
     ]
-    for k, (account, party, debit) in enumerate(((":cash", "NULL", True), (":recv", ":id_party + i", False),
-                                                 (":subs", ":id_party + i", True),
-                                                 (":paid_up", ":id_party + i", False))):
-        steps.append(("journal_line", f"""INSERT INTO journal_line (id, org_id, entry_id, account_id, party_id, debit, credit)
-            SELECT :id_journal_line + (i * :slots + m + 1) * 4 + {k}, :org, :id_journal_entry + i * :slots + m + 1,
-                {account}, {party}, {':inst' if debit else '0'}, {'0' if debit else ':inst'}
-            FROM bench_n JOIN bench_m ON m < paid_months"""))
     steps += [
         ("receipt", """INSERT INTO receipt (id, org_id, number, kind, party_id, received_from, amount, issued_on,
                 description, source, source_id, issued_at)
@@ -234,8 +236,8 @@ def fill(org_id: int, first_number: int, count: int) -> None:
         print(f"    {table:<20} {added:>10,} rows {time.perf_counter() - started:6.1f} s", file=sys.stderr)
     paid = loader.run("SELECT SUM(paid_months) FROM bench_n").fetchone()[0] * INSTALLMENT
     started = time.perf_counter()
-    loader.run("DROP TABLE bench_n")
-    loader.run("DROP TABLE bench_m")
+    for table in ("bench_n", "bench_m", "bench_s", "bench_k"):
+        loader.run(f"DROP TABLE {table}")
     loader.finish(indexes)
     print(f"    indexes rebuilt in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     amount = count * MONTHS * INSTALLMENT
@@ -331,6 +333,11 @@ def run(label: str, url: str, members: int, requests: int, sample_users: int) ->
             elapsed = time.perf_counter() - started
             rows = (target - done) * (MONTHS * 8 + 4)
             print(f"  filled {target - done:,} members in {elapsed:.1f} s (~{rows / elapsed:,.0f} rows/s)")
+            if done == 0:  # the generated books are consistent: balances match the journal, debits = credits
+                from coop.ledger.services import recompute_problems
+
+                problems = recompute_problems(org.id)
+                print(f"  ledger check at {target:,} members: {'ok' if not problems else problems[:3]}")
             done = target
             users = logins(org.id, done, sample_users)
             figures = measure(app, org.slug, users, requests)
