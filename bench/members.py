@@ -91,6 +91,9 @@ class Loader:
 
             self.connection = psycopg.connect(db.engine.url.set(drivername="postgresql")
                                               .render_as_string(hide_password=False))
+            # bulk loading only: no foreign-key triggers (needs a superuser) and no wait for the WAL flush
+            self.connection.execute("SET session_replication_role = replica")
+            self.connection.execute("SET synchronous_commit = off")
         else:
             import sqlite3
 
@@ -181,16 +184,6 @@ def fill(org_id: int, first_number: int, count: int) -> None:
                 created_at, party_id, applied_on, admitted_on)
             SELECT :id_member + i, :org, :first + i, name, '0917' || CAST(1000000 + :first + i AS TEXT), 'regular',
                 'active', 'import', :now, :id_party + i, :start, :start FROM bench_n"""),
-        ("share_subscription", """INSERT INTO share_subscription (id, org_id, member_id, kind, shares, par_value, amount,
-                paid, subscribed_on, installments, frequency, status, entry_id, created_at)
-            SELECT :id_share_subscription + i, :org, :id_member + i, 'initial', :months, :inst, :amount,
-                paid_months * :inst, :start, :months, 'monthly', CASE WHEN paid_months = :months THEN 'paid' ELSE 'open' END,
-                :id_journal_entry + i * :slots, :now FROM bench_n"""),
-        ("share_installment", """INSERT INTO share_installment (id, org_id, subscription_id, member_id, seq, due_on,
-                amount, paid, open)
-            SELECT :id_share_installment + i * :months + m, :org, :id_share_subscription + i, :id_member + i, m + 1,
-                due_on, :inst, CASE WHEN m < paid_months THEN :inst ELSE 0 END, m >= paid_months
-            FROM bench_n CROSS JOIN bench_m"""),
         # one statement per table, rows in ascending id order: interleaved passes would split every page
         ("journal_entry", """INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, posted_at)
             SELECT :id_journal_entry + i * :slots + s, :org, due_on,
@@ -210,6 +203,16 @@ def fill(org_id: int, first_number: int, count: int) -> None:
                 CASE WHEN s = 0 THEN (CASE WHEN k = 1 THEN :amount ELSE 0 END)
                      ELSE (CASE WHEN k IN (1, 3) THEN :inst ELSE 0 END) END
             FROM bench_n JOIN bench_s ON s <= paid_months JOIN bench_k ON s > 0 OR k < 2 ORDER BY i, s, k"""),
+        ("share_subscription", """INSERT INTO share_subscription (id, org_id, member_id, kind, shares, par_value, amount,
+                paid, subscribed_on, installments, frequency, status, entry_id, created_at)
+            SELECT :id_share_subscription + i, :org, :id_member + i, 'initial', :months, :inst, :amount,
+                paid_months * :inst, :start, :months, 'monthly', CASE WHEN paid_months = :months THEN 'paid' ELSE 'open' END,
+                :id_journal_entry + i * :slots, :now FROM bench_n"""),
+        ("share_installment", """INSERT INTO share_installment (id, org_id, subscription_id, member_id, seq, due_on,
+                amount, paid, open)
+            SELECT :id_share_installment + i * :months + m, :org, :id_share_subscription + i, :id_member + i, m + 1,
+                due_on, :inst, CASE WHEN m < paid_months THEN :inst ELSE 0 END, m >= paid_months
+            FROM bench_n CROSS JOIN bench_m"""),
     ]
     steps += [
         ("receipt", """INSERT INTO receipt (id, org_id, number, kind, party_id, received_from, amount, issued_on,
