@@ -2,16 +2,11 @@
 the member follows her loan on a phone."""
 from datetime import timedelta
 
-import pytest
-
 from coop.extensions import db
 from coop.ledger.records import Line
 from coop.loans import services as loans
 from coop.members.services import create_member
 from coop.timeutil import today
-from tests.loans.conftest import member_lookup_until_the_members_branch_lands  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("member_lookup_until_the_members_branch_lands")
 
 
 def test_two_officers_take_an_emergency_loan_from_application_to_a_receipt(make_org, make_user, browser,
