@@ -150,7 +150,19 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
         notes=(_("Owed to her now: %(value)s.", value=_pesos(services.producer_due(org_id, producer.id))),))
 
 
-# ---------------------------------------------------------------- one campaign
+# ---------------------------------------------------------------- one principal, one campaign
+
+
+def open_orders(org_id: int, principal_id: int) -> list[tuple[Doc, list[tuple[Item, DocLine]]]]:
+    orders = db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.principal_id == principal_id,
+                                                  Doc.kind == "order", Doc.status == "open").order_by(Doc.on)).all()
+    out = []
+    for order in orders:
+        lines = db.session.execute(select(Item, DocLine).join(DocLine, DocLine.item_id == Item.id)
+                                   .where(DocLine.doc_id == order.id).order_by(DocLine.id)).all()
+        out.append((order, [tuple(row) for row in lines]))
+    return out
+
 
 
 @dataclass(frozen=True)
@@ -360,3 +372,16 @@ def overview(org_id: int) -> Overview:
                     ledger.balance(org_id, "consignment_receivable_members").debit_balance,
                     ledger.balance(org_id, "due_to_principals").credit_balance,
                     ledger.balance(org_id, "due_to_member_producers").credit_balance)
+
+
+def member_choices(org_id: int) -> list[tuple[int, str]]:
+    """Active members for an officer's picker.
+
+    Read-only look at the members' table: the members domain offers no list yet, and a picker is all
+    that is needed here (never a write).
+    """
+    from ..members.models import Member
+
+    rows = db.session.execute(select(Member.id, Member.number, Member.name)
+                              .where(Member.org_id == org_id, Member.status == "active").order_by(Member.number))
+    return [(member_id, f"M-{number:04d} {name}") for member_id, number, name in rows]
