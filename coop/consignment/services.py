@@ -85,7 +85,8 @@ def _check_cash_account(paid_via: str) -> str:
 
 
 def _lock(query):
-    return db.session.scalars(query.with_for_update()).all()
+    """FOR NO KEY UPDATE: it blocks other writers of the row but not inserts that merely reference it."""
+    return db.session.scalars(query.with_for_update(key_share=True)).all()
 
 
 def _insert_ignore(model, rows: list[dict], index_elements: list[str]) -> None:
@@ -162,7 +163,7 @@ def update_principal(org_id: int, principal_id: int, *, actor_id: int | None, **
 
 def get_principal(org_id: int, principal_id: int, lock: bool = False) -> Principal:
     query = select(Principal).where(Principal.id == principal_id, Principal.org_id == org_id)
-    principal = db.session.scalar(query.with_for_update() if lock else query)
+    principal = db.session.scalar(query.with_for_update(key_share=True) if lock else query)
     if principal is None:
         raise NotFound("No such principal.")
     return principal
@@ -214,7 +215,7 @@ def set_campaign_status(org_id: int, campaign_id: int, status: str, actor_id: in
 
 def get_campaign(org_id: int, campaign_id: int, lock: bool = False) -> Campaign:
     query = select(Campaign).where(Campaign.id == campaign_id, Campaign.org_id == org_id)
-    campaign = db.session.scalar(query.with_for_update() if lock else query)
+    campaign = db.session.scalar(query.with_for_update(key_share=True) if lock else query)
     if campaign is None:
         raise NotFound("No such campaign.")
     return campaign
@@ -452,7 +453,7 @@ def receive_goods(org_id: int, principal_id: int, lines, *, on: date, actor_id: 
     order = None
     if order_id is not None:
         order = db.session.scalar(select(Doc).where(Doc.id == order_id, Doc.org_id == org_id, Doc.kind == "order")
-                                  .with_for_update())
+                                  .with_for_update(key_share=True))
         if order is None or order.principal_id != principal.id:
             raise Invalid("No such order from this principal.", field="order_id")
         if order.status != "open":
@@ -491,7 +492,7 @@ def _apply_to_order(order: Doc, received: dict[int, int]) -> None:
 
 def cancel_order(org_id: int, order_id: int, actor_id: int | None) -> Doc:
     order = db.session.scalar(select(Doc).where(Doc.id == order_id, Doc.org_id == org_id, Doc.kind == "order")
-                              .with_for_update())
+                              .with_for_update(key_share=True))
     if order is None:
         raise NotFound("No such order.")
     if order.status != "open":
@@ -924,7 +925,7 @@ def _current_campaign(org_id: int, principal: Principal, on: date) -> Campaign:
         select(Campaign).where(Campaign.org_id == org_id, Campaign.principal_id == principal.id,
                                Campaign.status == "open", Campaign.starts_on <= on,
                                (Campaign.ends_on.is_(None)) | (Campaign.ends_on >= on))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1).with_for_update())
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1).with_for_update(key_share=True))
     if campaign is None:
         raise Invalid(f"{principal.name} has no open campaign on {on.isoformat()}.", field="campaign_id")
     return campaign
@@ -988,7 +989,7 @@ def pay_producer(org_id: int, producer_id: int, amount: int, *, on: date, actor_
     member = members.get_member(org_id, producer.member_id)
     party = members.member_party(member)
     # The producer row serialises payouts to her; the ledger balance is then read under that lock.
-    db.session.scalar(select(Producer).where(Producer.id == producer.id).with_for_update())
+    db.session.scalar(select(Producer).where(Producer.id == producer.id).with_for_update(key_share=True))
     due = ledger.party_balance(org_id, "due_to_member_producers", party).credit_balance
     if amount > due:
         raise Invalid(f"Only {due / 100:,.2f} pesos are owed to {member.label} for her goods sold.", field="amount")
