@@ -16,5 +16,9 @@ def dashboard_tiles(org_id: int) -> list[Tile]:
             Tile(_("Due to principals"), money(figures.due_to_principals), "consignment.due_to_principals_report")]
 
 
-def portal_context(org_id: int, member_id: int) -> dict:
-    return {"consignment": queries.member_summary(org_id, member_id)}
+def portal_context(org_id: int, member_id: int) -> dict | None:
+    """Her block, or None when she has never sold or made consigned goods (the portal then leaves it out)."""
+    summary = queries.member_summary(org_id, member_id)
+    if not (summary.held or summary.accounts or summary.commission_earned or summary.producer_due):
+        return None
+    return {"consignment": summary}

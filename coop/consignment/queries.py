@@ -375,13 +375,5 @@ def overview(org_id: int) -> Overview:
 
 
 def member_choices(org_id: int) -> list[tuple[int, str]]:
-    """Active members for an officer's picker.
-
-    Read-only look at the members' table: the members domain offers no list yet, and a picker is all
-    that is needed here (never a write).
-    """
-    from ..members.models import Member
-
-    rows = db.session.execute(select(Member.id, Member.number, Member.name)
-                              .where(Member.org_id == org_id, Member.status == "active").order_by(Member.number))
-    return [(member_id, f"M-{number:04d} {name}") for member_id, number, name in rows]
+    """Active members for an officer's picker."""
+    return [(m.id, f"{m.label} {m.name}") for m in members.search_members(org_id, status="active", limit=200)]

@@ -152,3 +152,9 @@ def test_producer_pages_and_counter_sale(make_org, make_user, login):
     client.post(f"{base}/producers/{producer.id}/payouts", data={"amount": "408", "on": "2026-03-04"})
     assert services.producer_due(org.id, producer.id) == 0
     assert ledger.recompute_problems(org.id) == []
+
+
+def test_the_portal_leaves_the_block_out_for_a_member_with_no_consignment(world):
+    from coop.consignment.portal import portal_context
+
+    assert portal_context(world.org.id, world.bea.id) is None
