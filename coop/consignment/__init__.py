@@ -8,7 +8,7 @@ def register(app) -> None:
     from ..demo import register_seeder
     from ..orgs.services import register_setting
     from ..web.registry import DashboardTiles, NavItem, PortalSection, add_dashboard, add_nav, add_portal_section, add_report
-    from . import api, demo, models, services, views  # noqa: F401
+    from . import api, demo, models, pos, services, views  # noqa: F401
     from .portal import dashboard_tiles, portal_context
 
     coop_only = ("cooperative",)
@@ -34,3 +34,4 @@ def register(app) -> None:
     add_dashboard(DashboardTiles(READERS, coop_only, dashboard_tiles))
     add_portal_section(PortalSection("consignment/_portal.html", portal_context, order=30))
     register_seeder(demo.seed)
+    pos.register()

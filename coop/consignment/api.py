@@ -31,8 +31,6 @@ from .schemas import (
     ProducerPayoutInSchema,
     SettlementInSchema,
     StatementQuerySchema,
-    StoreSaleInSchema,
-    StoreSaleOutSchema,
 )
 
 bp = blueprint("consignment", __name__, "/orgs/<org>/consignment")
@@ -291,17 +289,6 @@ def pay_producer():
     data = load_json(ProducerPayoutInSchema())
     return _created(DocOutSchema(), services.pay_producer(g.org.id, data.pop("producer_id"), data.pop("amount"),
                                                           actor_id=current_user.id, key=idempotency_key(), **data))
-
-
-@bp.post("/store-sales")
-@roles_required(*STAFF)
-@documented("A cash sale of consigned goods at the counter", body=StoreSaleInSchema, returns=StoreSaleOutSchema,
-            status=201)
-def store_sale():
-    data = load_json(StoreSaleInSchema())
-    return _created(StoreSaleOutSchema(), services.record_store_sale(
-        g.org.id, data["lines"], on=data["on"], actor_id=current_user.id, paid_via=data["paid_via"],
-        key=idempotency_key()))
 
 
 # ---------------------------------------------------------------- officer reports

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..errors import NotFound
+from ..inventory import services as store
 from ..members.services import create_member, member_for_user
 from ..timeutil import today
 from . import services
@@ -86,8 +87,8 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
                                  producer_id=producer.id, actor_id=officer)
     services.producer_intake(coop_id, producer.id, [{"item_id": fan.id, "qty": 20}, {"item_id": slippers.id, "qty": 10}],
                              on=day(10), actor_id=officer)
-    services.record_store_sale(coop_id, [{"item_id": fan.id, "qty": 7}, {"item_id": slippers.id, "qty": 3}],
-                               on=day(18), actor_id=officer)
+    store.record_sale(coop_id, items=[store.SaleItem(f"c:{fan.id}", 7_000), store.SaleItem(f"c:{slippers.id}", 3_000)],
+                      on=day(18), payment="cash", actor_id=officer)  # at the store's till
     services.pay_producer(coop_id, producer.id, 100_000, on=day(28), actor_id=officer)
 
 

@@ -25,10 +25,11 @@ DOC_KINDS = (
     "member_return",     # a member gives back unsold goods
     "remittance",        # a member pays in what she owes
     "commission_payout", # a member's commission paid out in cash (when not netted)
+    "counter_sale",      # a principal's goods sold at the store's till (no member earns a commission)
     "principal_return",  # unsold goods sent back to the principal
     "settlement",        # the cooperative pays a principal for a campaign
     "producer_intake",   # a member-producer brings her own goods to sell
-    "producer_sale",     # her goods sold at the store
+    "producer_sale",     # her goods sold at the store's till
     "producer_return",   # her unsold goods given back
     "producer_payout",   # her share paid to her
 )

@@ -119,7 +119,7 @@ def _kind_label(kind: str) -> str:
     return {
         "issue": _("Goods received"), "sale_report": _("Sales reported"), "member_return": _("Goods returned"),
         "remittance": _("Remittance"), "commission_payout": _("Commission paid"), "receipt": _("Goods received"),
-        "order": _("Order"), "principal_return": _("Returned to principal"), "settlement": _("Payment"),
+        "order": _("Order"), "counter_sale": _("Sold at the store"), "principal_return": _("Returned to principal"), "settlement": _("Payment"),
         "producer_intake": _("Goods brought in"), "producer_sale": _("Sold at the store"),
         "producer_return": _("Goods given back"), "producer_payout": _("Share paid"),
     }.get(kind, kind)
@@ -181,13 +181,15 @@ def campaign_goods(org_id: int, campaign_id: int) -> list[CampaignGoods]:
     sums = db.session.execute(
         select(DocLine.item_id, Doc.kind, func.sum(DocLine.qty)).join(Doc, Doc.id == DocLine.doc_id)
         .where(Doc.org_id == org_id, Doc.campaign_id == campaign.id,
-               Doc.kind.in_(("receipt", "issue", "sale_report", "member_return", "principal_return")))
+               Doc.kind.in_(("receipt", "issue", "sale_report", "counter_sale", "member_return",
+                                 "principal_return")))
         .group_by(DocLine.item_id, Doc.kind)).all()
     by_item: dict[int, dict[str, int]] = {}
     for item_id, kind, qty in sums:
         by_item.setdefault(item_id, {})[kind] = int(qty)
     items = {i.id: i for i in db.session.scalars(select(Item).where(Item.id.in_(list(by_item))))} if by_item else {}
-    return [CampaignGoods(items[i], k.get("receipt", 0), k.get("issue", 0), k.get("sale_report", 0),
+    return [CampaignGoods(items[i], k.get("receipt", 0), k.get("issue", 0),
+                          k.get("sale_report", 0) + k.get("counter_sale", 0),
                           k.get("member_return", 0), k.get("principal_return", 0))
             for i, k in sorted(by_item.items(), key=lambda kv: items[kv[0]].code)]
 

@@ -147,12 +147,6 @@ class ProducerGoodsInSchema(Schema):
     lines = _lines()
 
 
-class StoreSaleInSchema(Schema):
-    on = fields.Date(required=True)
-    paid_via = fields.String(load_default="cash_on_hand", validate=validate.OneOf(CASH_ACCOUNTS))
-    lines = _lines()
-
-
 class MemberPaymentInSchema(Schema):
     """A remittance from a member, or a commission paid out to her."""
 
@@ -234,11 +228,6 @@ class PaymentOutSchema(Schema):
     amount = Money()
     entry_id = fields.Integer(allow_none=True)
     receipt_id = fields.Integer(allow_none=True)
-    docs = fields.List(fields.Nested(DocOutSchema))
-
-
-class StoreSaleOutSchema(Schema):
-    total = Money()
     docs = fields.List(fields.Nested(DocOutSchema))
 
 

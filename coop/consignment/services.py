@@ -864,60 +864,65 @@ def producer_intake(org_id: int, producer_id: int, lines, *, on: date, actor_id:
     return doc
 
 
-@dataclass(frozen=True)
-class StoreSale:
-    """Consigned goods sold at the store: the credit lines for the sale's entry and the records behind them."""
+def counter_sale_lines(org_id: int, item_id: int, pieces: int, amount: int, on: date) -> tuple[Line, ...]:
+    """The credit side of a sale at the store's till of consigned goods worth `amount`; writes nothing.
 
-    total: int
-    lines: tuple[Line, ...]
-    docs: tuple[Doc, ...]
-
-
-def sell_consigned(org_id: int, lines, *, on: date, actor_id: int | None, reference: str | None = None) -> StoreSale:
-    """Take sold consigned goods out of stock and say what each owner is owed; the caller posts the money.
-
-    Member-producers' goods: her share to due_to_member_producers (her party), the fee to
-    consignment_fee_income. Principals' goods sold over the counter: the net to due_to_principals, the
-    cooperative's commission and margin to commission_income (no member earns a commission).
+    A member-producer's goods: her share to due_to_member_producers (her party), the fee to
+    consignment_fee_income. A principal's goods sold over the counter: the net to due_to_principals,
+    and the cooperative keeps the seller's commission and its margin as commission_income.
     """
-    _check_date(on)
-    wanted = _merge_lines(lines)
-    items = _items_for(org_id, wanted, lock=True)
-    _take_from_coop_stock(items, wanted)
-    by_owner: dict[tuple[str, int], list[Item]] = defaultdict(list)
-    for item_id in wanted:
-        item = items[item_id]
-        by_owner[("producer", item.producer_id) if item.producer_id else ("principal", item.principal_id)].append(item)
-    credit_lines, docs = [], []
-    for (owner, owner_id), owned in sorted(by_owner.items()):
-        value = sum(wanted[i.id] * i.list_price for i in owned)
-        if owner == "producer":
-            producer = get_producer(org_id, owner_id)
-            fee = share(value, producer.fee_bp)
-            doc = _new_doc(org_id, "producer_sale", on, actor_id, None, producer_id=producer.id,
-                           member_id=producer.member_id, list_value=value, commission=fee, net=value - fee,
-                           rate_bp=producer.fee_bp, reference=reference)
-            party = members.member_party(members.get_member(org_id, producer.member_id))
-            credit_lines += [Line("due_to_member_producers", credit=value - fee, party_id=party, memo="her share"),
-                             Line("consignment_fee_income", credit=fee)]
-        else:
-            principal = get_principal(org_id, owner_id)
-            campaign = _current_campaign(org_id, principal, on)
-            margin = share(value, principal.member_commission_bp + principal.coop_margin_bp)
-            doc = _new_doc(org_id, "sale_report", on, actor_id, None, principal_id=principal.id,
-                           campaign_id=campaign.id, list_value=value, coop_margin=margin, net=value - margin,
-                           rate_bp=0, reference=reference)
-            campaign.sold_value += value
-            campaign.coop_margin += margin
-            campaign.due_to_principal += value - margin
-            credit_lines += [Line("due_to_principals", credit=value - margin, party_id=principal_party(principal)),
-                             Line("commission_income", credit=margin)]
-        for item in owned:
-            _add_line(doc, item, wanted[item.id], item.list_price)
-        docs.append(doc)
+    item = _counter_item(org_id, item_id, pieces)
+    if item.producer_id is not None:
+        producer = get_producer(org_id, item.producer_id)
+        fee = share(amount, producer.fee_bp)
+        party = members.member_party(members.get_member(org_id, producer.member_id))
+        lines = (Line("due_to_member_producers", credit=amount - fee, party_id=party, memo="her share"),
+                 Line("consignment_fee_income", credit=fee))
+    else:
+        principal = get_principal(org_id, item.principal_id)
+        _current_campaign(org_id, principal, on)
+        margin = share(amount, principal.member_commission_bp + principal.coop_margin_bp)
+        lines = (Line("due_to_principals", credit=amount - margin, party_id=principal_party(principal)),
+                 Line("commission_income", credit=margin))
+    return tuple(line for line in lines if line.credit)
+
+
+def record_counter_sale(org_id: int, item_id: int, pieces: int, amount: int, *, on: date, actor_id: int | None,
+                        reference: str | None = None, entry_id: int | None = None) -> Doc:
+    """After the till posted the sale: the goods leave consignment stock and the owner's figures move."""
+    item = _counter_item(org_id, item_id, pieces)
+    item.qty_at_coop -= pieces
+    if item.producer_id is not None:
+        producer = get_producer(org_id, item.producer_id)
+        fee = share(amount, producer.fee_bp)
+        doc = _new_doc(org_id, "producer_sale", on, actor_id, None, producer_id=producer.id,
+                       member_id=producer.member_id, list_value=amount, commission=fee, net=amount - fee,
+                       rate_bp=producer.fee_bp, reference=reference, entry_id=entry_id)
+    else:
+        principal = get_principal(org_id, item.principal_id)
+        campaign = _current_campaign(org_id, principal, on)
+        margin = share(amount, principal.member_commission_bp + principal.coop_margin_bp)
+        doc = _new_doc(org_id, "counter_sale", on, actor_id, None, principal_id=principal.id, campaign_id=campaign.id,
+                       list_value=amount, coop_margin=margin, net=amount - margin, reference=reference,
+                       entry_id=entry_id)
+        campaign.sold_value += amount
+        campaign.coop_margin += margin
+        campaign.due_to_principal += amount - margin
+    line = _add_line(doc, item, pieces, item.list_price)
+    line.value = amount  # what the buyer paid, which the till may have priced differently
     db.session.flush()
-    total = sum(wanted[i] * items[i].list_price for i in wanted)
-    return StoreSale(total, tuple(line for line in credit_lines if line.credit), tuple(docs))
+    return doc
+
+
+def _counter_item(org_id: int, item_id: int, pieces: int) -> Item:
+    item = db.session.scalar(select(Item).where(Item.id == item_id, Item.org_id == org_id)
+                             .with_for_update(key_share=True))
+    if item is None or not item.active:
+        raise Invalid("This consigned item is not for sale.", field="item")
+    if pieces > item.qty_at_coop:
+        raise Invalid(f"Only {item.qty_at_coop} of {item.code} {item.name} are in consignment stock.",
+                      field="quantity")
+    return item
 
 
 def _current_campaign(org_id: int, principal: Principal, on: date) -> Campaign:
@@ -927,30 +932,8 @@ def _current_campaign(org_id: int, principal: Principal, on: date) -> Campaign:
                                (Campaign.ends_on.is_(None)) | (Campaign.ends_on >= on))
         .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1).with_for_update(key_share=True))
     if campaign is None:
-        raise Invalid(f"{principal.name} has no open campaign on {on.isoformat()}.", field="campaign_id")
+        raise Invalid(f"{principal.name} has no open campaign on {on.isoformat()}.", field="item")
     return campaign
-
-
-def record_store_sale(org_id: int, lines, *, on: date, actor_id: int | None, paid_via: str = "cash_on_hand",
-                      key: str | None = None) -> StoreSale:
-    """A cash sale of consigned goods at the counter, posted on its own (the point of sale uses sell_consigned)."""
-    if key and (first := _replay_any_sale(org_id, key)) is not None:
-        docs = tuple(db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.entry_id == first.entry_id)
-                                        .order_by(Doc.id)))
-        return StoreSale(sum(d.list_value for d in docs), (), docs)
-    _check_cash_account(paid_via)
-    sale = sell_consigned(org_id, lines, on=on, actor_id=actor_id)
-    sale.docs[0].idempotency_key = key
-    _post(sale.docs[0], "Consigned goods sold at the store", [Line(paid_via, debit=sale.total), *sale.lines], actor_id)
-    for doc in sale.docs:
-        doc.entry_id = sale.docs[0].entry_id
-    db.session.flush()
-    return sale
-
-
-def _replay_any_sale(org_id: int, key: str) -> Doc | None:
-    return db.session.scalar(select(Doc).where(Doc.org_id == org_id, Doc.idempotency_key == key,
-                                               Doc.kind.in_(("producer_sale", "sale_report"))))
 
 
 def producer_return(org_id: int, producer_id: int, lines, *, on: date, actor_id: int | None,

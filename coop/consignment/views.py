@@ -29,7 +29,6 @@ from .schemas import (
     ProducerPayoutInSchema,
     SettlementInSchema,
     StatementQuerySchema,
-    StoreSaleInSchema,
 )
 
 bp = Blueprint("consignment", __name__, url_prefix="/o/<org>/consignment")
@@ -68,8 +67,7 @@ def index():
         due={p.id: services.principal_due(g.org.id, p.id) for p in principals},
         producers=[(p, members.get_member(g.org.id, p.member_id), services.producer_due(g.org.id, p.id))
                    for p in services.list_producers(g.org.id)],
-        member_choices=queries.member_choices(g.org.id), store_items=services.list_items(g.org.id, active_only=True),
-        line_count=FORM_LINES, today=today())
+        member_choices=queries.member_choices(g.org.id), today=today())
 
 
 @bp.get("/find-member")
@@ -366,16 +364,6 @@ def producer_statement(producer_id: int):
     start, end = resolve_range(args, today())
     return deliver(queries.producer_statement(g.org.id, producer_id, start, end), args["format"],
                    f"producer-statement-{producer_id}", start=start, end=end, date_filter="range")
-
-
-@bp.post("/store-sales")
-@roles_required(*STAFF)
-def store_sale():
-    data = goods_form(StoreSaleInSchema())
-    sale = services.record_store_sale(g.org.id, data["lines"], on=data["on"], actor_id=current_user.id,
-                                      paid_via=data["paid_via"], key=idempotency_key())
-    flash(_l("Sale of consigned goods recorded: %(total)s pesos.", total=f"{sale.total / 100:,.2f}"))
-    return redirect(url_for("consignment.index"), code=303)
 
 
 # ---------------------------------------------------------------- officer reports

@@ -27,6 +27,14 @@ def sell(w, lipsticks=6, colognes=2, member=None, key=None):
                                  on=date(2026, 3, 10), actor_id=w.officer.id, key=key)
 
 
+def till(org_id, item_id, pieces, **extra):
+    """A cash sale at the store's point of sale."""
+    from coop.inventory import services as store
+
+    return store.record_sale(org_id, items=[store.SaleItem(f"c:{item_id}", pieces * 1000, **extra)], on=DAY,
+                             payment="cash", actor_id=None)
+
+
 def counts():
     return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (Doc, DocLine, Holding, JournalEntry))
 
@@ -229,7 +237,7 @@ def test_member_producer_goods_sold_at_the_store(make_org):
                             actor_id=None)
     services.producer_intake(org.id, producer.id, [{"item_id": fan.id, "qty": 10}], on=DAY, actor_id=None)
     assert ledger.balance(org.id, "merchandise_inventory").debit_total == 0  # not the cooperative's inventory
-    sale = services.record_store_sale(org.id, [{"item_id": fan.id, "qty": 4}], on=DAY, actor_id=None)
+    sale = till(org.id, fan.id, 4)
     assert sale.total == 48_000
     assert services.get_item(org.id, fan.id).qty_at_coop == 6
     assert services.producer_due(org.id, producer.id) == 40_800
@@ -248,7 +256,7 @@ def test_member_producer_goods_sold_at_the_store(make_org):
 
 def test_principal_goods_sold_over_the_counter_leave_the_coop_its_commission(world):
     w = world
-    sale = services.record_store_sale(w.org.id, [{"item_id": w.cologne.id, "qty": 2}], on=DAY, actor_id=None)
+    sale = till(w.org.id, w.cologne.id, 2)
     assert sale.total == 100_000
     assert ledger.balance(w.org.id, "commission_income").credit_balance == 25_000
     assert services.principal_due(w.org.id, w.avon.id) == 75_000
