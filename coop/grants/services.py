@@ -19,7 +19,7 @@ from typing import Callable
 from sqlalchemy import func, select
 
 from ..audit import services as audit
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
@@ -60,7 +60,9 @@ class ReleaseRefused(Invalid):
     title = "Release refused"
 
 
-class SameStaff(Forbidden):
+class SameStaff(Invalid):
+    """Maker-checker: refused like any rule, so the form shows why (422, not a bare 403 page)."""
+
     title = "A second staff member must approve"
 
 
@@ -234,9 +236,11 @@ def list_funds(org_id: int) -> list[DonorFund]:
 
 
 def fund_position(fund: DonorFund) -> FundPosition:
-    """Received and released are the credit and debit totals of the fund's own account: one row."""
-    found = ledger.balance(fund.org_id, fund.account_id)
-    return FundPosition(received=found.credit_total, released=found.debit_total, committed=fund.committed)
+    """Two balance rows: what is left is the fund account's balance, what was released is the donor's
+    releases from restriction. Received is their sum, so a reversed gift (a bounced check) lowers it."""
+    left = ledger.balance(fund.org_id, fund.account_id).credit_balance
+    released = ledger.party_balance(fund.org_id, "releases_from_restriction", fund.party_id).credit_balance
+    return FundPosition(received=left + released, released=released, committed=fund.committed)
 
 
 def receive(org_id: int, fund_id: int, *, on: date, amount: int, reference: str | None, actor_id: int | None,
