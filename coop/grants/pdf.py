@@ -69,14 +69,14 @@ def moa_pdf(*, organization: str, moa: Moa, plan: BusinessPlan, lines: list[Plan
                            "business every month to review it with her.", body))
     story.append(Paragraph("<b>6. Privacy.</b> The Centre keeps the Beneficiary's personal information confidential "
                            "and shares only figures without her name with the donor (Republic Act 10173).", body))
-    story += [Spacer(1, 14 * mm)]
+    story += [Spacer(1, 8 * mm)]
     signatures = [["_______________________________", "_______________________________"],
                   [esc(moa.centre_signatory), esc(beneficiary.name)],
                   ["for the Centre", "Beneficiary"],
                   ["Date: ____________________", "Date: ____________________"]]
     sig = Table(signatures, colWidths=[85 * mm, 85 * mm])
     sig.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 2)]))
-    story += [sig, Spacer(1, 10 * mm), Paragraph("Witnesses: ______________________  ______________________", body)]
+    story += [sig, Spacer(1, 5 * mm), Paragraph("Witnesses: ______________________  ______________________", body)]
     doc.build(story)
     return buffer.getvalue()
 

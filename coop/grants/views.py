@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import current_role, roles_required
+from ..money import to_pesos_text
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
@@ -43,7 +44,7 @@ def ngo_only():
 
 @bp.context_processor
 def helpers():
-    return {"is_grant_staff": current_role() in GRANT_STAFF, "condition_text": condition_text,
+    return {"is_grant_staff": current_role() in GRANT_STAFF, "condition_text": condition_text, "pesos": to_pesos_text,
             "CONDITIONS": CONDITIONS, "DECISIONS": DECISIONS, "OUTCOMES": OUTCOMES, "today": today()}
 
 
