@@ -1,5 +1,5 @@
 """Grants input and output, for forms and JSON alike. Output schemas of beneficiaries are for grant staff only."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 from ..money import Money
 from .models import CONDITIONS, DECISIONS, MOA_KINDS, OUTCOMES
@@ -7,7 +7,15 @@ from .models import CONDITIONS, DECISIONS, MOA_KINDS, OUTCOMES
 NOTE = validate.Length(min=3, max=1000)
 
 
-class BeneficiaryInSchema(Schema):
+class InSchema(Schema):
+    """Input: a form's hidden idempotency key is read by the view (web.forms.idempotency_key), not loaded here."""
+
+    @pre_load
+    def drop_form_key(self, data, **kwargs):
+        return {k: v for k, v in data.items() if k != "idempotency_key"} if isinstance(data, dict) else data
+
+
+class BeneficiaryInSchema(InSchema):
     name = fields.String(required=True, validate=validate.Length(min=2, max=160))
     mobile = fields.String(load_default=None, allow_none=True,
                            validate=validate.Regexp(r"^[0-9+ -]{7,20}$", error="A phone number is digits, 7 to 20."))
@@ -19,12 +27,12 @@ class BeneficiaryUpdateSchema(BeneficiaryInSchema):
     name = fields.String(validate=validate.Length(min=2, max=160))
 
 
-class ReadinessSchema(Schema):
+class ReadinessSchema(InSchema):
     ready_on = fields.Date(required=True)
     note = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
 
-class TrainingInSchema(Schema):
+class TrainingInSchema(InSchema):
     course = fields.String(required=True, validate=validate.Length(min=2, max=160))
     provider = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=160))
     started_on = fields.Date(required=True)
@@ -54,12 +62,12 @@ class BeneficiaryOutSchema(Schema):
     stage = fields.String()
 
 
-class FundInSchema(Schema):
+class FundInSchema(InSchema):
     donor_name = fields.String(required=True, validate=validate.Length(min=2, max=160))
     purpose = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
 
 
-class ReceiptInSchema(Schema):
+class ReceiptInSchema(InSchema):
     received_on = fields.Date(required=True)
     amount = Money(required=True)
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
@@ -88,12 +96,12 @@ class FundOutSchema(Schema):
     available = Money()
 
 
-class BudgetLineSchema(Schema):
+class BudgetLineSchema(InSchema):
     item = fields.String(required=True, validate=validate.Length(min=2, max=160))
     amount = Money(required=True)
 
 
-class PlanInSchema(Schema):
+class PlanInSchema(InSchema):
     kind = fields.String(load_default="grant", validate=validate.OneOf(MOA_KINDS))
     business_type = fields.String(required=True, validate=validate.Length(min=2, max=120))
     location = fields.String(required=True, validate=validate.Length(min=2, max=200))
@@ -114,7 +122,7 @@ class PlanUpdateSchema(PlanInSchema):
     lines = fields.List(fields.Nested(BudgetLineSchema))
 
 
-class ReviewInSchema(Schema):
+class ReviewInSchema(InSchema):
     interviewed_on = fields.Date(required=True)
     interview_note = fields.String(required=True, validate=NOTE)
     visited_on = fields.Date(required=True)
@@ -146,28 +154,28 @@ class PlanOutSchema(Schema):
     review = fields.Nested(ReviewOutSchema, allow_none=True)
 
 
-class TrancheInSchema(Schema):
+class TrancheInSchema(InSchema):
     amount = Money(required=True)
     planned_on = fields.Date(required=True)
     condition = fields.String(required=True, validate=validate.OneOf(CONDITIONS))
 
 
-class MoaInSchema(Schema):
+class MoaInSchema(InSchema):
     fund_id = fields.Integer(required=True, strict=False)
     centre_signatory = fields.String(required=True, validate=validate.Length(min=2, max=160))
     centre_role = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=10, max=1000))
     tranches = fields.List(fields.Nested(TrancheInSchema), load_default=list)
 
 
-class SigningSchema(Schema):
+class SigningSchema(InSchema):
     signed_on = fields.Date(required=True)
 
 
-class ReleaseRequestSchema(Schema):
+class ReleaseRequestSchema(InSchema):
     release_on = fields.Date(required=True)
 
 
-class PurchaseInSchema(Schema):
+class PurchaseInSchema(InSchema):
     bought_on = fields.Date(required=True)
     item = fields.String(required=True, validate=validate.Length(min=2, max=160))
     supplier = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=160))
@@ -196,7 +204,7 @@ class TrancheOutSchema(Schema):
     purchases = fields.List(fields.Nested(PurchaseOutSchema))
 
 
-class MonitoringInSchema(Schema):
+class MonitoringInSchema(InSchema):
     month_no = fields.Integer(load_default=None, allow_none=True, strict=False)
     visited_on = fields.Date(required=True)
     sales = Money(required=True, allow_zero=True)
@@ -211,7 +219,7 @@ class MonitoringOutSchema(MonitoringInSchema):
     due_on = fields.Date()
 
 
-class ClosingSchema(Schema):
+class ClosingSchema(InSchema):
     closed_on = fields.Date(required=True)
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = fields.String(required=True, validate=NOTE)

@@ -91,7 +91,8 @@ def test_staff_take_a_plan_through_the_forms(program, ngo, login, client):
         ("Shelves", 300_000), ("Stock", 700_000)]
     assert client.post(f"{base}/plans/{plan.id}/submit").status_code == 303
     review = {"interviewed_on": START.isoformat(), "interview_note": "Good.", "visited_on": START.isoformat(),
-              "visit_note": "Seen.", "feasibility_note": "Fine.", "decision": "approved", "reason": "Sound."}
+              "visit_note": "Seen.", "feasibility_note": "Fine.", "decision": "approved", "reason": "Sound.",
+              "idempotency_key": "form-key"}
     assert client.post(f"{base}/plans/{plan.id}/review", data=review).status_code == 303
     schedule = {"fund_id": fund.id, "centre_signatory": "Director",
                 "amount[]": ["6000", "4000", ""], "planned_on[]": [START.isoformat(), START.isoformat(), ""],
