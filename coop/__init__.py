@@ -91,10 +91,12 @@ def _tune_engine(engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        # Writers queue up at BEGIN instead of failing on upgrade from a read lock: one writer at a time.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    event.listen(engine, "begin", begin_immediate)
+
+
+def begin_immediate(connection) -> None:
+    """SQLite: writers queue up at BEGIN instead of failing on upgrade from a read lock: one writer at a time."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _locale():

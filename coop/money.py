@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
@@ -35,6 +36,7 @@ def to_pesos_text(centavos: int) -> str:
     return f"{sign}{abs(centavos) // 100}.{abs(centavos) % 100:02d}"
 
 
+@lru_cache(maxsize=8192)  # Babel re-reads the locale's pattern on every call; pages repeat the same amounts
 def format_money(centavos: int | None, locale: str = "en_PH") -> str:
     if centavos is None:
         return ""

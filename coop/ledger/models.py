@@ -127,3 +127,19 @@ class ClosedPeriod(db.Model):
     reopened_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reopened_at: Mapped[datetime | None]
     reopen_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class AccountMonth(db.Model):
+    """What moved on one account in one calendar month, kept in the posting transaction.
+
+    "As of" figures add whole months from here and read lines of one month at most, so a past
+    trial balance costs the same at any journal size.
+    """
+
+    __tablename__ = "account_month"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)  # the first day of the month
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    debit_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_total: Mapped[int] = mapped_column(BigInteger, default=0)

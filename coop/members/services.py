@@ -7,10 +7,12 @@ from typing import Callable
 
 from sqlalchemy import func, select
 
+from ..audit import services as audit
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..ledger import services as ledger
-from .models import MEMBER_STATUSES, Member, MemberStatusChange
+from ..timeutil import today
+from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES, Member, MemberStatusChange
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,188 @@ def create_member(org_id: int, *, name: str, actor_id: int | None, status: str =
         raise Invalid(f"A status is one of {', '.join(MEMBER_STATUSES)}.", field="status")
     if not name or not name.strip():
         raise Invalid("Give the member's name.", field="name")
-    number = (db.session.scalar(select(func.max(Member.number)).where(Member.org_id == org_id)) or 0) + 1
+    if fields.get("membership_type", "regular") not in MEMBERSHIP_TYPES:
+        raise Invalid(f"A membership type is one of {', '.join(MEMBERSHIP_TYPES)}.", field="membership_type")
+    _lock_numbering(org_id)
+    number = fields.pop("number", None)  # an imported member keeps the number from the cooperative's books
+    if number is None:
+        number = (db.session.scalar(select(func.max(Member.number)).where(Member.org_id == org_id)) or 0) + 1
+    elif db.session.scalar(select(Member.id).where(Member.org_id == org_id, Member.number == number)):
+        raise Invalid(f"Member number {number} is already used.", field="number")
+    on = on or today()
     member = Member(org_id=org_id, number=number, name=name.strip(), status=status, **fields)
+    if member.applied_on is None:
+        member.applied_on = on
     db.session.add(member)
     db.session.flush()
     db.session.add(MemberStatusChange(org_id=org_id, member_id=member.id, from_status=None, to_status=status,
-                                      changed_on=on or date.today(), reason="registered", changed_by=actor_id))
+                                      changed_on=on, reason="registered", changed_by=actor_id))
     member_party(member)
+    audit.record("member.create", org_id=org_id, user_id=actor_id, target_type="member", target_id=member.id)
+    return member
+
+
+def _lock_numbering(org_id: int) -> None:
+    """Two officers registering at once must not take the same member number: lock the organization row."""
+    from ..orgs.models import Organization
+
+    db.session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())
+
+
+# ---------------------------------------------------------------- the registry
+
+# Who may change a status to what, by hand; admission and withdrawal have their own verbs.
+STATUS_CHANGES = {
+    "applicant": ("withdrawn",),  # an application withdrawn or refused
+    "active": ("inactive", "deceased"),
+    "inactive": ("active", "deceased"),
+    "withdrawn": (),
+    "deceased": (),
+}
+
+
+def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str | None = None,
+                   overdue_on: date | None = None, offset: int = 0) -> list[Member]:
+    """Members by number ("12", "M-0012") or by part of the name, for lists and pickers in any domain."""
+    query = select(Member).where(Member.org_id == org_id)
+    text = (text or "").strip()
+    if text:
+        number = text.upper().removeprefix("M-").lstrip("0")
+        if number.isdigit():
+            query = query.where(Member.number == int(number))
+        else:
+            query = query.where(func.lower(Member.name).contains(text.lower(), autoescape=True))
+    if status:
+        if status not in MEMBER_STATUSES:
+            raise Invalid(f"A status is one of {', '.join(MEMBER_STATUSES)}.", field="status")
+        query = query.where(Member.status == status)
+    if overdue_on is not None:
+        from .models import ShareInstallment
+
+        overdue = (select(ShareInstallment.id).where(
+            ShareInstallment.member_id == Member.id, ShareInstallment.open.is_(True),
+            ShareInstallment.due_on < overdue_on).exists())
+        query = query.where(overdue)
+    return list(db.session.scalars(query.order_by(Member.number).offset(offset).limit(min(limit, 200))))
+
+
+def count_members(org_id: int) -> dict[str, int]:
+    rows = db.session.execute(select(Member.status, func.count()).where(Member.org_id == org_id)
+                              .group_by(Member.status))
+    return {status: n for status, n in rows}
+
+
+def view_member(org_id: int, member_id: int, actor_id: int | None) -> Member:
+    """The member's personal record, for someone allowed to see it; the view goes to the audit log."""
+    member = get_member(org_id, member_id)
+    audit.record("member.view", org_id=org_id, user_id=actor_id, target_type="member", target_id=member.id)
+    return member
+
+
+def update_member(org_id: int, member_id: int, actor_id: int | None, **fields) -> Member:
+    member = get_member(org_id, member_id)
+    editable = {"name", "mobile", "email", "barangay", "town", "province", "birth_date", "membership_type",
+                "beneficiary_name", "beneficiary_relation", "beneficiary_mobile"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise Invalid(f"These cannot be edited here: {', '.join(sorted(unknown))}.")
+    if "name" in fields and not (fields["name"] or "").strip():
+        raise Invalid("Give the member's name.", field="name")
+    if fields.get("membership_type", member.membership_type) not in MEMBERSHIP_TYPES:
+        raise Invalid(f"A membership type is one of {', '.join(MEMBERSHIP_TYPES)}.", field="membership_type")
+    for key, value in fields.items():
+        setattr(member, key, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    # ids of the changed fields only: the values are personal data
+    audit.record("member.update", org_id=org_id, user_id=actor_id, target_type="member", target_id=member.id,
+                 details={"fields": sorted(fields)})
+    return member
+
+
+def _set_status(member: Member, to_status: str, on: date, reason: str, actor_id: int | None) -> None:
+    db.session.add(MemberStatusChange(org_id=member.org_id, member_id=member.id, from_status=member.status,
+                                      to_status=to_status, changed_on=on, reason=reason, changed_by=actor_id))
+    audit.record("member.status", org_id=member.org_id, user_id=actor_id, target_type="member",
+                 target_id=member.id, details={"from": member.status, "to": to_status})
+    member.status = to_status
+    db.session.flush()
+
+
+def change_status(org_id: int, member_id: int, to_status: str, *, on: date, reason: str,
+                  actor_id: int | None) -> Member:
+    member = get_member(org_id, member_id)
+    if not reason or not reason.strip():
+        raise Invalid("Give the reason for the change.", field="reason")
+    if to_status not in STATUS_CHANGES.get(member.status, ()):
+        if to_status == "active" and member.status == "applicant":
+            raise Invalid("An applicant becomes a member by admission, with the board resolution number.",
+                          field="status")
+        raise Invalid(f"A member who is {member.status} cannot be made {to_status} here.", field="status")
+    if to_status == "withdrawn" and _has_share_capital(member):
+        raise Invalid("She still has share capital: record her share withdrawal instead.", field="status")
+    _set_status(member, to_status, on, reason.strip(), actor_id)
+    return member
+
+
+def _has_share_capital(member: Member) -> bool:
+    from .models import ShareSubscription
+
+    return db.session.scalar(select(ShareSubscription.id).where(
+        ShareSubscription.member_id == member.id, ShareSubscription.status != "closed").limit(1)) is not None
+
+
+def status_history(org_id: int, member_id: int) -> list[MemberStatusChange]:
+    return list(db.session.scalars(select(MemberStatusChange).where(
+        MemberStatusChange.org_id == org_id, MemberStatusChange.member_id == member_id)
+        .order_by(MemberStatusChange.changed_on, MemberStatusChange.id)))
+
+
+def apply(org_id: int, *, name: str, actor_id: int | None, source: str = "officer", on: date | None = None,
+          **fields) -> Member:
+    """A membership application, typed by an officer or sent by the applicant herself."""
+    return create_member(org_id, name=name, actor_id=actor_id, status="applicant", on=on,
+                         application_source=source, **fields)
+
+
+@dataclass(frozen=True)
+class Admission:
+    member: Member
+    username: str
+    initial_password: str | None  # shown once to the officer, who hands it to the member
+
+
+def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor_id: int | None) -> Admission:
+    """The board admits an applicant: she becomes active and gets a login to her own page."""
+    from ..auth import services as auth
+    from ..orgs.models import Organization
+
+    member = get_member(org_id, member_id)
+    if member.status != "applicant":
+        raise Invalid(f"Only an applicant is admitted; this member is {member.status}.", field="status")
+    if not board_resolution or not board_resolution.strip():
+        raise Invalid("Give the board resolution number.", field="board_resolution")
+    member.board_resolution = board_resolution.strip()
+    member.admitted_on = on
+    _set_status(member, "active", on, f"admitted, board resolution {member.board_resolution}", actor_id)
+    password = None
+    if member.user_id is None:
+        slug = db.session.get(Organization, org_id).slug
+        username = f"{slug}-{member.number:04d}"
+        password = auth.generate_password()
+        user = auth.create_user(username, password, member.name)
+        auth.grant_role(user.id, org_id, "member")
+        member.user_id = user.id
+        audit.record("user.role", org_id=org_id, user_id=actor_id, target_type="user", target_id=user.id,
+                     details={"role": "member"})
+    db.session.flush()
+    return Admission(member, auth.get_user(member.user_id).username, password)
+
+
+def find_by_number(org_id: int, text: str, field: str = "member") -> Member:
+    """A member typed as 12, 0012 or M-0012 on a form."""
+    digits = (text or "").strip().upper().removeprefix("M-").lstrip("0")
+    member = db.session.scalar(select(Member).where(Member.org_id == org_id, Member.number == int(digits))) \
+        if digits.isdigit() else None
+    if member is None:
+        raise Invalid(f"No member number {text} in this cooperative.", field=field)
     return member

@@ -1,8 +1,10 @@
 from flask import g, jsonify, request
+from flask_login import current_user
 
 from ..api import blueprint
 from ..api.openapi import documented
 from ..auth.access import READERS, roles_required
+from ..auth.models import ROLES
 from ..timeutil import today
 from . import services
 from .schemas import AsOfSchema, RangeSchema, resolve_range
@@ -14,6 +16,7 @@ from .tables import (
     trial_balance_table,
 )
 from .tabular import to_json
+from .views import visible_party
 
 bp = blueprint("reports", __name__, "/orgs/<org>/reports")
 
@@ -35,11 +38,13 @@ def general_ledger(account_id: int):
 
 
 @bp.get("/parties/<int:party_id>")
-@roles_required(*READERS)
-@documented("A party's statement of account (?start=&end=)", query=RangeSchema)
+@roles_required(*ROLES)
+@documented("A party's statement of account (?start=&end=); a member gets her own only", query=RangeSchema)
 def party_statement(party_id: int):
+    own = visible_party(party_id)
     start, end = resolve_range(RangeSchema().load(request.args), today())
-    return jsonify(to_json(party_statement_table(services.party_statement(g.org.id, party_id, start, end))))
+    report = services.party_statement(g.org.id, party_id, start, end, viewer_id=current_user.id, own=own)
+    return jsonify(to_json(party_statement_table(report)))
 
 
 @bp.get("/balance-sheet")

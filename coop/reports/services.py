@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ..audit import services as audit
 from ..ledger import services as ledger
 from ..ledger.models import Account
 
@@ -98,9 +99,15 @@ class PartyStatement:
     closing: dict
 
 
-def party_statement(org_id: int, party_id: int, start: date, end: date) -> PartyStatement:
-    """What moved for one party (a member, supplier, beneficiary...) on every account, with balances."""
+def party_statement(org_id: int, party_id: int, start: date, end: date, *, viewer_id: int | None = None,
+                    own: bool = False) -> PartyStatement:
+    """What moved for one party (a member, supplier, beneficiary...) on every account, with balances.
+
+    Someone's statement is a personal record: staff opening it (viewer_id, not `own`) is audited.
+    """
     party = ledger.get_party(org_id, party_id)
+    if viewer_id is not None and not own:
+        audit.record("party.statement.view", org_id=org_id, user_id=viewer_id, target_type="party", target_id=party.id)
     accounts = {a.id: a for a in ledger.list_accounts(org_id)}
     opening_by_id, rows = ledger.party_activity(org_id, party_id, start, end)
     closing_by_id = {a: b.debit_balance for a, b in opening_by_id.items()}

@@ -1,6 +1,9 @@
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
+from flask_login import current_user
 
 from ..auth.access import READERS, current_role, roles_required
+from ..auth.models import ROLES
+from ..web.registry import parties_of
 from ..web.registry import REPORTS
 from ..timeutil import today
 from . import services
@@ -26,6 +29,14 @@ def deliver(table: Table, fmt: str, filename: str, **context):
         return Response(to_pdf(table, g.org.name), mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
     return render_template("reports/table.html", table=table, **context)
+
+
+def visible_party(party_id: int) -> bool:
+    """Staff may open any party's statement; anyone else only her own (404 otherwise). True if it is her own."""
+    own = party_id in parties_of(g.org.id, current_user.id)
+    if not own and current_role() not in READERS:
+        abort(404)
+    return own
 
 
 @bp.get("/")
@@ -56,11 +67,13 @@ def general_ledger(account_id: int):
 
 
 @bp.get("/parties/<int:party_id>")
-@roles_required(*READERS)
+@roles_required(*ROLES)
 def party_statement(party_id: int):
+    own = visible_party(party_id)
     args = RangeSchema().load(request.args)
     start, end = resolve_range(args, today())
-    return deliver(party_statement_table(services.party_statement(g.org.id, party_id, start, end)), args["format"],
+    report = services.party_statement(g.org.id, party_id, start, end, viewer_id=current_user.id, own=own)
+    return deliver(party_statement_table(report), args["format"],
                    f"statement-{party_id}-{start}-{end}", start=start, end=end, date_filter="range")
 
 

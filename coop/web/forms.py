@@ -13,7 +13,7 @@ def load_form(schema: Schema) -> dict:
     """Load a posted form; empty fields count as not given."""
     data = {}
     for key in request.form:
-        if key in ("csrf_token",):
+        if key in ("csrf_token", "idempotency_key"):  # the key travels apart: see idempotency_key()
             continue
         values = [v for v in request.form.getlist(key)]
         if key.endswith("[]"):

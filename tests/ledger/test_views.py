@@ -67,3 +67,39 @@ def test_admin_manages_accounts_and_officer_closes_a_month(make_org, make_user, 
     assert ledger.get_account_by_code(org.id, "11199").name == "GCash" and not ledger.get_account_by_code(org.id, "11199").active
     assert admin.post(f"/o/{org.slug}/ledger/periods/close", data={"year": "2026", "month": "4"}).status_code == 303
     assert ledger.is_closed(org.id, __import__("datetime").date(2026, 4, 9))
+
+
+def test_reopening_a_month_is_for_admins_and_audited(make_org, make_user, login, app):
+    from datetime import date
+
+    from coop.audit.models import AuditEvent
+
+    org = make_org()
+    ledger.close_period(org.id, 2026, 4, None)
+    db.session.commit()
+    officer = login(make_user(org, "officer"))
+    assert officer.post(f"/o/{org.slug}/ledger/periods/reopen",
+                        data={"year": "2026", "month": "4", "reason": "late invoice"}).status_code == 403
+    assert ledger.is_closed(org.id, date(2026, 4, 1))
+    admin = app.test_client()
+    admin.post("/login", data={"username": make_user(org, "admin").username, "password": "correct horse battery"})
+    no_reason = admin.post(f"/o/{org.slug}/ledger/periods/reopen", data={"year": "2026", "month": "4"},
+                           follow_redirects=True)
+    assert b"reason" in no_reason.data and ledger.is_closed(org.id, date(2026, 4, 1))
+    assert admin.post(f"/o/{org.slug}/ledger/periods/reopen",
+                      data={"year": "2026", "month": "4", "reason": "late invoice"}).status_code == 303
+    assert not ledger.is_closed(org.id, date(2026, 4, 1))
+    event = db.session.query(AuditEvent).filter_by(action="period.reopen").one()
+    assert event.target_id == "2026-04" and event.details == {"reason": "late invoice"}
+
+
+def test_an_account_with_postings_cannot_be_deleted_from_the_page(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "admin"))
+    client.post(f"/o/{org.slug}/ledger/entries", data=manual_form(org))
+    cash = ledger.get_account(org.id, "cash_on_hand").id
+    refused = client.post(f"/o/{org.slug}/ledger/accounts/{cash}/delete",
+                          headers={"Referer": f"/o/{org.slug}/ledger/accounts/{cash}/edit"}, follow_redirects=True)
+    assert b"never deleted" in refused.data
+    db.session.expire_all()
+    assert ledger.get_account(org.id, "cash_on_hand").id == cash

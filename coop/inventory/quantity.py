@@ -1,0 +1,64 @@
+"""Quantities are ints of thousandths of a unit inside (1.5 kg = 1500); parsed and formatted at the edge."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from marshmallow import ValidationError, fields
+
+SCALE = 1000
+_QUANTITY = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def to_thousandths(value) -> int:
+    if isinstance(value, bool) or value is None:
+        raise ValueError("Enter a quantity.")
+    text = str(value).strip().replace(",", "")
+    if not _QUANTITY.match(text):
+        raise ValueError("Enter a quantity, like 2 or 1.5.")
+    scaled = Decimal(text) * SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError("Quantities have at most three decimals.")
+    return int(scaled)
+
+
+def quantity_text(thousandths: int | None) -> str:
+    """1500 -> '1.5', 2000 -> '2'."""
+    if thousandths is None:
+        return ""
+    sign = "-" if thousandths < 0 else ""
+    whole, part = divmod(abs(thousandths), SCALE)
+    return f"{sign}{whole:,}" + (f".{part:03d}".rstrip("0") if part else "")
+
+
+def round_div(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half away from zero, in integers (no float ever touches money)."""
+    if denominator <= 0:
+        raise ZeroDivisionError
+    sign = -1 if numerator < 0 else 1
+    return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
+
+
+def line_amount(quantity: int, unit_price: int) -> int:
+    """Centavos for `quantity` thousandths at `unit_price` centavos per unit."""
+    return round_div(quantity * unit_price, SCALE)
+
+
+class Quantity(fields.String):
+    """A quantity at the edge ("1.5"), thousandths inside. Refuses zero and negatives unless allowed."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.allow_zero = allow_zero
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else quantity_text(value).replace(",", "")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            thousandths = to_thousandths(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        if thousandths < 0 or (thousandths == 0 and not self.allow_zero):
+            raise ValidationError("The quantity must be more than zero.")
+        return thousandths

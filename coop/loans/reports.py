@@ -1,0 +1,214 @@
+"""What officers look at: worklists, the portfolio, aging, collections, a loan's schedule as a table.
+
+Read from the loans' running totals and their installments (indexed by organization, settled, due
+date), never by summing the journal.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from ..members import services as members
+from ..reports.tabular import Column, Table
+from . import schedule as sched
+from .models import Installment, Loan, LoanProduct, LoanTransaction
+from .services import installments, list_products
+
+
+@dataclass(frozen=True)
+class Due:
+    installment: Installment
+    loan: Loan
+    member: object
+
+
+@dataclass(frozen=True)
+class Overdue:
+    loan: Loan
+    member: object
+    days: int
+    amount: int  # installments past their due date, still unpaid
+
+
+def _members(org_id: int, loans) -> dict[int, object]:
+    return {loan.member_id: members.get_member(org_id, loan.member_id) for loan in loans}
+
+
+def applications(org_id: int) -> list[tuple[Loan, object]]:
+    """Waiting for a decision or for the money to be handed over."""
+    rows = list(db.session.scalars(select(Loan).where(Loan.org_id == org_id, Loan.status.in_(("applied", "approved")))
+                                   .order_by(Loan.id)))
+    people = _members(org_id, rows)
+    return [(loan, people[loan.member_id]) for loan in rows]
+
+
+def due_between(org_id: int, start: date, end: date) -> list[Due]:
+    rows = db.session.execute(
+        select(Installment, Loan).join(Loan, Loan.id == Installment.loan_id)
+        .where(Installment.org_id == org_id, Installment.settled.is_(False), Installment.due_on >= start,
+               Installment.due_on <= end, Loan.status == "active")
+        .order_by(Installment.due_on, Loan.id)).all()
+    people = _members(org_id, [loan for _, loan in rows])
+    return [Due(inst, loan, people[loan.member_id]) for inst, loan in rows]
+
+
+def overdue(org_id: int, on: date) -> list[Overdue]:
+    """Loans with an installment unpaid after its due date, longest overdue first."""
+    amounts = dict(db.session.execute(
+        select(Installment.loan_id, func.sum(Installment.principal_due + Installment.interest_due
+                                             + Installment.penalty_due - Installment.principal_paid
+                                             - Installment.interest_paid - Installment.penalty_paid))
+        .join(Loan, Loan.id == Installment.loan_id)
+        .where(Installment.org_id == org_id, Installment.settled.is_(False), Installment.due_on < on,
+               Loan.status == "active")
+        .group_by(Installment.loan_id)).all())
+    rows = list(db.session.scalars(select(Loan).where(Loan.id.in_(amounts)).order_by(Loan.next_due_on, Loan.id)))
+    people = _members(org_id, rows)
+    return [Overdue(loan, people[loan.member_id], (on - loan.next_due_on).days, int(amounts[loan.id]))
+            for loan in rows]
+
+
+def days_past_due(loan: Loan, on: date) -> int:
+    return max((on - loan.next_due_on).days, 0) if loan.next_due_on else 0
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.2f}%" if whole else "0.00%"
+
+
+_OWED = Loan.principal_due - Loan.principal_paid
+
+
+def _late_since(day: date):
+    """Principal of active loans whose oldest unpaid installment fell due before `day`."""
+    return func.sum(case((Loan.next_due_on < day, _OWED), else_=0))
+
+
+def portfolio_table(org_id: int, on: date) -> Table:
+    """Outstanding principal by product, and the portfolio at risk over 30 days (PAR 30)."""
+    names = {p.id: p.name for p in list_products(org_id)}
+    found = db.session.execute(
+        select(Loan.product_id, func.count(Loan.id), func.sum(_OWED), _late_since(on),
+               _late_since(on - timedelta(days=30)))
+        .where(Loan.org_id == org_id, Loan.status == "active").group_by(Loan.product_id).order_by(Loan.product_id))
+    rows = tuple((names[pid], n, int(owed), int(late or 0), int(par or 0), _pct(int(par or 0), int(owed)))
+                 for pid, n, owed, late, par in found)
+    totals = [sum(r[i] for r in rows) for i in (1, 2, 3, 4)]
+    return Table(
+        title=_("Loan portfolio"), subtitle=_("Open loans on %(day)s", day=on.isoformat()),
+        columns=(Column("product", _("Product")), Column("loans", _("Loans"), "number"),
+                 Column("outstanding", _("Principal outstanding"), "money"),
+                 Column("past_due", _("Past due"), "money"), Column("par30", _("At risk over 30 days"), "money"),
+                 Column("par30_pct", _("PAR 30"))),
+        rows=rows, totals=(_("Total"), *totals, _pct(totals[3], totals[1])),
+        notes=(_("PAR 30: principal of loans with an installment more than 30 days late, over all principal "
+                 "outstanding."),))
+
+
+def _bucket_of(on: date):
+    """The aging bucket as SQL: compares due dates with fixed days, so no date arithmetic in the database."""
+    whens = [(Loan.next_due_on.is_(None) | (Loan.next_due_on >= on), "current")]
+    for label, low, high in sched.AGING_BUCKETS:
+        if high is None:
+            whens.append((Loan.next_due_on <= on - timedelta(days=low), label))
+        else:
+            whens.append(((Loan.next_due_on <= on - timedelta(days=low))
+                          & (Loan.next_due_on >= on - timedelta(days=high)), label))
+    return case(*whens, else_="current")
+
+
+def aging_table(org_id: int, on: date) -> Table:
+    bucket = _bucket_of(on).label("bucket")
+    counts = {label: (n, int(owed)) for label, n, owed in db.session.execute(
+        select(bucket, func.count(Loan.id), func.sum(_OWED))
+        .where(Loan.org_id == org_id, Loan.status == "active").group_by(bucket))}
+    late = dict(db.session.execute(
+        select(bucket, func.sum(Installment.principal_due + Installment.interest_due + Installment.penalty_due
+                                - Installment.principal_paid - Installment.interest_paid - Installment.penalty_paid))
+        .join(Loan, Loan.id == Installment.loan_id)
+        .where(Installment.org_id == org_id, Installment.settled.is_(False), Installment.due_on < on,
+               Loan.status == "active").group_by(bucket)).all())
+    total = sum(owed for _n, owed in counts.values())
+    labels = [("current", _("Current"))] + [(label, _("%(days)s days", days=label)) for label, _l, _h in
+                                            sched.AGING_BUCKETS]
+    rows = tuple((text, counts.get(key, (0, 0))[0], counts.get(key, (0, 0))[1], int(late.get(key) or 0),
+                  _pct(counts.get(key, (0, 0))[1], total)) for key, text in labels)
+    return Table(
+        title=_("Loan aging"), subtitle=_("Days past due of the oldest unpaid installment, on %(day)s", day=on.isoformat()),
+        columns=(Column("bucket", _("Days past due")), Column("loans", _("Loans"), "number"),
+                 Column("outstanding", _("Principal outstanding"), "money"),
+                 Column("overdue", _("Amount overdue"), "money"), Column("share", _("Share of portfolio"))),
+        rows=rows, totals=(_("Total"), sum(r[1] for r in rows), total, sum(r[3] for r in rows), _pct(total, total)))
+
+
+def collections_table(org_id: int, start: date, end: date) -> Table:
+    """What fell due in the period against what was received in it (payments net of reversals)."""
+    names = {p.id: p.name for p in list_products(org_id)}
+    due = defaultdict(int)
+    for product_id, amount in db.session.execute(
+            select(Loan.product_id, func.sum(Installment.principal_due + Installment.interest_due))
+            .join(Loan, Loan.id == Installment.loan_id)
+            .where(Installment.org_id == org_id, Installment.due_on >= start, Installment.due_on <= end,
+                   Loan.status.in_(("active", "closed")))
+            .group_by(Loan.product_id)):
+        due[product_id] += int(amount)
+    received = defaultdict(lambda: [0, 0, 0])
+    for product_id, kind, p, i, f in db.session.execute(
+            select(Loan.product_id, LoanTransaction.kind, func.sum(LoanTransaction.principal),
+                   func.sum(LoanTransaction.interest), func.sum(LoanTransaction.penalty))
+            .join(Loan, Loan.id == LoanTransaction.loan_id)
+            .where(LoanTransaction.org_id == org_id, LoanTransaction.kind.in_(("repayment", "reversal")),
+                   LoanTransaction.on_date >= start, LoanTransaction.on_date <= end)
+            .group_by(Loan.product_id, LoanTransaction.kind)):
+        sign = 1 if kind == "repayment" else -1
+        for n, value in enumerate((p, i, f)):
+            received[product_id][n] += sign * int(value or 0)
+    rows = []
+    for pid in sorted(set(due) | set(received)):
+        p, i, f = received[pid]
+        rows.append((names[pid], due[pid], p, i, f, p + i + f, _pct(p + i, due[pid])))
+    sums = [sum(r[k] for r in rows) for k in range(1, 6)]
+    return Table(
+        title=_("Loan collections"), subtitle=_("%(start)s to %(end)s", start=start.isoformat(), end=end.isoformat()),
+        columns=(Column("product", _("Product")), Column("due", _("Fell due"), "money"),
+                 Column("principal", _("Principal received"), "money"),
+                 Column("interest", _("Interest received"), "money"),
+                 Column("penalty", _("Penalties received"), "money"), Column("received", _("Total received"), "money"),
+                 Column("rate", _("Principal and interest received over due"))),
+        rows=tuple(rows), totals=(_("Total"), *sums, _pct(sums[1] + sums[2], sums[0])),
+        notes=(_("Received counts every payment in the period, early and late ones too."),))
+
+
+def schedule_table(loan: Loan, member, product: LoanProduct, on: date) -> Table:
+    """The amortization schedule she keeps: the same rows as the page, as a PDF."""
+    rows = installments(loan.id)
+    body = tuple((i.number, i.due_on, i.principal_due, i.interest_due, i.penalty_due, i.amount_paid, i.balance,
+                  _("Paid") if i.settled else (_("Overdue") if i.due_on < on else _("Due"))) for i in rows)
+    return Table(
+        title=_("Loan %(number)s: schedule", number=loan.number),
+        subtitle=_("%(member)s · %(product)s · PHP %(amount)s released %(day)s", member=f"{member.label} {member.name}",
+                   product=product.name, amount=f"{loan.amount / 100:,.2f}",
+                   day=loan.released_on.isoformat() if loan.released_on else "-"),
+        columns=(Column("number", _("No."), "number"), Column("due_on", _("Due"), "date"),
+                 Column("principal", _("Principal"), "money"), Column("interest", _("Interest"), "money"),
+                 Column("penalty", _("Penalty"), "money"), Column("paid", _("Paid"), "money"),
+                 Column("balance", _("Balance"), "money"), Column("state", _("State"))),
+        rows=body,
+        totals=("", None, sum(i.principal_due for i in rows), sum(i.interest_due for i in rows),
+                sum(i.penalty_due for i in rows), sum(i.amount_paid for i in rows), sum(i.balance for i in rows), ""),
+        notes=(_("Payments go to penalties, then interest, then principal, oldest installment first."),))
+
+
+def dashboard_numbers(org_id: int, on: date) -> dict:
+    count, owed, late, par30 = db.session.execute(
+        select(func.count(Loan.id), func.coalesce(func.sum(_OWED), 0),
+               func.count(case((Loan.next_due_on < on, Loan.id))), _late_since(on - timedelta(days=30)))
+        .where(Loan.org_id == org_id, Loan.status == "active")).one()
+    waiting = db.session.scalar(select(func.count(Loan.id)).where(Loan.org_id == org_id, Loan.status == "applied"))
+    return {"outstanding": int(owed), "count": count, "late": late, "par30": _pct(int(par30 or 0), int(owed)),
+            "waiting": waiting}

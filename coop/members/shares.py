@@ -1,0 +1,518 @@
+"""Share capital: the policy, subscriptions with their installments, payments, withdrawals and transfers.
+
+Every peso goes through the ledger with the member's party on each line, so her paid-up capital
+and what she still owes are single balance rows. The subscription and installment rows carry
+running `paid` totals kept in the same transaction, for the schedule and the overdue checks.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..audit import services as audit
+from ..errors import Conflict, Forbidden, Invalid
+from ..extensions import db
+from ..ledger import services as ledger
+from ..ledger.records import Entry, Line
+from ..orgs.services import get_setting, register_setting
+from ..receipts import services as receipts
+from ..timeutil import utcnow
+from .models import (
+    FREQUENCIES,
+    Member,
+    ShareInstallment,
+    SharePayment,
+    ShareSubscription,
+    ShareTransfer,
+    ShareWithdrawal,
+)
+from .services import _set_status, get_member, member_party
+
+SUBSCRIBED, RECEIVABLE, PAID_UP = ("subscribed_share_capital_common", "subscription_receivable_common",
+                                   "paid_up_share_capital_common")
+REFUNDS_PAYABLE = "withdrawable_share_capital_payable"
+CASH = "cash_on_hand"
+COOP = ("cooperative",)
+
+
+def register_policy() -> None:
+    register_setting("shares.par_value", 100_00, "Par value of one share", "money", org_kinds=COOP)
+    register_setting("shares.minimum_subscription", 2_000_00, "Minimum share capital subscription of a member",
+                     "money", org_kinds=COOP)
+    register_setting("shares.minimum_paid_up_regular", 500_00,
+                     "Minimum paid-up share capital for regular membership", "money", org_kinds=COOP)
+    register_setting("shares.installment_plans", "1 monthly, 4 monthly, 6 monthly, 12 monthly, 8 semi-monthly",
+                     "Installment plans offered: number of installments and frequency (weekly, semi-monthly, "
+                     "monthly, quarterly), separated by commas", "text", org_kinds=COOP)
+    register_setting("shares.grace_days", 30, "Days an installment may be overdue before she loses good standing",
+                     "number", org_kinds=COOP)
+    register_setting("shares.reminder_days_before", 3, "Days before a due date to send a reminder", "number",
+                     org_kinds=COOP)
+
+
+@dataclass(frozen=True)
+class Plan:
+    installments: int
+    frequency: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.installments}-{self.frequency}"
+
+    @property
+    def label(self) -> str:
+        if self.installments == 1:
+            return str(_l("Outright (one payment)"))
+        return str(_l("%(n)s %(frequency)s installments", n=self.installments, frequency=self.frequency))
+
+
+def plans(org_id: int) -> list[Plan]:
+    """The plans the cooperative offers; outright payment is always one of them."""
+    found = [Plan(1, "monthly")]
+    for item in str(get_setting(org_id, "shares.installment_plans")).split(","):
+        parts = item.split()
+        if len(parts) == 2 and parts[0].isdigit() and parts[1] in FREQUENCIES and 1 < int(parts[0]) <= 60:
+            plan = Plan(int(parts[0]), parts[1])
+            if plan not in found:
+                found.append(plan)
+    return found
+
+
+def find_plan(org_id: int, installments: int, frequency: str) -> Plan:
+    wanted = Plan(installments, "monthly" if installments == 1 else frequency)
+    if wanted not in plans(org_id):
+        raise Invalid("This installment plan is not offered; choose one of the cooperative's plans.", field="plan")
+    return wanted
+
+
+def add_period(start: date, frequency: str, n: int) -> date:
+    """The n-th due date after `start`; a month-end start stays at month end (Jan 31 -> Feb 28)."""
+    if frequency in ("weekly", "semi-monthly"):
+        return start + timedelta(days=FREQUENCIES[frequency] * n)
+    months = n * (3 if frequency == "quarterly" else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def schedule(amount: int, plan: Plan, first_due: date) -> list[tuple[date, int]]:
+    """Equal installments in centavos; the last takes the remainder so the schedule sums exactly."""
+    base = amount // plan.installments
+    rows = [(add_period(first_due, plan.frequency, n), base) for n in range(plan.installments)]
+    last_due, _ = rows[-1]
+    rows[-1] = (last_due, amount - base * (plan.installments - 1))
+    return rows
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class ShareSummary:
+    subscribed: int  # everything she subscribed and has not withdrawn
+    paid_up: int
+    due: int  # still to pay on her subscriptions
+    overdue: int
+    next_due_on: date | None
+    next_due_amount: int
+
+
+def summary(org_id: int, member: Member, on: date) -> ShareSummary:
+    """Her position, read from balance rows and her open installments (a handful), never the journal."""
+    balances = ledger.party_balances(org_id, member.party_id) if member.party_id else {}
+    paid_up = balances[PAID_UP].credit_balance if PAID_UP in balances else 0
+    due = balances[RECEIVABLE].debit_balance if RECEIVABLE in balances else 0
+    open_rows = db.session.execute(
+        select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
+        .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
+        .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    overdue = sum(balance for due_on, balance in open_rows if due_on < on)
+    next_due_on = open_rows[0][0] if open_rows else None
+    next_amount = sum(balance for due_on, balance in open_rows if due_on == next_due_on) if open_rows else 0
+    return ShareSummary(paid_up + due, paid_up, due, overdue, next_due_on, next_amount)
+
+
+def subscriptions_of(org_id: int, member_id: int) -> list[ShareSubscription]:
+    return list(db.session.scalars(select(ShareSubscription).where(
+        ShareSubscription.org_id == org_id, ShareSubscription.member_id == member_id)
+        .order_by(ShareSubscription.subscribed_on, ShareSubscription.id)))
+
+
+def installments_of(org_id: int, member_id: int, open_only: bool = False) -> list[ShareInstallment]:
+    query = select(ShareInstallment).where(ShareInstallment.org_id == org_id, ShareInstallment.member_id == member_id)
+    if open_only:
+        query = query.where(ShareInstallment.open.is_(True))
+    return list(db.session.scalars(query.order_by(ShareInstallment.due_on, ShareInstallment.id)))
+
+
+def payments_of(org_id: int, member_id: int, limit: int = 50) -> list[SharePayment]:
+    return list(db.session.scalars(select(SharePayment).where(
+        SharePayment.org_id == org_id, SharePayment.member_id == member_id)
+        .order_by(SharePayment.paid_on.desc(), SharePayment.id.desc()).limit(limit)))
+
+
+def get_subscription(org_id: int, subscription_id: int) -> ShareSubscription:
+    from ..errors import NotFound
+
+    found = db.session.get(ShareSubscription, subscription_id)
+    if found is None or found.org_id != org_id:
+        raise NotFound("No such subscription.")
+    return found
+
+
+def get_payment(org_id: int, payment_id: int) -> SharePayment:
+    from ..errors import NotFound
+
+    found = db.session.get(SharePayment, payment_id)
+    if found is None or found.org_id != org_id:
+        raise NotFound("No such payment.")
+    return found
+
+
+def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
+    """Good standing: no share installment overdue more than the policy's grace days."""
+    grace = int(get_setting(org_id, "shares.grace_days"))
+    oldest = db.session.scalar(select(func.min(ShareInstallment.due_on)).where(
+        ShareInstallment.member_id == member_id, ShareInstallment.open.is_(True),
+        ShareInstallment.due_on < on - timedelta(days=grace)))
+    return [f"share installment overdue since {oldest.isoformat()}"] if oldest else []
+
+
+def totals(org_id: int, on: date) -> dict[str, int]:
+    """The cooperative's figures for the dashboard tile."""
+    def balance(key):
+        found = ledger.balance(org_id, key)
+        return found.credit_balance if key != RECEIVABLE else found.debit_balance
+
+    overdue = db.session.execute(select(func.count(), func.coalesce(func.sum(ShareInstallment.amount - ShareInstallment.paid), 0))
+                                 .where(ShareInstallment.org_id == org_id, ShareInstallment.open.is_(True),
+                                        ShareInstallment.due_on < on)).one()
+    return {"paid_up": balance(PAID_UP), "receivable": balance(RECEIVABLE), "overdue_count": overdue[0],
+            "overdue_amount": int(overdue[1])}
+
+
+# ---------------------------------------------------------------- subscribing
+
+
+def _lock_member(org_id: int, member_id: int) -> Member:
+    """Every share verb on one member runs under her row lock: two officers at once cannot overpay."""
+    member = db.session.scalar(select(Member).where(Member.id == member_id, Member.org_id == org_id)
+                               .with_for_update().execution_options(populate_existing=True))
+    if member is None:
+        from ..errors import NotFound
+
+        raise NotFound("No such member.")
+    return member
+
+
+def _replay(model, org_id: int, key: str | None, **same):
+    """A retried request with the same key returns what the first one made; other content is refused."""
+    if not key:
+        return None
+    found = db.session.scalar(select(model).where(model.org_id == org_id, model.idempotency_key == key))
+    if found is not None and any(getattr(found, k) != v for k, v in same.items()):
+        raise Conflict("This form was already used for something else. Reload the page and try again.",
+                       field="idempotency_key")
+    return found
+
+
+def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installments: int = 1,
+              frequency: str = "monthly", first_due: date | None = None, actor_id: int | None,
+              idempotency_key: str | None = None, kind: str | None = None) -> ShareSubscription:
+    """Subscribe to shares, outright or on one of the cooperative's installment plans.
+
+    Posts subscription receivable (her party) against subscribed share capital (her party).
+    """
+    replay = _replay(ShareSubscription, org_id, idempotency_key, member_id=member_id, shares=shares)
+    if replay is not None:
+        return replay
+    member = _lock_member(org_id, member_id)
+    if member.status not in ("applicant", "active", "inactive"):
+        raise Invalid(f"A member who is {member.status} cannot subscribe to shares.", field="member_id")
+    if not isinstance(shares, int) or shares < 1:
+        raise Invalid("Subscribe to at least one share.", field="shares")
+    plan = find_plan(org_id, installments, frequency)
+    par = int(get_setting(org_id, "shares.par_value"))
+    amount = shares * par
+    earlier = db.session.scalar(select(func.coalesce(func.sum(ShareSubscription.amount), 0)).where(
+        ShareSubscription.member_id == member.id, ShareSubscription.status != "closed"))
+    minimum = int(get_setting(org_id, "shares.minimum_subscription"))
+    if earlier + amount < minimum:
+        need = -(-(minimum - earlier) // par)
+        raise Invalid(f"The minimum subscription is PHP {minimum / 100:,.2f}: subscribe to at least {need} shares "
+                      f"of PHP {par / 100:,.2f}.", field="shares")
+    if plan.installments > 1 and amount // plan.installments < 1_00:
+        raise Invalid("Each installment would be less than one peso; choose fewer installments.", field="plan")
+    first_due = first_due or on
+    if first_due < on:
+        raise Invalid("The first due date is on or after the subscription date.", field="first_due")
+    subscription = ShareSubscription(
+        org_id=org_id, member_id=member.id, kind=kind or ("additional" if earlier else "initial"), shares=shares,
+        par_value=par, amount=amount, paid=0, subscribed_on=on, installments=plan.installments,
+        frequency=plan.frequency, status="open", idempotency_key=idempotency_key, created_by=actor_id)
+    db.session.add(subscription)
+    db.session.flush()
+    for seq, (due_on, part) in enumerate(schedule(amount, plan, first_due), start=1):
+        db.session.add(ShareInstallment(org_id=org_id, subscription_id=subscription.id, member_id=member.id,
+                                        seq=seq, due_on=due_on, amount=part, paid=0, open=True))
+    party = member_party(member)
+    posted = ledger.post(Entry(org_id, on, f"Share subscription {member.label}: {shares} shares", (
+        Line(RECEIVABLE, debit=amount, party_id=party), Line(SUBSCRIBED, credit=amount, party_id=party)),
+        source="shares.subscription", source_id=str(subscription.id)), actor_id)
+    subscription.entry_id = posted.id
+    db.session.flush()
+    return subscription
+
+
+# ---------------------------------------------------------------- paying
+
+
+def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_id: int | None,
+                   idempotency_key: str | None = None) -> SharePayment:
+    """A payment on her subscriptions: any amount up to what she still owes, oldest installment first.
+
+    Cash against subscription receivable, and subscribed to paid-up share capital; an official receipt.
+    """
+    replay = _replay(SharePayment, org_id, idempotency_key, member_id=member_id, amount=amount)
+    if replay is not None:
+        return replay
+    if not isinstance(amount, int) or amount <= 0:
+        raise Invalid("The amount must be more than zero.", field="amount")
+    member = _lock_member(org_id, member_id)
+    open_rows = list(db.session.scalars(select(ShareInstallment).where(
+        ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
+        .order_by(ShareInstallment.due_on, ShareInstallment.seq, ShareInstallment.id)))
+    owed = sum(row.balance for row in open_rows)
+    if owed == 0:
+        raise Invalid("Her share subscription is fully paid: nothing is due. Record a new subscription first.",
+                      field="amount")
+    if amount > owed:
+        raise Invalid(f"That is more than she owes: at most PHP {owed / 100:,.2f} is due on her shares.",
+                      field="amount")
+    left = amount
+    touched: dict[int, int] = {}
+    for row in open_rows:
+        if left == 0:
+            break
+        part = min(left, row.balance)
+        row.paid += part
+        row.open = row.paid < row.amount
+        touched[row.subscription_id] = touched.get(row.subscription_id, 0) + part
+        left -= part
+    for subscription_id, part in touched.items():
+        subscription = db.session.get(ShareSubscription, subscription_id)
+        subscription.paid += part
+        if subscription.paid == subscription.amount:
+            subscription.status = "paid"
+    payment = SharePayment(org_id=org_id, member_id=member.id, amount=amount, paid_on=on,
+                           idempotency_key=idempotency_key, recorded_by=actor_id)
+    db.session.add(payment)
+    db.session.flush()
+    party = member_party(member)
+    posted = ledger.post(Entry(org_id, on, f"Share capital payment {member.label}", (
+        Line(CASH, debit=amount),
+        Line(RECEIVABLE, credit=amount, party_id=party),
+        Line(SUBSCRIBED, debit=amount, party_id=party),
+        Line(PAID_UP, credit=amount, party_id=party)),
+        source="shares.payment", source_id=str(payment.id)), actor_id)
+    receipt = receipts.issue(org_id, kind="share_payment", party_id=party, amount=amount, on=on,
+                             source="shares.payment", source_id=payment.id, actor_id=actor_id,
+                             description="Share capital payment", received_from=member.label)
+    payment.entry_id, payment.receipt_id = posted.id, receipt.id
+    db.session.flush()
+    return payment
+
+
+# ---------------------------------------------------------------- leaving
+
+
+def obligations(org_id: int, member: Member) -> dict[str, int]:
+    """What she owes the cooperative on other accounts (loans, store credit...), by account key, from her
+    party's balance rows: asset accounts with a debit balance, less contra assets (unearned interest)."""
+    from ..ledger.models import Account, PartyBalance
+
+    if member.party_id is None:
+        return {}
+    rows = db.session.execute(
+        select(Account.id, PartyBalance.debit_total - PartyBalance.credit_total)
+        .join(Account, Account.id == PartyBalance.account_id)
+        .where(PartyBalance.party_id == member.party_id, Account.org_id == org_id, Account.type == "asset"))
+    return {account_id: int(balance) for account_id, balance in rows if balance}
+
+
+def request_withdrawal(org_id: int, member_id: int, *, on: date, reason: str, actor_id: int | None) -> ShareWithdrawal:
+    """An officer records that a member leaves; the refund waits for a second officer's approval."""
+    member = _lock_member(org_id, member_id)
+    if member.status not in ("active", "inactive", "deceased"):
+        raise Invalid(f"A member who is {member.status} has no share capital to withdraw.", field="member_id")
+    if not reason or not reason.strip():
+        raise Invalid("Give the reason she leaves.", field="reason")
+    if db.session.scalar(select(ShareWithdrawal.id).where(ShareWithdrawal.member_id == member.id,
+                                                          ShareWithdrawal.status == "pending")):
+        raise Invalid("A withdrawal for her is already waiting for approval.")
+    withdrawal = ShareWithdrawal(org_id=org_id, member_id=member.id, requested_on=on, reason=reason.strip(),
+                                 status="pending", requested_by=actor_id)
+    _compute_refund(org_id, member, withdrawal, on)
+    db.session.add(withdrawal)
+    db.session.flush()
+    audit.record("shares.withdrawal.request", org_id=org_id, user_id=actor_id, target_type="share_withdrawal",
+                 target_id=withdrawal.id)
+    return withdrawal
+
+
+def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on: date) -> dict[int, int]:
+    """Fill in paid-up, owed and refund as of now (a loan may have moved since the request)."""
+    owed_by_account = obligations(org_id, member)
+    owed = sum(owed_by_account.values())
+    paid_up = summary(org_id, member, on).paid_up
+    if owed > paid_up:
+        raise Invalid(f"She owes PHP {owed / 100:,.2f}, more than her paid-up capital of PHP {paid_up / 100:,.2f}: "
+                      "collect the difference first.")
+    withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up - owed
+    return owed_by_account
+
+
+def pending_withdrawals(org_id: int) -> list[ShareWithdrawal]:
+    return list(db.session.scalars(select(ShareWithdrawal).where(
+        ShareWithdrawal.org_id == org_id, ShareWithdrawal.status == "pending").order_by(ShareWithdrawal.id)))
+
+
+def withdrawals_of(org_id: int, member_id: int) -> list[ShareWithdrawal]:
+    return list(db.session.scalars(select(ShareWithdrawal).where(
+        ShareWithdrawal.org_id == org_id, ShareWithdrawal.member_id == member_id).order_by(ShareWithdrawal.id)))
+
+
+def _get_withdrawal(org_id: int, withdrawal_id: int) -> ShareWithdrawal:
+    from ..errors import NotFound
+
+    found = db.session.get(ShareWithdrawal, withdrawal_id)
+    if found is None or found.org_id != org_id:
+        raise NotFound("No such withdrawal.")
+    return found
+
+
+def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: date, actor_id: int,
+                      note: str | None = None) -> ShareWithdrawal:
+    """The checker (an officer other than the one who recorded it) approves or rejects, once.
+
+    Approval closes her open subscriptions (the unpaid part leaves subscribed capital and the
+    receivable), offsets what she owes against her paid-up capital and owes her the rest.
+    """
+    withdrawal = _get_withdrawal(org_id, withdrawal_id)
+    member = _lock_member(org_id, withdrawal.member_id)
+    # compare-and-swap: of two checkers clicking at once, one decides
+    taken = db.session.execute(update(ShareWithdrawal).where(
+        ShareWithdrawal.id == withdrawal.id, ShareWithdrawal.status == "pending")
+        .values(status="deciding").execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(withdrawal)
+    if not taken:
+        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+    if withdrawal.requested_by is not None and withdrawal.requested_by == actor_id:
+        raise Forbidden("The officer who recorded a withdrawal cannot approve it: ask another officer.")
+    withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note
+    if not approve:
+        withdrawal.status = "rejected"
+        db.session.flush()
+        audit.record("shares.withdrawal.reject", org_id=org_id, user_id=actor_id, target_type="share_withdrawal",
+                     target_id=withdrawal.id)
+        return withdrawal
+    owed_by_account = _compute_refund(org_id, member, withdrawal, on)
+    party = member_party(member)
+    unpaid = summary(org_id, member, on).due
+    lines = []
+    if unpaid:
+        lines += [Line(SUBSCRIBED, debit=unpaid, party_id=party), Line(RECEIVABLE, credit=unpaid, party_id=party)]
+    if withdrawal.paid_up:
+        lines.append(Line(PAID_UP, debit=withdrawal.paid_up, party_id=party))
+    for account_id, balance in sorted(owed_by_account.items()):
+        lines.append(Line(account_id, credit=balance, party_id=party) if balance > 0
+                     else Line(account_id, debit=-balance, party_id=party))
+    if withdrawal.refund:
+        lines.append(Line(REFUNDS_PAYABLE, credit=withdrawal.refund, party_id=party))
+    if lines:
+        posted = ledger.post(Entry(org_id, on, f"Share capital withdrawal {member.label}", tuple(lines),
+                                   source="shares.withdrawal", source_id=str(withdrawal.id)), actor_id)
+        withdrawal.entry_id = posted.id
+    db.session.execute(update(ShareInstallment).where(ShareInstallment.member_id == member.id,
+                                                      ShareInstallment.open.is_(True)).values(open=False))
+    db.session.execute(update(ShareSubscription).where(ShareSubscription.member_id == member.id)
+                       .values(status="closed"))
+    withdrawal.status = "approved"
+    if member.status != "deceased":
+        _set_status(member, "withdrawn", on, f"share capital withdrawn: {withdrawal.reason}", actor_id)
+    db.session.flush()
+    audit.record("shares.withdrawal.approve", org_id=org_id, user_id=actor_id, target_type="share_withdrawal",
+                 target_id=withdrawal.id)
+    return withdrawal
+
+
+def pay_refund(org_id: int, withdrawal_id: int, *, on: date, actor_id: int | None) -> ShareWithdrawal:
+    """Hand her (or her beneficiary) the approved refund in cash."""
+    withdrawal = _get_withdrawal(org_id, withdrawal_id)
+    member = _lock_member(org_id, withdrawal.member_id)
+    db.session.refresh(withdrawal)
+    if withdrawal.status != "approved" or withdrawal.refund_entry_id is not None:
+        raise Invalid("Only an approved, unpaid refund is paid out.")
+    if withdrawal.refund:
+        party = member_party(member)
+        posted = ledger.post(Entry(org_id, on, f"Share capital refund paid {member.label}", (
+            Line(REFUNDS_PAYABLE, debit=withdrawal.refund, party_id=party), Line(CASH, credit=withdrawal.refund)),
+            source="shares.refund", source_id=str(withdrawal.id)), actor_id)
+        withdrawal.refund_entry_id = posted.id
+    withdrawal.status = "paid"
+    db.session.flush()
+    return withdrawal
+
+
+# ---------------------------------------------------------------- transfers
+
+
+def transfer(org_id: int, from_member_id: int, to_member_id: int, *, shares: int, on: date,
+             actor_id: int | None) -> ShareTransfer:
+    """Move fully paid shares from one member to another (paid-up capital changes party)."""
+    if from_member_id == to_member_id:
+        raise Invalid("Choose two different members.", field="to_member_id")
+    if not isinstance(shares, int) or shares < 1:
+        raise Invalid("Transfer at least one share.", field="shares")
+    first, second = sorted((from_member_id, to_member_id))  # lock in one order: no deadlock between two transfers
+    locked = {first: _lock_member(org_id, first), second: _lock_member(org_id, second)}
+    giver, taker = locked[from_member_id], locked[to_member_id]
+    if taker.status not in ("applicant", "active", "inactive"):
+        raise Invalid(f"A member who is {taker.status} cannot receive shares.", field="to_member_id")
+    par = int(get_setting(org_id, "shares.par_value"))
+    amount = shares * par
+    fully_paid = [s for s in subscriptions_of(org_id, giver.id) if s.status == "paid"]
+    available = sum(s.paid for s in fully_paid)
+    if amount > available:
+        raise Invalid(f"Only fully paid shares are transferred: she has {available // par} of them.", field="shares")
+    record = ShareTransfer(org_id=org_id, from_member_id=giver.id, to_member_id=taker.id, shares=shares,
+                           amount=amount, transferred_on=on, recorded_by=actor_id)
+    db.session.add(record)
+    db.session.flush()
+    posted = ledger.post(Entry(org_id, on, f"Transfer of {shares} shares {giver.label} to {taker.label}", (
+        Line(PAID_UP, debit=amount, party_id=member_party(giver)),
+        Line(PAID_UP, credit=amount, party_id=member_party(taker))),
+        source="shares.transfer", source_id=str(record.id)), actor_id)
+    record.entry_id = posted.id
+    # her fully paid subscriptions give up the shares, newest first; the taker holds them as a paid subscription
+    left = amount
+    for subscription in reversed(fully_paid):
+        if left == 0:
+            break
+        part = min(left, subscription.paid)
+        subscription.paid -= part
+        subscription.amount -= part
+        subscription.shares = subscription.amount // subscription.par_value
+        left -= part
+        if subscription.amount == 0:
+            subscription.status = "closed"
+    db.session.add(ShareSubscription(org_id=org_id, member_id=taker.id, kind="transfer", shares=shares, par_value=par,
+                                     amount=amount, paid=amount, subscribed_on=on, installments=1,
+                                     frequency="monthly", status="paid", entry_id=posted.id, created_by=actor_id))
+    db.session.flush()
+    audit.record("shares.transfer", org_id=org_id, user_id=actor_id, target_type="share_transfer", target_id=record.id)
+    return record

@@ -1,0 +1,303 @@
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..audit import services as audit
+from ..auth.access import STAFF, current_role, roles_required
+from ..auth.models import ROLES
+from ..reports.tabular import to_csv, to_pdf
+from ..timeutil import today
+from ..web.forms import idempotency_key, load_form
+from ..web.registry import PORTAL, NavItem, add_nav
+from . import pdf, services, shares
+from .portal import statement_table
+from .schemas import (
+    AdmitSchema,
+    DecisionSchema,
+    MemberInSchema,
+    MemberQuerySchema,
+    MemberUpdateSchema,
+    PaymentFormSchema,
+    PaymentInSchema,
+    StatementQuerySchema,
+    StatusSchema,
+    SubscriptionInSchema,
+    TransferInSchema,
+    WithdrawalInSchema,
+)
+
+bp = Blueprint("members", __name__, url_prefix="/o/<org>")
+COOP = ("cooperative",)
+
+
+def add_navigation() -> None:
+    add_nav(NavItem(_l("Members"), "members.index", STAFF, COOP))
+
+
+def _cooperative_only():
+    if g.org.kind != "cooperative":
+        abort(404)
+
+
+# ---------------------------------------------------------------- officers' pages
+
+
+@bp.get("/members/")
+@roles_required(*STAFF)
+def index():
+    _cooperative_only()
+    args = MemberQuerySchema().load(request.args)
+    on = today()
+    found = services.search_members(g.org.id, args["q"], args["limit"], status=args["status"],
+                                    overdue_on=on if args["overdue"] else None, offset=args["offset"])
+    audit.record("member.list", org_id=g.org.id, user_id=current_user.id, target_type="member",
+                 details={"shown": len(found)})
+    positions = {m.id: shares.summary(g.org.id, m, on) for m in found}
+    return render_template("members/index.html", members=found, positions=positions, args=args,
+                           counts=services.count_members(g.org.id), pending=len(shares.pending_withdrawals(g.org.id)))
+
+
+@bp.get("/members/new")
+@roles_required(*STAFF)
+def new():
+    _cooperative_only()
+    return render_template("members/form.html", member=None, today=today())
+
+
+@bp.post("/members/")
+@roles_required(*STAFF)
+def create():
+    _cooperative_only()
+    member = services.apply(g.org.id, actor_id=current_user.id, source="officer", **load_form(MemberInSchema()))
+    flash(_l("Application of %(label)s recorded.", label=member.label))
+    return redirect(url_for("members.show", member_id=member.id), code=303)
+
+
+@bp.get("/members/<int:member_id>")
+@roles_required(*STAFF)
+def show(member_id: int):
+    member = services.view_member(g.org.id, member_id, current_user.id)
+    on = today()
+    return render_template(
+        "members/show.html", member=member, today=on, summary=shares.summary(g.org.id, member, on),
+        standing=services.standing(g.org.id, member.id, on), history=services.status_history(g.org.id, member.id),
+        subscriptions=shares.subscriptions_of(g.org.id, member.id),
+        installments=shares.installments_of(g.org.id, member.id),
+        payments=shares.payments_of(g.org.id, member.id), withdrawals=shares.withdrawals_of(g.org.id, member.id),
+        plans=shares.plans(g.org.id), status_choices=services.STATUS_CHANGES.get(member.status, ()))
+
+
+@bp.get("/members/<int:member_id>/edit")
+@roles_required(*STAFF)
+def edit(member_id: int):
+    member = services.view_member(g.org.id, member_id, current_user.id)
+    return render_template("members/form.html", member=member, today=today())
+
+
+@bp.post("/members/<int:member_id>")
+@roles_required(*STAFF)
+def update(member_id: int):
+    services.update_member(g.org.id, member_id, current_user.id, **load_form(MemberUpdateSchema()))
+    flash(_l("Saved."))
+    return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.post("/members/<int:member_id>/admission")
+@roles_required(*STAFF)
+def admit(member_id: int):
+    data = load_form(AdmitSchema())
+    admission = services.admit(g.org.id, member_id, on=data["on"], board_resolution=data["board_resolution"],
+                               actor_id=current_user.id)
+    if admission.initial_password:
+        flash(_l("Admitted. Her login is %(username)s, initial password (shown once): %(password)s",
+                 username=admission.username, password=admission.initial_password), "warning")
+    else:
+        flash(_l("Admitted."))
+    return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.post("/members/<int:member_id>/status")
+@roles_required(*STAFF)
+def change_status(member_id: int):
+    data = load_form(StatusSchema())
+    services.change_status(g.org.id, member_id, data["status"], on=data["on"], reason=data["reason"],
+                           actor_id=current_user.id)
+    flash(_l("Status changed."))
+    return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.post("/members/<int:member_id>/subscriptions")
+@roles_required(*STAFF)
+def subscribe(member_id: int):
+    data = load_form(SubscriptionInSchema())
+    count, _, frequency = data["plan"].partition("-")
+    shares.subscribe(g.org.id, member_id, shares=data["shares"], on=data["on"], installments=int(count),
+                     frequency=frequency, first_due=data["first_due"], actor_id=current_user.id,
+                     idempotency_key=idempotency_key())
+    flash(_l("Subscription recorded."))
+    return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.get("/members/payments/new")
+@roles_required(*STAFF)
+def new_payment():
+    _cooperative_only()
+    return render_template("members/payment.html", today=today())
+
+
+@bp.post("/members/payments")
+@roles_required(*STAFF)
+def record_payment_form():
+    data = load_form(PaymentFormSchema())
+    member = services.find_by_number(g.org.id, data["member"])
+    return _paid(shares.record_payment(g.org.id, member.id, amount=data["amount"], on=data["on"],
+                                       actor_id=current_user.id, idempotency_key=idempotency_key()))
+
+
+@bp.post("/members/<int:member_id>/payments")
+@roles_required(*STAFF)
+def record_payment(member_id: int):
+    data = load_form(PaymentInSchema())
+    return _paid(shares.record_payment(g.org.id, member_id, amount=data["amount"], on=data["on"],
+                                       actor_id=current_user.id, idempotency_key=idempotency_key()))
+
+
+def _paid(payment):
+    flash(_l("Payment recorded."))
+    return redirect(url_for("receipts.show", receipt_id=payment.receipt_id), code=303)
+
+
+@bp.post("/members/<int:member_id>/withdrawals")
+@roles_required(*STAFF)
+def request_withdrawal(member_id: int):
+    data = load_form(WithdrawalInSchema())
+    shares.request_withdrawal(g.org.id, member_id, on=data["on"], reason=data["reason"], actor_id=current_user.id)
+    flash(_l("Withdrawal recorded; another officer approves it."))
+    return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.get("/members/withdrawals")
+@roles_required(*STAFF)
+def withdrawals():
+    _cooperative_only()
+    pending = shares.pending_withdrawals(g.org.id)
+    members = {w.member_id: services.get_member(g.org.id, w.member_id) for w in pending}
+    return render_template("members/withdrawals.html", pending=pending, members=members, today=today())
+
+
+@bp.post("/members/withdrawals/<int:withdrawal_id>/decision")
+@roles_required(*STAFF)
+def decide_withdrawal(withdrawal_id: int):
+    data = load_form(DecisionSchema())
+    withdrawal = shares.decide_withdrawal(g.org.id, withdrawal_id, approve=data["approve"], on=data["on"],
+                                          actor_id=current_user.id, note=data["note"])
+    flash(_l("Withdrawal %(status)s.", status=withdrawal.status))
+    return redirect(url_for("members.show", member_id=withdrawal.member_id), code=303)
+
+
+@bp.post("/members/withdrawals/<int:withdrawal_id>/refund")
+@roles_required(*STAFF)
+def pay_refund(withdrawal_id: int):
+    withdrawal = shares.pay_refund(g.org.id, withdrawal_id, on=today(), actor_id=current_user.id)
+    flash(_l("Refund paid."))
+    return redirect(url_for("members.show", member_id=withdrawal.member_id), code=303)
+
+
+@bp.post("/members/<int:member_id>/transfers")
+@roles_required(*STAFF)
+def transfer(member_id: int):
+    data = load_form(TransferInSchema())
+    taker = services.find_by_number(g.org.id, data["to_member"], field="to_member")
+    shares.transfer(g.org.id, member_id, taker.id, shares=data["shares"], on=data["on"], actor_id=current_user.id)
+    flash(_l("%(n)s shares transferred to %(label)s.", n=data["shares"], label=taker.label))
+    return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.get("/members/<int:member_id>/statement")
+@roles_required(*STAFF)
+def statement(member_id: int):
+    member = services.view_member(g.org.id, member_id, current_user.id)
+    return _statement(member)
+
+
+@bp.get("/members/subscriptions/<int:subscription_id>/certificate.pdf")
+@roles_required(*ROLES)
+def certificate(subscription_id: int):
+    subscription = shares.get_subscription(g.org.id, subscription_id)
+    if current_role() not in STAFF:
+        if current_role() != "member" or services.member_for_user(g.org.id, current_user.id).id != subscription.member_id:
+            abort(404)
+    if subscription.status != "paid":
+        abort(404)
+    member = services.view_member(g.org.id, subscription.member_id, current_user.id)
+    return Response(pdf.certificate(subscription, member, g.org.name), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{subscription.certificate_number}.pdf"'})
+
+
+# ---------------------------------------------------------------- the member's own page
+
+
+@bp.get("/me")
+@roles_required("member")
+def portal():
+    member = services.member_for_user(g.org.id, current_user.id)
+    audit.record("member.portal", org_id=g.org.id, user_id=current_user.id, target_type="member", target_id=member.id)
+    sections = []
+    for section in PORTAL:
+        context = section.build(g.org.id, member.id)
+        if context is not None:  # a domain with nothing to show for her returns None
+            sections.append(Markup(render_template(section.template, **context)))
+    return render_template("members/portal.html", member=member, sections=sections, today=today())
+
+
+@bp.get("/me/statement")
+@roles_required("member")
+def my_statement():
+    return _statement(services.member_for_user(g.org.id, current_user.id))
+
+
+def _statement(member):
+    args = StatementQuerySchema().load(request.args)
+    end = args["end"] or today()
+    start = args["start"] or end.replace(day=1, month=1)
+    table = statement_table(g.org.id, member, start, end)
+    filename = f"statement-{member.label}-{start}-{end}"
+    if args["format"] == "pdf":
+        return Response(to_pdf(table, g.org.name), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
+    if args["format"] == "csv":
+        return Response(to_csv(table), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    return render_template("members/statement.html", table=table, member=member, start=start, end=end)
+
+
+# ---------------------------------------------------------------- applying without a login
+
+
+@bp.get("/apply")
+def apply_form():
+    _cooperative_only()
+    return render_template("members/apply.html")
+
+
+@bp.post("/apply")
+def apply():
+    _cooperative_only()
+    if request.form.get("website"):  # a field people never see: only robots fill it in
+        abort(400)
+    member = services.apply(g.org.id, actor_id=None, source="self", **load_form(MemberInSchema()))
+    return render_template("members/applied.html", label=member.label)
+
+
+def dashboard_tiles(org_id: int) -> list:
+    from ..web.filters import money
+    from ..web.registry import Tile
+
+    figures = shares.totals(org_id, today())
+    return [
+        Tile(str(_l("Share capital paid-up")), money(figures["paid_up"]), "members.index"),
+        Tile(str(_l("Subscriptions receivable")), money(figures["receivable"]), "members.index"),
+        Tile(str(_l("Installments overdue")), str(figures["overdue_count"]), "members.index",
+             money(figures["overdue_amount"])),
+    ]

@@ -1,0 +1,34 @@
+"""A member on a phone opens her page and sees her balance and next due date."""
+from pathlib import Path
+
+import pytest
+
+if not (Path(__file__).parent / "conftest.py").exists():  # the shared browser fixtures arrive from main
+    pytest.skip("browser fixtures not merged yet", allow_module_level=True)
+
+from coop.extensions import db  # noqa: E402
+from coop.members import services, shares  # noqa: E402
+from coop.timeutil import today  # noqa: E402
+
+
+def test_member_on_a_phone_sees_her_balance_and_next_due_date(make_org, make_user, phone_page, log_in, shot):
+    coop = make_org("cooperative")
+    officer, user = make_user(coop, "officer"), make_user(coop, "member")
+    rosario = services.create_member(coop.id, name="Rosario Manalo", actor_id=None, status="active", user_id=user.id)
+    shares.subscribe(coop.id, rosario.id, shares=20, on=today(), installments=4, actor_id=officer.id)
+    shares.record_payment(coop.id, rosario.id, amount=500_00, on=today(), actor_id=officer.id)
+    next_due = shares.summary(coop.id, rosario, today()).next_due_on
+    db.session.commit()
+    slug = coop.slug
+    log_in(phone_page, user)
+    phone_page.goto(f"/o/{slug}/")
+    assert phone_page.url.endswith(f"/o/{slug}/me")
+    shares_block = phone_page.locator("section.portal-shares")
+    assert "₱500.00" in shares_block.locator(".tile").nth(0).inner_text()
+    assert "₱1,500.00" in shares_block.locator(".tile").nth(1).inner_text()
+    assert str(next_due.year) in shares_block.locator(".tile").nth(2).inner_text()
+    # nothing is wider than the phone
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(phone_page, "member-portal-phone")
+    phone_page.get_by_role("button", name="Show").click()
+    assert "Share capital payment" in phone_page.content()

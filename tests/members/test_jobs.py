@@ -1,0 +1,48 @@
+from datetime import date, timedelta
+
+from coop.extensions import db
+from coop.jobs.services import run_daily
+from coop.members import shares
+from coop.messaging.models import OutboxMessage
+
+DUE = date(2026, 3, 10)
+
+
+def test_reminders_three_days_before_and_when_overdue_once_each(coop, officer, make_member):
+    ana = make_member("Ana Reyes", mobile="09171234567", email="ana@example.org")
+    shares.subscribe(coop.id, ana.id, shares=20, on=DUE - timedelta(days=10), installments=4, first_due=DUE,
+                     actor_id=officer.id)
+    db.session.commit()
+    run_daily(DUE - timedelta(days=3), only="share_reminders")
+    messages = db.session.query(OutboxMessage).all()
+    assert sorted(m.channel for m in messages) == ["email", "sms"]
+    assert all("500.00" in m.body and "2026-03-10" in m.body and "Ana" not in m.body for m in messages)
+    run_daily(DUE - timedelta(days=3), only="share_reminders")  # the same day again: nothing new
+    from coop.members.jobs import share_reminders
+
+    share_reminders(coop.id, DUE - timedelta(days=3))
+    assert db.session.query(OutboxMessage).count() == 2
+    run_daily(DUE + timedelta(days=1), only="share_reminders")
+    overdue = db.session.query(OutboxMessage).filter(OutboxMessage.body.contains("was due")).all()
+    assert len(overdue) == 2
+    shares.record_payment(coop.id, ana.id, amount=500_00, on=DUE + timedelta(days=2), actor_id=officer.id)
+    db.session.commit()
+    run_daily(DUE + timedelta(days=7), only="share_reminders")
+    assert db.session.query(OutboxMessage).filter(OutboxMessage.body.contains("was due")).count() == 2
+
+
+def test_demo_member_is_a_real_member(app):
+    from coop.demo import seed
+    from coop.members import services
+    from coop.orgs.services import get_by_slug
+    from coop.auth.services import find_user
+    from coop.timeutil import today
+
+    seed()
+    db.session.commit()
+    coop = get_by_slug("dawn-mpc")
+    rosario = services.member_for_user(coop.id, find_user("member").id)
+    summary = shares.summary(coop.id, rosario, today())
+    assert (summary.paid_up, summary.due) == (1_000_00, 1_000_00) and summary.next_due_on
+    assert len(services.search_members(coop.id, limit=100)) == 13
+    assert len(shares.pending_withdrawals(coop.id)) == 1
