@@ -202,6 +202,14 @@ def create_plan(beneficiary_id: int):
     return respond(PlanOutSchema(), _plan(plan), 201)
 
 
+@bp.get("/beneficiaries/<int:beneficiary_id>/plans")
+@roles_required(*GRANT_STAFF)
+@documented("Her business plans, oldest first", returns=PlanOutSchema, many=True)
+def plans(beneficiary_id: int):
+    services.get_beneficiary(g.org.id, beneficiary_id)
+    return respond(PlanOutSchema(), [_plan(p) for p in services.plans_of(g.org.id, beneficiary_id)], many=True)
+
+
 @bp.get("/plans/<int:plan_id>")
 @roles_required(*GRANT_STAFF)
 @documented("A business plan with its budget and review", returns=PlanOutSchema)
@@ -245,6 +253,13 @@ def draft_moa(plan_id: int):
     moa = services.draft_moa(g.org.id, plan_id, fund_id=data["fund_id"], centre_signatory=data["centre_signatory"],
                              centre_role=data.get("centre_role"), tranches=data["tranches"], actor_id=current_user.id)
     return respond(MoaOutSchema(), _moa(moa), 201)
+
+
+@bp.get("/moas")
+@roles_required(*GRANT_STAFF)
+@documented("Every MOA, oldest first", returns=MoaOutSchema, many=True)
+def moas():
+    return respond(MoaOutSchema(), [_moa(m) for m in services.all_moas(g.org.id)], many=True)
 
 
 @bp.get("/moas/<int:moa_id>")

@@ -828,45 +828,62 @@ class ProgramSummary:
     average_savings: int
     outcomes: dict[str, int]
     funds: list[tuple[DonorFund, FundPosition]]
-    grants_expense: int  # the ledger's livelihood grants (debit balance)
+    grants_expense: int | None  # the ledger's livelihood grants (debit balance); None for one fund
     released_from_funds: int  # the ledger's releases from restriction (credit balance)
 
     @property
     def reconciles(self) -> bool:
         from_funds = sum(position.released for _, position in self.funds)
-        return self.released_total == from_funds == self.released_from_funds == self.grants_expense
+        expense = self.released_total if self.grants_expense is None else self.grants_expense
+        return self.released_total == from_funds == self.released_from_funds == expense
 
 
-def program_summary(org_id: int) -> ProgramSummary:
-    """Counts and amounts for the donor: no name, no number of any woman."""
+def program_summary(org_id: int, fund_id: int | None = None) -> ProgramSummary:
+    """Counts and amounts for the donor: no name, no number of any woman.
+
+    With a fund, only the grants charged to it and the women who received them.
+    """
+    moas = select(Moa.id).where(Moa.org_id == org_id, *([Moa.fund_id == fund_id] if fund_id else []))
+    women = select(Moa.beneficiary_id).where(Moa.id.in_(moas))
+    funds = [get_fund(org_id, fund_id)] if fund_id else list_funds(org_id)
+
+    def scoped(column):
+        return [column.in_(women)] if fund_id else []
 
     def count(model, *where):
         return db.session.scalar(select(func.count()).select_from(model).where(model.org_id == org_id, *where)) or 0
 
-    def by(column, model):
-        return {k: n for k, n in db.session.execute(select(column, func.count()).where(model.org_id == org_id)
+    def by(column, model, *where):
+        return {k: n for k, n in db.session.execute(select(column, func.count()).where(model.org_id == org_id, *where)
                                                     .group_by(column))}
 
     trained = db.session.scalar(select(func.count(func.distinct(Training.beneficiary_id))).where(
-        Training.org_id == org_id, Training.completed.is_(True))) or 0
+        Training.org_id == org_id, Training.completed.is_(True), *scoped(Training.beneficiary_id))) or 0
     sums = db.session.execute(select(func.coalesce(func.sum(Moa.total), 0), func.coalesce(func.sum(Moa.released_total), 0))
-                              .where(Moa.org_id == org_id, Moa.status != "draft")).one()
+                              .where(Moa.id.in_(moas), Moa.status != "draft")).one()
     averages = db.session.execute(select(func.avg(MonitoringReport.sales), func.avg(MonitoringReport.savings))
-                                  .where(MonitoringReport.org_id == org_id)).one()
+                                  .where(MonitoringReport.moa_id.in_(moas))).one()
     outcomes = {k: n for k, n in db.session.execute(select(Moa.outcome, func.count()).where(
-        Moa.org_id == org_id, Moa.status == "closed").group_by(Moa.outcome))}
+        Moa.id.in_(moas), Moa.status == "closed").group_by(Moa.outcome))}
+    purchases = db.session.scalar(select(func.coalesce(func.sum(Purchase.amount), 0)).where(
+        Purchase.tranche_id.in_(select(Tranche.id).where(Tranche.moa_id.in_(moas)))))
+    if fund_id:  # the donor's own releases; the grants expense is kept per woman, not per fund
+        released_from_funds = ledger.party_balance(org_id, "releases_from_restriction", funds[0].party_id).credit_balance
+        grants_expense = None
+    else:
+        released_from_funds = ledger.balance(org_id, "releases_from_restriction").credit_balance
+        grants_expense = ledger.balance(org_id, "livelihood_grants_expense").debit_balance
     return ProgramSummary(
-        beneficiaries=count(Beneficiary), certified_ready=count(Beneficiary, Beneficiary.ready_on.is_not(None)),
-        trained=trained, plans_by_status=by(BusinessPlan.status, BusinessPlan), moas_by_status=by(Moa.status, Moa),
+        beneficiaries=count(Beneficiary, *scoped(Beneficiary.id)),
+        certified_ready=count(Beneficiary, Beneficiary.ready_on.is_not(None), *scoped(Beneficiary.id)),
+        trained=trained, plans_by_status=by(BusinessPlan.status, BusinessPlan, *scoped(BusinessPlan.beneficiary_id)),
+        moas_by_status=by(Moa.status, Moa, Moa.id.in_(moas)),
         committed_total=int(sums[0]), released_total=int(sums[1]),
-        tranches_released=count(Tranche, Tranche.status == "released"),
-        purchases_total=int(db.session.scalar(select(func.coalesce(func.sum(Purchase.amount), 0))
-                                              .where(Purchase.org_id == org_id))),
-        reports_recorded=count(MonitoringReport),
+        tranches_released=count(Tranche, Tranche.status == "released", Tranche.moa_id.in_(moas)),
+        purchases_total=int(purchases), reports_recorded=count(MonitoringReport, MonitoringReport.moa_id.in_(moas)),
         average_sales=int(averages[0] or 0), average_savings=int(averages[1] or 0), outcomes=outcomes,
-        funds=[(fund, fund_position(fund)) for fund in list_funds(org_id)],
-        grants_expense=ledger.balance(org_id, "livelihood_grants_expense").debit_balance,
-        released_from_funds=ledger.balance(org_id, "releases_from_restriction").credit_balance,
+        funds=[(fund, fund_position(fund)) for fund in funds],
+        grants_expense=grants_expense, released_from_funds=released_from_funds,
     )
 
 

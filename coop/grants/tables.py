@@ -36,8 +36,8 @@ def funds_table(org_id: int, on: date) -> Table:
         rows=tuple(rows), totals=(_("Total"), "", *totals))
 
 
-def summary_table(org_id: int, on: date) -> Table:
-    s = services.program_summary(org_id)
+def summary_table(org_id: int, on: date, fund_id: int | None = None) -> Table:
+    s = services.program_summary(org_id, fund_id)
     plans, moas = s.plans_by_status, s.moas_by_status
     rows = [
         (_("Women in the program"), s.beneficiaries, None),
@@ -61,15 +61,18 @@ def summary_table(org_id: int, on: date) -> Table:
         rows.append((_("Fund %(fund)s (%(donor)s): released", fund=fund.label, donor=fund.donor_name), None, p.released))
         rows.append((_("Fund %(fund)s (%(donor)s): left", fund=fund.label, donor=fund.donor_name), None, p.left))
     released_from_funds = sum(p.released for _f, p in s.funds)
+    expense = "" if s.grants_expense is None else _("; livelihood grants expense %(amount)s",
+                                                    amount=f"{s.grants_expense / 100:,.2f}")
     notes = (
         _("Released under MOAs %(moa)s; charged to the donor funds %(funds)s; restrictions released in the ledger "
-          "%(ledger)s; livelihood grants expense %(expense)s: %(verdict)s.",
+          "%(ledger)s%(expense)s: %(verdict)s.",
           moa=f"{s.released_total / 100:,.2f}", funds=f"{released_from_funds / 100:,.2f}",
-          ledger=f"{s.released_from_funds / 100:,.2f}", expense=f"{s.grants_expense / 100:,.2f}",
+          ledger=f"{s.released_from_funds / 100:,.2f}", expense=expense,
           verdict=_("they agree") if s.reconciles else _("THEY DO NOT AGREE: check the ledger")),
     )
-    return Table(title=_("Program summary"), subtitle=_("As of %(day)s. Counts and amounts only: no personal data.",
-                                                         day=on.isoformat()),
+    scope = (_("Grants charged to %(donor)s", donor=s.funds[0][0].donor_name) + ". ") if fund_id else ""
+    return Table(title=_("Program summary"),
+                 subtitle=scope + _("As of %(day)s. Counts and amounts only: no personal data.", day=on.isoformat()),
                  columns=(Column("item", _("Item")), Column("count", _("Count"), "number"),
                           Column("amount", _("Amount"), "money")),
                  rows=tuple(rows), notes=notes)

@@ -354,7 +354,8 @@ def receive(fund_id: int):
 
 REPORTS = {
     "funds": (lambda org_id, on: tables.funds_table(org_id, on), "donor-funds"),
-    "summary": (lambda org_id, on: tables.summary_table(org_id, on), "program-summary"),
+    "summary": (lambda org_id, on: tables.summary_table(org_id, on, request.args.get("fund", type=int)),
+                "program-summary"),
     "status": (lambda org_id, on: tables.status_table(org_id, on), "grants-by-status"),
     "tranches-due": (lambda org_id, on: tables.tranches_due_table(org_id, on), "tranches-due"),
     "monitoring-due": (lambda org_id, on: tables.monitoring_due_table(org_id, on), "monitoring-due"),

@@ -67,6 +67,11 @@ def test_a_full_grant_through_the_api(ngo, maker, checker, api):
     summary = staff.get(f"{base}/reports/summary").json
     assert any(row["item"] == "Tranches released" and row["count"] == 1 for row in summary["rows"])
     assert "Api Woman" not in str(summary)
+    assert [p["status"] for p in staff.get(f"{base}/beneficiaries/{woman['id']}/plans").json] == ["approved"]
+    assert [m["label"] for m in staff.get(f"{base}/moas").json] == ["MOA-0001"]
+    one_fund = staff.get(f"{base}/reports/summary?fund={fund_id}").json
+    assert "ILO project" in one_fund["subtitle"]
+    assert staff.get(f"{base}/reports/summary?fund=999").status_code == 404
 
 
 def test_who_may_call_the_grants_api(ngo, maker, api, make_user, make_org):

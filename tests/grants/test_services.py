@@ -286,3 +286,16 @@ def test_views_of_her_record_are_audited(program, ngo):
     services.view_beneficiary(ngo.id, woman.id, program.maker.id)
     events = audit.events(ngo.id, target_type="beneficiary", target_id=woman.id, action="grants.beneficiary.view")
     assert len(events) == 1 and events[0].user_id == program.maker.id
+
+
+def test_the_program_summary_for_one_donor_counts_only_what_its_fund_paid_for(program, ngo):
+    ilo, parish = program.fund(2_000_000, "ILO"), program.fund(2_000_000, "Parish")
+    one = program.moa(ilo)
+    program.moa(parish)
+    program.woman(name="Only counselling")
+    program.release(services.tranches_of(one.id)[0], START + timedelta(days=10))
+    whole, ilo_only = services.program_summary(ngo.id), services.program_summary(ngo.id, ilo.id)
+    assert (whole.beneficiaries, whole.committed_total) == (3, 3_000_000)
+    assert (ilo_only.beneficiaries, ilo_only.committed_total, ilo_only.released_total) == (1, 1_500_000, 500_000)
+    assert [f.id for f, _ in ilo_only.funds] == [ilo.id] and ilo_only.reconciles and whole.reconciles
+    assert services.program_summary(ngo.id, parish.id).released_total == 0
