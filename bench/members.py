@@ -169,9 +169,10 @@ def fill(org_id: int, first_number: int, count: int) -> None:
     loader.run("CREATE TEMPORARY TABLE bench_n (i INTEGER PRIMARY KEY, paid_months INTEGER, name VARCHAR(160))")
     loader.run("CREATE TEMPORARY TABLE bench_m (m INTEGER PRIMARY KEY, due_on DATE)")
     # most pay every month that is due, some are a month or two behind
+    paid_months = [max(0, due_now - (1 if i % 5 == 3 else 2 if i % 5 == 4 else 0)) for i in range(count)]
     loader.many("INSERT INTO bench_n VALUES (?, ?, ?)",
-                [(i, max(0, due_now - (1 if i % 5 == 3 else 2 if i % 5 == 4 else 0)),
-                  f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}") for i in range(count)])
+                [(i, paid_months[i], f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}")
+                 for i in range(count)])
     loader.many("INSERT INTO bench_m VALUES (?, ?)", [(n, month(n)) for n in range(MONTHS)])
     loader.run("CREATE TEMPORARY TABLE bench_s (s INTEGER PRIMARY KEY, due_on DATE)")  # entry slots of a member
     loader.many("INSERT INTO bench_s VALUES (?, ?)", [(0, START)] + [(n + 1, month(n)) for n in range(MONTHS)])
@@ -252,6 +253,30 @@ def fill(org_id: int, first_number: int, count: int) -> None:
         if not updated:
             db.session.execute(text("INSERT INTO account_balance (account_id, org_id, debit_total, credit_total) "
                                     "VALUES (:a, :o, :d, :c)"), {"a": account, "o": org_id, "d": debit, "c": credit})
+    # the ledger's monthly totals ("as of" reports), as posting would have kept them
+    by_month: dict[tuple[int, date], list[int]] = {}
+
+    def add(account, day, debit, credit):
+        totals = by_month.setdefault((account, day.replace(day=1)), [0, 0])
+        totals[0] += debit
+        totals[1] += credit
+
+    add(p["recv"], START, amount, 0)
+    add(p["subs"], START, 0, amount)
+    for n in range(MONTHS):
+        payers = sum(1 for paid_count in paid_months if paid_count > n) * INSTALLMENT
+        if payers:
+            for account, debit, credit in ((p["cash"], payers, 0), (p["recv"], 0, payers), (p["subs"], payers, 0),
+                                           (p["paid_up"], 0, payers)):
+                add(account, month(n), debit, credit)
+    for (account, day), (debit, credit) in by_month.items():
+        updated = db.session.execute(text("UPDATE account_month SET debit_total = debit_total + :d, "
+                                          "credit_total = credit_total + :c WHERE account_id = :a AND month = :m"),
+                                     {"d": debit, "c": credit, "a": account, "m": day}).rowcount
+        if not updated:
+            db.session.execute(text("INSERT INTO account_month (account_id, month, org_id, debit_total, credit_total) "
+                                    "VALUES (:a, :m, :o, :d, :c)"),
+                               {"a": account, "m": day, "o": org_id, "d": debit, "c": credit})
     last = db.session.execute(text("SELECT MAX(number) FROM receipt WHERE org_id = :o"), {"o": org_id}).scalar()
     db.session.execute(text("DELETE FROM receipt_counter WHERE org_id = :o"), {"o": org_id})
     db.session.execute(text("INSERT INTO receipt_counter (org_id, next_number) VALUES (:o, :n)"),
