@@ -1033,29 +1033,33 @@ def _remind(org_id: int, day: date) -> int:
     """A text 3 days before a due date and the day after a missed one. It names no one and no goods."""
     from ..messaging import services as outbox
 
+    inst, loan = Installment.__table__.c, Loan.__table__.c
     before = day + timedelta(days=get_setting(org_id, "loans.reminder_days_before"))
     rows = db.session.execute(
-        select(Installment, Loan).join(Loan, Loan.id == Installment.loan_id)
-        .where(Installment.org_id == org_id, Installment.settled.is_(False), Loan.status == "active",
-               ((Installment.due_on == before) & Installment.reminded_before.is_(False))
-               | ((Installment.due_on == day - timedelta(days=1)) & Installment.reminded_missed.is_(False)))).all()
-    sent = 0
-    for inst, loan in rows:
-        missed = inst.due_on < day
-        if missed:
-            inst.reminded_missed = True
-        else:
-            inst.reminded_before = True
-        mobile = members.get_member(org_id, loan.member_id).mobile
-        if not mobile:
-            continue
-        text = (f"Paalala / Reminder: {_peso(inst.balance)} on {loan.number} was due {inst.due_on:%d %b %Y}. "
-                "Please pay at the cooperative office." if missed else
-                f"Paalala / Reminder: {_peso(inst.balance)} on {loan.number} is due {inst.due_on:%d %b %Y}.")
-        if outbox.enqueue(org_id, channel="sms", recipient=mobile, body=text,
-                          dedupe_key=f"loan:{inst.id}:{'missed' if missed else 'before'}"):
-            sent += 1
-    db.session.flush()
+        select(inst.id, inst.due_on, inst.principal_due + inst.interest_due + inst.penalty_due - inst.principal_paid
+               - inst.interest_paid - inst.penalty_paid, loan.id, loan.member_id)
+        .join_from(Installment.__table__, Loan.__table__, loan.id == inst.loan_id)
+        .where(inst.org_id == org_id, inst.settled.is_(False), loan.status == "active",
+               ((inst.due_on == before) & inst.reminded_before.is_(False))
+               | ((inst.due_on == day - timedelta(days=1)) & inst.reminded_missed.is_(False)))
+        .order_by(inst.id)).all()
+    sent, flags = 0, []
+    with db.session.no_autoflush:
+        mobiles = {member_id: members.get_member(org_id, member_id).mobile for member_id in {r[4] for r in rows}}
+        for inst_id, due_on, balance, loan_id, member_id in rows:
+            missed = due_on < day
+            flags.append({"_id": inst_id, "reminded_missed" if missed else "reminded_before": True})
+            if not mobiles[member_id]:
+                continue
+            amount, number = _peso(balance), f"L-{loan_id:06d}"
+            text = (f"Paalala / Reminder: {amount} on {number} was due {due_on:%d %b %Y}. "
+                    "Please pay at the cooperative office." if missed else
+                    f"Paalala / Reminder: {amount} on {number} is due {due_on:%d %b %Y}.")
+            if outbox.enqueue(org_id, channel="sms", recipient=mobiles[member_id], body=text,
+                              dedupe_key=f"loan:{inst_id}:{'missed' if missed else 'before'}"):
+                sent += 1
+    for key in ("reminded_before", "reminded_missed"):
+        _bulk_update(Installment.__table__, "id", [row for row in flags if key in row])
     return sent
 
 
