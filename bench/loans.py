@@ -133,10 +133,8 @@ def plain_pass(org_id: int, day: date) -> None:
         "SELECT i.id, i.loan_id, i.due_on, i.principal_due - i.principal_paid FROM loan_installment i "
         "JOIN loan l ON l.id = i.loan_id WHERE i.org_id = :org AND i.settled = false AND l.status = 'active'"),
         {"org": org_id}).all()
-    late = [{"lid": loan_id, "dpd": (day - due).days} for _i, loan_id, due, _owed in rows
-            if (due if isinstance(due, date) else date.fromisoformat(due)) < day] if rows and isinstance(rows[0][2], date) \
-        else [{"lid": loan_id, "dpd": (day - date.fromisoformat(due)).days} for _i, loan_id, due, _owed in rows
-              if date.fromisoformat(due) < day]
+    as_date = (lambda value: value) if rows and isinstance(rows[0][2], date) else date.fromisoformat
+    late = [{"lid": loan_id, "dpd": (day - as_date(due)).days} for _i, loan_id, due, _owed in rows if as_date(due) < day]
     conn.execute(text("UPDATE loan SET days_past_due = :dpd WHERE id = :lid"), late)
     db.session.rollback()  # measure the work, keep the state for the job
 
@@ -168,7 +166,7 @@ def run(label: str, url: str, count: int, repayments: int) -> None:
 
         def pay():
             for n, loan_id in enumerate(targets):
-                loans.repay(org_id, loan_id, 10_000, on=DAY + timedelta(days=1), actor_id=None,
+                loans.repay(org_id, loan_id, 10_000, on=DAY + timedelta(days=31), actor_id=None,
                             idempotency_key=f"bench-{n}")
                 db.session.commit()
 

@@ -31,6 +31,8 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
         if release:
             services.release(coop_id, loan.id, on=on, actor_id=checker, idempotency_key=f"demo-release-{loan.id}")
         for n, (days, paid) in enumerate(pay):
+            if paid is None:  # the rest, whatever the product's interest came to
+                paid = services.get_loan(coop_id, loan.id).outstanding
             services.repay(coop_id, loan.id, paid, on=on + timedelta(days=days), actor_id=maker,
                            idempotency_key=f"demo-pay-{loan.id}-{n}", received_from=member.name)
         return loan
@@ -43,7 +45,7 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
 
     # paid on time, then closed
     emergency_loan(people[0], 150_000, start, "School fees",
-                   pay=((15, 51_500), (30, 51_500), (40, 51_500)))
+                   pay=((15, 51_500), (30, 51_500), (40, None)))
     # running, one installment paid, the second missed: overdue with a penalty after the end-of-day job
     emergency_loan(people[1], 200_000, start + timedelta(days=5), "Hospital bill", pay=((15, 34_333),))
     # released recently, nothing due yet

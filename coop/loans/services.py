@@ -6,9 +6,10 @@ so two officers recording payments at once are applied one after the other.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -755,13 +756,6 @@ def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_
 # ---------------------------------------------------------------- write-off and restructuring (maker-checker)
 
 
-def current_account(loan: Loan) -> str:
-    """Where a loan's principal belongs when it is not past due."""
-    if loan.restructured_from_id:
-        return RESTRUCTURED_ACCOUNT
-    return product_of(loan).receivable_account
-
-
 def request_change(org_id: int, loan_id: int, kind: str, *, reason: str, actor_id: int | None, on: date,
                    terms: dict | None = None) -> LoanRequest:
     """Ask for a write-off or a restructuring; a different officer approves it and only then it runs."""
@@ -903,55 +897,78 @@ def end_of_day(org_id: int, day: date) -> str:
     """Mark overdue, charge penalties per policy, move missed loans to past due, update aging, remind.
 
     Everything it does is keyed to the day and the installment, so running a day twice does nothing
-    twice, and the jobs runner catches up missed days one by one in order.
+    twice, and the jobs runner catches up missed days one by one in order. It works in bulk (Core
+    statements, many rows each), so a day over a hundred thousand open loans stays short.
     """
+    db.session.flush()
     penalties = _charge_penalties(org_id, day)
     moved = _move_past_due(org_id, day)
     _update_aging(org_id, day)
+    db.session.expire_all()  # the bulk statements changed rows the session may hold
     reminders = _remind(org_id, day)
     return f"{penalties} penalties, {moved} moved to/from past due, {reminders} reminders"
 
 
-def _overdue_rows(org_id: int, day: date):
-    return db.session.execute(
-        select(Installment, Loan, LoanProduct).join(Loan, Loan.id == Installment.loan_id)
-        .join(LoanProduct, LoanProduct.id == Loan.product_id)
-        .where(Installment.org_id == org_id, Installment.settled.is_(False), Installment.due_on < day,
-               Loan.status == "active")
-        .order_by(Installment.loan_id, Installment.number)).all()
+def _bulk_update(table, key: str, rows: list[dict]) -> None:
+    """One UPDATE run for many rows: rows carry `_id` and the new values of the same columns."""
+    if not rows:
+        return
+    columns = [name for name in rows[0] if name != "_id"]
+    db.session.execute(update(table).where(table.c[key] == bindparam("_id"))
+                       .values({name: bindparam(name) for name in columns}), rows)
 
 
 def _charge_penalties(org_id: int, day: date) -> int:
+    """Each late installment's penalty periods so far, charged once each (the count is kept per installment)."""
     accrue = get_setting(org_id, "loans.penalty_recognition") == "accrued"
-    charged = 0
-    for inst, loan, product in _overdue_rows(org_id, day):
-        if product.penalty_method == "none":
+    inst, loan, product = Installment.__table__.c, Loan.__table__.c, LoanProduct.__table__.c
+    rows = db.session.execute(
+        select(inst.id, inst.loan_id, inst.number, inst.due_on, inst.penalty_periods, inst.penalty_due,
+               inst.penalty_accrued, inst.principal_due + inst.interest_due - inst.principal_paid - inst.interest_paid,
+               loan.party_id, product.penalty_method, product.penalty_rate_bp, product.penalty_amount,
+               product.penalty_grace_days, product.penalty_period_days)
+        .join_from(Installment.__table__, Loan.__table__, loan.id == inst.loan_id)
+        .join(LoanProduct.__table__, product.id == loan.product_id)
+        .where(inst.org_id == org_id, inst.settled.is_(False), inst.due_on < day, loan.status == "active",
+               product.penalty_method != "none")
+        .order_by(inst.loan_id, inst.number)).all()
+    installment_rows, loan_totals, transactions, entries = [], defaultdict(int), [], []
+    for (inst_id, loan_id, number, due_on, periods, penalty_due, accrued, overdue, party_id, method, rate, fixed,
+         grace, period_days) in rows:
+        due = sched.penalty_periods((day - due_on).days, grace_days=grace, period_days=period_days)
+        if due <= periods:
             continue
-        due = sched.penalty_periods((day - inst.due_on).days, grace_days=product.penalty_grace_days,
-                                    period_days=product.penalty_period_days)
-        while inst.penalty_periods < due:
-            inst.penalty_periods += 1
-            overdue = inst.principal_due + inst.interest_due - inst.principal_paid - inst.interest_paid
-            amount = sched.penalty_for_period(overdue, method=product.penalty_method,
-                                              rate_bp=product.penalty_rate_bp, fixed_amount=product.penalty_amount)
+        charged, charged_accrued = 0, 0
+        for period in range(periods + 1, due + 1):
+            amount = sched.penalty_for_period(overdue, method=method, rate_bp=rate, fixed_amount=fixed)
             if amount <= 0:
                 continue
-            entry_id = None
+            charged += amount
             if accrue:
-                entry_id = ledger.post(Entry(org_id, day, f"Penalty on loan {loan.number}, installment {inst.number}", (
-                    Line("accounts_receivable_members", debit=amount, party_id=loan.party_id, memo="Penalty (accrued)"),
-                    Line("fines_penalties", credit=amount, party_id=loan.party_id)), source=SOURCE,
-                    source_id=str(loan.id), idempotency_key=f"loans:penalty:{inst.id}:{inst.penalty_periods}")).id
-                inst.penalty_accrued += amount
-            inst.penalty_due += amount
-            loan.penalty_due += amount
-            db.session.add(LoanTransaction(
-                org_id=org_id, loan_id=loan.id, kind="penalty", on_date=day, amount=amount, penalty=amount,
-                allocation=[[inst.id, 0, 0, amount, amount if accrue else 0]], entry_id=entry_id,
-                idempotency_key=f"penalty:{inst.id}:{inst.penalty_periods}"))
-            charged += 1
-    db.session.flush()
-    return charged
+                charged_accrued += amount
+                entries.append(Entry(org_id, day, f"Penalty on loan L-{loan_id:06d}, installment {number}", (
+                    Line("accounts_receivable_members", debit=amount, party_id=party_id, memo="Penalty (accrued)"),
+                    Line("fines_penalties", credit=amount, party_id=party_id)), source=SOURCE, source_id=str(loan_id),
+                    idempotency_key=f"loans:penalty:{inst_id}:{period}"))
+            transactions.append({"loan_id": loan_id, "period_key": f"penalty:{inst_id}:{period}", "amount": amount,
+                                 "allocation": [[inst_id, 0, 0, amount, amount if accrue else 0]],
+                                 "entry": len(entries) - 1 if accrue else None})
+        installment_rows.append({"_id": inst_id, "penalty_periods": due, "penalty_due": penalty_due + charged,
+                                 "penalty_accrued": accrued + charged_accrued})
+        loan_totals[loan_id] += charged
+    posted = ledger.post_many(entries) if entries else []
+    if transactions:
+        db.session.execute(insert(LoanTransaction.__table__), [
+            {"org_id": org_id, "loan_id": t["loan_id"], "kind": "penalty", "on_date": day, "amount": t["amount"],
+             "principal": 0, "interest": 0, "penalty": t["amount"], "allocation": t["allocation"],
+             "entry_id": posted[t["entry"]].id if t["entry"] is not None else None, "reversed": False,
+             "idempotency_key": t["period_key"], "at": utcnow()} for t in transactions])
+    _bulk_update(Installment.__table__, "id", installment_rows)
+    if loan_totals:
+        db.session.execute(update(Loan.__table__).where(loan.id == bindparam("_id")).values(
+            penalty_due=loan.penalty_due + bindparam("charged")),
+            [{"_id": loan_id, "charged": charged} for loan_id, charged in sorted(loan_totals.items())])
+    return len(transactions)
 
 
 MOVE_CHUNK = 200  # loans per journal entry when the end of day moves many at once
@@ -961,76 +978,88 @@ def _move_past_due(org_id: int, day: date) -> int:
     """A missed installment moves the loan's whole principal to past due; clearing the arrears moves it back.
 
     Moves of one day are posted in entries of up to MOVE_CHUNK loans (two lines per loan, each with
-    her party and the loan number), so a day with thousands of newly late loans stays quick.
+    her party and the loan number).
     """
-    candidates = list(db.session.scalars(select(Loan).where(
-        Loan.org_id == org_id, Loan.status == "active",
-        ((Loan.next_due_on < day) & (Loan.receivable_account != PAST_DUE_ACCOUNT))
-        | (((Loan.next_due_on >= day) | Loan.next_due_on.is_(None)) & (Loan.receivable_account == PAST_DUE_ACCOUNT)))
-        .order_by(Loan.id)))
-    current = {p.id: p.receivable_account for p in db.session.scalars(
+    loan = Loan.__table__.c
+    candidates = db.session.execute(
+        select(loan.id, loan.party_id, loan.product_id, loan.restructured_from_id, loan.receivable_account,
+               loan.next_due_on, loan.principal_due - loan.principal_paid)
+        .where(loan.org_id == org_id, loan.status == "active",
+               ((loan.next_due_on < day) & (loan.receivable_account != PAST_DUE_ACCOUNT))
+               | (((loan.next_due_on >= day) | loan.next_due_on.is_(None))
+                  & (loan.receivable_account == PAST_DUE_ACCOUNT)))
+        .order_by(loan.id)).all()
+    home = {p.id: p.receivable_account for p in db.session.scalars(
         select(LoanProduct).where(LoanProduct.org_id == org_id))}
-    for start in range(0, len(candidates), MOVE_CHUNK):
-        chunk = candidates[start:start + MOVE_CHUNK]
-        moves = []
-        for loan in chunk:
-            late = loan.next_due_on is not None and loan.next_due_on < day
-            home = RESTRUCTURED_ACCOUNT if loan.restructured_from_id else current[loan.product_id]
-            moves.append((loan, PAST_DUE_ACCOUNT if late else home))
-        lines = tuple(line for loan, target in moves if loan.principal_outstanding for line in (
-            Line(target, debit=loan.principal_outstanding, party_id=loan.party_id, memo=loan.number),
-            Line(loan.receivable_account, credit=loan.principal_outstanding, party_id=loan.party_id,
-                 memo=loan.number)))
-        entry_id = None
+    moves = [(row, PAST_DUE_ACCOUNT if row.next_due_on is not None and row.next_due_on < day
+              else RESTRUCTURED_ACCOUNT if row.restructured_from_id else home[row.product_id]) for row in candidates]
+    entries, chunk_of = [], {}
+    for start in range(0, len(moves), MOVE_CHUNK):
+        chunk = moves[start:start + MOVE_CHUNK]
+        lines = tuple(line for row, target in chunk if row[6] for line in (
+            Line(target, debit=row[6], party_id=row.party_id, memo=f"L-{row.id:06d}"),
+            Line(row.receivable_account, credit=row[6], party_id=row.party_id, memo=f"L-{row.id:06d}")))
         if lines:
-            entry_id = ledger.post(Entry(org_id, day, f"Loans moved to or from past due ({len(moves)})", lines,
-                                         source=SOURCE, idempotency_key=f"loans:moves:{day}:{chunk[0].id}")).id
-        db.session.add_all([LoanTransaction(org_id=org_id, loan_id=loan.id, kind="past_due_move", on_date=day,
-                                            amount=loan.principal_outstanding, principal=loan.principal_outstanding,
-                                            entry_id=entry_id, reason=f"{loan.receivable_account} -> {target}")
-                            for loan, target in moves])
-        for loan, target in moves:
-            loan.receivable_account = target
-    db.session.flush()
-    return len(candidates)
+            for row, _target in chunk:
+                chunk_of[row.id] = len(entries)
+            entries.append(Entry(org_id, day, f"Loans moved to or from past due ({len(chunk)})", lines,
+                                 source=SOURCE, idempotency_key=f"loans:moves:{day}:{chunk[0][0].id}"))
+    posted = ledger.post_many(entries) if entries else []
+    if moves:
+        db.session.execute(insert(LoanTransaction.__table__), [
+            {"org_id": org_id, "loan_id": row.id, "kind": "past_due_move", "on_date": day, "amount": row[6],
+             "principal": row[6], "interest": 0, "penalty": 0, "allocation": [], "reversed": False,
+             "entry_id": posted[chunk_of[row.id]].id if row.id in chunk_of else None,
+             "reason": f"{row.receivable_account} -> {target}", "at": utcnow()} for row, target in moves])
+        _bulk_update(Loan.__table__, "id", [{"_id": row.id, "receivable_account": target} for row, target in moves])
+    return len(moves)
 
 
 def _update_aging(org_id: int, day: date) -> None:
-    """Days past due of each open loan: from its oldest unpaid installment."""
-    for loan in db.session.scalars(select(Loan).where(
-            Loan.org_id == org_id, Loan.status == "active",
-            (Loan.next_due_on < day) | (Loan.days_past_due != 0))):
-        loan.days_past_due = max((day - loan.next_due_on).days, 0) if loan.next_due_on else 0
-    db.session.flush()
+    """Days past due of each open loan, from its oldest unpaid installment: one statement for all loans."""
+    loan = Loan.__table__.c
+    if db.session.get_bind().dialect.name == "postgresql":
+        late_days = literal(day) - loan.next_due_on
+    else:
+        late_days = cast(func.julianday(literal(day.isoformat())) - func.julianday(loan.next_due_on), Integer)
+    db.session.execute(update(Loan.__table__).where(
+        loan.org_id == org_id, loan.status == "active", loan.next_due_on < day).values(days_past_due=late_days))
+    db.session.execute(update(Loan.__table__).where(
+        loan.org_id == org_id, loan.days_past_due != 0,
+        (loan.status != "active") | loan.next_due_on.is_(None) | (loan.next_due_on >= day)).values(days_past_due=0))
 
 
 def _remind(org_id: int, day: date) -> int:
     """A text 3 days before a due date and the day after a missed one. It names no one and no goods."""
     from ..messaging import services as outbox
 
+    inst, loan = Installment.__table__.c, Loan.__table__.c
     before = day + timedelta(days=get_setting(org_id, "loans.reminder_days_before"))
     rows = db.session.execute(
-        select(Installment, Loan).join(Loan, Loan.id == Installment.loan_id)
-        .where(Installment.org_id == org_id, Installment.settled.is_(False), Loan.status == "active",
-               ((Installment.due_on == before) & Installment.reminded_before.is_(False))
-               | ((Installment.due_on == day - timedelta(days=1)) & Installment.reminded_missed.is_(False)))).all()
-    sent = 0
-    for inst, loan in rows:
-        missed = inst.due_on < day
-        if missed:
-            inst.reminded_missed = True
-        else:
-            inst.reminded_before = True
-        mobile = members.get_member(org_id, loan.member_id).mobile
-        if not mobile:
-            continue
-        text = (f"Paalala / Reminder: {_peso(inst.balance)} on {loan.number} was due {inst.due_on:%d %b %Y}. "
-                "Please pay at the cooperative office." if missed else
-                f"Paalala / Reminder: {_peso(inst.balance)} on {loan.number} is due {inst.due_on:%d %b %Y}.")
-        if outbox.enqueue(org_id, channel="sms", recipient=mobile, body=text,
-                          dedupe_key=f"loan:{inst.id}:{'missed' if missed else 'before'}"):
-            sent += 1
-    db.session.flush()
+        select(inst.id, inst.due_on, inst.principal_due + inst.interest_due + inst.penalty_due - inst.principal_paid
+               - inst.interest_paid - inst.penalty_paid, loan.id, loan.member_id)
+        .join_from(Installment.__table__, Loan.__table__, loan.id == inst.loan_id)
+        .where(inst.org_id == org_id, inst.settled.is_(False), loan.status == "active",
+               ((inst.due_on == before) & inst.reminded_before.is_(False))
+               | ((inst.due_on == day - timedelta(days=1)) & inst.reminded_missed.is_(False)))
+        .order_by(inst.id)).all()
+    sent, flags = 0, []
+    with db.session.no_autoflush:
+        mobiles = {member_id: members.get_member(org_id, member_id).mobile for member_id in {r[4] for r in rows}}
+        for inst_id, due_on, balance, loan_id, member_id in rows:
+            missed = due_on < day
+            flags.append({"_id": inst_id, "reminded_missed" if missed else "reminded_before": True})
+            if not mobiles[member_id]:
+                continue
+            amount, number = _peso(balance), f"L-{loan_id:06d}"
+            text = (f"Paalala / Reminder: {amount} on {number} was due {due_on:%d %b %Y}. "
+                    "Please pay at the cooperative office." if missed else
+                    f"Paalala / Reminder: {amount} on {number} is due {due_on:%d %b %Y}.")
+            if outbox.enqueue(org_id, channel="sms", recipient=mobiles[member_id], body=text,
+                              dedupe_key=f"loan:{inst_id}:{'missed' if missed else 'before'}"):
+                sent += 1
+    for key in ("reminded_before", "reminded_missed"):
+        _bulk_update(Installment.__table__, "id", [row for row in flags if key in row])
     return sent
 
 

@@ -107,7 +107,7 @@ def test_one_open_emergency_loan_at_a_time(coop, member, officer, checker):
 
 def test_a_member_with_a_loan_in_arrears_or_an_overdue_share_installment_cannot_borrow(coop, member, make_member,
                                                                                        officer, checker):
-    from coop.members import services as members
+    from coop.members import shares
 
     loan = released_loan(coop, member, officer, checker, amount=50_000)
     commodity_day = loans.installments(loan.id)[0].due_on + timedelta(days=1)
@@ -116,16 +116,10 @@ def test_a_member_with_a_loan_in_arrears_or_an_overdue_share_installment_cannot_
                                   source_id=None, idempotency_key=None, actor_id=None)
 
     other = make_member(name="Carmen")
-
-    def share_installment_overdue(org_id, member_id, on):
-        return ["a share capital installment is overdue"] if member_id == other.id else []
-
-    members.register_standing_check(share_installment_overdue)
-    try:
-        with pytest.raises(Invalid, match="share capital installment"):
-            loans.apply(coop.id, other.id, emergency(coop.id).id, 50_000, on=DAY, actor_id=officer.id)
-    finally:
-        members.STANDING_CHECKS.remove(share_installment_overdue)
+    shares.subscribe(coop.id, other.id, shares=20, on=DAY - timedelta(days=90), installments=4, frequency="monthly",
+                     actor_id=officer.id)
+    with pytest.raises(Invalid, match="share installment overdue"):
+        loans.apply(coop.id, other.id, emergency(coop.id).id, 50_000, on=DAY, actor_id=officer.id)
 
 
 def test_service_fee_is_deducted_at_release_as_its_own_line(coop, member, officer, checker):
