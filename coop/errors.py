@@ -7,6 +7,7 @@ form post, bring the officer back to the form with her input and the message.
 from __future__ import annotations
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -43,6 +44,16 @@ class Invalid(CoopError):
 
     status = 422
     title = "Invalid input"
+
+
+# Error pages in the reader's language (the API keeps HTTP's English titles).
+_PAGES = {
+    400: (_l("Bad request"), _l("The form could not be read. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your role in this organization does not allow this.")),
+    404: (_l("Not found"), _l("There is nothing here, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    429: (_l("Too many requests"), _l("Wait a moment, then try again.")),
+}
 
 
 def _wants_json() -> bool:
@@ -94,7 +105,8 @@ def register(app: Flask) -> None:
             return _problem(error.status, error.title, error.message, errors, **error.extra)
         if request.method == "POST" and error.status in (400, 409, 422):
             return _back_to_form(error.message, errors)
-        return render_template("error.html", status=error.status, title=error.title, message=error.message), error.status
+        title = _PAGES[error.status][0] if error.status in _PAGES else error.title
+        return render_template("error.html", status=error.status, title=title, message=error.message), error.status
 
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):
@@ -119,7 +131,8 @@ def register(app: Flask) -> None:
             return _problem(error.code or 500, error.name, error.description or error.name)
         if error.code == 401 and not _wants_json():
             return redirect("/login?next=" + request.full_path.rstrip("?"))
-        return render_template("error.html", status=error.code, title=error.name, message=error.description), error.code
+        title, message = _PAGES.get(error.code, (error.name, error.description))
+        return render_template("error.html", status=error.code, title=title, message=message), error.code
 
     @app.before_request
     def restore_form():

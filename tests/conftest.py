@@ -23,6 +23,12 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 from coop import create_app  # noqa: E402
 from coop.extensions import db  # noqa: E402
 
+# Tests check behaviour, not timing: on a busy CI machine a slow example is no failure.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("coop", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("coop")
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 _serial = count(1)

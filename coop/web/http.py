@@ -27,16 +27,32 @@ def register(app: Flask) -> None:
         return response
 
     @app.after_request
+    def remember_language(response):
+        """?lang=fil (the footer's links) sticks for the next pages, logged in or not."""
+        chosen = request.args.get("lang")
+        if chosen in ("en", "fil") and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                                secure=app.config["SESSION_COOKIE_SECURE"])
+        return response
+
+    @app.after_request
     def compress(response):
-        if (response.direct_passthrough or response.status_code < 200 or response.status_code >= 300
-                or "gzip" not in request.headers.get("Accept-Encoding", "")
+        if (response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
                 or response.mimetype not in COMPRESSIBLE or "Content-Encoding" in response.headers):
             return response
+        if response.direct_passthrough:  # a static file: read it, so slow phones get the stylesheet gzipped too
+            source = response.response
+            response.direct_passthrough = False
+            response.set_data(b"".join(source))
+            source.close()
+            etag, weak = response.get_etag()
+            if etag:
+                response.set_etag(f"{etag}-gzip", weak)  # another body, another tag
         body = response.get_data()
         if len(body) < 512:
             return response
         response.set_data(gzip.compress(body, compresslevel=6))
         response.headers["Content-Encoding"] = "gzip"
-        response.headers["Vary"] = "Accept-Encoding"
+        response.vary.add("Accept-Encoding")
         response.headers["Content-Length"] = str(len(response.get_data()))
         return response

@@ -50,3 +50,19 @@ def test_a_member_cannot_open_another_members_statement(make_org, make_user, pho
     assert response.status == 404
     assert "Lorna" not in phone_page.content()
     shot(phone_page, "foundation-member-404")
+
+
+def test_a_member_switches_to_filipino_and_it_sticks(make_org, make_user, phone_page, log_in, shot):
+    org = make_org()
+    user = make_user(org, "member")
+    create_member(org.id, name="Maria Santos", actor_id=None, status="active", user_id=user.id)
+    db.session.commit()
+
+    log_in(phone_page, user)
+    with phone_page.expect_navigation():
+        phone_page.click("footer >> text=Filipino")
+    assert phone_page.locator("html").get_attribute("lang") == "fil"
+    assert "Mag-log out" in phone_page.inner_text("header")
+    phone_page.goto("/")  # the choice is remembered on the next page
+    assert "Mag-log out" in phone_page.inner_text("header")
+    shot(phone_page, "foundation-member-filipino")

@@ -25,7 +25,7 @@ operations = st.lists(st.one_of(st.tuples(st.just("post"), line_pairs, days),
                       min_size=1, max_size=25)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(ops=operations, as_of=days)
 def test_posts_and_reversals_keep_the_books_true(make_org, ops, as_of):
     org = make_org()

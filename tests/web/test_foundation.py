@@ -90,3 +90,18 @@ def test_init_and_user_add(app, make_org):
     client = app.test_client()
     assert client.post("/login", data={"username": "treasurer", "password": "a long enough password"}).status_code == 303
     assert client.get(f"/o/{org.slug}/ledger/entries/new").status_code == 200
+
+
+def test_the_audit_log_is_append_only(make_org):
+    import pytest
+
+    from coop.audit import services as audit
+
+    audit.record("test.event", org_id=make_org().id, user_id=None)
+    db.session.commit()
+    for change in (AuditEvent.__table__.update().values(action="forged"), AuditEvent.__table__.delete()):
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(change)
+            db.session.flush()
+        db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "test.event")) == 1

@@ -1,0 +1,42 @@
+"""English and Filipino: ?lang=fil (or the browser's language) gives Filipino pages, and the choice sticks."""
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+import coop
+
+CATALOGUE = Path(coop.__file__).parent / "translations" / "fil" / "LC_MESSAGES"
+
+
+def test_login_page_in_filipino_and_the_choice_sticks(client):
+    page = client.get("/login?lang=fil").data.decode()
+    assert '<html lang="fil">' in page and "Mag-log in" in page and "Log in" not in page
+    assert "Mag-log in" in client.get("/login").data.decode()  # the cookie remembers
+    assert "Log in" in client.get("/login?lang=en").data.decode()
+
+
+def test_browser_language_is_honoured(client):
+    assert "Mag-log in" in client.get("/login", headers={"Accept-Language": "fil-PH,fil;q=0.9"}).data.decode()
+
+
+def test_staff_pages_and_reports_in_filipino(make_org, make_user, login):
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    entry_form = client.get(f"/o/{org.slug}/ledger/entries/new?lang=fil").data.decode()
+    assert "Bagong journal entry" in entry_form and "Mga ulat" in entry_form and "Itala" in entry_form
+    report = client.get(f"/o/{org.slug}/reports/balance-sheet").data.decode()
+    assert "Pahayag ng kalagayang pampinansyal" in report and "Kabuuang pananagutan at puhunan" in report
+    missing = client.get(f"/o/{org.slug}/ledger/entries/999999")
+    assert missing.status_code == 404 and "Walang nahanap" in missing.data.decode()
+
+
+def test_every_string_is_translated_and_the_committed_catalogue_is_compiled():
+    with open(CATALOGUE / "messages.po", "rb") as source:
+        catalogue = read_po(source)
+    with open(CATALOGUE / "messages.mo", "rb") as compiled:
+        shipped = read_mo(compiled)
+    untranslated = [m.id for m in catalogue if m.id and not m.string]
+    assert untranslated == [], "run scripts/translations update, translate, then scripts/translations compile"
+    assert {m.id: m.string for m in catalogue if m.id} == {m.id: m.string for m in shipped if m.id}, \
+        "messages.mo is older than messages.po: run scripts/translations compile"
