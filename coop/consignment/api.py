@@ -31,6 +31,7 @@ from .schemas import (
     ProducerPayoutInSchema,
     SettlementInSchema,
     StatementQuerySchema,
+    VoidInSchema,
 )
 
 bp = blueprint("consignment", __name__, "/orgs/<org>/consignment")
@@ -240,6 +241,23 @@ def settle():
     data = load_json(SettlementInSchema())
     return _created(DocOutSchema(), services.settle_campaign(
         g.org.id, data.pop("campaign_id"), data.pop("amount"), actor_id=current_user.id, key=idempotency_key(), **data))
+
+
+@bp.get("/records/<int:doc_id>")
+@roles_required(*READERS)
+@documented("One record (issue, sales report, return, remittance, settlement...)", returns=DocOutSchema)
+def record(doc_id: int):
+    return respond(DocOutSchema(), services.get_doc(g.org.id, doc_id))
+
+
+@bp.post("/records/<int:doc_id>/void")
+@roles_required(*STAFF)
+@documented("Void a mistaken record: its goods go back and its entry is reversed", body=VoidInSchema,
+            returns=DocOutSchema)
+def void(doc_id: int):
+    data = load_json(VoidInSchema())
+    return respond(DocOutSchema(), services.void(g.org.id, doc_id, reason=data["reason"], on=data["on"],
+                                                 actor_id=current_user.id))
 
 
 # ---------------------------------------------------------------- member-producers

@@ -214,6 +214,11 @@ class Doc(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    commission_netted: Mapped[int] = mapped_column(BigInteger, default=0)  # kept from her remittance at once
+    voided_at: Mapped[datetime | None]
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    void_reason: Mapped[str | None] = mapped_column(String(300))
+    void_entry_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"))
 
 
 class DocLine(db.Model):

@@ -35,7 +35,7 @@ class MemberSummary:
     held: tuple[HeldItem, ...]
     held_value: int
     owed: int  # the ledger's consignment receivable for her
-    commission_earned: int  # every commission credited to her, ever
+    commission_earned: int  # every commission she earned, ever (voided sales left out)
     commission_due: int  # commission still owed to her in cash
     producer_due: int  # her share of her own goods sold, not yet paid
     accounts: tuple[tuple[Campaign, MemberAccount], ...]
@@ -59,7 +59,8 @@ def member_summary(org_id: int, member_id: int) -> MemberSummary:
     return MemberSummary(
         held=held, held_value=sum(h.value for h in held),
         owed=balances.get("consignment_receivable_members", zero).debit_balance,
-        commission_earned=commissions.credit_total, commission_due=commissions.credit_balance,
+        commission_earned=sum(account.commission for _campaign, account in accounts),
+        commission_due=commissions.credit_balance,
         producer_due=balances.get("due_to_member_producers", zero).credit_balance, accounts=accounts)
 
 
@@ -72,7 +73,7 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
     query = (select(Doc, Campaign, Principal).join(Campaign, Campaign.id == Doc.campaign_id)
              .join(Principal, Principal.id == Campaign.principal_id)
              .where(Doc.org_id == org_id, Doc.member_id == member.id, Doc.kind.in_(STATEMENT_KINDS),
-                    Doc.on >= start, Doc.on <= end))
+                    Doc.voided_at.is_(None), Doc.on >= start, Doc.on <= end))
     campaign = None
     if campaign_id is not None:
         campaign = services.get_campaign(org_id, campaign_id)
@@ -129,7 +130,8 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
     producer = services.get_producer(org_id, producer_id)
     member = members.get_member(org_id, producer.member_id)
     docs = db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.producer_id == producer.id,
-                                                Doc.on >= start, Doc.on <= end).order_by(Doc.on, Doc.id)).all()
+                                                Doc.voided_at.is_(None), Doc.on >= start, Doc.on <= end)
+                              .order_by(Doc.on, Doc.id)).all()
     rows = []
     for doc in docs:
         rows.append((doc.on, _kind_label(doc.kind),
@@ -180,7 +182,7 @@ def campaign_goods(org_id: int, campaign_id: int) -> list[CampaignGoods]:
     campaign = services.get_campaign(org_id, campaign_id)
     sums = db.session.execute(
         select(DocLine.item_id, Doc.kind, func.sum(DocLine.qty)).join(Doc, Doc.id == DocLine.doc_id)
-        .where(Doc.org_id == org_id, Doc.campaign_id == campaign.id,
+        .where(Doc.org_id == org_id, Doc.campaign_id == campaign.id, Doc.voided_at.is_(None),
                Doc.kind.in_(("receipt", "issue", "sale_report", "counter_sale", "member_return",
                                  "principal_return")))
         .group_by(DocLine.item_id, Doc.kind)).all()
@@ -201,7 +203,8 @@ def campaign_statement(org_id: int, campaign_id: int) -> Table:
     rows = [(g.item.code, g.item.name, g.received, g.issued, g.sold, g.returned_by_members, g.returned_to_principal,
              g.sold * g.item.list_price) for g in campaign_goods(org_id, campaign.id)]
     payments = db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.campaign_id == campaign.id,
-                                                    Doc.kind == "settlement").order_by(Doc.on, Doc.id)).all()
+                                                    Doc.kind == "settlement", Doc.voided_at.is_(None))
+                              .order_by(Doc.on, Doc.id)).all()
     due_on = services.payment_due_on(campaign, principal)
     notes = [
         _("Sold at list price: %(v)s.", v=_pesos(campaign.sold_value)),
@@ -241,7 +244,7 @@ def goods_out(org_id: int, on: date) -> Table:
         select(DocLine, Item, Campaign).join(Item, Item.id == DocLine.item_id)
         .join(Campaign, Campaign.id == DocLine.campaign_id)
         .join(Doc, Doc.id == DocLine.doc_id)
-        .where(DocLine.org_id == org_id, Doc.kind == "issue", DocLine.qty_open > 0)
+        .where(DocLine.org_id == org_id, DocLine.member_id.is_not(None), DocLine.qty_open > 0)
         .order_by(DocLine.member_id, DocLine.on, DocLine.id)).all()
     people = _member_names(org_id, [lot.member_id for lot, _i, _c in lots])
     alert = int(get_setting(org_id, services.SETTING_GOODS_OUT_DAYS))
@@ -312,7 +315,7 @@ def commissions(org_id: int, start: date, end: date) -> Table:
     sums = db.session.execute(
         select(Doc.member_id, Doc.campaign_id, func.sum(Doc.list_value), func.sum(Doc.commission))
         .where(Doc.org_id == org_id, Doc.kind == "sale_report", Doc.member_id.is_not(None),
-               Doc.on >= start, Doc.on <= end)
+               Doc.voided_at.is_(None), Doc.on >= start, Doc.on <= end)
         .group_by(Doc.member_id, Doc.campaign_id)).all()
     campaigns = {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.org_id == org_id))}
     principals = {p.id: p for p in services.list_principals(org_id)}
@@ -379,3 +382,12 @@ def overview(org_id: int) -> Overview:
 def member_choices(org_id: int) -> list[tuple[int, str]]:
     """Active members for an officer's picker."""
     return [(m.id, f"{m.label} {m.name}") for m in members.search_members(org_id, status="active", limit=200)]
+
+
+def recent_docs(org_id: int, member_id: int, limit: int = 15) -> list[Doc]:
+    """Her latest records, for the officer who may need to void a mistake."""
+    return list(db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.member_id == member_id)
+                                   .order_by(Doc.id.desc()).limit(limit)))
+
+
+kind_label = _kind_label

@@ -190,6 +190,11 @@ class ProducerPayoutInSchema(Schema):
     paid_via = fields.String(load_default="cash_on_hand", validate=validate.OneOf(CASH_ACCOUNTS))
 
 
+class VoidInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    on = fields.Date(required=True)
+
+
 class DocLineOutSchema(Schema):
     item_id = fields.Integer()
     qty = fields.Integer()
@@ -215,6 +220,8 @@ class DocOutSchema(Schema):
     reference = fields.String(allow_none=True)
     entry_id = fields.Integer(allow_none=True)
     receipt_id = fields.Integer(allow_none=True)
+    voided = fields.Function(lambda doc: doc.voided_at is not None)
+    void_reason = fields.String(allow_none=True)
     lines = fields.Function(lambda doc: DocLineOutSchema(many=True).dump(_lines_of(doc)))
 
 

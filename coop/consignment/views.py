@@ -29,6 +29,7 @@ from .schemas import (
     ProducerPayoutInSchema,
     SettlementInSchema,
     StatementQuerySchema,
+    VoidInSchema,
 )
 
 bp = Blueprint("consignment", __name__, url_prefix="/o/<org>/consignment")
@@ -224,6 +225,8 @@ def member(member_id: int):
     return render_template("consignment/member.html", member=found, summary=queries.member_summary(g.org.id, found.id),
                            campaigns=campaigns, principals=principals, items=items, line_count=FORM_LINES,
                            principal_names={p.id: p.name for p in principals.values()},
+                           recent=queries.recent_docs(g.org.id, found.id), voidable=services.VOIDABLE,
+                           kind_label=queries.kind_label,
                            today=today())
 
 
@@ -364,6 +367,15 @@ def producer_statement(producer_id: int):
     start, end = resolve_range(args, today())
     return deliver(queries.producer_statement(g.org.id, producer_id, start, end), args["format"],
                    f"producer-statement-{producer_id}", start=start, end=end, date_filter="range")
+
+
+@bp.post("/records/<int:doc_id>/void")
+@roles_required(*STAFF)
+def void(doc_id: int):
+    data = load_form(VoidInSchema())
+    services.void(g.org.id, doc_id, reason=data["reason"], on=data["on"], actor_id=current_user.id)
+    flash(_l("The record is void; its entry was reversed."))
+    return redirect(request.referrer or url_for("consignment.index"), code=303)
 
 
 # ---------------------------------------------------------------- officer reports

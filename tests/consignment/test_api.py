@@ -91,3 +91,16 @@ def test_the_openapi_document_lists_the_consignment_routes(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path in ("principals", "issues", "sales-reports", "remittances", "settlements", "campaigns/{campaign_id}"):
         assert f"/api/v1/orgs/{{org}}/consignment/{path}" in paths
+
+
+def test_void_through_the_api(world, api):
+    w = world
+    client = api(w.officer)
+    base = API.format(slug=w.org.slug)
+    issued = client.post(f"{base}/issues", json={"member_id": w.ana.id, "campaign_id": w.campaign.id, "on": "2026-03-02",
+                                                 "lines": [{"item_id": w.lipstick.id, "qty": 2}]}).json
+    voided = client.post(f"{base}/records/{issued['id']}/void", json={"reason": "wrong member", "on": "2026-03-02"})
+    assert voided.status_code == 200 and voided.json["voided"] is True
+    again = client.post(f"{base}/records/{issued['id']}/void", json={"reason": "wrong member", "on": "2026-03-02"})
+    assert again.status_code == 422
+    assert client.get(f"{base}/records/{issued['id']}").json["void_reason"] == "wrong member"

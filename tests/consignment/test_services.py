@@ -279,3 +279,57 @@ def test_officer_reports(world):
     principals = queries.due_to_principals(w.org.id, on)
     assert principals.rows[0][3] == 187_500
     assert principals.rows[0][1] == (20 - 8) * 25_000 + (10 - 5) * 50_000
+
+
+def test_voiding_a_sales_report_puts_the_goods_back_in_her_hands_and_reverses_the_entry(world):
+    w = world
+    issue(w)
+    report = sell(w)
+    services.void(w.org.id, report.id, reason="Reported twice by mistake", on=date(2026, 3, 11), actor_id=None)
+    summary = queries.member_summary(w.org.id, w.ana.id)
+    assert (summary.held_value, summary.owed, summary.commission_earned) == (350_000, 0, 0)
+    assert ledger.party_balance(w.org.id, "commissions_payable_members", w.ana.party_id).credit_balance == 0
+    assert services.principal_due(w.org.id, w.avon.id) == 0
+    assert services.get_campaign(w.org.id, w.campaign.id).due_to_principal == 0
+    sell(w)  # the goods can be reported again, oldest lots first
+    assert queries.member_summary(w.org.id, w.ana.id).owed == 187_500
+    with pytest.raises(Invalid, match="already void"):
+        services.void(w.org.id, report.id, reason="again", on=DAY, actor_id=None)
+    statement = queries.member_statement(w.org.id, w.ana.id, date(2026, 3, 1), date(2026, 3, 31))
+    assert dict(zip([c.key for c in statement.columns], statement.totals))["sold"] == 250_000
+    assert ledger.recompute_problems(w.org.id) == []
+
+
+def test_a_remitted_sale_is_voided_only_after_its_remittance(world):
+    w = world
+    issue(w)
+    report = sell(w)
+    payment = services.record_remittance(w.org.id, w.ana.id, 187_500, on=DAY, actor_id=None)
+    db.session.commit()
+    before = counts()
+    with pytest.raises(Invalid, match="void the remittance first"):
+        services.void(w.org.id, report.id, reason="wrong", on=DAY, actor_id=None)
+    db.session.rollback()
+    assert counts() == before
+    services.void(w.org.id, payment.doc.id, reason="counted wrong", on=DAY, actor_id=None)
+    from coop.receipts import services as receipts
+
+    assert receipts.get(w.org.id, payment.receipt_id).cancelled_at is not None
+    assert queries.member_summary(w.org.id, w.ana.id).owed == 187_500
+    services.void(w.org.id, report.id, reason="wrong", on=DAY, actor_id=None)
+    assert queries.member_summary(w.org.id, w.ana.id).owed == 0
+    assert ledger.balance(w.org.id, "cash_on_hand").debit_balance == 0
+
+
+def test_voiding_an_issue_needs_all_its_goods_still_with_her(world):
+    w = world
+    first = issue(w)
+    services.return_from_member(w.org.id, w.ana.id, w.campaign.id, [{"item_id": w.lipstick.id, "qty": 1}], on=DAY,
+                                actor_id=None)
+    with pytest.raises(Invalid, match="already sold or returned"):
+        services.void(w.org.id, first.id, reason="wrong member", on=DAY, actor_id=None)
+    second = services.issue_to_member(w.org.id, w.bea.id, w.campaign.id, [{"item_id": w.cologne.id, "qty": 3}],
+                                      on=DAY, actor_id=None)
+    services.void(w.org.id, second.id, reason="wrong member", on=DAY, actor_id=None)
+    assert queries.member_summary(w.org.id, w.bea.id).held_value == 0
+    assert services.get_item(w.org.id, w.cologne.id).qty_at_coop == 10 - 4

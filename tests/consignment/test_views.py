@@ -158,3 +158,20 @@ def test_the_portal_leaves_the_block_out_for_a_member_with_no_consignment(world)
     from coop.consignment.portal import portal_context
 
     assert portal_context(world.org.id, world.bea.id) is None
+
+
+def test_officer_voids_a_mistaken_issue_from_her_page(world, login):
+    w = world
+    doc = issue(w, member=w.bea, lipsticks=2, colognes=0 + 1)
+    db.session.commit()
+    client = login(w.officer)
+    url = f"/o/{w.org.slug}/consignment/members/{w.bea.id}"
+    assert b"Void this record" in client.get(url).data
+    refused = client.post(f"/o/{w.org.slug}/consignment/records/{doc.id}/void", data={"on": "2026-03-03"},
+                          headers={"Referer": url})
+    assert b"reason" in client.get(refused.headers["Location"]).data
+    done = client.post(f"/o/{w.org.slug}/consignment/records/{doc.id}/void",
+                       data={"on": "2026-03-03", "reason": "Given to the wrong member"}, headers={"Referer": url})
+    assert done.status_code == 303
+    assert queries.member_summary(w.org.id, w.bea.id).held_value == 0
+    assert b"void" in client.get(url).data
