@@ -1,15 +1,10 @@
 """A realistic small store for the demo cooperative: deliveries and sales over the past weeks."""
 from __future__ import annotations
 
-import importlib.util
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from ..extensions import db
 from ..members import services as members
-from ..members.models import Member
 from ..timeutil import today
 from . import services
 
@@ -87,18 +82,15 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
 
 
 def _credit_sales(coop_id: int, officer: int, products, start, rng) -> None:
-    """A few members take goods on commodity credit, once the loans domain is there to hold the loans."""
-    if importlib.util.find_spec("coop.loans.services") is None:
-        return
+    """A few members in good standing take goods on commodity credit (the loans domain holds the loans)."""
     on = today() - timedelta(days=3)
     taken = 0
-    for member_id in db.session.scalars(select(Member.id).where(Member.org_id == coop_id, Member.status == "active")
-                                        .order_by(Member.number).limit(8)):
-        if taken == 3 or not members.standing(coop_id, member_id, on).good:
+    for member in members.search_members(coop_id, status="active", limit=8):
+        if taken == 3 or not members.standing(coop_id, member.id, on).good:
             continue
         rice, soap, soy = products[0][0], products[2][0], products[8][0]
         items = [services.SaleItem(services.product_ref(p.id), qty) for p, qty in ((rice, 10_000), (soap, 4_000),
                                                                                    (soy, 2_000))]
-        services.record_sale(coop_id, items=items, on=on, payment="credit", member_id=member_id, actor_id=officer,
-                             idempotency_key=f"demo-store-credit-{member_id}")
+        services.record_sale(coop_id, items=items, on=on, payment="credit", member_id=member.id, actor_id=officer,
+                             idempotency_key=f"demo-store-credit-{member.id}")
         taken += 1

@@ -30,15 +30,19 @@ class StockRow:
 
 
 def stock_on_hand(org_id: int, as_of: date | None = None) -> list[StockRow]:
-    """Every product's quantity and value: now from the product rows, at a past date from its stock card."""
+    """Every product's quantity and value: now from the product rows; at a past date, the rows less what moved after.
+
+    Like the ledger's "as of" balances, only the stock-card lines dated after the date are read.
+    """
     products = list(db.session.scalars(select(Product).where(Product.org_id == org_id).order_by(Product.category,
                                                                                                   Product.name)))
     if as_of is None:
         return [StockRow(p, p.qty_on_hand, p.stock_value) for p in products]
-    sums = {pid: (int(q), int(v)) for pid, q, v in db.session.execute(
+    later = {pid: (int(q), int(v)) for pid, q, v in db.session.execute(
         select(StockMovement.product_id, func.sum(StockMovement.qty_change), func.sum(StockMovement.value_change))
-        .where(StockMovement.org_id == org_id, StockMovement.moved_on <= as_of).group_by(StockMovement.product_id))}
-    return [StockRow(p, *sums.get(p.id, (0, 0))) for p in products]
+        .where(StockMovement.org_id == org_id, StockMovement.moved_on > as_of).group_by(StockMovement.product_id))}
+    return [StockRow(p, p.qty_on_hand - later.get(p.id, (0, 0))[0], p.stock_value - later.get(p.id, (0, 0))[1])
+            for p in products]
 
 
 def inventory_account_balance(org_id: int, as_of: date | None = None) -> int:

@@ -21,7 +21,6 @@ from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..members import services as members
-from ..members.models import Member
 from ..receipts import services as receipts
 from . import pos
 from .models import (
@@ -422,16 +421,6 @@ class SaleItem:
     ref: str  # "p:<product id>" or another POS source's ref
     quantity: int  # thousandths
     unit_price: int | None = None  # centavos; the catalogue price when None
-
-
-def member_by_number(org_id: int, text: str) -> int:
-    """The member id for what an officer typed at the till: "M-0007", "7"."""
-    digits = (text or "").strip().upper().removeprefix("M-").lstrip("0") or "0"
-    member_id = db.session.scalar(select(Member.id).where(Member.org_id == org_id, Member.number == int(digits))) \
-        if digits.isdigit() else None
-    if member_id is None:
-        raise Invalid(f"No member {text}.", field="member")
-    return member_id
 
 
 def record_sale(org_id: int, *, items: list[SaleItem], on: date, payment: str, actor_id: int | None,

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import READERS, STAFF, roles_required
+from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
@@ -101,7 +102,7 @@ def update_cart():
 @roles_required(*STAFF)
 def checkout():
     data = load_form(CheckoutSchema())
-    member_id = services.member_by_number(g.org.id, data["member"]) if data["member"] else None
+    member_id = members.find_by_number(g.org.id, data["member"]).id if data["member"] else None
     sale = services.record_sale(
         g.org.id, items=[services.SaleItem(ref, qty) for ref, qty in _cart()], on=today(), payment=data["payment"],
         member_id=member_id, tendered=data["tendered"], actor_id=current_user.id, idempotency_key=idempotency_key())

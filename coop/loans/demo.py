@@ -9,13 +9,11 @@ from ..timeutil import today
 from . import services
 
 
-def _borrowers(org_id: int) -> list:
-    """The demo cooperative's active members (the members' demo made them); a few of our own if none."""
-    start = today() - timedelta(days=50)
-    found = [member for member in members.search_members(org_id, "", limit=40, status="active")
-             if members.standing(org_id, member.id, start).good and members.standing(org_id, member.id, today()).good][:8]
-    if len(found) >= 5:
-        return found
+def _borrowers(org_id: int, since) -> list:
+    """Active members of the demo cooperative in good standing since `since` (the members' demo made them);
+    a few of our own when there are not enough."""
+    found = [m for m in members.search_members(org_id, "", limit=50, status="active")
+             if members.standing(org_id, m.id, since).good and members.standing(org_id, m.id, today()).good][:5]
     names = ("Rosario Dela Cruz", "Maricel Bautista", "Joy Villanueva", "Analyn Ramos", "Lorna Garcia")
     return found + [members.create_member(org_id, name=name, actor_id=None, status="active",
                                           mobile=f"0917555010{n}") for n, name in enumerate(names[len(found):])]
@@ -24,7 +22,7 @@ def _borrowers(org_id: int) -> list:
 def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     maker, checker = users["officer"].id, users["officer2"].id
     start = today() - timedelta(days=50)
-    people = _borrowers(coop_id)
+    people = _borrowers(coop_id, start)
     emergency = services.product_by_code(coop_id, "emergency")
 
     def emergency_loan(member, amount, on, purpose, *, release=True, pay=()):
@@ -33,8 +31,6 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
         if release:
             services.release(coop_id, loan.id, on=on, actor_id=checker, idempotency_key=f"demo-release-{loan.id}")
         for n, (days, paid) in enumerate(pay):
-            if paid is None:  # the rest, whatever the product's interest came to
-                paid = services.get_loan(coop_id, loan.id).outstanding
             services.repay(coop_id, loan.id, paid, on=on + timedelta(days=days), actor_id=maker,
                            idempotency_key=f"demo-pay-{loan.id}-{n}", received_from=member.name)
         return loan
@@ -47,7 +43,7 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
 
     # paid on time, then closed
     emergency_loan(people[0], 150_000, start, "School fees",
-                   pay=((15, 52_500), (30, 52_500), (40, None)))
+                   pay=((15, 51_500), (30, 51_500), (40, 51_500)))
     # running, one installment paid, the second missed: overdue with a penalty after the end-of-day job
     emergency_loan(people[1], 200_000, start + timedelta(days=5), "Hospital bill", pay=((15, 34_333),))
     # released recently, nothing due yet

@@ -954,34 +954,45 @@ def _charge_penalties(org_id: int, day: date) -> int:
     return charged
 
 
+MOVE_CHUNK = 200  # loans per journal entry when the end of day moves many at once
+
+
 def _move_past_due(org_id: int, day: date) -> int:
-    """A missed installment moves the loan's whole principal to past due; clearing the arrears moves it back."""
-    moved = 0
-    candidates = db.session.scalars(select(Loan).where(
+    """A missed installment moves the loan's whole principal to past due; clearing the arrears moves it back.
+
+    Moves of one day are posted in entries of up to MOVE_CHUNK loans (two lines per loan, each with
+    her party and the loan number), so a day with thousands of newly late loans stays quick.
+    """
+    candidates = list(db.session.scalars(select(Loan).where(
         Loan.org_id == org_id, Loan.status == "active",
         ((Loan.next_due_on < day) & (Loan.receivable_account != PAST_DUE_ACCOUNT))
-        | (((Loan.next_due_on >= day) | Loan.next_due_on.is_(None)) & (Loan.receivable_account == PAST_DUE_ACCOUNT))))
-    for loan in candidates:
-        target = PAST_DUE_ACCOUNT if loan.next_due_on and loan.next_due_on < day else current_account(loan)
-        principal = loan.principal_outstanding
-        count = db.session.scalar(select(func.count(LoanTransaction.id)).where(
-            LoanTransaction.loan_id == loan.id, LoanTransaction.kind == "past_due_move"))
+        | (((Loan.next_due_on >= day) | Loan.next_due_on.is_(None)) & (Loan.receivable_account == PAST_DUE_ACCOUNT)))
+        .order_by(Loan.id)))
+    current = {p.id: p.receivable_account for p in db.session.scalars(
+        select(LoanProduct).where(LoanProduct.org_id == org_id))}
+    for start in range(0, len(candidates), MOVE_CHUNK):
+        chunk = candidates[start:start + MOVE_CHUNK]
+        moves = []
+        for loan in chunk:
+            late = loan.next_due_on is not None and loan.next_due_on < day
+            home = RESTRUCTURED_ACCOUNT if loan.restructured_from_id else current[loan.product_id]
+            moves.append((loan, PAST_DUE_ACCOUNT if late else home))
+        lines = tuple(line for loan, target in moves if loan.principal_outstanding for line in (
+            Line(target, debit=loan.principal_outstanding, party_id=loan.party_id, memo=loan.number),
+            Line(loan.receivable_account, credit=loan.principal_outstanding, party_id=loan.party_id,
+                 memo=loan.number)))
         entry_id = None
-        if principal:
-            memo = (f"Loan {loan.number} past due" if target == PAST_DUE_ACCOUNT
-                    else f"Loan {loan.number} current again")
-            entry_id = ledger.post(Entry(org_id, day, memo, (
-                Line(target, debit=principal, party_id=loan.party_id, memo="Principal"),
-                Line(loan.receivable_account, credit=principal, party_id=loan.party_id, memo="Principal")),
-                source=SOURCE, source_id=str(loan.id),
-                idempotency_key=f"loans:move:{loan.id}:{count + 1}")).id
-        db.session.add(LoanTransaction(org_id=org_id, loan_id=loan.id, kind="past_due_move", on_date=day,
-                                       amount=principal, principal=principal, entry_id=entry_id,
-                                       reason=f"{loan.receivable_account} -> {target}"))
-        loan.receivable_account = target
-        moved += 1
+        if lines:
+            entry_id = ledger.post(Entry(org_id, day, f"Loans moved to or from past due ({len(moves)})", lines,
+                                         source=SOURCE, idempotency_key=f"loans:moves:{day}:{chunk[0].id}")).id
+        db.session.add_all([LoanTransaction(org_id=org_id, loan_id=loan.id, kind="past_due_move", on_date=day,
+                                            amount=loan.principal_outstanding, principal=loan.principal_outstanding,
+                                            entry_id=entry_id, reason=f"{loan.receivable_account} -> {target}")
+                            for loan, target in moves])
+        for loan, target in moves:
+            loan.receivable_account = target
     db.session.flush()
-    return moved
+    return len(candidates)
 
 
 def _update_aging(org_id: int, day: date) -> None:

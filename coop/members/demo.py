@@ -30,7 +30,6 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
                              mobile="09171234567", barangay="Sta. Elena", town="Marikina", province="Metro Manila",
                              beneficiary_name="Liza Manalo", beneficiary_relation="daughter")
     rosario.user_id = users["member"].id
-    _admit(coop_id, rosario, now - timedelta(weeks=9), officer)
     # PhP2,000 in four monthly installments: two paid on time, the third due in a few days
     start = now - timedelta(days=60) + timedelta(days=3)
     shares.subscribe(coop_id, rosario.id, shares=20, on=start, installments=4, frequency="monthly", first_due=start,
@@ -38,13 +37,14 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     for n in range(2):
         shares.record_payment(coop_id, rosario.id, amount=500_00, on=shares.add_period(start, "monthly", n),
                               actor_id=officer)
+    _admit(coop_id, rosario, start, officer)
     for n, (name, barangay, town, status, count, installments, paid, weeks) in enumerate(PEOPLE):
         applied = now - timedelta(weeks=weeks + 1)
         member = services.apply(coop_id, name=name, actor_id=officer, on=applied, mobile=f"0917{5550100 + n:07d}",
-                                barangay=barangay, town=town, province="Metro Manila")
+                                barangay=barangay, town=town, province="Metro Manila",
+                                membership_type="associate" if status != "applicant" and not paid else "regular")
         if status == "applicant":
             continue
-        _admit(coop_id, member, now - timedelta(weeks=weeks), officer)
         start = now - timedelta(weeks=weeks)
         subscription = shares.subscribe(coop_id, member.id, shares=count, on=start, installments=installments,
                                         frequency="monthly", first_due=start, actor_id=officer)
@@ -53,6 +53,7 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
             amount = per if k < installments - 1 else subscription.amount - per * (installments - 1)
             shares.record_payment(coop_id, member.id, amount=amount, on=shares.add_period(start, "monthly", k),
                                   actor_id=officer2)
+        _admit(coop_id, member, start, officer)
         if status == "inactive":
             services.change_status(coop_id, member.id, "inactive", on=now - timedelta(weeks=4),
                                    reason="moved to the province for a year", actor_id=officer)

@@ -233,6 +233,16 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
         raise Invalid(f"Only an applicant is admitted; this member is {member.status}.", field="status")
     if not board_resolution or not board_resolution.strip():
         raise Invalid("Give the board resolution number.", field="board_resolution")
+    if member.membership_type == "regular":
+        from ..orgs.services import get_setting
+        from .shares import summary
+
+        minimum = int(get_setting(org_id, "shares.minimum_paid_up_regular"))
+        paid_up = summary(org_id, member, on).paid_up
+        if paid_up < minimum:
+            raise Invalid(f"A regular member has paid at least PHP {minimum / 100:,.2f} of her shares; she has paid "
+                          f"PHP {paid_up / 100:,.2f}. Record her payment first, or admit her as an associate member.",
+                          field="board_resolution")
     member.board_resolution = board_resolution.strip()
     member.admitted_on = on
     _set_status(member, "active", on, f"admitted, board resolution {member.board_resolution}", actor_id)

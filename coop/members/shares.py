@@ -288,6 +288,8 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         .order_by(ShareInstallment.due_on, ShareInstallment.seq, ShareInstallment.id)))
     owed = sum(row.balance for row in open_rows)
     if owed == 0:
+        if not db.session.scalar(select(ShareSubscription.id).where(ShareSubscription.member_id == member.id).limit(1)):
+            raise Invalid("She has no share subscription yet: record her subscription first.", field="amount")
         raise Invalid("Her share subscription is fully paid: nothing is due. Record a new subscription first.",
                       field="amount")
     if amount > owed:

@@ -32,3 +32,21 @@ def test_member_on_a_phone_sees_her_balance_and_next_due_date(make_org, make_use
     shot(phone_page, "member-portal-phone")
     phone_page.get_by_role("button", name="Show").click()
     assert "Share capital payment" in phone_page.content()
+
+
+def test_officer_records_a_payment_in_three_fields_and_gets_the_receipt(make_org, make_user, page, log_in, shot):
+    coop = make_org("cooperative")
+    officer = make_user(coop, "officer")
+    ana = services.create_member(coop.id, name="Ana Reyes", actor_id=None, status="active", mobile="09171234567")
+    shares.subscribe(coop.id, ana.id, shares=20, on=today(), installments=4, actor_id=officer.id)
+    db.session.commit()
+    log_in(page, officer)
+    page.goto(f"/o/{coop.slug}/members/")
+    page.get_by_role("link", name="Record a share payment").click()
+    page.get_by_label("Member number").fill("1")
+    page.get_by_label("Amount (PHP)").fill("500")
+    page.get_by_role("button", name="Record and issue receipt").click()
+    assert "OR-000001" in page.content()
+    page.goto(f"/o/{coop.slug}/members/{ana.id}")
+    assert "₱1,500.00" in page.content()
+    shot(page, "member-detail-officer")

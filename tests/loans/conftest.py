@@ -57,24 +57,3 @@ def counts():
 
     return snapshot
 
-
-@pytest.fixture(autouse=True)
-def member_lookup_until_the_members_branch_lands(monkeypatch):
-    """Loans pages look members up with members.find_by_number (branch issue-members). Until main has it,
-    stand in with the same behaviour so these tests run; with it, this does nothing."""
-    from coop.members import services as members
-
-    if hasattr(members, "find_by_number"):
-        return
-    from coop.errors import Invalid
-    from coop.members.models import Member
-
-    def find_by_number(org_id, text, field="member"):
-        digits = (text or "").strip().upper().removeprefix("M-").lstrip("0")
-        member = db.session.scalar(select(Member).where(Member.org_id == org_id, Member.number == int(digits))) \
-            if digits.isdigit() else None
-        if member is None:
-            raise Invalid(f"No member number {text} in this cooperative.", field=field)
-        return member
-
-    monkeypatch.setattr(members, "find_by_number", find_by_number, raising=False)

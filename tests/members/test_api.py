@@ -14,15 +14,15 @@ def test_officer_flow_through_the_api(coop, officer, api):
     created = client.post(f"{base(coop)}/members", json={"name": "Ana Reyes", "mobile": "09171234567"})
     assert created.status_code == 201, created.json
     member_id = created.json["id"]
-    admitted = client.post(f"{base(coop)}/members/{member_id}/admission",
-                           json={"board_resolution": "BR 1", "on": today().isoformat()})
-    assert admitted.status_code == 200 and admitted.json["initial_password"]
     sub = client.post(f"{base(coop)}/members/{member_id}/subscriptions",
                       json={"shares": 20, "plan": "4-monthly", "on": today().isoformat()})
     assert sub.status_code == 201 and sub.json["amount"] == "2000.00"
     paid = client.post(f"{base(coop)}/members/{member_id}/payments", json={"amount": "500", "on": today().isoformat()},
                        headers={"Idempotency-Key": "p-1"})
     assert paid.status_code == 201 and paid.json["receipt_number"] == "OR-000001"
+    admitted = client.post(f"{base(coop)}/members/{member_id}/admission",
+                           json={"board_resolution": "BR 1", "on": today().isoformat()})
+    assert admitted.status_code == 200 and admitted.json["initial_password"]
     again = client.post(f"{base(coop)}/members/{member_id}/payments", json={"amount": "500", "on": today().isoformat()},
                         headers={"Idempotency-Key": "p-1"})
     assert again.json["id"] == paid.json["id"]

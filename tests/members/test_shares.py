@@ -197,3 +197,29 @@ def test_concurrent_payments_have_gapless_receipts_and_never_overpay(coop, offic
         assert shares.summary(coop.id, member, DAY).paid_up == 20_000_00
         assert sum(r.paid for r in shares.installments_of(coop.id, member.id)) == 20_000_00
     assert_books_balance(coop.id)
+
+
+def test_policy_is_per_cooperative(coop, officer, make_member, make_org, make_user, login, client):
+    from coop.orgs.services import set_setting
+
+    set_setting(coop.id, "shares.par_value", 50_00)
+    set_setting(coop.id, "shares.minimum_subscription", 1_000_00)
+    set_setting(coop.id, "shares.installment_plans", "10 weekly, nonsense, 3 quarterly")
+    db.session.commit()
+    assert [p.key for p in shares.plans(coop.id)] == ["1-monthly", "10-weekly", "3-quarterly"]
+    ana = make_member()
+    subscription = shares.subscribe(coop.id, ana.id, shares=20, on=DAY, installments=10, frequency="weekly",
+                                    actor_id=officer.id)
+    assert subscription.amount == 1_000_00
+    assert shares.installments_of(coop.id, ana.id)[1].due_on == DAY + timedelta(days=7)
+    other = make_org("cooperative")
+    assert int(shares.get_setting(other.id, "shares.par_value")) == 100_00
+    login(make_user(coop, "admin"))
+    page = client.get(f"/o/{coop.slug}/admin/settings")
+    assert page.status_code == 200 and "Par value of one share" in page.get_data(as_text=True)
+
+
+def test_payment_without_a_subscription_says_so(coop, officer, make_member):
+    ana = make_member()
+    with pytest.raises(Invalid, match="no share subscription yet"):
+        shares.record_payment(coop.id, ana.id, amount=500_00, on=DAY, actor_id=officer.id)
