@@ -43,5 +43,5 @@ def test_the_foundations_strings_are_translated_and_the_committed_catalogue_is_c
     untranslated = [m.id for m in catalogue if m.id and not m.string
                     and any(FOUNDATION.match(path) for path, _line in m.locations)]
     assert untranslated == [], "run scripts/translations update, translate, then scripts/translations compile"
-    assert {m.id: m.string for m in catalogue if m.id} == {m.id: m.string for m in shipped if m.id}, \
+    assert {m.id: m.string for m in catalogue if m.id and m.string} == {m.id: m.string for m in shipped if m.id}, \
         "messages.mo is older than messages.po: run scripts/translations compile"
