@@ -45,13 +45,13 @@ def register(app: Flask) -> None:
             response.direct_passthrough = False
             response.set_data(b"".join(source))
             source.close()
-            etag, weak = response.get_etag()
-            if etag:
-                response.set_etag(f"{etag}-gzip", weak)  # another body, another tag
         body = response.get_data()
         if len(body) < 512:
             return response
         response.set_data(gzip.compress(body, compresslevel=6))
+        etag, weak = response.get_etag()
+        if etag:
+            response.set_etag(f"{etag}-gzip", weak)  # another body, another tag
         response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")
         response.headers["Content-Length"] = str(len(response.get_data()))

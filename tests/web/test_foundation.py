@@ -28,7 +28,10 @@ def test_default_database_is_sqlite_in_the_instance_folder_and_cookies_are_secur
     settings = config.load(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'coop.sqlite'}"
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
-    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert settings["SESSION_COOKIE_SAMESITE"] == settings["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert settings["REMEMBER_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_HTTPONLY"]
+    monkeypatch.setenv("COOP_INSECURE_COOKIES", "1")
+    assert not config.load(str(tmp_path))["SESSION_COOKIE_SECURE"]
 
 
 def test_sqlite_runs_in_wal_mode(app):
