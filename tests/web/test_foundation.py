@@ -46,6 +46,8 @@ def test_session_cookie_flags(database_url, make_org, make_user):
     db.session.commit()  # end the read: on SQLite the second app below needs the write lock
     secure = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
     response = secure.test_client().post("/login", data={"username": username, "password": PASSWORD})
+    with secure.app_context():
+        db.engine.dispose()  # its pooled connection must not outlive the test
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
