@@ -33,7 +33,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from coop import create_app  # noqa: E402
+from _common import make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
@@ -53,30 +53,6 @@ def month(n: int) -> date:
     return date(START.year + year, m + 1, 1)
 
 
-def make_app(url: str):
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(revision="heads")
-    return app
-
-
-def reachable(url: str) -> bool:
-    try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:  # any failure to connect means: skip PostgreSQL
-        return False
 
 
 class Loader:

@@ -28,7 +28,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from coop import create_app  # noqa: E402
+from _common import make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402
 from coop.inventory import reports  # noqa: E402
 from coop.inventory import services as store  # noqa: E402
@@ -42,30 +42,6 @@ DAY = date(2026, 1, 5)
 CHUNK = 5000
 
 
-def make_app(url: str):
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(revision="heads")
-    return app
-
-
-def reachable(url: str) -> bool:
-    try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:  # any failure to connect means: skip PostgreSQL
-        return False
 
 
 def sales_rate(org_id: int, officer_id: int | None, sales: int) -> tuple[float, float]:
