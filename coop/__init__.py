@@ -1,6 +1,7 @@
 """coop: the books and daily operations of Philippine women's cooperatives and the NGOs that support them."""
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -8,8 +9,9 @@ from flask import Flask, g, request
 from sqlalchemy import event
 
 from .extensions import babel, csrf, db, login_manager, migrate
+from .manifest import install
 
-# The domains, in the order they register their models, blueprints and hooks: each package has register(app).
+# The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
     "coop.audit",
     "coop.auth",
@@ -59,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.register(app)
     session.register(app)
     for name in DOMAINS:
-        __import__(name, fromlist=["register"]).register(app)
+        install(app, importlib.import_module(f"{name}.manifest").manifest)
 
     from . import cli
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Callable
 
 from sqlalchemy import select
 
 from .auth import services as auth
 from .extensions import db
+from .manifest import plugins
 from .ledger import services as ledger
 from .ledger.records import Entry, Line
 from .orgs import services as orgs
@@ -29,15 +29,6 @@ DEMO_USERS = (
     ("grants2", "demo-grants2-pass", "Social worker", "grant_staff", NGO_SLUG),
 )
 
-# Domains add their own demo activity: fn(coop_org_id, ngo_org_id, users by username) called once per new demo.
-SEEDERS: list[Callable[[int, int, dict], None]] = []
-
-
-def register_seeder(seeder: Callable[[int, int, dict], None]) -> None:
-    if seeder not in SEEDERS:
-        SEEDERS.append(seeder)
-
-
 def seed() -> list[tuple[str, str, str, str]]:
     logins = [(u, p, role, slug) for u, p, _name, role, slug in DEMO_USERS]
     if db.session.scalar(select(Organization.id).where(Organization.slug == COOP_SLUG)):
@@ -51,7 +42,7 @@ def seed() -> list[tuple[str, str, str, str]]:
         auth.grant_role(user.id, by_slug[slug], role)
         users[username] = user
     _opening_books(coop.id, ngo.id, users["officer"].id)
-    for seeder in SEEDERS:
+    for seeder in plugins().demo_seeders:
         seeder(coop.id, ngo.id, users)
     return logins
 

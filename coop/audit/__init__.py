@@ -1,5 +1,1 @@
 """The append-only audit trail."""
-
-
-def register(app) -> None:
-    from . import models  # noqa: F401

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
 from ..web.forms import load_form
-from ..web.registry import NavItem, add_nav
 from . import services
 from .access import roles_required
 from .models import ROLES
@@ -14,12 +13,6 @@ from .schemas import AuditFilterSchema, LoginSchema, NewUserSchema, PasswordChan
 
 bp = Blueprint("auth", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/o/<org>/admin")
-
-
-def add_navigation() -> None:
-    add_nav(NavItem(_l("Users"), "admin.users", ("admin",)))
-    add_nav(NavItem(_l("Audit log"), "admin.audit_log", ("admin", "auditor")))
-    add_nav(NavItem(_l("Settings"), "admin.settings", ("admin",)))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..web.filters import money
-from ..web.registry import Tile
+from ..manifest import Tile
 from . import queries
 
 

@@ -78,6 +78,4 @@ def after_sale(org_id: int, ref: str, qty: int, sale_id: int, actor_id: int | No
                                  reference=reference, entry_id=sale.entry_id)
 
 
-def register() -> None:
-    pos.register_pos_source(pos.PosSource(prefix=PREFIX, search=search, item=item, lines_for_sale=lines_for_sale,
-                                          after_sale=after_sale))
+SOURCE = pos.PosSource(prefix=PREFIX, search=search, item=item, lines_for_sale=lines_for_sale, after_sale=after_sale)

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from ..audit import services as audit
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..manifest import plugins
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..orgs.services import get_setting
@@ -567,22 +568,15 @@ def withdraw_request(org_id: int, tranche_id: int, actor_id: int) -> Tranche:
 
 
 # How a tranche's money leaves the books, by the MOA's kind. The loans feature registers "loan"
-# (a capital-loan release with its repayment schedule) through register_release_kind.
+# (a capital-loan release with its repayment schedule) through `release_kinds` in its manifest.
 ReleaseLines = Callable[[Moa, Tranche, DonorFund, int], tuple[Line, ...]]
 
 
-def _grant_release(moa: Moa, tranche: Tranche, fund: DonorFund, beneficiary_party: int) -> tuple[Line, ...]:
+def grant_release(moa: Moa, tranche: Tranche, fund: DonorFund, beneficiary_party: int) -> tuple[Line, ...]:
     return (Line("livelihood_grants_expense", debit=tranche.amount, party_id=beneficiary_party),
             Line(CASH, credit=tranche.amount),
             Line(fund.account_id, debit=tranche.amount, party_id=fund.party_id),
             Line("releases_from_restriction", credit=tranche.amount, party_id=fund.party_id))
-
-
-RELEASE_KINDS: dict[str, ReleaseLines] = {"grant": _grant_release}
-
-
-def register_release_kind(kind: str, lines: ReleaseLines) -> None:
-    RELEASE_KINDS[kind] = lines
 
 
 def approve_release(org_id: int, tranche_id: int, *, actor_id: int, idempotency_key: str | None = None) -> Tranche:
@@ -614,7 +608,7 @@ def approve_release(org_id: int, tranche_id: int, *, actor_id: int, idempotency_
     if tranche.amount > position.left:
         raise ReleaseRefused(f"The {fund.donor_name} fund has {_pesos(position.left)} left; tranche {tranche.seq} "
                              f"is {_pesos(tranche.amount)}.")
-    release = RELEASE_KINDS.get(moa.kind)
+    release = plugins().release_kinds.get(moa.kind)
     if release is None:
         raise ReleaseRefused("Capital-loan MOAs are released by the loans feature, which is not set up here yet.")
     beneficiary = get_beneficiary(org_id, moa.beneficiary_id)

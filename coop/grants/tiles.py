@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..money import format_money
-from ..web.registry import Tile
+from ..manifest import Tile
 from . import services
 
 

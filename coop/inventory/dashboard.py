@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..timeutil import today
 from ..web.filters import money
-from ..web.registry import Tile
+from ..manifest import Tile
 from .reports import today_figures
 
 

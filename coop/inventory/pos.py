@@ -2,17 +2,17 @@
 
 The store's products are item refs "p:<product id>". Another domain (consignment: members' own
 products, Avon items, which are NOT the cooperative's inventory) registers a source under its own
-prefix, from its `register(app)`:
+prefix, in its manifest (`pos_sources=(SOURCE,)`):
 
-    from coop.inventory.pos import PosItem, PosSource, register_pos_source
+    from coop.inventory.pos import PosItem, PosSource
 
-    register_pos_source(PosSource(
+    SOURCE = PosSource(
         prefix="c",                      # its item refs are "c:<anything>"
         search=search,                   # (org_id, text, limit) -> list[PosItem]; text may be a barcode
         item=item,                       # (org_id, item_ref) -> PosItem; raise a CoopError if unknown/unsellable
         lines_for_sale=lines_for_sale,   # (org_id, item_ref, qty, amount, on) -> tuple[Line, ...]
         after_sale=after_sale,           # (org_id, item_ref, qty, sale_id, actor_id) -> None
-    ))
+    )
 
 Quantities are ints of thousandths of the item's unit (2 pieces = 2000); money is centavos.
 `amount` is what the buyer pays for the line (qty x price, rounded to the centavo). The lines a
@@ -32,6 +32,7 @@ from datetime import date
 from typing import Callable
 
 from ..errors import NotFound
+from ..manifest import plugins
 from ..ledger.records import Line
 
 STORE_PREFIX = "p"
@@ -57,14 +58,14 @@ class PosSource:
     lines_for_sale: Callable[[int, str, int, int, date], tuple[Line, ...]]
     after_sale: Callable[[int, str, int, int, int | None], None]
 
+    def __post_init__(self):
+        check_prefix(self.prefix)
 
-SOURCES: dict[str, PosSource] = {}
 
-
-def register_pos_source(source: PosSource) -> None:
-    if source.prefix == STORE_PREFIX or ":" in source.prefix:
-        raise ValueError(f"POS prefix {source.prefix!r} is reserved or malformed")
-    SOURCES[source.prefix] = source
+def check_prefix(prefix: str) -> str:
+    if prefix == STORE_PREFIX or not prefix or ":" in prefix:
+        raise ValueError(f"POS prefix {prefix!r} is reserved or malformed")
+    return prefix
 
 
 def split_ref(ref: str) -> tuple[str, str]:
@@ -76,7 +77,7 @@ def split_ref(ref: str) -> tuple[str, str]:
 
 def source_for(ref: str) -> PosSource:
     prefix, _ = split_ref(ref)
-    source = SOURCES.get(prefix)
+    source = plugins().pos_sources.get(prefix)
     if source is None:
         raise NotFound(f"Unknown item {ref}.", field="item")
     return source
@@ -84,6 +85,6 @@ def source_for(ref: str) -> PosSource:
 
 def search_other_sources(org_id: int, text: str, limit: int) -> list[PosItem]:
     found: list[PosItem] = []
-    for source in SOURCES.values():
+    for source in plugins().pos_sources.values():
         found.extend(source.search(org_id, text, limit))
     return found[:limit]

@@ -4,30 +4,16 @@ Missed days are caught up in order; a day already done is skipped, so running tw
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..manifest import plugins
 from .models import JobRun
 
 
-@dataclass(frozen=True)
-class DailyJob:
-    name: str
-    org_kinds: tuple[str, ...]
-    run: Callable[[int, date], str]
-
-
-DAILY: list[DailyJob] = []
 CATCH_UP_LIMIT_DAYS = 62
-
-
-def register_daily(name: str, run: Callable[[int, date], str], org_kinds=("cooperative", "ngo")) -> None:
-    if all(job.name != name for job in DAILY):
-        DAILY.append(DailyJob(name, tuple(org_kinds), run))
 
 
 def last_done(org_id: int, job: str) -> date | None:
@@ -43,7 +29,7 @@ def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date
 
     done = []
     orgs = list(db.session.execute(select(Organization.id, Organization.slug, Organization.kind)))
-    for job in DAILY:
+    for job in plugins().daily_jobs:
         if only and job.name != only:
             continue
         for org_id, slug, kind in orgs:

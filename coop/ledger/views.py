@@ -7,17 +7,11 @@ from flask_login import current_user
 from ..auth.access import READERS, STAFF, roles_required
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
-from ..web.registry import NavItem, add_nav
 from . import services
 from .schemas import AccountInSchema, AccountUpdateSchema, EntryInSchema, PeriodSchema, ReverseSchema
 
 bp = Blueprint("ledger", __name__, url_prefix="/o/<org>/ledger")
 MANUAL_LINES = 4
-
-
-def add_navigation() -> None:
-    add_nav(NavItem(_l("Ledger"), "ledger.entries", READERS))
-    add_nav(NavItem(_l("Accounts"), "ledger.accounts", READERS))
 
 
 @bp.get("/accounts")

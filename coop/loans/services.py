@@ -19,7 +19,7 @@ from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..members import services as members
-from ..orgs.services import get_setting, register_setting
+from ..orgs.services import get_setting
 from ..timeutil import utcnow
 from . import schedule as sched
 from .models import (
@@ -57,17 +57,6 @@ class Overpayment(Invalid):
 
 
 # ---------------------------------------------------------------- policy and products
-
-
-def register_policies() -> None:
-    register_setting("loans.commodity_credit_limit", 500_000,
-                     "Commodity credit limit per member (her unpaid commodity loans plus the new one)",
-                     kind="money", org_kinds=COOPERATIVE)
-    register_setting("loans.penalty_recognition", "collected",
-                     "Loan penalties are income when collected (conservative) or accrued when assessed",
-                     kind="choice", choices=("collected", "accrued"), org_kinds=COOPERATIVE)
-    register_setting("loans.reminder_days_before", 3, "Days before a loan due date that the member is reminded",
-                     kind="number", org_kinds=COOPERATIVE)
 
 
 # The products every cooperative starts with; an admin edits them or adds others on the products page.

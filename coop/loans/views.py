@@ -16,7 +16,6 @@ from ..reports.tabular import Table
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
-from ..web.registry import NavItem, add_nav, add_report
 from . import reports, services
 from .models import LOAN_STATUSES
 from .schemas import (
@@ -36,13 +35,6 @@ from .schemas import (
 
 bp = Blueprint("loans", __name__, url_prefix="/o/<org>/loans")
 COOPERATIVE = ("cooperative",)
-
-
-def add_navigation() -> None:
-    add_nav(NavItem(_l("Loans"), "loans.index", READERS, COOPERATIVE))
-    add_report(NavItem(_l("Loan portfolio"), "loans.portfolio", READERS, COOPERATIVE))
-    add_report(NavItem(_l("Loan aging"), "loans.aging", READERS, COOPERATIVE))
-    add_report(NavItem(_l("Loan collections"), "loans.collections", READERS, COOPERATIVE))
 
 
 def _loan_for_staff(loan_id: int):
@@ -382,7 +374,7 @@ def portal_section(org_id: int, member_id: int) -> dict | None:
 
 def dashboard_tiles(org_id: int) -> list:
     from ..web.filters import money
-    from ..web.registry import Tile
+    from ..manifest import Tile
 
     numbers = reports.dashboard_numbers(org_id, today())
     return [Tile(str(_l("Loans outstanding")), money(numbers["outstanding"]), "loans.index",

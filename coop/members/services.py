@@ -1,4 +1,4 @@
-"""The members' verbs. Other domains use get_member, member_party, standing and the standing-check registry."""
+"""The members' verbs. Other domains use get_member, member_party, standing and the standing checks other manifests declare."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..audit import services as audit
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..manifest import plugins
 from ..ledger import services as ledger
 from ..timeutil import today
 from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES, Member, MemberStatusChange
@@ -19,15 +20,6 @@ from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES, Member, MemberStatusChang
 class Standing:
     good: bool
     reasons: tuple[str, ...]
-
-
-# Checks other domains plug in (loans: "no loan in arrears"): fn(org_id, member_id, on) -> reasons, empty if fine.
-STANDING_CHECKS: list[Callable[[int, int, date], list[str]]] = []
-
-
-def register_standing_check(check: Callable[[int, int, date], list[str]]) -> None:
-    if check not in STANDING_CHECKS:
-        STANDING_CHECKS.append(check)
 
 
 def get_member(org_id: int, member_id: int) -> Member:
@@ -62,7 +54,7 @@ def standing(org_id: int, member_id: int, on: date) -> Standing:
     """Good standing: active, and every registered check (shares, loans...) finds nothing overdue."""
     member = get_member(org_id, member_id)
     reasons = [] if member.status == "active" else [f"membership is {member.status}"]
-    for check in STANDING_CHECKS:
+    for check in plugins().standing_checks:
         reasons.extend(check(org_id, member_id, on))
     return Standing(not reasons, tuple(reasons))
 

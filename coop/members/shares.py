@@ -18,7 +18,7 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
-from ..orgs.services import get_setting, register_setting
+from ..orgs.services import get_setting
 from ..receipts import services as receipts
 from ..timeutil import utcnow
 from .models import (
@@ -37,21 +37,6 @@ SUBSCRIBED, RECEIVABLE, PAID_UP = ("subscribed_share_capital_common", "subscript
 REFUNDS_PAYABLE = "withdrawable_share_capital_payable"
 CASH = "cash_on_hand"
 COOP = ("cooperative",)
-
-
-def register_policy() -> None:
-    register_setting("shares.par_value", 100_00, "Par value of one share", "money", org_kinds=COOP)
-    register_setting("shares.minimum_subscription", 2_000_00, "Minimum share capital subscription of a member",
-                     "money", org_kinds=COOP)
-    register_setting("shares.minimum_paid_up_regular", 500_00,
-                     "Minimum paid-up share capital for regular membership", "money", org_kinds=COOP)
-    register_setting("shares.installment_plans", "1 monthly, 4 monthly, 6 monthly, 12 monthly, 8 semi-monthly",
-                     "Installment plans offered: number of installments and frequency (weekly, semi-monthly, "
-                     "monthly, quarterly), separated by commas", "text", org_kinds=COOP)
-    register_setting("shares.grace_days", 30, "Days an installment may be overdue before she loses good standing",
-                     "number", org_kinds=COOP)
-    register_setting("shares.reminder_days_before", 3, "Days before a due date to send a reminder", "number",
-                     org_kinds=COOP)
 
 
 @dataclass(frozen=True)

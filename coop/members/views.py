@@ -9,7 +9,7 @@ from ..auth.models import ROLES
 from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
-from ..web.registry import PORTAL, NavItem, add_nav
+from ..manifest import plugins
 from . import pdf, services, shares
 from .portal import statement_table
 from .schemas import (
@@ -29,10 +29,6 @@ from .schemas import (
 
 bp = Blueprint("members", __name__, url_prefix="/o/<org>")
 COOP = ("cooperative",)
-
-
-def add_navigation() -> None:
-    add_nav(NavItem(_l("Members"), "members.index", STAFF, COOP))
 
 
 def _cooperative_only():
@@ -244,7 +240,7 @@ def portal():
     member = services.member_for_user(g.org.id, current_user.id)
     audit.record("member.portal", org_id=g.org.id, user_id=current_user.id, target_type="member", target_id=member.id)
     sections = []
-    for section in PORTAL:
+    for section in plugins().portal:
         context = section.build(g.org.id, member.id)
         if context is not None:  # a domain with nothing to show for her returns None
             sections.append(Markup(render_template(section.template, **context)))
@@ -292,7 +288,7 @@ def apply():
 
 def dashboard_tiles(org_id: int) -> list:
     from ..web.filters import money
-    from ..web.registry import Tile
+    from ..manifest import Tile
 
     figures = shares.totals(org_id, today())
     return [

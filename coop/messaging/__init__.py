@@ -1,5 +1,1 @@
 """The outbox: reminders leave through a pluggable gateway only after the work that made them commits."""
-
-
-def register(app) -> None:
-    from . import models  # noqa: F401

@@ -1,53 +1,27 @@
 """Organizations and their per-organization policy settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..money import to_centavos
 
 from ..errors import Invalid, NotFound
+from ..manifest import Setting, plugins
 from ..extensions import db
 from .models import ORG_KINDS, Organization, OrgSetting
 
-SETTING_KINDS = ("money", "percent", "number", "bool", "text", "choice")
-
-
-@dataclass(frozen=True)
-class SettingSpec:
-    key: str
-    default: object
-    description: str
-    kind: str
-    choices: tuple | None = None
-    org_kinds: tuple[str, ...] = ORG_KINDS
-
-
-# Policy numbers registered by each domain (defaults in code, values per organization in the database).
-DEFAULTS: dict[str, SettingSpec] = {}
-
-
-def register_setting(key: str, default, description: str, kind: str | None = None, choices=None,
-                     org_kinds: tuple[str, ...] = ORG_KINDS) -> None:
-    if kind is None:
-        kind = "bool" if isinstance(default, bool) else "number" if isinstance(default, int) else "text"
-    if kind not in SETTING_KINDS:
-        raise ValueError(f"setting kind {kind}")
-    DEFAULTS[key] = SettingSpec(key, default, description, kind, tuple(choices) if choices else None, tuple(org_kinds))
-
-
 def get_setting(org_id: int, key: str):
-    if key not in DEFAULTS:
+    spec = plugins().settings.get(key)
+    if spec is None:
         raise KeyError(f"unknown setting {key}")
     row = db.session.scalar(select(OrgSetting).where(OrgSetting.org_id == org_id, OrgSetting.key == key))
-    return DEFAULTS[key].default if row is None else row.value
+    return spec.default if row is None else row.value
 
 
-def settings_of(org_id: int, org_kind: str) -> list[tuple[SettingSpec, object]]:
+def settings_of(org_id: int, org_kind: str) -> list[tuple[Setting, object]]:
     stored = {row.key: row.value for row in db.session.scalars(select(OrgSetting).where(OrgSetting.org_id == org_id))}
-    return [(spec, stored.get(key, spec.default)) for key, spec in sorted(DEFAULTS.items()) if org_kind in spec.org_kinds]
+    return [(spec, stored.get(key, spec.default)) for key, spec in sorted(plugins().settings.items()) if org_kind in spec.org_kinds]
 
 
 def update_settings(org_id: int, org_kind: str, typed: dict[str, str], actor_id: int | None) -> int:
@@ -62,7 +36,7 @@ def update_settings(org_id: int, org_kind: str, typed: dict[str, str], actor_id:
 
 def parse_setting(key: str, text: str):
     """A value typed by an admin, checked against the setting's kind."""
-    spec = DEFAULTS.get(key)
+    spec = plugins().settings.get(key)
     if spec is None:
         raise Invalid(f"Unknown setting {key}.", field="key")
     text = (text or "").strip()
@@ -92,7 +66,7 @@ def parse_setting(key: str, text: str):
 
 
 def set_setting(org_id: int, key: str, value, actor_id: int | None = None) -> None:
-    if key not in DEFAULTS:
+    if key not in plugins().settings:
         raise Invalid(f"Unknown setting {key}.", field="key")
     audit.record("setting.change", org_id=org_id, user_id=actor_id, target_type="setting", target_id=key,
                  details={"value": value})

@@ -5,7 +5,7 @@ from ..auth.access import READERS, current_role, roles_required
 from ..auth.models import ROLES
 from ..extensions import db
 from ..ledger.models import Party
-from ..web.registry import parties_of
+from ..manifest import parties_of
 from . import pdf, services
 
 bp = Blueprint("receipts", __name__, url_prefix="/o/<org>/receipts")

@@ -3,8 +3,8 @@ from flask_login import current_user
 
 from ..auth.access import READERS, current_role, roles_required
 from ..auth.models import ROLES
-from ..web.registry import parties_of
-from ..web.registry import REPORTS
+from ..manifest import parties_of
+from ..manifest import plugins
 from ..timeutil import today
 from . import services
 from .schemas import AsOfSchema, RangeSchema, resolve_range
@@ -43,7 +43,7 @@ def visible_party(party_id: int) -> bool:
 @roles_required(*READERS)
 def index():
     role = current_role()
-    links = [item for item in REPORTS if role in item.roles and g.org.kind in item.org_kinds]
+    links = [item for item in plugins().reports if role in item.roles and g.org.kind in item.org_kinds]
     return render_template("reports/index.html", report_links=links)
 
 

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from ..auth.access import current_role, roles_required
 from ..auth.models import ROLES
 from ..auth.services import organizations_of
-from . import registry
+from ..manifest import plugins
 
 bp = Blueprint("web", __name__)
 
@@ -24,6 +24,6 @@ def dashboard():
     role = current_role()
     if role == "member" and "members.portal" in current_app.view_functions:
         return redirect(url_for("members.portal"))
-    tiles = [tile for block in registry.DASHBOARD
+    tiles = [tile for block in plugins().dashboard
              if role in block.roles and g.org.kind in block.org_kinds for tile in block.build(g.org.id)]
     return render_template("web/dashboard.html", tiles=tiles)

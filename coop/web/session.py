@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from ..audit import services as audit
 from ..extensions import db, login_manager
-from . import forms, registry
+from ..manifest import plugins
+from . import forms
 
 
 def register(app: Flask) -> None:
@@ -52,6 +53,6 @@ def register(app: Flask) -> None:
 
         role = current_role()
         org = getattr(g, "org", None)
-        nav = [item for item in registry.NAV if role in item.roles and org and org.kind in item.org_kinds]
+        nav = [item for item in plugins().nav if role in item.roles and org and org.kind in item.org_kinds]
         return {"get_locale": get_locale, "current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
                 "form_error": forms.form_error, "new_form_key": forms.new_form_key}

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..money import format_money
 from ..timeutil import today
-from ..web.registry import Tile
+from ..manifest import Tile
 from . import services
 from .reports import today_figures
 

@@ -17,7 +17,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
-from ..orgs.services import get_setting, register_setting
+from ..orgs.services import get_setting
 from ..timeutil import MANILA
 from .availability import STEP_MINUTES, AttendantDay, Availability, DayPlan, Need, Slot, StationDay
 from .models import (
@@ -38,15 +38,6 @@ from .models import (
     Station,
     WellnessService,
 )
-
-register_setting("wellness.default_share_percent", 40, "Wellness: attendant's share of a new service's price",
-                 kind="percent", org_kinds=("cooperative",))
-register_setting("wellness.travel_minutes", 30, "Wellness: travel time blocked before and after a home-service visit",
-                 kind="number", org_kinds=("cooperative",))
-register_setting("wellness.reminders", True, "Wellness: text clients a reminder the day before",
-                 kind="bool", org_kinds=("cooperative",))
-register_setting("wellness.sender_name", "Wellness Center", "Wellness: the name reminder texts are signed with",
-                 kind="text", org_kinds=("cooperative",))
 
 # Used until an administrator sets the center's hours: Monday to Saturday, 9:00 to 19:00.
 DEFAULT_HOURS = {weekday: (time(9), time(19)) for weekday in range(6)}

@@ -8,6 +8,7 @@ from coop.extensions import db
 from coop.inventory import services as store
 from coop.ledger import services as ledger
 from coop.ledger.models import JournalEntry
+from coop.manifest import plugins
 from coop.members.services import create_member
 
 from .conftest import issue
@@ -109,11 +110,9 @@ def test_member_sees_her_own_statement_and_nothing_of_anothers(world, make_user,
 
 
 def test_the_portal_section_shows_what_she_holds_owes_and_earned(world, app):
-    from coop.web.registry import PORTAL
-
     w = world
     issue(w)
-    section = next(s for s in PORTAL if s.template == "consignment/_portal.html")
+    section = next(s for s in plugins(app).portal if s.template == "consignment/_portal.html")
     with app.test_request_context(f"/o/{w.org.slug}/"):
         from flask import g, render_template
 

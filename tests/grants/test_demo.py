@@ -1,5 +1,6 @@
 from coop import demo
 from coop.extensions import db
+from coop.manifest import plugins
 from coop.grants import services
 from coop.ledger import services as ledger
 from coop.orgs.services import get_by_slug
@@ -8,7 +9,7 @@ from coop.orgs.services import get_by_slug
 def test_the_demo_ngo_has_donors_women_at_every_stage_and_a_grant_under_way(app, monkeypatch):
     from coop.grants.demo import seed_demo
 
-    monkeypatch.setattr(demo, "SEEDERS", [seed_demo])  # this domain's seeder alone
+    monkeypatch.setattr(plugins(app), "demo_seeders", [seed_demo])  # this domain's seeder alone
     demo.seed()
     db.session.commit()
     ngo = get_by_slug(demo.NGO_SLUG)

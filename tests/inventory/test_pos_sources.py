@@ -9,6 +9,7 @@ from coop.inventory import pos
 from coop.inventory import services as store
 from coop.ledger import services as ledger
 from coop.ledger.records import Line
+from coop.manifest import Manifest, plugins
 
 from .conftest import DAY, receive
 
@@ -30,13 +31,13 @@ def _lines(org_id, ref, qty, amount, on):
 
 
 @pytest.fixture
-def consigned_fans():
+def consigned_fans(app):
     source = pos.PosSource(prefix="t", search=lambda org_id, text, limit: [_item(org_id, "t:fan")] if "fan" in text else [],
                            item=_item, lines_for_sale=_lines,
                            after_sale=lambda org_id, ref, qty, sale_id, actor_id: SOLD.append((ref, qty, sale_id)))
-    pos.register_pos_source(source)
+    plugins(app).add(Manifest(name="test", pos_sources=(source,)))
     yield
-    pos.SOURCES.pop("t")
+    plugins(app).pos_sources.pop("t")
     SOLD.clear()
 
 
@@ -72,4 +73,4 @@ def test_a_refusal_from_the_other_domain_refuses_the_whole_sale(shop, consigned_
 
 def test_the_store_prefix_is_reserved():
     with pytest.raises(ValueError):
-        pos.register_pos_source(pos.PosSource("p", None, None, None, None))
+        pos.PosSource("p", None, None, None, None)

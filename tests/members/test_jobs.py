@@ -13,21 +13,21 @@ def test_reminders_three_days_before_and_when_overdue_once_each(coop, officer, m
     shares.subscribe(coop.id, ana.id, shares=20, on=DUE - timedelta(days=10), installments=4, first_due=DUE,
                      actor_id=officer.id)
     db.session.commit()
-    run_daily(DUE - timedelta(days=3), only="share_reminders")
+    run_daily(DUE - timedelta(days=3), only="members.share_reminders")
     messages = db.session.query(OutboxMessage).all()
     assert sorted(m.channel for m in messages) == ["email", "sms"]
     assert all("500.00" in m.body and "2026-03-10" in m.body and "Ana" not in m.body for m in messages)
-    run_daily(DUE - timedelta(days=3), only="share_reminders")  # the same day again: nothing new
+    run_daily(DUE - timedelta(days=3), only="members.share_reminders")  # the same day again: nothing new
     from coop.members.jobs import share_reminders
 
     share_reminders(coop.id, DUE - timedelta(days=3))
     assert db.session.query(OutboxMessage).count() == 2
-    run_daily(DUE + timedelta(days=1), only="share_reminders")
+    run_daily(DUE + timedelta(days=1), only="members.share_reminders")
     overdue = db.session.query(OutboxMessage).filter(OutboxMessage.body.contains("was due")).all()
     assert len(overdue) == 2
     shares.record_payment(coop.id, ana.id, amount=500_00, on=DUE + timedelta(days=2), actor_id=officer.id)
     db.session.commit()
-    run_daily(DUE + timedelta(days=7), only="share_reminders")
+    run_daily(DUE + timedelta(days=7), only="members.share_reminders")
     assert db.session.query(OutboxMessage).filter(OutboxMessage.body.contains("was due")).count() == 2
 
 

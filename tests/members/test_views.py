@@ -7,7 +7,7 @@ from coop.members import services, shares
 from coop.members.models import Member, SharePayment
 from coop.receipts.models import Receipt
 from coop.timeutil import today
-from coop.web.registry import PORTAL, PortalSection, add_portal_section
+from coop.manifest import PortalSection, plugins
 
 from .conftest import DAY
 
@@ -56,12 +56,12 @@ def test_portal_renders_every_registered_section_after_shares(coop, officer, mak
     loader = app.jinja_env.loader
     app.jinja_env.loader = ChoiceLoader([DictLoader({"members/_test_section.html": "<p>loans block {{ n }}</p>"}),
                                          loader])
-    add_portal_section(section)
+    plugins(app).portal.append(section)
     try:
         login(ana.user)
         html = client.get(f"/o/{coop.slug}/me").get_data(as_text=True)
     finally:
-        PORTAL.remove(section)
+        plugins(app).portal.remove(section)
         app.jinja_env.loader = loader
     assert seen == [ana.id]
     assert "loans block 7" in html and html.index("Share capital") < html.index("loans block 7")

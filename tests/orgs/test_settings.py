@@ -1,11 +1,16 @@
 import pytest
 
 from coop.errors import Invalid
+from coop.manifest import Manifest, Setting, plugins
 from coop.orgs import services as orgs
 
-orgs.register_setting("test.cap", 200_000, "Test cap", kind="money", org_kinds=("cooperative",))
-orgs.register_setting("test.rate", 25, "Test rate", kind="percent")
-orgs.register_setting("test.mode", "collected", "Test mode", kind="choice", choices=("collected", "accrued"))
+
+@pytest.fixture(autouse=True)
+def test_settings(app):
+    plugins(app).add(Manifest(name="test", settings=(
+        Setting("test.cap", 200_000, "Test cap", kind="money", org_kinds=("cooperative",)),
+        Setting("test.rate", 25, "Test rate", kind="percent"),
+        Setting("test.mode", "collected", "Test mode", kind="choice", choices=("collected", "accrued")))))
 
 
 def test_defaults_overrides_and_parsing(make_org):

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from coop.errors import Conflict, Invalid
 from coop.extensions import db
+from coop.manifest import parties_of, plugins
 from coop.ledger import services as ledger
 from coop.messaging.models import OutboxMessage
 from coop.wellness import services as wellness
@@ -185,9 +186,9 @@ def test_the_reminder_job_is_registered_and_idempotent(app, center, book):
     from coop.jobs import services as jobs
 
     book(client_mobile="09181112222")
-    assert any(job.name == "wellness-reminders" for job in jobs.DAILY)
-    jobs.run_daily(MONDAY.date() - timedelta(days=1), only="wellness-reminders")
-    jobs.run_daily(MONDAY.date() - timedelta(days=1), only="wellness-reminders")
+    assert any(job.name == "wellness.reminders" for job in plugins().daily_jobs)
+    jobs.run_daily(MONDAY.date() - timedelta(days=1), only="wellness.reminders")
+    jobs.run_daily(MONDAY.date() - timedelta(days=1), only="wellness.reminders")
     assert _count(OutboxMessage) == 1
 
 
@@ -207,8 +208,6 @@ def test_station_counts_make_labelled_units_and_retire_extras(center):
 
 
 def test_an_attendant_login_resolves_to_her_party(center, make_user):
-    from coop.web.registry import parties_of
-
     user = make_user(center.org, "attendant")
     wellness.update_attendant(center.org_id, center.ana.id, user_id=user.id)
     assert parties_of(center.org_id, user.id) == {center.ana.party_id}

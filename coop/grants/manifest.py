@@ -1,0 +1,32 @@
+"""Livelihood grants: what they plug into the application."""
+from flask_babel import lazy_gettext as _l
+
+from ..manifest import NGO, DailyJob, DashboardTiles, Manifest, NavItem, Setting
+from . import api, services, views
+from .demo import seed_demo
+from .tiles import grant_tiles, staff_tiles
+
+REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor funds")),
+           ("status", _l("Grants by status")), ("tranches-due", _l("Tranches due")),
+           ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")))
+
+manifest = Manifest(
+    name="grants",
+    blueprints=(views.bp, api.bp),
+    settings=(
+        Setting(services.MIN_GRANT, 600_000, _l("Smallest livelihood grant"), kind="money", org_kinds=NGO),
+        Setting(services.MAX_GRANT, 1_500_000, _l("Largest livelihood grant"), kind="money", org_kinds=NGO),
+        Setting(services.MONITORING_MONTHS, 3, _l("Months of monthly monitoring after the first release"),
+                kind="number", org_kinds=NGO),
+    ),
+    nav=(NavItem(_l("Grants"), "grants.index", views.GRANT_READERS, NGO),
+         NavItem(_l("Beneficiaries"), "grants.beneficiaries", views.GRANT_STAFF, NGO),
+         NavItem(_l("Donor funds"), "grants.funds", views.GRANT_READERS, NGO)),
+    reports=tuple(NavItem(label, f"grants.{views.report_endpoint(name)}", views.GRANT_READERS, NGO)
+                  for name, label in REPORTS),
+    dashboard=(DashboardTiles(views.GRANT_READERS, NGO, grant_tiles),
+               DashboardTiles(views.GRANT_STAFF, NGO, staff_tiles)),
+    daily_jobs=(DailyJob("grants.followups", services.list_due_followups, NGO),),
+    demo_seeder=seed_demo,
+    release_kinds={"grant": services.grant_release},
+)

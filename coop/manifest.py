@@ -1,0 +1,186 @@
+"""What a package plugs into the application, declared in one place: `coop/<package>/manifest.py`.
+
+Each package listed in `coop.PACKAGES` has a module `manifest` holding one `Manifest`. `create_app`
+installs them in that order into a `Plugins` kept on `app.extensions["coop"]`; the shared pages, the
+settings page, the job runner, the demo, the point of sale and the good-standing check read them
+from there (`plugins()`). Nothing is kept in module globals, so two apps in one process never see
+each other's plug-ins, and a reader finds everything a package adds in one file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from flask import Flask, current_app
+
+ORG_KINDS = ("cooperative", "ngo")
+COOPERATIVE = ("cooperative",)
+NGO = ("ngo",)
+
+SETTING_KINDS = ("money", "percent", "number", "bool", "text", "choice")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A policy number: its default lives here, an organization's own value in the database."""
+
+    key: str
+    default: object
+    description: str  # lazy_gettext
+    kind: str | None = None  # inferred from the default when not given
+    choices: tuple | None = None
+    org_kinds: tuple[str, ...] = ORG_KINDS
+
+    def __post_init__(self):
+        kind = self.kind
+        if kind is None:
+            kind = "bool" if isinstance(self.default, bool) else "number" if isinstance(self.default, int) else "text"
+            object.__setattr__(self, "kind", kind)
+        if kind not in SETTING_KINDS:
+            raise ValueError(f"setting kind {kind}")
+        if self.choices is not None:
+            object.__setattr__(self, "choices", tuple(self.choices))
+        object.__setattr__(self, "org_kinds", tuple(self.org_kinds))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # already wrapped in lazy_gettext by the package
+    endpoint: str
+    roles: tuple[str, ...]
+    org_kinds: tuple[str, ...] = ORG_KINDS
+
+
+@dataclass(frozen=True)
+class Tile:
+    title: str
+    value: str
+    endpoint: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DashboardTiles:
+    roles: tuple[str, ...]
+    org_kinds: tuple[str, ...]
+    build: Callable[[int], list[Tile]]  # org_id -> tiles
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A block on the member's own page: its template gets the context that build(org_id, member_id) returns."""
+
+    template: str
+    build: Callable[[int, int], dict]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    """run(org_id, day) -> a one-line summary; run once per organization and day, missed days caught up."""
+
+    name: str  # "<package>.<verb>"
+    run: Callable[[int, date], str]
+    org_kinds: tuple[str, ...] = ORG_KINDS
+
+
+# fn(coop_org_id, ngo_org_id, users by username), called once when the demo is first seeded
+DemoSeeder = Callable[[int, int, dict], None]
+# fn(org_id, member_id, on) -> reasons she is not in good standing (empty when fine)
+StandingCheck = Callable[[int, int, date], list[str]]
+# fn(org_id, user_id) -> the ledger parties this user is (her member party, her attendant party...)
+PartyResolver = Callable[[int, int], set[int]]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    name: str
+    blueprints: tuple = ()
+    settings: tuple[Setting, ...] = ()
+    nav: tuple[NavItem, ...] = ()
+    reports: tuple[NavItem, ...] = ()  # links on the reports page
+    dashboard: tuple[DashboardTiles, ...] = ()
+    portal: tuple[PortalSection, ...] = ()
+    daily_jobs: tuple[DailyJob, ...] = ()
+    demo_seeder: DemoSeeder | None = None
+    pos_sources: tuple = ()  # coop.inventory.pos.PosSource: the contract is documented there
+    standing_checks: tuple[StandingCheck, ...] = ()
+    party_resolvers: tuple[PartyResolver, ...] = ()
+    release_kinds: Mapping[str, Callable] = field(default_factory=dict)  # MOA kind -> lines (coop.grants)
+    template_filters: Mapping[str, Callable] = field(default_factory=dict)
+    template_globals: Mapping[str, Callable] = field(default_factory=dict)
+    commands: tuple = ()  # click commands and groups added to `coop`
+    setup: Callable[[Flask], None] | None = None  # request hooks and the like that are not plug-ins
+
+
+@dataclass
+class Plugins:
+    """The union of the installed manifests, in installation order."""
+
+    settings: dict[str, Setting] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+    reports: list[NavItem] = field(default_factory=list)
+    dashboard: list[DashboardTiles] = field(default_factory=list)
+    portal: list[PortalSection] = field(default_factory=list)
+    daily_jobs: list[DailyJob] = field(default_factory=list)
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    pos_sources: dict[str, Any] = field(default_factory=dict)
+    standing_checks: list[StandingCheck] = field(default_factory=list)
+    party_resolvers: list[PartyResolver] = field(default_factory=list)
+    release_kinds: dict[str, Callable] = field(default_factory=dict)
+
+    def add(self, manifest: Manifest) -> None:
+        for setting in manifest.settings:
+            _unique(setting.key, self.settings, "setting")
+            self.settings[setting.key] = setting
+        for job in manifest.daily_jobs:
+            _unique(job.name, {j.name for j in self.daily_jobs}, "daily job")
+        for source in manifest.pos_sources:
+            _unique(source.prefix, self.pos_sources, "point-of-sale prefix")
+            self.pos_sources[source.prefix] = source
+        for kind in manifest.release_kinds:
+            _unique(kind, self.release_kinds, "release kind")
+        self.release_kinds.update(manifest.release_kinds)
+        self.nav.extend(manifest.nav)
+        self.reports.extend(manifest.reports)
+        self.dashboard.extend(manifest.dashboard)
+        self.portal.extend(manifest.portal)
+        self.portal.sort(key=lambda section: section.order)
+        self.daily_jobs.extend(manifest.daily_jobs)
+        if manifest.demo_seeder is not None:
+            self.demo_seeders.append(manifest.demo_seeder)
+        self.standing_checks.extend(manifest.standing_checks)
+        self.party_resolvers.extend(manifest.party_resolvers)
+
+
+def _unique(key, existing, what: str) -> None:
+    if key in existing:
+        raise ValueError(f"{what} {key!r} is declared twice")
+
+
+def install(app: Flask, manifest: Manifest) -> None:
+    """Add one package to the application: its blueprints, hooks, template helpers, commands and plug-ins."""
+    for blueprint in manifest.blueprints:
+        app.register_blueprint(blueprint)
+    for name, function in manifest.template_filters.items():
+        app.add_template_filter(function, name)
+    for name, function in manifest.template_globals.items():
+        app.add_template_global(function, name)
+    for command in manifest.commands:
+        app.cli.add_command(command)
+    if manifest.setup is not None:
+        manifest.setup(app)
+    app.extensions.setdefault("coop", Plugins()).add(manifest)
+
+
+def plugins(app: Flask | None = None) -> Plugins:
+    return (app or current_app).extensions["coop"]
+
+
+def parties_of(org_id: int, user_id: int) -> set[int]:
+    """The ledger parties this user is in this organization (empty for staff with no member record)."""
+    found: set[int] = set()
+    for resolver in plugins().party_resolvers:
+        found |= resolver(org_id, user_id)
+    return found

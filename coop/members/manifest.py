@@ -1,0 +1,34 @@
+"""Members and share capital: what they plug into the application."""
+from flask_babel import lazy_gettext as _l
+
+from ..auth.access import READERS, STAFF
+from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Manifest, NavItem, PortalSection, Setting
+from . import api, cli, demo, jobs, portal, services, shares, views
+
+manifest = Manifest(
+    name="members",
+    blueprints=(views.bp, api.bp),
+    settings=(
+        Setting("shares.par_value", 100_00, _l("Par value of one share"), "money", org_kinds=COOPERATIVE),
+        Setting("shares.minimum_subscription", 2_000_00, _l("Minimum share capital subscription of a member"),
+                "money", org_kinds=COOPERATIVE),
+        Setting("shares.minimum_paid_up_regular", 500_00, _l("Minimum paid-up share capital for regular membership"),
+                "money", org_kinds=COOPERATIVE),
+        Setting("shares.installment_plans", "1 monthly, 4 monthly, 6 monthly, 12 monthly, 8 semi-monthly",
+                _l("Installment plans offered: number of installments and frequency (weekly, semi-monthly, monthly, "
+                   "quarterly), separated by commas"), "text", org_kinds=COOPERATIVE),
+        Setting("shares.grace_days", 30, _l("Days an installment may be overdue before she loses good standing"),
+                "number", org_kinds=COOPERATIVE),
+        Setting("shares.reminder_days_before", 3, _l("Days before a due date to send a reminder"), "number",
+                org_kinds=COOPERATIVE),
+    ),
+    nav=(NavItem(_l("Members"), "members.index", STAFF, COOPERATIVE),),
+    dashboard=(DashboardTiles(READERS, COOPERATIVE, views.dashboard_tiles),),
+    portal=(PortalSection("members/_portal_shares.html", portal.shares_section, order=10),),
+    daily_jobs=(DailyJob("members.share_reminders", jobs.share_reminders, COOPERATIVE),),
+    demo_seeder=demo.seed,
+    standing_checks=(shares.overdue_check,),
+    party_resolvers=(services.parties_of_user,),
+    template_globals={"installment_rows": portal.installment_rows, "installment_state_label": portal.state_label},
+    commands=(cli.members,),
+)
