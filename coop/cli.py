@@ -86,6 +86,10 @@ def register(app: Flask) -> None:
 
     user = click.Group("user", help="Manage users.")
     app.cli.add_command(user)
+    from .auth.cli import COMMANDS as auth_commands
+
+    for command in auth_commands:
+        user.add_command(command)
 
     @user.command("add")
     @click.argument("username")
@@ -109,15 +113,16 @@ def register(app: Flask) -> None:
     @user.command("token")
     @click.argument("username")
     @click.option("--label", default="cli")
+    @click.option("--days", type=int, default=None, help="how long it lasts (default: the organization's policy)")
     @with_appcontext
-    def user_token(username, label):
+    def user_token(username, label, days):
         """Issue an API token for a user (shown once)."""
         from .auth import services as auth
 
         account = auth.find_user(username)
         if account is None:
             raise click.ClickException(f"no user {username}")
-        click.echo(auth.issue_token(account.id, label))
+        click.echo(auth.issue_token(account.id, label, days=days))
         db.session.commit()
 
     ledger = click.Group("ledger", help="Ledger maintenance.")
