@@ -46,7 +46,8 @@ def issue_token():
                         "browser (My account) before asking for a token.")
     services.throttle_refund("login", request.remote_addr, window_seconds=window)
     token, row = services.new_token(attempt.user.id, data["label"], days=data["expires_in_days"])
-    return respond(TokenSchema(), {**TokenInfoSchema().dump(row), "token": token}, 201)
+    fields = ("id", "label", "created_at", "expires_at", "last_used_at")
+    return respond(TokenSchema(), {**{name: getattr(row, name) for name in fields}, "token": token}, 201)
 
 
 @bp.get("/tokens")

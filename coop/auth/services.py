@@ -151,9 +151,9 @@ def _reserve_attempt(user_id: int, max_failures: int, lock_minutes: int) -> bool
     """Count this attempt as a failure *before* checking anything, in one UPDATE.
 
     The database does the arithmetic, so parallel guesses cannot all read the same count: at most
-    `max_failures` of them get past this point per lock window (the row lock queues the rest on
-    PostgreSQL; SQLite has one writer at a time). The attempt that reaches the limit locks the
-    account. A correct password or code hands the count back (`_clear_failures`).
+    `max_failures` of them are checked per lock window (the row lock queues the rest on PostgreSQL;
+    SQLite has one writer at a time). The attempt after those locks the account unchecked. A right
+    password (without a second step) or a right code hands the count back (`_clear_failures`).
     """
     now = utcnow()
     count = db.session.execute(
@@ -162,15 +162,12 @@ def _reserve_attempt(user_id: int, max_failures: int, lock_minutes: int) -> bool
         .execution_options(synchronize_session=False)).scalar()
     if count is None:  # locked
         return False
-    if count > max_failures:  # a stale count from before a lock expired: start a new round
-        db.session.execute(update(User).where(User.id == user_id).values(failed_logins=1)
-                           .execution_options(synchronize_session=False))
-        count = 1
-    if count == max_failures:  # this is the last try before the lock: lock now, whatever its outcome
+    if count > max_failures:
         db.session.execute(update(User).where(User.id == user_id)
                            .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
                            .execution_options(synchronize_session=False))
         audit.record("login.lockout", org_id=None, user_id=user_id)
+        return False
     return True
 
 
@@ -195,14 +192,10 @@ def authenticate(username: str, password: str, *, max_failures: int = 5, lock_mi
     except (VerifyMismatchError, VerificationError):
         audit.record("login.failed", org_id=None, user_id=user.id)
         return LoginAttempt(None, _WRONG)
-    db.session.refresh(user)
     if not user.active:
         return LoginAttempt(None, "This account is disabled.")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    if user.locked_until is not None and user.failed_logins == 0:
-        # this very attempt was the last one allowed and it was right: no lock for her
-        user.locked_until = None
     if user.totp_secret:
         # the password's slot stays counted until the code is right too: a stolen password alone
         # cannot be used to reset the count for code guessing
