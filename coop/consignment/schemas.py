@@ -3,7 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ..money import Money
 from ..reports.schemas import RangeSchema
-from .services import CASH_ACCOUNTS, percent_to_bp
+from .services import CASH_ACCOUNTS, doc_lines, percent_to_bp
 
 
 class Percent(fields.Field):
@@ -226,8 +226,6 @@ class DocOutSchema(Schema):
 
 
 def _lines_of(doc):
-    from .services import doc_lines
-
     return doc_lines(doc)
 
 

@@ -6,7 +6,7 @@ balances); statements and reports list the documents of one member, campaign or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..ledger import services as ledger
 from ..members import services as members
+from ..money import format_money
 from ..orgs.services import get_setting
 from ..reports.tabular import Column, Table
 from . import services
@@ -88,7 +89,7 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
         remitted = doc.amount if doc.kind == "remittance" else 0
         earned = doc.commission if doc.kind == "sale_report" else 0
         paid = doc.amount if doc.kind == "commission_payout" else 0
-        rows.append((doc.on, f"{principal.name} {camp.code}", _kind_label(doc.kind), received, sold, returned, earned,
+        rows.append((doc.on, f"{principal.name} {camp.code}", kind_label(doc.kind), received, sold, returned, earned,
                      paid, remitted))
         if doc.entry_id:
             seen_payments.add(doc.entry_id)
@@ -97,10 +98,10 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
     period = f"{start.isoformat()} – {end.isoformat()}"
     subtitle = f"{member.label} · {period}" + (f" · {_('campaign')} {campaign.code}" if campaign else "")
     notes = (
-        _("Holding now: %(value)s at list price.", value=_pesos(summary.held_value)),
-        _("Owes now for goods sold: %(value)s.", value=_pesos(summary.owed)),
+        _("Holding now: %(value)s at list price.", value=format_money(summary.held_value)),
+        _("Owes now for goods sold: %(value)s.", value=format_money(summary.owed)),
         _("Commission earned to date: %(value)s; still owed to her: %(due)s.",
-          value=_pesos(summary.commission_earned), due=_pesos(summary.commission_due)),
+          value=format_money(summary.commission_earned), due=format_money(summary.commission_due)),
     )
     return Table(
         title=_("Commission statement"), subtitle=subtitle,
@@ -112,11 +113,7 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
         rows=tuple(rows), totals=totals, notes=notes)
 
 
-def _pesos(centavos: int) -> str:
-    return f"PHP {centavos / 100:,.2f}"
-
-
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
     return {
         "issue": _("Goods received"), "sale_report": _("Sales reported"), "member_return": _("Goods returned"),
         "remittance": _("Remittance"), "commission_payout": _("Commission paid"), "receipt": _("Goods received"),
@@ -134,7 +131,7 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
                               .order_by(Doc.on, Doc.id)).all()
     rows = []
     for doc in docs:
-        rows.append((doc.on, _kind_label(doc.kind),
+        rows.append((doc.on, kind_label(doc.kind),
                      doc.list_value if doc.kind == "producer_intake" else 0,
                      doc.list_value if doc.kind == "producer_sale" else 0,
                      doc.list_value if doc.kind == "producer_return" else 0,
@@ -149,7 +146,7 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
                  Column("given_back", _("Given back"), "money"), Column("fee", _("Cooperative's fee"), "money"),
                  Column("share", _("Her share"), "money"), Column("paid", _("Paid to her"), "money")),
         rows=tuple(rows), totals=totals,
-        notes=(_("Owed to her now: %(value)s.", value=_pesos(services.producer_due(org_id, producer.id))),))
+        notes=(_("Owed to her now: %(value)s.", value=format_money(services.producer_due(org_id, producer.id))),))
 
 
 # ---------------------------------------------------------------- one principal, one campaign
@@ -207,17 +204,17 @@ def campaign_statement(org_id: int, campaign_id: int) -> Table:
                               .order_by(Doc.on, Doc.id)).all()
     due_on = services.payment_due_on(campaign, principal)
     notes = [
-        _("Sold at list price: %(v)s.", v=_pesos(campaign.sold_value)),
+        _("Sold at list price: %(v)s.", v=format_money(campaign.sold_value)),
         _("Members' commissions: %(v)s. Cooperative's commission and margin: %(m)s.",
-          v=_pesos(campaign.member_commission), m=_pesos(campaign.coop_margin)),
+          v=format_money(campaign.member_commission), m=format_money(campaign.coop_margin)),
         _("Due to %(p)s: %(v)s; paid: %(paid)s; balance: %(bal)s.", p=principal.name,
-          v=_pesos(campaign.due_to_principal), paid=_pesos(campaign.paid_to_principal),
-          bal=_pesos(campaign.due_to_principal - campaign.paid_to_principal)),
+          v=format_money(campaign.due_to_principal), paid=format_money(campaign.paid_to_principal),
+          bal=format_money(campaign.due_to_principal - campaign.paid_to_principal)),
     ]
     if due_on:
         notes.append(_("Payment due by %(d)s (%(n)s days after the campaign ends).", d=due_on.isoformat(),
                        n=principal.payment_terms_days))
-    notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=_pesos(p.amount), d=p.on.isoformat(),
+    notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=format_money(p.amount), d=p.on.isoformat(),
                 ref=f" ({p.reference})" if p.reference else "") for p in payments]
     period = campaign.starts_on.isoformat() + " – " + (campaign.ends_on.isoformat() if campaign.ends_on else "")
     return Table(
@@ -280,8 +277,6 @@ def goods_out(org_id: int, on: date) -> Table:
 
 def remittances_due(org_id: int, on: date) -> Table:
     """Who owes for goods she sold, since when, and whether she is late."""
-    from datetime import timedelta
-
     within = int(get_setting(org_id, services.SETTING_REMIT_DAYS))
     accounts = db.session.execute(
         select(MemberAccount, Campaign, Principal).join(Campaign, Campaign.id == MemberAccount.campaign_id)
@@ -388,6 +383,3 @@ def recent_docs(org_id: int, member_id: int, limit: int = 15) -> list[Doc]:
     """Her latest records, for the officer who may need to void a mistake."""
     return list(db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.member_id == member_id)
                                    .order_by(Doc.id.desc()).limit(limit)))
-
-
-kind_label = _kind_label
