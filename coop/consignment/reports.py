@@ -5,7 +5,7 @@ balances); statements and reports list the documents of one member, campaign or 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -235,6 +235,16 @@ def _member_names(org_id: int, member_ids) -> dict:
     return {m_id: members.get_member(org_id, m_id) for m_id in set(member_ids)}
 
 
+@dataclass
+class _GoodsOut:
+    """What one member holds, summed while the lots are read: pieces, value by age bucket, total, oldest issue."""
+
+    oldest: date
+    qty: int = 0
+    by_age: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    total: int = 0
+
+
 def goods_out(org_id: int, on: date) -> Table:
     """Goods in members' hands, each lot aged by the days since it was issued."""
     lots = db.session.execute(
@@ -246,22 +256,22 @@ def goods_out(org_id: int, on: date) -> Table:
     people = _member_names(org_id, [lot.member_id for lot, _i, _c in lots])
     alert = int(get_setting(org_id, services.SETTING_GOODS_OUT_DAYS))
     buckets = ((0, 30), (31, 60), (61, 90), (91, None))
-    per_member: dict[int, list] = {}
+    per_member: dict[int, _GoodsOut] = {}
     for lot, item, campaign in lots:
         days = (on - lot.on).days
-        row = per_member.setdefault(lot.member_id, [0, 0, 0, 0, 0, 0, lot.on])
+        held = per_member.setdefault(lot.member_id, _GoodsOut(oldest=lot.on))
         value = lot.qty_open * lot.unit_price
-        row[0] += lot.qty_open
+        held.qty += lot.qty_open
         for n, (low, high) in enumerate(buckets):
             if days >= low and (high is None or days <= high):
-                row[1 + n] += value
-        row[5] += value
-        row[6] = min(row[6], lot.on)
+                held.by_age[n] += value
+        held.total += value
+        held.oldest = min(held.oldest, lot.on)
     rows = []
-    for member_id, (qty, a, b, c, d, total, oldest) in sorted(per_member.items(), key=lambda kv: kv[1][6]):
+    for member_id, held in sorted(per_member.items(), key=lambda kv: kv[1].oldest):
         member = people[member_id]
-        age = (on - oldest).days
-        rows.append((member.label, member.name, qty, oldest, age, a, b, c, d, total))
+        rows.append((member.label, member.name, held.qty, held.oldest, (on - held.oldest).days, *held.by_age,
+                     held.total))
     totals = ("", _("Total"), sum(r[2] for r in rows), None, None, *(sum(r[i] for r in rows) for i in range(5, 10)))
     return Table(
         title=_("Goods out with members"), subtitle=_("At list price, aged by days since issue, as of %(d)s",

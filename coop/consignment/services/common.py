@@ -65,6 +65,13 @@ def _check_cash_account(paid_via: str) -> str:
     return paid_via
 
 
+def _check_payment(on, amount, paid_via: str) -> None:
+    """A payment's date, amount and the cash account it moves through."""
+    _check_date(on)
+    _check_amount(amount)
+    _check_cash_account(paid_via)
+
+
 def _lock(query):
     """FOR NO KEY UPDATE: it blocks other writers of the row but not inserts that merely reference it."""
     return db.session.scalars(query.with_for_update(key_share=True)).all()

@@ -18,9 +18,8 @@ from ...members import services as members
 from ..models import Doc, Producer
 from .common import (
     _add_goods,
-    _check_amount,
-    _check_cash_account,
     _check_date,
+    _check_payment,
     _items_for,
     _merge_lines,
     _new_doc,
@@ -78,9 +77,7 @@ def pay_producer(org_id: int, producer_id: int, amount: int, *, on: date, actor_
     if (replay := _replay(org_id, key, "producer_payout")) is not None:
         return replay
     producer = get_producer(org_id, producer_id)
-    _check_date(on)
-    _check_amount(amount)
-    _check_cash_account(paid_via)
+    _check_payment(on, amount, paid_via)
     member = members.get_member(org_id, producer.member_id)
     party = members.member_party(member)
     # The producer row serialises payouts to her; the ledger balance is then read under that lock.

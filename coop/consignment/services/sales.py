@@ -24,9 +24,8 @@ from .common import (
     SETTING_NET_COMMISSION,
     SOURCE,
     _add_line,
-    _check_amount,
-    _check_cash_account,
     _check_date,
+    _check_payment,
     _items_for,
     _lock,
     _member_account,
@@ -143,9 +142,7 @@ def record_remittance(org_id: int, member_id: int, amount: int, *, on: date, act
     if (replay := _payment_replay(org_id, key, "remittance")) is not None:
         return replay
     member = members.get_member(org_id, member_id)
-    _check_date(on)
-    _check_amount(amount)
-    _check_cash_account(paid_via)
+    _check_payment(on, amount, paid_via)
     accounts = sorted(_open_accounts(org_id, member.id, campaign_id),
                       key=lambda a: (a.oldest_unremitted_on or date.max, a.id))
     portions = _allocate(accounts, amount, lambda a: a.owed, "she owes for goods sold")
@@ -177,9 +174,7 @@ def pay_commission(org_id: int, member_id: int, amount: int, *, on: date, actor_
     if (replay := _payment_replay(org_id, key, "commission_payout")) is not None:
         return replay
     member = members.get_member(org_id, member_id)
-    _check_date(on)
-    _check_amount(amount)
-    _check_cash_account(paid_via)
+    _check_payment(on, amount, paid_via)
     accounts = _open_accounts(org_id, member.id, campaign_id)
     portions = _allocate(accounts, amount, lambda a: a.commission_due, "the commission owed to her")
     docs = []

@@ -9,7 +9,7 @@ from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
 from ..models import Doc
-from .common import _check_amount, _check_cash_account, _check_date, _new_doc, _post, _replay
+from .common import _check_payment, _new_doc, _post, _replay
 from .principals import get_campaign, get_principal, principal_party
 
 
@@ -18,9 +18,7 @@ def settle_campaign(org_id: int, campaign_id: int, amount: int, *, on: date, act
     """Pay a principal what the campaign's sales left due to it."""
     if (replay := _replay(org_id, key, "settlement")) is not None:
         return replay
-    _check_date(on)
-    _check_amount(amount)
-    _check_cash_account(paid_via)
+    _check_payment(on, amount, paid_via)
     campaign = get_campaign(org_id, campaign_id, lock=True)
     principal = get_principal(org_id, campaign.principal_id)
     open_due = campaign.due_to_principal - campaign.paid_to_principal
