@@ -1,7 +1,7 @@
 """What the consignment forms and API take and give. Rates are percentages at the edge, basis points inside."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..money import Money
+from ..money import Money, to_pesos_text
 from ..reports.schemas import RangeSchema
 from .services import CASH_ACCOUNTS, doc_lines, percent_to_bp
 
@@ -83,7 +83,7 @@ class CampaignOutSchema(Schema):
     coop_margin = Money()
     due_to_principal = Money()
     paid_to_principal = Money()
-    balance = fields.Function(lambda c: f"{(c.due_to_principal - c.paid_to_principal) / 100:.2f}")
+    balance = fields.Function(lambda c: to_pesos_text(c.due_to_principal - c.paid_to_principal))
 
 
 class ItemInSchema(Schema):
