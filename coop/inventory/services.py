@@ -43,7 +43,6 @@ from .quantity import SCALE, line_amount, quantity_text, round_div
 
 INVENTORY, COST_OF_SALES, SALES, SALES_RETURNS = "merchandise_inventory", "cost_of_sales", "sales", "sales_returns"
 PAYABLE = "accounts_payable_trade"
-PAY_FROM = ("cash_on_hand", "cash_in_bank")
 
 # ---------------------------------------------------------------- suppliers
 
@@ -297,8 +296,7 @@ def pay_supplier(org_id: int, *, supplier_id: int, amount: int, paid_on: date, p
     replay = _replay(SupplierPayment, org_id, idempotency_key)
     if replay is not None:
         return replay
-    if paid_from not in PAY_FROM:
-        raise Invalid("Paid from cash on hand or the bank.", field="paid_from")
+    ledger.cash_account(org_id, paid_from, field="paid_from")
     if not isinstance(amount, int) or amount <= 0:
         raise Invalid("The amount must be more than zero.", field="amount")
     supplier = get_supplier(org_id, supplier_id, lock=True)  # two payments at once cannot both pass the check

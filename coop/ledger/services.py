@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
 from ..extensions import db
+from ..kernel import get_in_org
 from ..timeutil import utcnow
 from .checks import structural_problems
 from .errors import (
@@ -22,8 +23,8 @@ from .errors import (
     ClosedPeriodError,
     IdempotencyMismatch,
     RefusedEntry,
-    UnbalancedEntry,
     UnknownAccount,
+    UnknownEntry,
 )
 from .models import (
     ACCOUNT_TYPES,
@@ -61,6 +62,8 @@ def seed_chart(org_id: int, kind: str) -> None:
             parent_id=parent.id if parent else None,
             is_group=row["is_group"] == "1",
             contra=row["contra"] == "1",
+            is_cash=row["is_cash"] == "1",
+            is_control=row["is_control"] == "1",
         )
         db.session.add(account)
         db.session.flush()
@@ -72,6 +75,22 @@ def list_accounts(org_id: int, include_inactive: bool = True) -> list[Account]:
     if not include_inactive:
         query = query.where(Account.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def cash_accounts(org_id: int) -> list[Account]:
+    """The organization's active cash accounts (on hand, in the bank, petty cash...), by code: what pays or receives."""
+    return list(db.session.scalars(select(Account).where(
+        Account.org_id == org_id, Account.is_cash.is_(True), Account.active.is_(True), Account.is_group.is_(False))
+        .order_by(Account.code)))
+
+
+def cash_account(org_id: int, key: str, field: str = "cash_account") -> str:
+    """`key` if it names an active cash account of the organization, else Invalid on `field`."""
+    keys = [account.key for account in cash_accounts(org_id)]
+    if key not in keys:
+        raise RefusedEntry(f"Pay from or into one of the cash accounts: {', '.join(k for k in keys if k)}.",
+                           field=field)
+    return key
 
 
 def get_account(org_id: int, account: str | int) -> Account:
@@ -91,7 +110,7 @@ def get_account_by_code(org_id: int, code: str) -> Account:
 
 def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int | None = None,
                 key: str | None = None, is_group: bool = False, contra: bool = False,
-                name_fil: str | None = None) -> Account:
+                name_fil: str | None = None, is_cash: bool = False, is_control: bool = False) -> Account:
     if type not in ACCOUNT_TYPES:
         raise RefusedEntry(f"An account type is one of {', '.join(ACCOUNT_TYPES)}.", field="type")
     if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
@@ -102,8 +121,10 @@ def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int 
         parent = get_account(org_id, parent_id)
         if parent.type != type:
             raise RefusedEntry("An account has the type of its parent.", field="parent_id")
+        # an account under a control heading (a donor's fund under the restricted net assets) is kept alike
+        is_control = is_control or (parent.is_group and parent.is_control)
     account = Account(org_id=org_id, code=code, name=name, type=type, parent_id=parent_id, key=key,
-                      is_group=is_group, contra=contra, name_fil=name_fil)
+                      is_group=is_group, contra=contra, name_fil=name_fil, is_cash=is_cash, is_control=is_control)
     db.session.add(account)
     db.session.flush()
     return account
@@ -155,10 +176,7 @@ def ensure_party(org_id: int, kind: str, ref_id: int, label: str) -> int:
 
 
 def get_party(org_id: int, party_id: int) -> Party:
-    party = db.session.get(Party, party_id)
-    if party is None or party.org_id != org_id:
-        raise UnknownAccount("Unknown party.", field="party_id")
-    return party
+    return get_in_org(Party, org_id, party_id, "Unknown party.", field="party_id")
 
 
 # ---------------------------------------------------------------- posting
@@ -283,9 +301,8 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     for n, (entry, _) in enumerate(batch, start=1):
         problems = structural_problems(entry)
         if problems:
-            field, message = problems[0]
-            error = UnbalancedEntry if "unbalanced" in message else RefusedEntry
-            raise error(prefix(n) + message, field=field)
+            problem = problems[0]
+            raise problem.error(prefix(n) + problem.message, field=problem.field)
     hashes = [_request_hash(entry) if entry.idempotency_key else None for entry, _ in batch]
     replays = _replays(org_id, batch, hashes, prefix)
     fresh = [n for n in range(len(batch)) if n not in replays]
@@ -430,7 +447,7 @@ def reversal_of(org_id: int, entry_id: int) -> int | None:
 def get_entry(org_id: int, entry_id: int, *, replayed: bool = False) -> PostedEntry:
     row = db.session.get(JournalEntry, entry_id)
     if row is None or row.org_id != org_id:
-        raise UnknownAccount(f"No journal entry {entry_id}.")
+        raise UnknownEntry(f"No journal entry {entry_id}.")
     lines = db.session.execute(
         select(JournalLine, Account.code, Account.name).join(Account, Account.id == JournalLine.account_id)
         .where(JournalLine.entry_id == entry_id).order_by(JournalLine.id)).all()
