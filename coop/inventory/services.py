@@ -21,6 +21,7 @@ from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..members import services as members
+from ..money import pesos_text
 from ..receipts import services as receipts
 from . import pos
 from .models import (
@@ -302,7 +303,7 @@ def pay_supplier(org_id: int, *, supplier_id: int, amount: int, paid_on: date, p
     supplier = get_supplier(org_id, supplier_id, lock=True)  # two payments at once cannot both pass the check
     owed = amount_owed(org_id, supplier)
     if amount > owed:
-        raise Invalid(f"{supplier.name} is owed {owed / 100:,.2f} only.", field="amount", owed_centavos=owed)
+        raise Invalid(f"{supplier.name} is owed {pesos_text(owed)} only.", field="amount", owed_centavos=owed)
     payment = SupplierPayment(org_id=org_id, supplier_id=supplier.id, paid_on=paid_on, amount=amount,
                               paid_from=paid_from, reference=(reference or "").strip() or None,
                               idempotency_key=idempotency_key, created_by=actor_id)
@@ -486,7 +487,7 @@ def record_sale(org_id: int, *, items: list[SaleItem], on: date, payment: str, a
     if total <= 0:
         raise Invalid("The sale comes to zero.", field="items")
     if payment == "cash" and tendered is not None and tendered < total:
-        raise Invalid(f"The cash tendered is less than the total of {total / 100:,.2f}.", field="tendered")
+        raise Invalid(f"The cash tendered is less than the total of {pesos_text(total)}.", field="tendered")
 
     sale = Sale(org_id=org_id, sold_on=on, payment=payment, member_id=member.id if member else None,
                 party_id=members.member_party(member) if member else None, total=total, cost=0,

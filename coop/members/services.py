@@ -12,6 +12,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..manifest import plugins
 from ..ledger import services as ledger
+from ..money import php_text
 from ..timeutil import today
 from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES, Member, MemberStatusChange
 
@@ -232,8 +233,8 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
         minimum = int(get_setting(org_id, "shares.minimum_paid_up_regular"))
         paid_up = summary(org_id, member, on).paid_up
         if paid_up < minimum:
-            raise Invalid(f"A regular member has paid at least PHP {minimum / 100:,.2f} of her shares; she has paid "
-                          f"PHP {paid_up / 100:,.2f}. Record her payment first, or admit her as an associate member.",
+            raise Invalid(f"A regular member has paid at least {php_text(minimum)} of her shares; she has paid "
+                          f"{php_text(paid_up)}. Record her payment first, or admit her as an associate member.",
                           field="board_resolution")
     member.board_resolution = board_resolution.strip()
     member.admitted_on = on

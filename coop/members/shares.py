@@ -17,6 +17,7 @@ from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..ledger import services as ledger
+from ..money import php_text
 from ..ledger.records import Entry, Line
 from ..orgs.services import get_setting
 from ..receipts import services as receipts
@@ -228,8 +229,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
     minimum = int(get_setting(org_id, "shares.minimum_subscription"))
     if earlier + amount < minimum:
         need = -(-(minimum - earlier) // par)
-        raise Invalid(f"The minimum subscription is PHP {minimum / 100:,.2f}: subscribe to at least {need} shares "
-                      f"of PHP {par / 100:,.2f}.", field="shares")
+        raise Invalid(f"The minimum subscription is {php_text(minimum)}: subscribe to at least {need} shares "
+                      f"of {php_text(par)}.", field="shares")
     if plan.installments > 1 and amount // plan.installments < 1_00:
         raise Invalid("Each installment would be less than one peso; choose fewer installments.", field="plan")
     first_due = first_due or on
@@ -278,7 +279,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         raise Invalid("Her share subscription is fully paid: nothing is due. Record a new subscription first.",
                       field="amount")
     if amount > owed:
-        raise Invalid(f"That is more than she owes: at most PHP {owed / 100:,.2f} is due on her shares.",
+        raise Invalid(f"That is more than she owes: at most {php_text(owed)} is due on her shares.",
                       field="amount")
     left = amount
     touched: dict[int, int] = {}
@@ -357,7 +358,7 @@ def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on
     owed = sum(owed_by_account.values())
     paid_up = summary(org_id, member, on).paid_up
     if owed > paid_up:
-        raise Invalid(f"She owes PHP {owed / 100:,.2f}, more than her paid-up capital of PHP {paid_up / 100:,.2f}: "
+        raise Invalid(f"She owes {php_text(owed)}, more than her paid-up capital of {php_text(paid_up)}: "
                       "collect the difference first.")
     withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up - owed
     return owed_by_account

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..audit import services as audit
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..money import amount_in_words  # noqa: F401 (written on receipts; kept here for callers)
 from ..timeutil import utcnow
 from .models import Receipt, ReceiptCounter
 
@@ -68,27 +69,3 @@ def cancel(org_id: int, receipt_id: int, reason: str, actor_id: int | None) -> R
     audit.record("receipt.cancel", org_id=org_id, user_id=actor_id, target_type="receipt", target_id=receipt.id)
     db.session.flush()
     return receipt
-
-
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-         "sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def _words(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("-" + _ONES[n % 10] if n % 10 else "")
-    if n < 1000:
-        return _ONES[n // 100] + " hundred" + (" " + _words(n % 100) if n % 100 else "")
-    for size, name in ((10**9, "billion"), (10**6, "million"), (1000, "thousand")):
-        if n >= size:
-            return _words(n // size) + " " + name + (" " + _words(n % size) if n % size else "")
-    raise ValueError(n)
-
-
-def amount_in_words(centavos: int) -> str:
-    """2000_50 -> 'Two thousand pesos and 50/100', as written on Philippine official receipts."""
-    pesos, cents = divmod(centavos, 100)
-    return f"{_words(pesos).capitalize()} pesos and {cents:02d}/100"
