@@ -517,6 +517,16 @@ def party_balances(org_id: int, party_id: int) -> dict[str, Balance]:
     return {key or code: Balance(d, c) for key, code, d, c in rows}
 
 
+def party_balances_by_account(org_id: int, party_id: int, account_type: str | None = None) -> dict[int, Balance]:
+    """Every account the party has moved on (of one type, if given), by account id."""
+    query = (select(PartyBalance.account_id, PartyBalance.debit_total, PartyBalance.credit_total)
+             .join(Account, Account.id == PartyBalance.account_id)
+             .where(PartyBalance.party_id == party_id, Account.org_id == org_id))
+    if account_type is not None:
+        query = query.where(Account.type == account_type)
+    return {account_id: Balance(d, c) for account_id, d, c in db.session.execute(query)}
+
+
 def parties_balances(org_id: int, account: str | int) -> dict[int, Balance]:
     """Every party's balance on one account (the sub-ledger list)."""
     account_id = get_account(org_id, account).id
