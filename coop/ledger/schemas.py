@@ -72,6 +72,7 @@ class AccountInSchema(Schema):
     parent_id = fields.Integer(load_default=None, allow_none=True)
     is_group = fields.Boolean(load_default=False)
     contra = fields.Boolean(load_default=False)
+    is_cash = fields.Boolean(load_default=False)  # another bank account or fund that payments come from
 
 
 class AccountUpdateSchema(Schema):
@@ -88,6 +89,8 @@ class AccountOutSchema(Schema):
     name_fil = fields.String(allow_none=True)
     type = fields.String()
     normal_side = fields.String()
+    is_cash = fields.Boolean()
+    is_control = fields.Boolean()
     parent_id = fields.Integer(allow_none=True)
     is_group = fields.Boolean()
     contra = fields.Boolean()
