@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, g, request
+from flask_login import AnonymousUserMixin
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 COMPRESSIBLE = ("text/html", "text/css", "application/json", "application/problem+json", "text/csv",
                 "application/javascript", "text/javascript", "image/svg+xml")
+
+
+def _someone_logged_in() -> bool:
+    # Runs after the boundary committed: asking current_user.is_authenticated would reload the user in a
+    # second transaction. Whoever the request loaded is already in g.
+    user = g.get("_login_user")
+    return user is not None and not isinstance(user, AnonymousUserMixin)
 
 
 def register(app: Flask) -> None:
@@ -22,7 +29,7 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
+        if _someone_logged_in() and not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
