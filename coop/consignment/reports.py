@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..ledger import services as ledger
 from ..members import services as members
+from ..money import php_text
 from ..orgs.services import get_setting
 from ..reports.tabular import Column, Table
 from . import services
@@ -97,10 +98,10 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
     period = f"{start.isoformat()} – {end.isoformat()}"
     subtitle = f"{member.label} · {period}" + (f" · {_('campaign')} {campaign.code}" if campaign else "")
     notes = (
-        _("Holding now: %(value)s at list price.", value=_pesos(summary.held_value)),
-        _("Owes now for goods sold: %(value)s.", value=_pesos(summary.owed)),
+        _("Holding now: %(value)s at list price.", value=php_text(summary.held_value)),
+        _("Owes now for goods sold: %(value)s.", value=php_text(summary.owed)),
         _("Commission earned to date: %(value)s; still owed to her: %(due)s.",
-          value=_pesos(summary.commission_earned), due=_pesos(summary.commission_due)),
+          value=php_text(summary.commission_earned), due=php_text(summary.commission_due)),
     )
     return Table(
         title=_("Commission statement"), subtitle=subtitle,
@@ -110,11 +111,6 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
                  Column("commission_paid", _("Commission paid"), "money"),
                  Column("remitted", _("Remitted"), "money")),
         rows=tuple(rows), totals=totals, notes=notes)
-
-
-def _pesos(centavos: int) -> str:
-    # Paper (PDF in Helvetica, which has no peso sign) wants "PHP 2,000.50": coop.money.php_text once it is on main.
-    return f"PHP {centavos / 100:,.2f}"
 
 
 def kind_label(kind: str) -> str:
@@ -150,7 +146,7 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
                  Column("given_back", _("Given back"), "money"), Column("fee", _("Cooperative's fee"), "money"),
                  Column("share", _("Her share"), "money"), Column("paid", _("Paid to her"), "money")),
         rows=tuple(rows), totals=totals,
-        notes=(_("Owed to her now: %(value)s.", value=_pesos(services.producer_due(org_id, producer.id))),))
+        notes=(_("Owed to her now: %(value)s.", value=php_text(services.producer_due(org_id, producer.id))),))
 
 
 # ---------------------------------------------------------------- one principal, one campaign
@@ -208,17 +204,17 @@ def campaign_statement(org_id: int, campaign_id: int) -> Table:
                               .order_by(Doc.on, Doc.id)).all()
     due_on = services.payment_due_on(campaign, principal)
     notes = [
-        _("Sold at list price: %(v)s.", v=_pesos(campaign.sold_value)),
+        _("Sold at list price: %(v)s.", v=php_text(campaign.sold_value)),
         _("Members' commissions: %(v)s. Cooperative's commission and margin: %(m)s.",
-          v=_pesos(campaign.member_commission), m=_pesos(campaign.coop_margin)),
+          v=php_text(campaign.member_commission), m=php_text(campaign.coop_margin)),
         _("Due to %(p)s: %(v)s; paid: %(paid)s; balance: %(bal)s.", p=principal.name,
-          v=_pesos(campaign.due_to_principal), paid=_pesos(campaign.paid_to_principal),
-          bal=_pesos(campaign.due_to_principal - campaign.paid_to_principal)),
+          v=php_text(campaign.due_to_principal), paid=php_text(campaign.paid_to_principal),
+          bal=php_text(campaign.due_to_principal - campaign.paid_to_principal)),
     ]
     if due_on:
         notes.append(_("Payment due by %(d)s (%(n)s days after the campaign ends).", d=due_on.isoformat(),
                        n=principal.payment_terms_days))
-    notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=_pesos(p.amount), d=p.on.isoformat(),
+    notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=php_text(p.amount), d=p.on.isoformat(),
                 ref=f" ({p.reference})" if p.reference else "") for p in payments]
     period = campaign.starts_on.isoformat() + " – " + (campaign.ends_on.isoformat() if campaign.ends_on else "")
     return Table(

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..audit import services as audit
 from ..auth.access import READERS, STAFF, roles_required
 from ..auth.models import ROLES
+from ..ledger import services as ledger
 from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
@@ -183,7 +184,8 @@ def campaign(campaign_id: int):
     return render_template("consignment/campaign.html", campaign=found, principal=principal,
                            goods=reports.campaign_goods(g.org.id, found.id),
                            due_on=services.payment_due_on(found, principal),
-                           commission_bp=services.commission_rate(found, principal), today=today())
+                           commission_bp=services.commission_rate(found, principal),
+                           cash_accounts=ledger.cash_accounts(g.org.id), today=today())
 
 
 @bp.get("/campaigns/<int:campaign_id>/statement")
@@ -226,7 +228,7 @@ def member(member_id: int):
                            campaigns=campaigns, principals=principals, items=items, line_count=FORM_LINES,
                            principal_names={p.id: p.name for p in principals.values()},
                            recent=reports.recent_docs(g.org.id, found.id), voidable=services.VOIDABLE,
-                           kind_label=reports.kind_label,
+                           kind_label=reports.kind_label, cash_accounts=ledger.cash_accounts(g.org.id),
                            today=today())
 
 
@@ -317,7 +319,8 @@ def producer(producer_id: int):
     return render_template("consignment/producer.html", producer=found,
                            member=members.get_member(g.org.id, found.member_id),
                            items=services.list_items(g.org.id, producer_id=found.id),
-                           due=services.producer_due(g.org.id, found.id), line_count=3, today=today())
+                           due=services.producer_due(g.org.id, found.id), line_count=3,
+                           cash_accounts=ledger.cash_accounts(g.org.id), today=today())
 
 
 @bp.post("/producers/<int:producer_id>")

@@ -24,7 +24,6 @@ write `from coop.consignment import services; services.report_sales(...)`:
 - `voids`: voiding a mistaken record
 """
 from .common import (
-    CASH_ACCOUNTS,
     SETTING_COMMISSION,
     SETTING_GOODS_OUT_DAYS,
     SETTING_NET_COMMISSION,
@@ -70,7 +69,7 @@ from .settlements import principal_due, settle_campaign
 from .voids import VOIDABLE, void
 
 __all__ = [
-    "CASH_ACCOUNTS", "SETTING_COMMISSION", "SETTING_GOODS_OUT_DAYS", "SETTING_NET_COMMISSION", "SETTING_PRODUCER_FEE",
+    "SETTING_COMMISSION", "SETTING_GOODS_OUT_DAYS", "SETTING_NET_COMMISSION", "SETTING_PRODUCER_FEE",
     "SETTING_REMIT_DAYS", "SOURCE", "VOIDABLE", "Payment", "Taken", "add_item", "add_producer", "cancel_order",
     "check_rate", "commission_rate", "counter_sale_lines", "create_campaign", "create_principal", "doc_lines",
     "get_campaign", "get_doc", "get_item", "get_principal", "get_producer", "issue_to_member", "list_campaigns",

@@ -15,7 +15,6 @@ from ...ledger.records import Entry, Line
 from ..models import FULL_RATE, Doc, DocLine, Holding, Item, MemberAccount
 
 SOURCE = "consignment"
-CASH_ACCOUNTS = ("cash_on_hand", "cash_in_bank", "e_wallet_fund")
 
 SETTING_COMMISSION = "consignment.default_commission_percent"
 SETTING_PRODUCER_FEE = "consignment.default_producer_fee_percent"
@@ -59,17 +58,11 @@ def _check_amount(amount, field: str = "amount") -> int:
     return amount
 
 
-def _check_cash_account(paid_via: str) -> str:
-    if paid_via not in CASH_ACCOUNTS:
-        raise Invalid("Choose cash on hand, bank or e-wallet.", field="paid_via")
-    return paid_via
-
-
-def _check_payment(on, amount, paid_via: str) -> None:
-    """A payment's date, amount and the cash account it moves through."""
+def _check_payment(org_id: int, on, amount, paid_via: str) -> None:
+    """A payment's date, amount and the cash account it moves through (one of the organization's)."""
     _check_date(on)
     _check_amount(amount)
-    _check_cash_account(paid_via)
+    ledger.cash_account(org_id, paid_via, field="paid_via")
 
 
 def _lock(query):

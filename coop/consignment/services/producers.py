@@ -15,6 +15,7 @@ from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
 from ...members import services as members
+from ...money import pesos_text
 from ..models import Doc, Producer
 from .common import (
     _add_goods,
@@ -77,14 +78,14 @@ def pay_producer(org_id: int, producer_id: int, amount: int, *, on: date, actor_
     if (replay := _replay(org_id, key, "producer_payout")) is not None:
         return replay
     producer = get_producer(org_id, producer_id)
-    _check_payment(on, amount, paid_via)
+    _check_payment(org_id, on, amount, paid_via)
     member = members.get_member(org_id, producer.member_id)
     party = members.member_party(member)
     # The producer row serialises payouts to her; the ledger balance is then read under that lock.
     db.session.scalar(select(Producer).where(Producer.id == producer.id).with_for_update(key_share=True))
     due = ledger.party_balance(org_id, "due_to_member_producers", party).credit_balance
     if amount > due:
-        raise Invalid(f"Only {due / 100:,.2f} pesos are owed to {member.label} for her goods sold.", field="amount")
+        raise Invalid(f"Only {pesos_text(due)} pesos are owed to {member.label} for her goods sold.", field="amount")
     doc = _new_doc(org_id, "producer_payout", on, actor_id, key, producer_id=producer.id, member_id=member.id,
                    amount=amount, paid_via=paid_via)
     _post(doc, f"Member-producer {member.label} paid her share of goods sold", [

@@ -17,6 +17,7 @@ from ...errors import Invalid
 from ...extensions import db
 from ...ledger.records import Line
 from ...members import services as members
+from ...money import pesos_text
 from ...orgs.services import get_setting
 from ...receipts import services as receipts
 from ..models import Doc, MemberAccount
@@ -118,7 +119,7 @@ def _allocate(accounts: list[MemberAccount], amount: int, open_of, what: str) ->
     """Spread an amount over her campaigns, oldest debt first; refuse more than she owes in all."""
     total = sum(open_of(a) for a in accounts)
     if amount > total:
-        raise Invalid(f"That is more than {what} ({total / 100:,.2f} pesos).", field="amount")
+        raise Invalid(f"That is more than {what} ({pesos_text(total)} pesos).", field="amount")
     out, remaining = [], amount
     for account in accounts:
         take = min(open_of(account), remaining)
@@ -142,7 +143,7 @@ def record_remittance(org_id: int, member_id: int, amount: int, *, on: date, act
     if (replay := _payment_replay(org_id, key, "remittance")) is not None:
         return replay
     member = members.get_member(org_id, member_id)
-    _check_payment(on, amount, paid_via)
+    _check_payment(org_id, on, amount, paid_via)
     accounts = sorted(_open_accounts(org_id, member.id, campaign_id),
                       key=lambda a: (a.oldest_unremitted_on or date.max, a.id))
     portions = _allocate(accounts, amount, lambda a: a.owed, "she owes for goods sold")
@@ -174,7 +175,7 @@ def pay_commission(org_id: int, member_id: int, amount: int, *, on: date, actor_
     if (replay := _payment_replay(org_id, key, "commission_payout")) is not None:
         return replay
     member = members.get_member(org_id, member_id)
-    _check_payment(on, amount, paid_via)
+    _check_payment(org_id, on, amount, paid_via)
     accounts = _open_accounts(org_id, member.id, campaign_id)
     portions = _allocate(accounts, amount, lambda a: a.commission_due, "the commission owed to her")
     docs = []

@@ -8,6 +8,7 @@ from ...errors import Invalid
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
+from ...money import pesos_text
 from ..models import Doc
 from .common import _check_payment, _new_doc, _post, _replay
 from .principals import get_campaign, get_principal, principal_party
@@ -18,12 +19,12 @@ def settle_campaign(org_id: int, campaign_id: int, amount: int, *, on: date, act
     """Pay a principal what the campaign's sales left due to it."""
     if (replay := _replay(org_id, key, "settlement")) is not None:
         return replay
-    _check_payment(on, amount, paid_via)
+    _check_payment(org_id, on, amount, paid_via)
     campaign = get_campaign(org_id, campaign_id, lock=True)
     principal = get_principal(org_id, campaign.principal_id)
     open_due = campaign.due_to_principal - campaign.paid_to_principal
     if amount > open_due:
-        raise Invalid(f"Only {open_due / 100:,.2f} pesos are due to {principal.name} for {campaign.code}.",
+        raise Invalid(f"Only {pesos_text(open_due)} pesos are due to {principal.name} for {campaign.code}.",
                       field="amount")
     doc = _new_doc(org_id, "settlement", on, actor_id, key, principal_id=principal.id, campaign_id=campaign.id,
                    amount=amount, paid_via=paid_via, reference=(reference or "").strip() or None)
