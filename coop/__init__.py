@@ -45,6 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         if "SQLALCHEMY_DATABASE_URI" in test_config:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config._engine_options(test_config["SQLALCHEMY_DATABASE_URI"])
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)

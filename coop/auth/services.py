@@ -234,6 +234,22 @@ def new_recovery_codes(user_id: int) -> list[str]:
     return codes
 
 
+def renew_recovery_codes(user_id: int, code: str, *, max_failures: int = 5,
+                         lock_minutes: int = 15) -> list[str] | None:
+    """New recovery codes against a current authenticator code; None when the code is wrong (the
+    failure counts toward the lockout like a login's, so codes cannot be guessed from an open session)."""
+    user = get_user(user_id)
+    if not user.totp_secret or not _reserve_attempt(user_id, max_failures, lock_minutes):
+        return None
+    cleaned = _normalise_code(code)
+    if not (cleaned.isdigit() and pyotp.TOTP(user.totp_secret).verify(cleaned, valid_window=1)):
+        audit.record("login.failed", org_id=None, user_id=user_id, details={"recovery_codes": True})
+        return None
+    _clear_failures(user_id)
+    audit.record("totp.recovery_codes", org_id=None, user_id=user_id)
+    return new_recovery_codes(user_id)
+
+
 def recovery_codes_left(user_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(RecoveryCode)
                              .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))) or 0
@@ -278,6 +294,8 @@ def disable_totp(user_id: int, code: str) -> None:
     user = get_user(user_id)
     if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(_normalise_code(code), valid_window=1):
         raise Invalid("That code is not right.", field="code")
+    if _totp_required(user_id):
+        raise Invalid("Your organization requires the second login step for your role: it stays on.", field="code")
     user.totp_secret = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     audit.record("totp.disabled", org_id=None, user_id=user_id)
@@ -349,10 +367,12 @@ def _strictest(user_id: int, key: str, *, staff_only: bool = False):
 
 def must_enrol_totp(user_id: int) -> bool:
     """She has no second step yet one of her organizations requires it of her role."""
+    return not get_user(user_id).totp_secret and _totp_required(user_id)
+
+
+def _totp_required(user_id: int) -> bool:
     from ..orgs import services as orgs
 
-    if get_user(user_id).totp_secret:
-        return False
     staff_orgs = db.session.scalars(select(OrgRole.org_id).where(OrgRole.user_id == user_id,
                                                                  OrgRole.role.in_(STAFF_ROLES))).all()
     return any(orgs.get_setting(org_id, "auth.require_totp_staff") for org_id in staff_orgs)
@@ -366,7 +386,7 @@ def start_session(user_id: int, *, ip: str | None, user_agent: str | None) -> tu
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     row = UserSession(token_hash=_digest(raw), user_id=user_id, created_at=now, last_seen_at=now,
-                      idle_minutes=max(1, int(_strictest(user_id, "auth.idle_minutes"))),
+                      idle_minutes=max(1, int(_strictest(user_id, "auth.idle_minutes"))),  # 0 would end it at once
                       expires_at=now + timedelta(hours=max(1, int(_strictest(user_id, "auth.session_hours")))),
                       ip=(ip or "")[:45] or None, user_agent=(user_agent or "")[:200] or None)
     db.session.add(row)
@@ -459,9 +479,9 @@ def issue_token(user_id: int, label: str, *, days: int | None = None) -> str:
 def new_token(user_id: int, label: str, *, days: int | None = None) -> tuple[str, ApiToken]:
     """A new API token and its row. It lasts `auth.token_days` (the strictest of her organizations)
     unless she asks for another number of days, up to `auth.token_max_days`."""
-    longest = int(_strictest(user_id, "auth.token_max_days"))
+    longest = max(1, int(_strictest(user_id, "auth.token_max_days")))
     if days is None:
-        days = min(int(_strictest(user_id, "auth.token_days")), longest)
+        days = max(1, min(int(_strictest(user_id, "auth.token_days")), longest))
     if not 1 <= days <= longest:
         raise Invalid(f"A token lasts from 1 to {longest} days.", field="expires_in_days")
     token = "coop_" + secrets.token_urlsafe(32)

@@ -140,11 +140,13 @@ def two_step():
 @login_required
 def new_recovery_codes():
     """Ten new recovery codes (the old ones stop working), against a current authenticator code."""
-    if not current_user.totp_secret or services._code_is_right(current_user, request.form.get("code", "")) != "totp":
+    codes = services.renew_recovery_codes(current_user.id, request.form.get("code", ""),
+                                          max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                          lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    if codes is None:
+        g.keep_changes = True  # the failed attempt stays counted
         flash(_l("That code is not right."), "error")
         return redirect(url_for("auth.two_step"), code=303)
-    codes = services.new_recovery_codes(current_user.id)
-    audit.record("totp.recovery_codes", org_id=None, user_id=current_user.id)
     return render_template("auth/recovery_codes.html", codes=codes)
 
 

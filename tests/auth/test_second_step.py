@@ -97,3 +97,40 @@ def test_an_admin_resets_a_lost_device_with_an_audit_row(make_org, make_user, lo
     assert (event.org_id, event.user_id, event.target_id) == (org.id, admin.id, str(officer.id))
     fresh = app.test_client()
     assert fresh.post("/login", data={"username": officer.username, "password": PASSWORD}).headers["Location"] == "/"
+
+
+def test_new_recovery_codes_need_a_current_code_and_replace_the_old(make_org, make_user):
+    from coop.auth.services import new_recovery_codes, recovery_codes_left
+
+    user = make_user(make_org(), "officer")
+    totp = with_totp(user)
+    old = new_recovery_codes(user.id)
+    db.session.commit()
+    from flask import current_app
+
+    client = current_app.test_client()  # she has the second step: log in through both steps
+    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    client.post("/login/code", data={"code": old[0]})
+    assert "9 unused recovery codes" in client.get("/account/two-step").get_data(as_text=True)
+    refused = client.post("/account/two-step/recovery-codes", data={"code": old[1]})  # not an authenticator code
+    assert refused.status_code == 303 and recovery_codes_left(user.id) == 9
+    page = client.post("/account/two-step/recovery-codes", data={"code": totp.now()})
+    assert page.status_code == 200 and page.get_data(as_text=True).count("<li><code>") == 10
+    db.session.expire_all()
+    assert recovery_codes_left(user.id) == 10
+    again = current_app.test_client()
+    again.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert again.post("/login/code", data={"code": old[2]}).status_code == 401  # the old ones are void
+
+
+def test_the_second_step_stays_on_where_the_policy_requires_it(make_org, make_user, app):
+    org = make_org()
+    set_org_setting(org, "auth.require_totp_staff", True)
+    user = make_user(org, "officer")
+    totp = with_totp(user)
+    client = app.test_client()
+    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    client.post("/login/code", data={"code": totp.now()})
+    client.post("/account/two-step", data={"code": totp.now()}, headers={"Referer": "/account/two-step"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is not None

@@ -117,3 +117,24 @@ def test_the_public_application_form_is_throttled_per_address(app, make_org, cli
     elsewhere = client.post(f"/o/{org.slug}/apply", data={"name": "Neighbour", "barangay": "Tumana"},
                             environ_base={"REMOTE_ADDR": "198.51.100.7"})
     assert elsewhere.status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_clients_address_is_throttled(database_url, make_org, make_user):
+    from coop import create_app
+
+    username = make_user(make_org(), "officer").username
+    db.session.commit()  # the test's own session holds no transaction (SQLite: no lock) while the other app runs
+    proxied = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                          "SESSION_COOKIE_SECURE": False, "TRUSTED_PROXIES": 1, "THROTTLE_LOGIN": (2, 900)})
+    try:
+        client = proxied.test_client()
+        wrong = {"username": username, "password": "nope"}
+        for _ in range(2):
+            client.post("/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.5"})
+        assert client.post("/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429
+        ok = client.post("/login", data={"username": username, "password": PASSWORD},
+                         headers={"X-Forwarded-For": "198.51.100.1"})
+        assert ok.status_code == 303
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()
