@@ -390,6 +390,9 @@ def start_session(user_id: int, *, ip: str | None, user_agent: str | None) -> tu
                       expires_at=now + timedelta(hours=max(1, int(_strictest(user_id, "auth.session_hours")))),
                       ip=(ip or "")[:45] or None, user_agent=(user_agent or "")[:200] or None)
     db.session.add(row)
+    # her sessions that ended long ago are of no more use (the audit trail keeps the logins)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id,
+                                                 UserSession.expires_at < now - timedelta(days=30)))
     db.session.flush()
     return raw, row
 
@@ -450,9 +453,8 @@ def throttle(bucket: str, address: str | None, *, limit: int, window_seconds: in
     if hits > limit:
         retry = (window_start + timedelta(seconds=window_seconds) - now).total_seconds()
         raise TooManyAttempts("Too many attempts from your address. Wait a while, then try again.", retry)
-    if hits == 1:  # a new window: forget this address's old ones
-        db.session.execute(delete(Throttle).where(Throttle.bucket == bucket, Throttle.address == address,
-                                                  Throttle.window_start < window_start))
+    if hits == 1:  # a new window for this address: forget the windows that ended a day ago or more
+        db.session.execute(delete(Throttle).where(Throttle.window_start < now - timedelta(days=1)))
 
 
 def throttle_refund(bucket: str, address: str | None, *, window_seconds: int) -> None:
