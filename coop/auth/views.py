@@ -122,9 +122,7 @@ def second_step():
 @login_required
 def two_step():
     if request.method == "POST":
-        if current_user.totp_secret:
-            services.disable_totp(current_user.id, request.form.get("code", ""))
-            flash(_l("The second login step is off."))
+        if current_user.totp_secret:  # already on (a reload of the page that showed the codes)
             return redirect(url_for("auth.account"), code=303)
         codes = services.enable_totp(current_user.id, session.get("totp_pending", ""), request.form.get("code", ""),
                                      keep_session_id=g.get("user_session_id"))
@@ -134,6 +132,14 @@ def two_step():
         session.setdefault("totp_pending", services.new_totp_secret())
     return render_template("auth/two_step.html", secret=session.get("totp_pending"),
                            codes_left=services.recovery_codes_left(current_user.id))
+
+
+@bp.post("/account/two-step/off")
+@login_required
+def two_step_off():
+    services.disable_totp(current_user.id, request.form.get("code", ""))
+    flash(_l("The second login step is off."))
+    return redirect(url_for("auth.account"), code=303)
 
 
 @bp.post("/account/two-step/recovery-codes")

@@ -21,7 +21,7 @@ def _enrol(client):
 def test_enrolling_shows_ten_recovery_codes_once_and_stores_them_hashed(make_org, make_user, login):
     user = make_user(make_org(), "officer")
     client = login(user)
-    _, page = _enrol(client)
+    secret, page = _enrol(client)
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "shown only this once" in text
     codes = [line.split("<code>")[1].split("</code>")[0] for line in text.splitlines() if "<li><code>" in line]
@@ -29,6 +29,10 @@ def test_enrolling_shows_ten_recovery_codes_once_and_stores_them_hashed(make_org
     stored = [row.code_hash for row in db.session.query(RecoveryCode).filter_by(user_id=user.id)]
     assert len(stored) == 10 and not set(stored) & ({c.replace("-", "") for c in codes} | set(codes))
     assert "<li><code>" not in client.get("/account/two-step").get_data(as_text=True)  # never shown again
+    again = client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now()})  # the page reloaded
+    assert again.status_code == 303 and "<li><code>" not in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret  # still on: a reload does not turn it off
 
 
 def test_a_recovery_code_logs_in_once(make_org, make_user, app):
@@ -131,6 +135,19 @@ def test_the_second_step_stays_on_where_the_policy_requires_it(make_org, make_us
     client = app.test_client()
     client.post("/login", data={"username": user.username, "password": PASSWORD})
     client.post("/login/code", data={"code": totp.now()})
-    client.post("/account/two-step", data={"code": totp.now()}, headers={"Referer": "/account/two-step"})
+    client.post("/account/two-step/off", data={"code": totp.now()}, headers={"Referer": "/account/two-step"})
     db.session.expire_all()
     assert db.session.get(User, user.id).totp_secret is not None
+
+
+def test_turning_the_second_step_off_needs_a_current_code(make_org, make_user, login):
+    user = make_user(make_org(), "officer")
+    client = login(user)
+    secret, _ = _enrol(client)
+    client.post("/account/two-step/off", data={"code": "99999x"}, headers={"Referer": "/account/two-step"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret
+    assert client.post("/account/two-step/off", data={"code": pyotp.TOTP(secret).now()}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is None
+    assert db.session.query(RecoveryCode).filter_by(user_id=user.id).count() == 0
