@@ -453,8 +453,8 @@ def throttle(bucket: str, address: str | None, *, limit: int, window_seconds: in
     if hits > limit:
         retry = (window_start + timedelta(seconds=window_seconds) - now).total_seconds()
         raise TooManyAttempts("Too many attempts from your address. Wait a while, then try again.", retry)
-    if hits == 1:  # a new window for this address: forget the windows that ended a day ago or more
-        db.session.execute(delete(Throttle).where(Throttle.window_start < now - timedelta(days=1)))
+    if hits == 1:  # a new window for this address: forget every address's windows of this bucket that ended
+        db.session.execute(delete(Throttle).where(Throttle.bucket == bucket, Throttle.window_start < window_start))
 
 
 def throttle_refund(bucket: str, address: str | None, *, window_seconds: int) -> None:

@@ -10,6 +10,10 @@ from coop.auth.models import Throttle, User
 from coop.extensions import db
 from tests.conftest import PASSWORD
 
+# Windows are fixed (aligned to multiples of their length): tests use one long enough that a slow run
+# never straddles a boundary, which would start a fresh count halfway through.
+LONG = 10**7
+
 
 class CountingHasher:
     """The real hasher, counting how many passwords it was asked to check."""
@@ -52,7 +56,7 @@ def _in_parallel(app, n, request):
 def test_forty_parallel_wrong_passwords_are_checked_at_most_limit_times(app, make_org, make_user, monkeypatch, path):
     user = make_user(make_org(), "officer")
     username = user.username
-    app.config["THROTTLE_LOGIN"] = (1000, 900)  # this test is about the account's lockout, not the address
+    app.config["THROTTLE_LOGIN"] = (1000, LONG)  # this test is about the account's lockout, not the address
     hasher = CountingHasher(services._hasher)
     monkeypatch.setattr(services, "_hasher", hasher)
     db.session.remove()  # hold no transaction (SQLite: no lock) while the threads run
@@ -81,12 +85,13 @@ def test_sprayed_passwords_from_one_address_get_429(app, make_org, make_user, cl
     org = make_org()
     names = [make_user(org, "member").username for _ in range(5)] + [f"nobody{n}" for n in range(5)]
     limit = app.config["THROTTLE_LOGIN"][0]
+    app.config["THROTTLE_LOGIN"] = (limit, LONG)
     codes = [client.post("/login", data={"username": names[n % len(names)], "password": "Summer2026!"},
                          environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code for n in range(limit + 3)]
     assert codes[:limit] == [401] * limit and codes[limit:] == [429] * 3
     refused = client.post("/login", data={"username": names[0], "password": PASSWORD},
                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
-    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= app.config["THROTTLE_LOGIN"][1]
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= LONG
     api = client.post("/api/v1/tokens", json={"username": names[0], "password": PASSWORD},
                       environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert api.status_code == 429 and api.mimetype == "application/problem+json" and "Retry-After" in api.headers
@@ -98,7 +103,7 @@ def test_sprayed_passwords_from_one_address_get_429(app, make_org, make_user, cl
 
 def test_an_office_behind_one_address_is_not_throttled_by_its_own_logins(app, make_org, make_user):
     org = make_org()
-    app.config["THROTTLE_LOGIN"] = (3, 900)
+    app.config["THROTTLE_LOGIN"] = (3, LONG)
     users = [make_user(org, "officer") for _ in range(6)]
     for user in users:
         assert app.test_client().post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 303
@@ -107,7 +112,7 @@ def test_an_office_behind_one_address_is_not_throttled_by_its_own_logins(app, ma
 
 def test_the_public_application_form_is_throttled_per_address(app, make_org, client):
     org = make_org("cooperative")
-    app.config["THROTTLE_APPLY"] = (3, 3600)
+    app.config["THROTTLE_APPLY"] = (3, LONG)
     codes = [client.post(f"/o/{org.slug}/apply", data={"name": f"Applicant {n}", "barangay": "Tumana"}).status_code
              for n in range(5)]
     assert codes == [200, 200, 200, 429, 429]
@@ -125,7 +130,7 @@ def test_behind_a_trusted_proxy_the_clients_address_is_throttled(database_url, m
     username = make_user(make_org(), "officer").username
     db.session.commit()  # the test's own session holds no transaction (SQLite: no lock) while the other app runs
     proxied = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                          "SESSION_COOKIE_SECURE": False, "TRUSTED_PROXIES": 1, "THROTTLE_LOGIN": (2, 900)})
+                          "SESSION_COOKIE_SECURE": False, "TRUSTED_PROXIES": 1, "THROTTLE_LOGIN": (2, LONG)})
     try:
         client = proxied.test_client()
         wrong = {"username": username, "password": "nope"}
@@ -138,3 +143,18 @@ def test_behind_a_trusted_proxy_the_clients_address_is_throttled(database_url, m
     finally:
         with proxied.app_context():
             db.engine.dispose()
+
+
+def test_ended_windows_are_cleaned_up_and_the_current_one_kept(app):
+    from datetime import timedelta
+
+    from coop.timeutil import utcnow
+
+    db.session.add(Throttle(bucket="login", address="192.0.2.1", window_start=utcnow() - timedelta(days=2), hits=9))
+    db.session.add(Throttle(bucket="apply", address="192.0.2.1", window_start=utcnow() - timedelta(days=2), hits=9))
+    db.session.flush()
+    services.throttle("login", "192.0.2.2", limit=5, window_seconds=3600)
+    services.throttle("login", "192.0.2.2", limit=5, window_seconds=3600)
+    rows = sorted((row.bucket, row.address, row.hits) for row in db.session.query(Throttle))
+    assert rows == [("apply", "192.0.2.1", 9), ("login", "192.0.2.2", 2)]
+    db.session.rollback()
