@@ -57,7 +57,7 @@ def register(app: Flask) -> None:
 
         for slug, job, ran, summary in run_daily(day.date() if day else today(), only=only):
             click.echo(f"{slug} {job} {ran}: {summary}")
-        click.echo(f"messages sent: {deliver(GATEWAYS[app.config['MESSAGE_GATEWAY']])}")
+        click.echo(f"messages sent: {deliver(GATEWAYS.get(app.config['MESSAGE_GATEWAY']))}")
         db.session.commit()
 
     @app.cli.command("scheduler")

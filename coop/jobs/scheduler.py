@@ -24,7 +24,8 @@ def outbox(app: Flask) -> None:
     from ..messaging.services import GATEWAYS, deliver
 
     with app.app_context():
-        deliver(GATEWAYS[app.config["MESSAGE_GATEWAY"]])
+        # each organization's own gateways (its settings), unless the application forces one (COOP_MESSAGE_GATEWAY)
+        deliver(GATEWAYS.get(app.config["MESSAGE_GATEWAY"]))
         db.session.commit()
 
 
