@@ -283,7 +283,7 @@ def claim(ids: list[int], now: datetime) -> list[int]:
     return claimed
 
 
-def _send_one(message_id: int, gateway: Gateway, max_attempts: int, run: Run) -> None:
+def _send_one(message_id: int, gateway: Gateway, max_attempts: int, run: Run, now: datetime) -> None:
     message = db.session.get(OutboxMessage, message_id)
     try:
         ref = gateway.send(message.channel, message.recipient, message.body)
@@ -300,7 +300,7 @@ def _send_one(message_id: int, gateway: Gateway, max_attempts: int, run: Run) ->
     log.warning("outbox message %s: %s", message.id, error)
     message.last_error = error[:300]
     if temporary and message.attempts < max_attempts:
-        message.status, message.next_attempt_at = "pending", utcnow() + backoff(message.attempts)
+        message.status, message.next_attempt_at = "pending", now + backoff(message.attempts)
         run.retry += 1
     else:
         message.status = "failed"
@@ -355,7 +355,7 @@ def _deliver_org(org_id: int, override: Gateway | None, now: datetime, budget: i
                     "The gateway's credentials cannot be read: type them again on the messaging page."
                 db.session.commit()
                 continue
-            _send_one(message_id, gateways[channel], max_attempts, run)
+            _send_one(message_id, gateways[channel], max_attempts, run, now)
         handled += len(ids)
     return handled
 
