@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ..audit import services as audit
 from ..errors import Invalid
 from ..extensions import db
-from ..money import to_pesos_text
+from ..money import pesos_text
 from ..orgs import services as orgs
 from ..orgs.services import get_setting
 from ..timeutil import today, utcnow
@@ -131,7 +131,7 @@ def _position_text(org_id: int, member, lang: str) -> str:
         next_due = found.next_due_on.strftime("%d %b %Y") if found.next_due_on else _("none")
         return _("%(org)s %(number)s: paid-up capital PHP %(paid_up)s; loans due PHP %(loans)s; "
                  "next due date %(next)s.", org=signature(org_id), number=member.label,
-                 paid_up=to_pesos_text(found.paid_up), loans=to_pesos_text(found.loans), next=next_due)
+                 paid_up=pesos_text(found.paid_up), loans=pesos_text(found.loans), next=next_due)
 
 
 # ---------------------------------------------------------------- incoming texts
@@ -263,9 +263,9 @@ def receipt_issued(org_id: int, receipt) -> bool:
     found = position(org_id, member)
     with written_in(member_language(org_id, member)):
         body = _("%(org)s: received PHP %(amount)s, receipt %(receipt)s, %(day)s. Paid-up capital PHP %(paid_up)s; "
-                 "loans PHP %(loans)s.", org=signature(org_id), amount=to_pesos_text(receipt.amount),
+                 "loans PHP %(loans)s.", org=signature(org_id), amount=pesos_text(receipt.amount),
                  receipt=receipt.display_number, day=receipt.issued_on.strftime("%d %b %Y"),
-                 paid_up=to_pesos_text(found.paid_up), loans=to_pesos_text(found.loans))
+                 paid_up=pesos_text(found.paid_up), loans=pesos_text(found.loans))
     return outbox.enqueue(org_id, channel="sms", recipient=member.mobile, body=body,
                           dedupe_key=f"receipt:{receipt.id}", purpose="receipt")
 
