@@ -45,10 +45,10 @@ def test_the_message_form_counts_parts(client, coop, officer, make_member):
     assert client.get(f"/o/{coop.slug}/messages/new").status_code == 200
     page = client.post(f"/o/{coop.slug}/messages/new", data={"to": "member", "member": "1", "body": "a" * 200,
                                                              "action": "check"}).get_data(as_text=True)
-    assert "2 parts" in page and "GSM-7" in page
+    assert "SMS parts: 2" in page and "GSM-7" in page
     page = client.post(f"/o/{coop.slug}/messages/new", data={"to": "member", "member": "1", "body": "Ñandú 🙂",
                                                              "action": "check"}).get_data(as_text=True)
-    assert "1 part" in page and "UCS-2" in page
+    assert "SMS parts: 1" in page and "UCS-2" in page
     assert db.session.scalar(select(OutboxMessage.id)) is None
     response = client.post(f"/o/{coop.slug}/messages/new", data={"to": "member", "member": "1",
                                                                  "body": "Meeting on Saturday", "action": "send"})
