@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..members import services as members
+from ..money import pesos_text
 from ..reports.tabular import Column, Table
 from . import schedule as sched
 from .models import Installment, Loan, LoanProduct, LoanTransaction
@@ -192,7 +193,7 @@ def schedule_table(loan: Loan, member, product: LoanProduct, on: date) -> Table:
     return Table(
         title=_("Loan %(number)s: schedule", number=loan.number),
         subtitle=_("%(member)s · %(product)s · PHP %(amount)s released %(day)s", member=f"{member.label} {member.name}",
-                   product=product.name, amount=f"{loan.amount / 100:,.2f}",
+                   product=product.name, amount=pesos_text(loan.amount),
                    day=loan.released_on.isoformat() if loan.released_on else "-"),
         columns=(Column("number", _("No."), "number"), Column("due_on", _("Due"), "date"),
                  Column("principal", _("Principal"), "money"), Column("interest", _("Interest"), "money"),

@@ -34,7 +34,7 @@ from .base import (
 )
 from .commodity import commodity_outstanding, open_commodity_loan, return_commodity_goods
 from .daily import MOVE_CHUNK, end_of_day
-from .lending import CASH_ACCOUNTS, apply, approve, cancel, check_application, preview_schedule, reject, release
+from .lending import apply, approve, cancel, check_application, preview_schedule, reject, release
 from .products import (
     DEFAULT_PRODUCTS,
     PRODUCT_FIELDS,
@@ -53,7 +53,7 @@ from .restructuring import decide_request, pending_requests, request_change, req
 from .standing import arrears_reasons
 
 __all__ = [
-    "CASH_ACCOUNTS", "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
+    "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
     "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve", "arrears_reasons", "cancel",
     "cap_for", "check_application", "commodity_outstanding", "create_product", "decide_request", "end_of_day",
     "ensure_products", "fee_for", "find_loan", "get_loan", "get_product", "get_transaction", "installments",

@@ -29,9 +29,6 @@ from .base import (
 )
 from .products import cap_for, fee_for, get_product
 
-CASH_ACCOUNTS = ("cash_on_hand", "cash_in_bank", "e_wallet_fund")
-
-
 def check_application(org_id: int, member_id: int, product: LoanProduct, amount: int, term_count: int,
                       on: date, *, ignore_loan_id: int | None = None) -> None:
     """Every rule an application must pass; raises the first one it breaks."""
@@ -138,8 +135,7 @@ def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempo
         if replay.loan_id != loan_id or replay.kind != "release":
             raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
         return get_loan(org_id, loan_id)
-    if cash_account not in CASH_ACCOUNTS:
-        raise Invalid(f"Pay out from one of {', '.join(CASH_ACCOUNTS)}.", field="cash_account")
+    ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "approved":
         raise Conflict(f"Loan {loan.number} is {loan.status}; only an approved loan is released.")

@@ -26,7 +26,6 @@ from .base import (
     refresh_progress,
     transaction_by_key,
 )
-from .lending import CASH_ACCOUNTS
 
 
 def _open_installments(loan_id: int) -> list[Installment]:
@@ -81,8 +80,7 @@ def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | N
             raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
         return replay
     check_amount(amount)
-    if cash_account not in CASH_ACCOUNTS:
-        raise Invalid(f"Receive into one of {', '.join(CASH_ACCOUNTS)}.", field="cash_account")
+    ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "active":
         raise Invalid(f"Loan {loan.number} is {loan.status}; payments are taken on active loans only.")
