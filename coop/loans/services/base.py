@@ -6,10 +6,11 @@ ones are re-exported by `coop.loans.services`.
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import select
 
-from ...errors import Invalid
+from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...kernel import get_in_org, insert_ignore, valid_id
 from ...members import services as members
@@ -106,6 +107,14 @@ def transaction_by_key(org_id: int, key: str | None) -> LoanTransaction | None:
         return None
     return db.session.scalar(select(LoanTransaction).where(LoanTransaction.org_id == org_id,
                                                            LoanTransaction.idempotency_key == key))
+
+
+def replayed(org_id: int, key: str | None, matches: Callable[[LoanTransaction], bool]) -> LoanTransaction | None:
+    """The transaction this idempotency key already made, if any; Conflict if it was made for something else."""
+    replay = transaction_by_key(org_id, key)
+    if replay is not None and not matches(replay):
+        raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
+    return replay
 
 
 def ledger_key(key: str | None, suffix: str = "") -> str | None:

@@ -27,7 +27,7 @@ from .base import (
     open_loans,
     product_of,
     refresh_progress,
-    transaction_by_key,
+    replayed,
     write_schedule,
 )
 from .products import product_by_code
@@ -106,10 +106,8 @@ def return_commodity_goods(org_id: int, loan_id: int, amount: int, on: date, *, 
     Posts Cr the loan's receivable (her party) for `amount` plus the store's lines (Dr sales
     returns, Dr merchandise inventory, Cr cost of sales).
     """
-    replay = transaction_by_key(org_id, idempotency_key)
-    if replay is not None:
-        if replay.loan_id != loan_id or replay.amount != amount or replay.kind != "goods_return":
-            raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
+    if replayed(org_id, idempotency_key,
+                lambda t: t.loan_id == loan_id and t.amount == amount and t.kind == "goods_return") is not None:
         return get_loan(org_id, loan_id)
     check_amount(amount)
     loan = locked_loan(org_id, loan_id)

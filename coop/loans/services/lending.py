@@ -24,7 +24,7 @@ from .base import (
     locked_loan,
     open_loans,
     product_of,
-    transaction_by_key,
+    replayed,
     write_schedule,
 )
 from .products import cap_for, fee_for, get_product
@@ -130,10 +130,7 @@ def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempo
             cash_account: str = "cash_on_hand") -> Loan:
     """Hand over the money: Dr loans receivable (her party) for the whole loan, Cr cash net of the fee,
     Cr service fees for the fee. The schedule is fixed now, from the release date."""
-    replay = transaction_by_key(org_id, idempotency_key)
-    if replay is not None:
-        if replay.loan_id != loan_id or replay.kind != "release":
-            raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
+    if replayed(org_id, idempotency_key, lambda t: t.loan_id == loan_id and t.kind == "release") is not None:
         return get_loan(org_id, loan_id)
     ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)

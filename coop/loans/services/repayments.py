@@ -24,7 +24,7 @@ from .base import (
     ledger_key,
     locked_loan,
     refresh_progress,
-    transaction_by_key,
+    replayed,
 )
 
 
@@ -74,10 +74,9 @@ def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | N
     Issues the official receipt in the same transaction. The loan row is locked first, so two
     officers recording payments on one loan at once are applied one after the other.
     """
-    replay = transaction_by_key(org_id, idempotency_key)
+    replay = replayed(org_id, idempotency_key,
+                      lambda t: t.loan_id == loan_id and t.amount == amount and t.kind == "repayment")
     if replay is not None:
-        if replay.loan_id != loan_id or replay.amount != amount or replay.kind != "repayment":
-            raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
         return replay
     check_amount(amount)
     ledger.cash_account(org_id, cash_account, field="cash_account")
@@ -118,10 +117,8 @@ def get_transaction(org_id: int, txn_id: int) -> LoanTransaction:
 def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_id: int | None,
                       idempotency_key: str | None = None) -> LoanTransaction:
     """Undo a payment recorded by mistake: the mirror entry, the receipt cancelled, the schedule as it was."""
-    replay = transaction_by_key(org_id, idempotency_key)
+    replay = replayed(org_id, idempotency_key, lambda t: t.reverses_id == txn_id)
     if replay is not None:
-        if replay.reverses_id != txn_id:
-            raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
         return replay
     reason = (reason or "").strip()
     if len(reason) < 3:
