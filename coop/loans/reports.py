@@ -123,6 +123,13 @@ def _bucket_of(on: date):
     return case(*whens, else_="current")
 
 
+@dataclass(frozen=True)
+class AgingBucket:
+    loans: int = 0
+    outstanding: int = 0
+    overdue: int = 0
+
+
 def aging_table(org_id: int, on: date) -> Table:
     bucket = _bucket_of(on).label("bucket")
     counts = {label: (n, int(owed)) for label, n, owed in db.session.execute(
@@ -137,14 +144,15 @@ def aging_table(org_id: int, on: date) -> Table:
     total = sum(owed for _n, owed in counts.values())
     labels = [("current", _("Current"))] + [(label, _("%(days)s days", days=label)) for label, _l, _h in
                                             sched.AGING_BUCKETS]
-    rows = tuple((text, counts.get(key, (0, 0))[0], counts.get(key, (0, 0))[1], int(late.get(key) or 0),
-                  _pct(counts.get(key, (0, 0))[1], total)) for key, text in labels)
+    buckets = [(text, AgingBucket(*counts.get(key, (0, 0)), int(late.get(key) or 0))) for key, text in labels]
+    rows = tuple((text, b.loans, b.outstanding, b.overdue, _pct(b.outstanding, total)) for text, b in buckets)
     return Table(
         title=_("Loan aging"), subtitle=_("Days past due of the oldest unpaid installment, on %(day)s", day=on.isoformat()),
         columns=(Column("bucket", _("Days past due")), Column("loans", _("Loans"), "number"),
                  Column("outstanding", _("Principal outstanding"), "money"),
                  Column("overdue", _("Amount overdue"), "money"), Column("share", _("Share of portfolio"))),
-        rows=rows, totals=(_("Total"), sum(r[1] for r in rows), total, sum(r[3] for r in rows), _pct(total, total)))
+        rows=rows, totals=(_("Total"), sum(b.loans for _t, b in buckets), total, sum(b.overdue for _t, b in buckets),
+                           _pct(total, total)))
 
 
 def collections_table(org_id: int, start: date, end: date) -> Table:
