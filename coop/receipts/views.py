@@ -2,7 +2,7 @@ from flask import Blueprint, Response, abort, g, render_template
 from flask_login import current_user
 
 from ..auth.access import READERS, current_role, roles_required
-from ..auth.models import ROLES
+from ..auth.models import ROLES, User
 from ..extensions import db
 from ..ledger.models import Party
 from ..manifest import parties_of
@@ -30,8 +30,6 @@ def show(receipt_id: int):
 @roles_required(*ROLES)
 def pdf_file(receipt_id: int):
     receipt = _visible_receipt(receipt_id)
-    from ..auth.models import User
-
     issuer = db.session.get(User, receipt.issued_by) if receipt.issued_by else None
     body = pdf.render(receipt, g.org.name, _party_label(receipt), issuer.display_name if issuer else None)
     return Response(body, mimetype="application/pdf",
