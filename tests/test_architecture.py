@@ -7,7 +7,9 @@ with `ast`, nothing is imported, so a broken rule is found even where no test ru
 3. The ledger imports nothing outward: its core (everything but its edge, `views`, `api` and
    `manifest`) reaches only the ledger itself and the kernel, directly or through what it imports,
    and imports no Flask itself.
-4. A function-local import of a coop module is allowed only where `LOCAL_IMPORTS` says why.
+4. Models and services import no edge: no `views` or `api` module, nothing of coop.web, coop.api
+   or coop.cli.
+5. A function-local import of a coop module is allowed only where `LOCAL_IMPORTS` says why.
 
 Each test lists every violation it finds, as file:line, in one message.
 """
@@ -38,6 +40,8 @@ LEDGER_MAY_ALSO_REACH = {
     "coop.audit.services": "the audit trail, written in the posting transaction",
     "coop.audit.models": "the audit trail, written in the posting transaction",
 }
+# A package's edge: what no model or service may import (nor coop.web, coop.api, coop.cli).
+EDGE_MODULES = ("views", "api")
 WEB_FRAMEWORK = ("flask", "flask_login", "flask_babel", "flask_wtf", "werkzeug")
 
 # Function-local imports of coop modules: (module, function, imported module) -> why it is local.
@@ -354,6 +358,24 @@ def test_the_ledger_imports_nothing_outward():
         if _ledger_core(imp.module) and imp.target.split(".")[0] in WEB_FRAMEWORK:
             problems.append(f"{imp.where}  {imp.module} imports {imp.target} (the ledger's core imports no Flask)")
     _fail_if("the ledger reaching outward", sorted(set(problems)))
+
+
+def _core(module: str) -> bool:
+    """Models and services (a services package too): below every edge."""
+    parts = module.split(".")
+    return parts[-1] in ("models", "services") or "services" in parts[:-1] or "models" in parts[:-1]
+
+
+def _edge(target: str) -> bool:
+    parts = target.split(".")
+    return parts[-1] in EDGE_MODULES or parts[:2] in (["coop", "web"], ["coop", "api"]) or target == "coop.cli" \
+        or target.startswith("coop.cli.")
+
+
+def test_models_and_services_import_no_edge():
+    problems = [f"{imp.where}  {imp.module} imports {imp.target}" for imp in _imports()
+                if _core(imp.module) and _coop(imp.target) and _edge(imp.target)]
+    _fail_if("models or services importing views, api, web or cli", problems)
 
 
 def _local_imports() -> dict[tuple[str, str, str], list[Import]]:
