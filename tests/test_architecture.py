@@ -5,8 +5,8 @@ with `ast`, nothing is imported, so a broken rule is found even where no test ru
 2. A business domain imports another domain's services (and public helpers such as
    `coop.inventory.pos`), never its `models`, `views` or `api`.
 3. The ledger imports nothing outward: its core (everything but its edge, `views`, `api` and
-   `manifest`) reaches only the ledger itself and the kernel, directly or through what it imports,
-   and imports no Flask itself.
+   `manifest`) reaches only the ledger itself, the kernel and the audit trail, directly or through
+   what it imports, and imports no Flask itself.
 4. Models and services import no edge: no `views` or `api` module, nothing of coop.web, coop.api
    or coop.cli.
 5. A function-local import of a coop module is allowed only where `LOCAL_IMPORTS` says why.
