@@ -57,7 +57,6 @@ LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {
     ("coop", "create_app", "coop.web.filters"): "can move to the top: no cycle",
     ("coop", "create_app", "coop.web.http"): "can move to the top: no cycle",
     ("coop", "create_app", "coop.web.session"): "can move to the top: no cycle",
-    ("coop.consignment.schemas", "_lines_of", "coop.consignment.services"): "can move to the top: no cycle",
     ("coop.jobs.scheduler", "daily", "coop.jobs.services"): "can move to the top: no cycle",
     ("coop.jobs.scheduler", "outbox", "coop.messaging.services"): "can move to the top: no cycle",
     ("coop.jobs.services", "run_daily", "coop.orgs.models"): "can move to the top: no cycle",
