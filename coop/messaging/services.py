@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select, update
 from ..audit import services as audit
 from ..errors import Invalid
 from ..extensions import db
+from ..kernel import get_in_org, insert_ignore
 from ..orgs.services import get_setting
 from ..timeutil import MANILA, utcnow
 from . import secrets
@@ -106,8 +107,6 @@ def mask(recipient: str) -> str:
 
 def send_again(org_id: int, message_id: int, actor_id: int | None) -> OutboxMessage:
     """An officer's decision to send a failed or "unknown" message once more (she may receive it twice)."""
-    from ..kernel import get_in_org
-
     message = get_in_org(OutboxMessage, org_id, message_id, "No such message.", lock=True)
     if message.status not in ("failed", "unknown"):
         raise Invalid("Only a failed message, or one whose fate is unknown, can be sent again.")
@@ -131,8 +130,6 @@ def is_opted_out(org_id: int, channel: str, recipient: str) -> bool:
 def opt_out(org_id: int, mobile: str) -> None:
     """STOP / HINTO: no more reminders to this number; what is already queued is not sent either."""
     number = local(mobile)
-    from ..kernel import insert_ignore
-
     insert_ignore(OptOut, {"org_id": org_id, "mobile": number, "since": utcnow()}, ["org_id", "mobile"])
     for message in db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.org_id == org_id, OutboxMessage.status == "pending", OutboxMessage.channel == "sms",

@@ -19,12 +19,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit import services as audit
+from ..auth import services as auth
 from ..errors import Invalid
 from ..extensions import db
+from ..ledger import services as ledger
+from ..loans import services as loans
+from ..members import services as members
+from ..members import shares
 from ..money import pesos_text
 from ..orgs import services as orgs
 from ..orgs.services import get_setting
 from ..timeutil import today, utcnow
+from ..wellness import services as wellness
 from . import services as outbox
 from .gateways import local
 from .models import SmsPin
@@ -46,8 +52,6 @@ def org_language(org_id: int) -> str:
 
 def member_language(org_id: int, member) -> str:
     """Her own language (her login's), else the organization's default."""
-    from ..auth import services as auth
-
     locale = None
     if member.user_id:
         locale = auth.get_user(member.user_id).locale
@@ -75,8 +79,6 @@ def _check_pin_shape(pin: str) -> str:
 
 def set_pin(org_id: int, member_id: int, pin: str, actor_id: int | None) -> None:
     """Her PIN for balance inquiries by text (set at the desk or on her page); clears any lockout."""
-    from ..members import services as members
-
     member = members.get_member(org_id, member_id)
     pin_hash = _hasher.hash(_check_pin_shape(pin))
     row = db.session.scalar(select(SmsPin).where(SmsPin.org_id == org_id, SmsPin.member_id == member.id))
@@ -115,9 +117,6 @@ class Position:
 
 
 def position(org_id: int, member) -> Position:
-    from ..loans import services as loans
-    from ..members import shares
-
     summary = shares.summary(org_id, member, today())
     active = [loan for loan in loans.loans_of_member(org_id, member.id) if loan.status == "active"]
     dates = [loan.next_due_on for loan in active if loan.next_due_on] + \
@@ -188,8 +187,6 @@ def handle_incoming(org_id: int, sender: str, text: str, *, message_ref: str | N
 
 
 def _balance(org_id: int, mobile: str, pin: str) -> Inquiry:
-    from ..members import services as members
-
     member = members.member_by_mobile(org_id, mobile)
     row = None
     if member is not None:
@@ -220,8 +217,6 @@ def _next_booking(org_id: int, mobile: str) -> Inquiry:
     lang = org_language(org_id)
     when = None
     try:
-        from ..wellness import services as wellness
-
         client = wellness.find_client(org_id, mobile, None)
         if client is not None:
             now = utcnow()
@@ -251,9 +246,6 @@ def receipt_issued(org_id: int, receipt) -> bool:
     """
     if not receipt.party_id or not get_setting(org_id, "messaging.receipts_by_text"):
         return False
-    from ..ledger import services as ledger
-    from ..members import services as members
-
     party = ledger.get_party(org_id, receipt.party_id)
     if party.kind != "member":
         return False
@@ -278,8 +270,6 @@ def send_notice(org_id: int, *, to: str, member: str | None, body: str, actor_id
 
     Notices respect opt-outs like reminders. Returns how many were queued.
     """
-    from ..members import services as members
-
     body = (body or "").strip()
     if not body:
         raise Invalid("Write the message.", field="body")

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..auth.access import STAFF, roles_required
 from ..extensions import csrf
+from ..members import services as members
 from ..orgs.services import get_setting
 from ..web.forms import load_form
 from . import services, sms
@@ -90,8 +91,6 @@ def desk_pin():
 @bp.post("/pin")
 @roles_required(*STAFF)
 def desk_pin_post():
-    from ..members import services as members
-
     data = load_form(DeskPinSchema())
     member = members.find_by_number(g.org.id, data["member"])
     sms.set_pin(g.org.id, member.id, data["pin"], current_user.id)
@@ -108,8 +107,6 @@ def my_pin():
 @bp.post("/my-pin")
 @roles_required("member")
 def my_pin_post():
-    from ..members import services as members
-
     data = load_form(PinSchema())
     member = members.member_for_user(g.org.id, current_user.id)
     sms.set_pin(g.org.id, member.id, data["pin"], current_user.id)
