@@ -99,3 +99,17 @@ def test_a_member_sets_her_own_pin_from_her_page(client, coop, make_user, login,
     assert client.post(f"/o/{coop.slug}/messages/my-pin", data={"pin": "4821"}).status_code == 303
     assert sms.has_pin(coop.id, member.id)
     assert b"Change my PIN" in client.get(f"/o/{coop.slug}/me").data
+
+
+def test_an_admin_chooses_the_gateway_on_the_settings_page(client, coop, make_user, login, fake_gateway):
+    from coop.messaging.gateways import HttpSmsGateway
+
+    login(make_user(coop, "admin"))
+    page = client.get(f"/o/{coop.slug}/admin/settings").get_data(as_text=True)
+    assert "messaging.sms_gateway" in page and "semaphore" in page
+    response = client.post(f"/o/{coop.slug}/admin/settings", data={
+        "messaging.sms_gateway": "twilio", "messaging.sms_account": "AC42", "messaging.sms_sender": "+15005550006",
+        "messaging.sms_url": fake_gateway.url + "/2010-04-01/Accounts/{account}/Messages.json"})
+    assert response.status_code == 303
+    gateway = services.gateway_for(coop.id, "sms")
+    assert isinstance(gateway, HttpSmsGateway) and gateway.preset == "twilio" and gateway.url.endswith("/AC42/Messages.json")
