@@ -188,10 +188,9 @@ def handle_incoming(org_id: int, sender: str, text: str, *, message_ref: str | N
 
 def _balance(org_id: int, mobile: str, pin: str) -> Inquiry:
     member = members.member_by_mobile(org_id, mobile)
-    row = None
-    if member is not None:
-        row = db.session.scalar(select(SmsPin).where(SmsPin.org_id == org_id, SmsPin.member_id == member.id)
-                                .with_for_update())
+    # the same query whether or not the number is a member's (member id 0 matches no row)
+    row = db.session.scalar(select(SmsPin).where(SmsPin.org_id == org_id,
+                                                 SmsPin.member_id == (member.id if member else 0)).with_for_update())
     ok = _verify(row, pin)  # always exactly one verification
     now = utcnow()
     locked = row is not None and row.locked_until is not None and row.locked_until > now
