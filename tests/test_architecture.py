@@ -70,20 +70,6 @@ LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {
     ("coop.web.session", "register.load_user", "coop.auth.models"): "can move to the top: no cycle",
     ("coop.web.session", "register.page_globals", "coop.auth.access"): "can move to the top: no cycle",
     ("coop.web.session", "register.pull_org", "coop.orgs.services"): "can move to the top: no cycle",
-    ("coop.wellness.schemas", "_local", "coop.wellness.services"): "can move to the top: no cycle",
-    ("coop.wellness.seed", "seed_demo", "coop.members.services"): "can move to the top: no cycle",
-    ("coop.wellness.services", "_check_user", "coop.auth.services"): "can move to the top: no cycle",
-    ("coop.wellness.services", "attendant_for_user", "coop.members.services"): "can move to the top: no cycle",
-    ("coop.wellness.services", "attendant_names", "coop.members.services"): "can move to the top: no cycle",
-    ("coop.wellness.services", "complete", "coop.receipts.services"): "can move to the top: no cycle",
-    ("coop.wellness.services", "create_attendant", "coop.members.services"): "can move to the top: no cycle",
-    ("coop.wellness.services", "send_reminders", "coop.messaging.services"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_add_report_routes", "coop.wellness.reports"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_login_choices", "coop.auth.services"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_member_choices", "coop.members.services"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_report_view.view", "coop.reports.schemas"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_report_view.view", "coop.reports.views"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_report_view.view", "coop.wellness.reports"): "can move to the top: no cycle",
 }
 
 
