@@ -6,10 +6,14 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, request
+from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
+from .web import filters, http, session
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -37,8 +41,6 @@ MIGRATIONS = str(Path(__file__).parent / "migrations")
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("COOP_INSTANCE") or None, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    from . import config
-
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -46,8 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config._engine_options(test_config["SQLALCHEMY_DATABASE_URI"])
 
     if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
@@ -58,9 +58,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_locale, timezone_selector=lambda: "Asia/Manila")
     with app.app_context():
         _tune_engine(db.engine)
-
-    from . import errors
-    from .web import filters, http, session
 
     errors.register(app)
     http.register(app)
@@ -108,8 +105,6 @@ def begin_immediate(connection) -> None:
 
 
 def _locale():
-    from flask_login import current_user
-
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in ("en", "fil"):
         return chosen

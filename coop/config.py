@@ -46,7 +46,7 @@ def load(instance_path: str) -> dict:
         # every client would share the proxy's address, in the throttles and in the audit trail.
         "TRUSTED_PROXIES": int(os.environ.get("COOP_TRUSTED_PROXIES", "0")),
         "THROTTLE_APPLY": (10, 60 * 60),
-        "MESSAGE_GATEWAY": os.environ.get("COOP_MESSAGE_GATEWAY", "log"),
+        "MESSAGE_GATEWAY": os.environ.get("COOP_MESSAGE_GATEWAY", ""),  # "log": nothing leaves, whatever the settings
     }
 
 

@@ -15,6 +15,9 @@ from ..audit import services as audit
 from ..errors import CoopError, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..kernel import dialect_insert, valid_id
+from ..manifest import plugins
+from ..orgs import services as orgs
+from ..orgs.models import Organization
 from ..timeutil import utcnow
 from .models import ROLES, ApiToken, OrgRole, RecoveryCode, Throttle, User, UserSession
 
@@ -130,8 +133,6 @@ def role_in(user_id: int, org_id: int) -> str | None:
 
 
 def organizations_of(user_id: int):
-    from ..orgs.models import Organization
-
     return db.session.execute(select(Organization, OrgRole.role).join(OrgRole, OrgRole.org_id == Organization.id)
                               .where(OrgRole.user_id == user_id).order_by(Organization.name)).all()
 
@@ -357,9 +358,6 @@ def logout_everywhere(user_id: int) -> None:
 
 def _strictest(user_id: int, key: str, *, staff_only: bool = False):
     """The smallest value of a per-organization number over the organizations she has a role in."""
-    from ..orgs import services as orgs
-    from ..manifest import plugins
-
     rows = db.session.execute(select(OrgRole.org_id, OrgRole.role).where(OrgRole.user_id == user_id)).all()
     values = [orgs.get_setting(org_id, key) for org_id, role in rows if not staff_only or role in STAFF_ROLES]
     return min(values) if values else plugins().settings[key].default
@@ -371,8 +369,6 @@ def must_enrol_totp(user_id: int) -> bool:
 
 
 def _totp_required(user_id: int) -> bool:
-    from ..orgs import services as orgs
-
     staff_orgs = db.session.scalars(select(OrgRole.org_id).where(OrgRole.user_id == user_id,
                                                                  OrgRole.role.in_(STAFF_ROLES))).all()
     return any(orgs.get_setting(org_id, "auth.require_totp_staff") for org_id in staff_orgs)

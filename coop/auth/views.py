@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
+from ..orgs import services as orgs
 from ..web.forms import load_form
 from . import services
 from .access import roles_required
@@ -44,18 +45,6 @@ def sign_out() -> None:
         services.end_session(g.user_session_id)
     logout_user()
     session.clear()
-
-
-def load_session_user(raw: str):
-    """Flask-Login's user loader: the user of a live server-side session, else nobody."""
-    row = services.session_for(raw)
-    if row is None:
-        return None
-    user = services.get_user(row.user_id)
-    if not user.active:
-        return None
-    g.user_session_id = row.id
-    return user
 
 
 def require_enrolment():
@@ -268,8 +257,6 @@ def reset_two_step(user_id: int):
 @admin.route("/settings", methods=["GET", "POST"])
 @roles_required("admin")
 def settings():
-    from ..orgs import services as orgs
-
     if request.method == "POST":
         typed = {key: value for key, value in request.form.items() if key not in ("csrf_token",)}
         changed = orgs.update_settings(g.org.id, g.org.kind, typed, current_user.id)

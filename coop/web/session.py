@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..audit import services as audit
+from ..auth.access import load_session_user
 from ..extensions import login_manager
 from ..manifest import plugins
 from . import forms
@@ -18,8 +19,6 @@ def register(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         # The cookie holds a server-side session's random id: revoked, idle or expired sessions load nobody.
-        from ..auth.views import load_session_user
-
         return load_session_user(session_id)
 
     @app.url_value_preprocessor
