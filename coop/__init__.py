@@ -54,9 +54,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune_engine(db.engine)
 
     from . import errors
-    from .web import filters, http, session
+    from .web import filters, guard, http, session
 
     errors.register(app)
+    guard.register(app)  # before the blueprints: it bounds their <int:...> arguments
     http.register(app)
     filters.register(app)
     session.register(app)
