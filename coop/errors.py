@@ -104,10 +104,27 @@ def _lost_a_race(error: Exception) -> bool:
     return getattr(orig, "sqlstate", None) in _RACE_SQLSTATES or getattr(orig, "pgcode", None) in _RACE_SQLSTATES
 
 
+def _log_refusal(status: int) -> None:
+    """A logged-in user refused a record (403/404 under an organization) leaves an audit row, kept though the
+    request's other writes are rolled back."""
+    if status not in (403, 404) or not (request.path.startswith("/o/") or request.path.startswith("/api/v1/orgs/")):
+        return
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    from .audit import services as audit
+
+    org = g.get("org")
+    audit.record(f"refused.{status}", org_id=getattr(org, "id", None), user_id=user.id, target_type="request",
+                 details={"method": request.method, "path": request.path[:300]})
+    g.keep_changes = True
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CoopError)
     def coop_error(error: CoopError):
         _discard()
+        _log_refusal(error.status)
         errors = {error.field: error.message} if error.field else None
         if _wants_json():
             return _problem(error.status, error.title, error.message, errors, **error.extra)
@@ -154,6 +171,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         _discard()
+        _log_refusal(error.code or 500)
         if _wants_json():
             return _problem(error.code or 500, error.name, error.description or error.name)
         if error.code == 401 and not _wants_json():
