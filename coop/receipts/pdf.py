@@ -7,9 +7,8 @@ from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from ..money import to_pesos_text
+from ..money import amount_in_words, php_text
 from .models import Receipt
-from .services import amount_in_words
 
 
 def render(receipt: Receipt, organization: str, party_label: str | None, issued_by: str | None) -> bytes:
@@ -33,7 +32,7 @@ def render(receipt: Receipt, organization: str, party_label: str | None, issued_
         ("Received from", receipt.received_from or party_label or ""),
         ("Member / party no.", party_label or ""),
         ("The sum of", amount_in_words(receipt.amount)),
-        ("Amount", f"PHP {to_pesos_text(receipt.amount)}"),
+        ("Amount", php_text(receipt.amount, grouped=False)),
         ("For", receipt.description),
     ]
     y -= 20 * mm

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import format_date, get_locale
 
-from ..money import format_money
+from ..money import format_money, to_pesos_text
 
 
 def _babel_locale() -> str:
@@ -17,4 +17,5 @@ def money(centavos) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
+    app.add_template_filter(to_pesos_text, "pesos")  # an amount in a form field: "2000.50"
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt) if d else "", "date")
