@@ -26,11 +26,23 @@ def _init_db() -> None:
 
 def register(app: Flask) -> None:
     @app.cli.command("init")
+    @click.option("--app-role", default=None, help="PostgreSQL: create the application's role (owns no table)")
+    @click.option("--app-password", default=None, envvar="COOP_APP_ROLE_PASSWORD",
+                  help="its password (or COOP_APP_ROLE_PASSWORD)")
     @with_appcontext
-    def init():
-        """Create the database or upgrade it to the latest schema."""
+    def init(app_role, app_password):
+        """Create the database or upgrade it to the latest schema (run it as the role that owns the tables)."""
         _init_db()
         click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+        if app_role:
+            from .dbroles import create_app_role
+
+            try:
+                create_app_role(app_role, app_password)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from exc
+            db.session.commit()
+            click.echo(f"Role {app_role} may read and write rows; it owns no table. Run the application as it.")
 
     @app.cli.command("demo")
     @with_appcontext
@@ -119,6 +131,11 @@ def register(app: Flask) -> None:
             raise click.ClickException(f"no user {username}")
         click.echo(auth.issue_token(account.id, label))
         db.session.commit()
+
+    from .backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
     ledger = click.Group("ledger", help="Ledger maintenance.")
     app.cli.add_command(ledger)

@@ -101,3 +101,36 @@ def test_truncate_is_refused(table):
     with pytest.raises(Exception, match="TRUNCATE is refused"):
         with db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {table} CASCADE"))
+
+
+@pytest.mark.postgres
+def test_the_application_role_owns_nothing(app):
+    """`coop init --app-role NAME`: the role reads and writes rows, but cannot empty or unguard a table."""
+    from sqlalchemy.exc import DBAPIError
+
+    from coop.dbroles import create_app_role
+
+    role = "coop_app_input_test"
+    create_app_role(role, password="s3cret-for-test")
+    db.session.commit()
+    try:
+        for statement in ("TRUNCATE audit_event", "ALTER TABLE audit_event DISABLE TRIGGER USER",
+                          "DELETE FROM journal_line", "UPDATE audit_event SET action = 'x'",
+                          "DROP TABLE journal_entry CASCADE"):
+            with db.engine.connect() as conn:
+                conn.execute(text(f'SET ROLE "{role}"'))
+                with pytest.raises(DBAPIError):
+                    conn.execute(text(statement))
+                conn.rollback()
+        with db.engine.connect() as conn:
+            conn.execute(text(f'SET ROLE "{role}"'))
+            conn.execute(text("SELECT count(*) FROM audit_event"))
+            conn.execute(text("INSERT INTO audit_event (action, at) VALUES ('test.role', now())"))
+            conn.rollback()
+        result = app.test_cli_runner().invoke(args=["init", "--app-role", role])
+        assert result.exit_code == 0, result.output
+    finally:
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
