@@ -97,7 +97,7 @@ def _tamper(sql):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("table", ["audit_event", "journal_entry", "journal_line"])
-def test_truncate_is_refused(table):
+def test_truncate_is_refused(app, table):
     with pytest.raises(Exception, match="TRUNCATE is refused"):
         with db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {table} CASCADE"))
