@@ -27,6 +27,7 @@ DOMAINS = (
     "coop.messaging",
     "coop.jobs",
     "coop.reports",
+    "coop.privacy",
     "coop.api",
     "coop.web",
 )
