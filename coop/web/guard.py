@@ -76,6 +76,9 @@ def register(app: Flask) -> None:
     def refuse_bad_input():
         if any(_has_nul(v) for v in request.args.values()) or "\x00" in request.path:
             raise BadRequest("Text may not contain NUL characters.")
+        bad = _bad_ids({key: request.args.getlist(key) for key in request.args})
+        if bad:
+            raise ValidationError(bad)
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
             return None
         if request.is_json and request.get_data(cache=True):

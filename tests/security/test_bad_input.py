@@ -132,3 +132,10 @@ def test_lost_races_on_postgres_are_409(app, org, officer_api):
         response = officer_api.post(f"/api/v1/race-test/{code}", json={})
         assert response.status_code == 409 and response.mimetype == "application/problem+json"
         assert app.test_client().post(f"/race-test/{code}", data={"x": "1"}).status_code == 303
+
+
+def test_huge_ids_in_the_query_string(org, officer_api):
+    cash = ledger.get_account(org.id, "cash_on_hand").id
+    for value in (2**40, 2**64, 10**30):
+        response = officer_api.get(f"/api/v1/orgs/{org.slug}/ledger/accounts/{cash}/balance?party_id={value}")
+        assert response.status_code in (404, 422) and response.mimetype == "application/problem+json"
