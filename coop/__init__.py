@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
+from .web import guard
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -55,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune_engine(db.engine)
 
     from . import errors
-    from .web import filters, guard, http, session
+    from .web import filters, http, session
 
     errors.register(app)
     guard.register(app)  # before the blueprints: it bounds their <int:...> arguments

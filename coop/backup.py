@@ -22,7 +22,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, select, text
 
+from .audit import services as audit
 from .extensions import db
+from .ledger.services import recompute_problems
+from .orgs.models import Organization
+from .reports.services import trial_balance
 
 FAR_FUTURE = date(9000, 12, 31)  # a trial balance "as of" this date counts every line
 
@@ -33,9 +37,6 @@ def manifest_path(file: Path) -> Path:
 
 def snapshot() -> dict:
     """Row counts of every table and each organization's trial balance, read in the current transaction."""
-    from .orgs.models import Organization
-    from .reports.services import trial_balance
-
     tables = sorted(t for t in inspect(db.session.connection()).get_table_names() if t != "alembic_version")
     counts = {t: db.session.scalar(text(f'SELECT count(*) FROM "{t}"')) for t in tables}
     balances = {}
@@ -128,10 +129,6 @@ def restore(file: Path) -> None:
 
 def verify(file: Path) -> list[str]:
     """Differences between the restored database and the backup's manifest, ledger drift, a broken audit chain."""
-    from .audit import services as audit
-    from .ledger.services import recompute_problems
-    from .orgs.models import Organization
-
     path = manifest_path(file)
     if not path.exists():
         return [f"no manifest {path.name} next to the backup: nothing to compare with"]

@@ -12,6 +12,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .audit import services as audit
+
 from .extensions import db
 
 
@@ -112,8 +114,6 @@ def _log_refusal(status: int) -> None:
     user = g.get("_login_user")
     if user is None or not getattr(user, "is_authenticated", False):
         return
-    from .audit import services as audit
-
     org = g.get("org")
     audit.record(f"refused.{status}", org_id=getattr(org, "id", None), user_id=user.id, target_type="request",
                  details={"method": request.method, "path": request.path[:300]})

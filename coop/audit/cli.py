@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from . import services
+
 audit = click.Group("audit", help="The audit trail.")
 
 
@@ -11,8 +13,6 @@ audit = click.Group("audit", help="The audit trail.")
 @with_appcontext
 def verify_command():
     """Check every audit row against the hash chain: exit 1 if a row was removed or altered."""
-    from . import services
-
     problems = services.verify()
     for problem in problems:
         click.echo(problem)

@@ -4,6 +4,7 @@ from flask_login import current_user
 from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..auth.access import STAFF, roles_required
+from ..members import services as members
 from ..web.forms import load_json
 from . import services
 from .schemas import CorrectionCloseSchema, CorrectionInSchema, CorrectionOutSchema, MemberExportSchema
@@ -23,8 +24,6 @@ def export(member_id: int):
 @roles_required(*STAFF)
 @documented("The member's correction requests", returns=CorrectionOutSchema, many=True)
 def corrections(member_id: int):
-    from ..members import services as members
-
     members.get_member(g.org.id, member_id)
     return respond(CorrectionOutSchema(), services.corrections(g.org.id, member_id), many=True)
 
