@@ -139,3 +139,17 @@ def test_huge_ids_in_the_query_string(org, officer_api):
     for value in (2**40, 2**64, 10**30):
         response = officer_api.get(f"/api/v1/orgs/{org.slug}/ledger/accounts/{cash}/balance?party_id={value}")
         assert response.status_code in (404, 422) and response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("number", ["¹", "٣", "１２", "9" * 5000, "M-" + "9" * 40])
+def test_member_numbers_in_other_digits_are_refused(make_org, make_user, api, number):
+    from coop.members.services import create_member
+
+    org = make_org("cooperative")
+    ana = create_member(org.id, name="Ana", actor_id=None, status="active")
+    db.session.commit()
+    client = api(make_user(org, "officer"))
+    response = client.post(f"/api/v1/orgs/{org.slug}/members/{ana.id}/transfers",
+                           json={"to_member": number, "shares": 1, "on": "2026-05-04"})
+    assert response.status_code in (404, 422), response.data
+    assert client.get(f"/api/v1/orgs/{org.slug}/members?q={number}").status_code < 500
