@@ -43,9 +43,9 @@ class TrainingInSchema(InSchema):
 class TrainingOutSchema(Schema):
     id = fields.Integer()
     course = fields.String()
-    provider = fields.String()
+    provider = fields.String(allow_none=True)
     started_on = fields.Date()
-    ended_on = fields.Date()
+    ended_on = fields.Date(allow_none=True)
     completed = fields.Boolean()
 
 
@@ -54,8 +54,8 @@ class BeneficiaryOutSchema(Schema):
     label = fields.String()
     name = fields.String()
     mobile = fields.String(allow_none=True)
-    town = fields.String()
-    province = fields.String()
+    town = fields.String(allow_none=True)
+    province = fields.String(allow_none=True)
     party_id = fields.Integer()
     ready_on = fields.Date(allow_none=True)
     ready_note = fields.String(allow_none=True)
@@ -86,7 +86,7 @@ class FundOutSchema(Schema):
     id = fields.Integer()
     label = fields.String()
     donor_name = fields.String()
-    purpose = fields.String()
+    purpose = fields.String(allow_none=True)
     account_id = fields.Integer()
     party_id = fields.Integer()
     received = Money()

@@ -19,9 +19,11 @@ class CorrectionOutSchema(Schema):
     status = fields.String()
     outcome = fields.String(allow_none=True)
     recorded_by = fields.Integer(allow_none=True)
-    recorded_at = fields.DateTime()
+    recorded_at = fields.Function(lambda c: c.recorded_at.isoformat(timespec="seconds") + "Z",
+                                  metadata={"description": "UTC"})
     closed_by = fields.Integer(allow_none=True)
-    closed_at = fields.DateTime(allow_none=True)
+    closed_at = fields.Function(lambda c: c.closed_at and c.closed_at.isoformat(timespec="seconds") + "Z",
+                                metadata={"description": "UTC, or null while open"})
 
 
 class MemberExportSchema(Schema):
