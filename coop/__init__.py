@@ -12,11 +12,7 @@ from sqlalchemy import event
 from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
-<<<<<<< HEAD
-from .web import guard
-=======
-from .web import filters, http, session
->>>>>>> main
+from .web import filters, guard, http, session
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
