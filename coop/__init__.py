@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
-from .web import filters, http, session
+from .web import filters, guard, http, session
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -31,6 +31,7 @@ DOMAINS = (
     "coop.messaging",
     "coop.jobs",
     "coop.reports",
+    "coop.privacy",
     "coop.api",
     "coop.web",
 )
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune_engine(db.engine)
 
     errors.register(app)
+    guard.register(app)  # before the blueprints: it bounds their <int:...> arguments
     http.register(app)
     filters.register(app)
     session.register(app)

@@ -46,6 +46,9 @@ def load(instance_path: str) -> dict:
         # every client would share the proxy's address, in the throttles and in the audit trail.
         "TRUSTED_PROXIES": int(os.environ.get("COOP_TRUSTED_PROXIES", "0")),
         "THROTTLE_APPLY": (10, 60 * 60),
+        # Nothing the application takes is larger (a member import is read by the CLI, not uploaded).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("COOP_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "MESSAGE_GATEWAY": os.environ.get("COOP_MESSAGE_GATEWAY", ""),  # "log": nothing leaves, whatever the settings
     }
 
