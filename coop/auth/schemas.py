@@ -1,6 +1,17 @@
+from datetime import timezone
+
 from marshmallow import Schema, fields, validate
 
 from .models import ROLES
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment stored as naive UTC, written with its offset as RFC 3339 asks ("...+00:00")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class LoginSchema(Schema):
@@ -20,9 +31,9 @@ class TokenRequestSchema(LoginSchema):
 class TokenInfoSchema(Schema):
     id = fields.Integer()
     label = fields.String()
-    created_at = fields.DateTime()
-    expires_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    expires_at = UtcDateTime()
+    last_used_at = UtcDateTime(allow_none=True)
 
 
 class TokenSchema(TokenInfoSchema):

@@ -89,4 +89,4 @@ def test_no_server_errors_and_answers_match_the_schema(seeded):
 
         call()
     assert calls[0] > 100
-    assert failures == []
+    assert failures == [], "\n".join(f"{m} {p}: {t[:300]}" for m, p, _b, t in failures)
