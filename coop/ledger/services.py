@@ -400,6 +400,7 @@ def closed_periods(org_id: int) -> list[ClosedPeriod]:
 # ---------------------------------------------------------------- bulk (re-exported; bulk reuses the totals upsert)
 
 from .bulk import (  # noqa: E402,F401
+    COLUMNS,
     ImportProblem,
     ImportRefused,
     ImportSummary,
