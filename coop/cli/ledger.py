@@ -5,6 +5,7 @@ import csv
 import json
 import sys
 from datetime import date
+from operator import itemgetter
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -39,12 +40,16 @@ def read_journal_csv(handle):
     missing = [name for name in IMPORT_COLUMNS if name not in header and name != "party"]
     if missing:
         raise click.ClickException(f"the first row must name the columns; missing: {', '.join(missing)}")
-    at = [header.index(name) if name in header else None for name in IMPORT_COLUMNS]
+    if "party" not in header:
+        header.append("party")
+    pick = itemgetter(*(header.index(name) for name in IMPORT_COLUMNS))
+    width = len(header)
     for number, cells in enumerate(reader, start=2):
-        if not any(cells):
-            continue
-        cells += [""] * (len(header) - len(cells))
-        yield (number,) + tuple(cells[i] if i is not None else "" for i in at)
+        if len(cells) < width:
+            if not any(cells):
+                continue
+            cells += [""] * (width - len(cells))
+        yield (number, *pick(cells))
 
 
 @ledger.command("import")

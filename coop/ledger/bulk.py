@@ -15,7 +15,6 @@ the boundary rolls everything back: all rows or none.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +30,6 @@ from .models import Account, AccountBalance, AccountMonth, ClosedPeriod, Journal
 
 COLUMNS = ("ref", "date", "memo", "account", "debit", "credit", "party")
 KEY_PREFIX = "import:"
-_AMOUNT = re.compile(r"^(\d{1,13})(?:\.(\d{1,2}))?$")
 
 
 @dataclass(frozen=True)
@@ -71,13 +69,16 @@ def parse_amount(value) -> int | None:
     """Pesos text ("1,234.50") or int centavos -> centavos; None when it is not an amount."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    value = (value or "").strip().replace(",", "")
     if not value:
         return 0
-    match = _AMOUNT.match(value)
-    if not match:
-        return None
-    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    if "," in value or " " in value:
+        value = value.strip().replace(",", "")
+        if not value:
+            return 0
+    whole, dot, fraction = value.partition(".")
+    if whole.isdigit() and len(whole) <= 13 and (not dot or (fraction.isdigit() and len(fraction) <= 2)):
+        return int(whole) * 100 + (int(fraction) * (10 if len(fraction) == 1 else 1) if fraction else 0)
+    return None
 
 
 def parse_date(value) -> date | None:
@@ -103,6 +104,15 @@ class _Context:
         for party_id, label in db.session.execute(select(Party.id, Party.label).where(Party.org_id == org_id)):
             # a label two parties share names neither: the file must be clear
             self.parties[label] = None if label in self.parties else party_id
+        # name as written -> (account id, problem or None): one dict look-up per line
+        self.lookup: dict[str, tuple[int, str | None]] = {}
+        for name, account in self.accounts.items():
+            problem = (f"Account {account.code} {account.name} is inactive." if not account.active else
+                       f"{account.code} {account.name} is a heading; post to one of its accounts."
+                       if account.is_group else None)
+            self.lookup[name] = (account.id, problem)
+        self.dates: dict[str, date | None] = {}
+        self.amounts: dict[str, int | None] = {"": 0}
         self.closed = {(y, m) for y, m in db.session.execute(
             select(ClosedPeriod.year, ClosedPeriod.month).where(ClosedPeriod.org_id == org_id,
                                                                 ClosedPeriod.reopened_at.is_(None)))}
@@ -120,6 +130,21 @@ def _group(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         yield current
 
 
+def _date(ctx: _Context, value) -> date | None:
+    if isinstance(value, date):
+        return value
+    if value not in ctx.dates:
+        ctx.dates[value] = parse_date(value)
+    return ctx.dates[value]
+
+
+def _amount(cache: dict, text: str) -> int | None:
+    value = parse_amount(text)
+    if len(cache) < 100_000:
+        cache[text] = value
+    return value
+
+
 def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: list[ImportProblem]):
     """The entry the rows make, checked as `post` checks: (key, date, memo, lines, hash) or None."""
     first = rows[0]
@@ -134,7 +159,7 @@ def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: lis
         problems.append(ImportProblem(row_no, "ref", f"Reference {ref} appears again after other entries: "
                                       "keep an entry's rows together."))
     seen.add(ref)
-    on = parse_date(first[2])
+    on = _date(ctx, first[2])
     if on is None:
         problems.append(ImportProblem(row_no, "date", "Write the date as YYYY-MM-DD."))
     elif (on.year, on.month) in ctx.closed:
@@ -148,18 +173,24 @@ def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: lis
         problems.append(ImportProblem(row_no, None, "An entry needs at least two lines."))
     lines = []
     debits = credits = 0
+    lookup, parties, amounts = ctx.lookup, ctx.parties, ctx.amounts
     for row_no, _ref, day, line_memo, account_name, debit_text, credit_text, party_name in rows:
-        if row_no != first[0] and day not in (None, "") and parse_date(day) != on:
+        if row_no != first[0] and day and day != first[2] and _date(ctx, day) != on:
             problems.append(ImportProblem(row_no, "date", "The lines of one entry share its date."))
-        account = ctx.accounts.get((account_name or "").strip())
-        if account is None:
+        found = lookup.get(account_name) or lookup.get((account_name or "").strip())
+        if found is None:
             problems.append(ImportProblem(row_no, "account", f"Unknown account {account_name}."))
-        elif not account.active:
-            problems.append(ImportProblem(row_no, "account", f"Account {account.code} {account.name} is inactive."))
-        elif account.is_group:
-            problems.append(ImportProblem(row_no, "account", f"{account.code} {account.name} is a heading; post to "
-                                          "one of its accounts."))
-        debit, credit = parse_amount(debit_text), parse_amount(credit_text)
+            account_id = None
+        else:
+            account_id = found[0]
+            if found[1]:
+                problems.append(ImportProblem(row_no, "account", found[1]))
+        debit = amounts.get(debit_text, -1) if debit_text.__class__ is str else parse_amount(debit_text)
+        if debit == -1:
+            debit = _amount(amounts, debit_text)
+        credit = amounts.get(credit_text, -1) if credit_text.__class__ is str else parse_amount(credit_text)
+        if credit == -1:
+            credit = _amount(amounts, credit_text)
         if debit is None:
             problems.append(ImportProblem(row_no, "debit", "Write an amount in pesos, like 1234.50."))
         if credit is None:
@@ -170,18 +201,21 @@ def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: lis
             debits += debit
             credits += credit
         party_id = None
-        party_name = (party_name or "").strip()
         if party_name:
-            party_id = ctx.parties.get(party_name, 0)
+            party_id = parties.get(party_name, 0)
+            if party_id == 0:
+                party_id = parties.get(party_name.strip(), 0)
             if party_id == 0:
                 problems.append(ImportProblem(row_no, "party", f"No one in this organization is {party_name}."))
             elif party_id is None:
                 problems.append(ImportProblem(row_no, "party", f"{party_name} names more than one party."))
-        line_memo = (line_memo or "").strip()
-        if len(line_memo) > 200:
-            problems.append(ImportProblem(row_no, "memo", "A line's memo has at most 200 characters."))
-        lines.append((account.id if account is not None else None, party_id, debit, credit,
-                      line_memo if line_memo and line_memo != memo else None))
+        if line_memo:
+            line_memo = line_memo.strip()
+            if len(line_memo) > 200:
+                problems.append(ImportProblem(row_no, "memo", "A line's memo has at most 200 characters."))
+            if line_memo == memo:
+                line_memo = None
+        lines.append((account_id, party_id, debit, credit, line_memo or None))
     if debits != credits and len(problems) == start:
         problems.append(ImportProblem(first[0], "credit", f"The entry is unbalanced: debits {debits} and credits "
                                       f"{credits} centavos."))
