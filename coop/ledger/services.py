@@ -408,4 +408,5 @@ from .bulk import (  # noqa: E402,F401
     import_entries,
     iter_journal,
     list_parties,
+    parse_amount,
 )
