@@ -162,7 +162,7 @@ def push(org_id: int, run_id: int, *, secret_key: str, checkpoint: Callable[[], 
         run.status = "failed"
         run.problems = [{"row": None, "column": None, "message": error.message}]
     run.finished_at = utcnow()
-    run.summary = {"sent": sent, "dry_run": run.dry_run}
+    run.summary = {"sent": {odoo.MODELS[k]: v for k, v in sent.items()}, "dry_run": run.dry_run}
     audit.record("interchange.odoo_push", org_id=org_id, user_id=run.created_by, target_type="interchange_run",
                  target_id=run.id, details={"status": run.status, "dry_run": run.dry_run,
                                             "sent": {odoo.MODELS[k]: v for k, v in sent.items()}})
