@@ -79,7 +79,7 @@ def _import(run: InterchangeRun) -> None:
     try:
         outcome = imports.run(run.org_id, run.kind, run.content, run.filename, mapping, dry_run=run.dry_run,
                               actor_id=run.created_by, as_of=as_of, progress=progress)
-        run.status = "done"
+        run.status = "failed" if outcome.problems else "done"  # a dry run with problems cannot be confirmed
     except imports.ImportProblems as refused:
         db.session.rollback()  # all rows or none
         run = db.session.get(InterchangeRun, run_id)
