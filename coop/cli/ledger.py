@@ -15,6 +15,7 @@ from ..ledger.services import COLUMNS as IMPORT_COLUMNS
 from ..ledger.services import ImportRefused, import_entries, recompute_problems
 from ..money import to_pesos_text
 from ..orgs.models import Organization
+from ..orgs.services import get_by_slug
 from ..reports.services import trial_balance as trial_balance_report
 
 ledger = AppGroup("ledger", help="Ledger maintenance.")
@@ -59,8 +60,6 @@ def read_journal_csv(handle):
 @click.option("--batch-size", default=5000, show_default=True)
 def ledger_import(file, org_slug, dry_run, batch_size):
     """Import journal entries from a CSV, one row per line (ref,date,memo,account,debit,credit,party): all or none."""
-    from ..orgs.services import get_by_slug
-
     org = get_by_slug(org_slug)
     with open(file, newline="", encoding="utf-8-sig") as handle:
         try:

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from ..extensions import db
 from ..orgs.services import get_by_slug
 from . import odoo, services
+from . import push as pushing
 
 export = click.Group("export", help="The books in other systems' formats.")
 
@@ -40,8 +41,6 @@ odoo_group = click.Group("odoo", help="Push the books to an Odoo database over i
 @with_appcontext
 def push(org_slug: str, dry_run: bool):
     """Send the chart, partners and new journal entries to the organization's Odoo (see its settings)."""
-    from . import push as pushing
-
     org = get_by_slug(org_slug)
     run = services.create_run(org.id, "odoo_push", actor_id=None, dry_run=dry_run)
     db.session.commit()

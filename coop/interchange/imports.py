@@ -24,7 +24,10 @@ from typing import Callable, Iterator
 from flask_babel import lazy_gettext as _l
 
 from ..errors import CoopError, Invalid
+from ..inventory import services as inventory
 from ..ledger import services as ledger
+from ..members import imports as member_imports
+from ..members import services as members
 
 PREVIEW_ROWS = 10
 MAX_PROBLEMS = 1000
@@ -157,8 +160,6 @@ def run_opening_accounts(org_id: int, rows, *, dry_run: bool, actor_id: int | No
 
 def run_suppliers(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
                   progress=None) -> Outcome:
-    from ..inventory import services as inventory
-
     outcome = Outcome()
     known = {s.name.strip().lower() for s in inventory.list_suppliers(org_id)}
     seen: dict[str, int] = {}
@@ -187,8 +188,6 @@ def run_suppliers(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_
 
 def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
                  progress=None) -> Outcome:
-    from ..inventory import services as inventory
-
     outcome = Outcome()
     known = {p.code for p in inventory.list_products(org_id)}
     seen: dict[str, int] = {}
@@ -223,9 +222,6 @@ def run_members(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of
                 progress=None) -> Outcome:
     """Members with their subscribed and paid-up capital: coop.members' own import (its checks and entries).
     Members already there (by number) are skipped, so a second run changes nothing."""
-    from ..members import imports as member_imports
-    from ..members import services as members
-
     outcome = Outcome()
     fresh = []
     for n, r in rows:

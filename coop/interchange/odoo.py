@@ -18,7 +18,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..consignment import services as consignment
+from ..grants import services as grants
+from ..inventory import services as inventory
 from ..ledger import services as ledger
+from ..members import services as members
 from ..orgs import services as orgs
 
 # addons/account/models/account_account.py, identical in 17.0 and 18.0 (19 adds expense_other)
@@ -166,8 +170,6 @@ def _names(org_id: int, with_member_names: bool) -> dict[tuple[str, int], dict]:
     """Names and contact fields of the parties' records, read through each domain's services."""
     found: dict[tuple[str, int], dict] = {}
     if with_member_names:
-        from ..members import services as members
-
         offset = 0
         while True:
             page = members.search_members(org_id, "", limit=200, offset=offset)
@@ -177,17 +179,11 @@ def _names(org_id: int, with_member_names: bool) -> dict[tuple[str, int], dict]:
             if len(page) < 200:
                 break
             offset += 200
-    from ..inventory import services as inventory
-
     for s in inventory.list_suppliers(org_id):
         found[("supplier", s.id)] = {"name": s.name, "email": s.email or "", "phone": s.phone or "",
                                      "street": s.address or ""}
-    from ..consignment import services as consignment
-
     for p in consignment.list_principals(org_id):
         found[("principal", p.id)] = {"name": p.name}
-    from ..grants import services as grants
-
     for f in grants.list_funds(org_id):
         found[("donor", f.id)] = {"name": f.donor_name}
     return found

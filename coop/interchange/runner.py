@@ -21,6 +21,7 @@ from sqlalchemy import or_, update
 from ..extensions import db
 from ..timeutil import utcnow
 from . import imports, services
+from .push import push
 from .models import InterchangeRun
 
 PROGRESS: dict[int, int] = {}  # run id -> rows done, for the runs this process is running
@@ -48,8 +49,6 @@ def execute(app: Flask, run_id: int) -> None:
             PROGRESS[run_id] = 0
             run = db.session.get(InterchangeRun, run_id)
             if run.kind == "odoo_push":
-                from .push import push
-
                 push(run.org_id, run.id, secret_key=app.config["SECRET_KEY"], checkpoint=db.session.commit)
             else:
                 _import(run)

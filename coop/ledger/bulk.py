@@ -17,10 +17,13 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
 from ..errors import Invalid
@@ -361,9 +364,20 @@ def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000
     return summary
 
 
-def _add_totals(org_id: int, by_account, by_party, by_month) -> None:
-    from .services import _add_to_totals
+@lru_cache(maxsize=None)
+def _upsert(dialect: str, table, conflict: tuple[str, ...]):
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(index_elements=list(conflict), set_={
+        "debit_total": table.c.debit_total + statement.excluded.debit_total,
+        "credit_total": table.c.credit_total + statement.excluded.credit_total})
 
+
+def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict]) -> None:
+    """Add to each totals row (or insert it), as `post` does: one executemany per table, in key order."""
+    db.session.execute(_upsert(db.session.get_bind().dialect.name, table, conflict), rows)
+
+
+def _add_totals(org_id: int, by_account, by_party, by_month) -> None:
     if by_account:
         _add_to_totals(AccountBalance.__table__, ("account_id",),
                        [{"account_id": a, "org_id": org_id, "debit_total": d, "credit_total": c}
