@@ -301,8 +301,13 @@ def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000
     by_month: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     batch: list[tuple] = []
 
+    # a first import finds no earlier references: its own repeats are caught by `seen`, no look-up is needed
+    earlier = db.session.scalar(select(JournalEntry.id).where(
+        JournalEntry.org_id == org_id, JournalEntry.idempotency_key >= KEY_PREFIX,
+        JournalEntry.idempotency_key < KEY_PREFIX[:-1] + chr(ord(KEY_PREFIX[-1]) + 1)).limit(1)) is not None
+
     def flush() -> None:
-        existing = _existing(org_id, [entry[0] for entry in batch])
+        existing = _existing(org_id, [entry[0] for entry in batch]) if earlier else {}
         fresh = []
         for entry in batch:
             previous = existing.get(entry[0])
