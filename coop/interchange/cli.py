@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from ..extensions import db
 from ..orgs.services import get_by_slug
-from . import odoo, services
+from .models import InterchangeRun
+from . import odoo, runner, services
 from . import push as pushing
 
 export = click.Group("export", help="The books in other systems' formats.")
@@ -49,3 +50,20 @@ def push(org_slug: str, dry_run: bool):
     db.session.commit()
     click.echo(result)
     sys.exit(0 if run.status == "done" else 1)
+
+
+interchange = click.Group("interchange", help="Imports and pushes run in the background.")
+
+
+@interchange.command("resume")
+@with_appcontext
+def resume():
+    """Run, here and now, the queued imports and pushes and those a restart cut off."""
+    app = current_app._get_current_object()
+    run_ids = services.runs_to_start()
+    db.session.rollback()
+    for run_id in run_ids:
+        runner.execute(app, run_id)
+        click.echo(f"run {run_id}: {db.session.get(InterchangeRun, run_id).status}")
+    if not run_ids:
+        click.echo("nothing to resume")

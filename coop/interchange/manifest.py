@@ -14,6 +14,6 @@ manifest = Manifest(
     ),
     nav=(NavItem(_l("Import"), "interchange.imports_page", ("admin", "officer")),),
     reports=(NavItem(_l("Odoo export and sync"), "interchange.odoo_page", ("admin",)),),
-    commands=(cli.export, cli.odoo_group),
+    commands=(cli.export, cli.odoo_group, cli.interchange),
     setup=views.setup,
 )

@@ -175,3 +175,14 @@ def test_a_run_cut_off_by_a_restart_is_started_again(make_org, app):
     db.session.expire_all()
     assert db.session.get(InterchangeRun, row.id).status == "done" and entries() == 1
     assert services.runs_to_start() == []
+
+
+def test_the_resume_command_runs_what_is_left(make_org, app):
+    org = make_org()
+    content = csv_bytes("account,debit,credit", "11110,10.00,", "30900,,10.00")
+    services.create_run(org.id, "opening_accounts", actor_id=None, filename="o.csv", content=content,
+                        mapping={"account": "account", "debit": "debit", "credit": "credit", "_as_of": "2025-12-31"})
+    db.session.commit()
+    db.session.remove()
+    result = app.test_cli_runner().invoke(args=["interchange", "resume"])
+    assert result.exit_code == 0 and "done" in result.output, result.output
