@@ -101,3 +101,11 @@ def test_the_command_writes_the_files(dawn, app, tmp_path, args):
     result = app.test_cli_runner().invoke(args=["export", "odoo", "--org", "dawn", str(out), *args])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(odoo.IMPORT_ORDER)
+
+
+def test_an_ngo_chart_exports_within_odoo_rules(make_org):
+    org = make_org("ngo")
+    export = services.export_odoo(org.id)
+    types = {row[1]: row[3] for row in export.files[odoo.CHART]}
+    assert odoo.problems(export) == [] and set(types.values()) <= set(odoo.ACCOUNT_TYPES)
+    assert types["1010"] == "asset_cash" and types["2010"] == "liability_payable" and types["1510"] == "asset_fixed"
