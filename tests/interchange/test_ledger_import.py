@@ -92,3 +92,23 @@ def test_a_reference_imported_with_other_content_is_a_problem(make_org):
     dry = ledger.import_entries(org.id, iter(changed), dry_run=True)
     assert [(p.row, p.column) for p in dry.problems] == [(1, "ref")]
     assert "other content" in dry.problems[0].message
+
+
+def test_the_command_imports_a_csv_all_or_none(make_org, app, tmp_path):
+    org = make_org(slug="cli")
+    good = tmp_path / "good.csv"
+    good.write_text("ref,date,memo,account,debit,credit\nA1,2026-01-02,Opening cash,11110,\"1,000.00\",\n"
+                    "A1,2026-01-02,Opening cash,30900,,1000.00\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ref,date,memo,account,debit,credit\nB1,2026-01-02,x,11110,5.00,\nB1,2026-01-02,x,nope,,5.00\n")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["ledger", "import", str(good), "--org", "cli", "--dry-run"])
+    assert result.exit_code == 0 and "would be imported" in result.output
+    assert counts()[0] == 0
+    result = runner.invoke(args=["ledger", "import", str(good), "--org", "cli"])
+    assert result.exit_code == 0 and "1 entries of 2 lines imported" in result.output
+    result = runner.invoke(args=["ledger", "import", str(bad), "--org", "cli"])
+    assert result.exit_code == 1 and "row 3, account: Unknown account nope." in result.output
+    db.session.expire_all()
+    assert counts()[:2] == (1, 2)
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 100_000
