@@ -1,4 +1,4 @@
-"""Push the books to Odoo 17/18 over XML-RPC `execute_kw` (../shared/ODOO.md §6.5), one direction.
+"""Push the books to Odoo over XML-RPC `execute_kw` (17, 18) or JSON-2 (19) (../shared/ODOO.md §6.5), one direction.
 
 The rows are the export's (odoo.py), sent with `load`, which upserts by external id: a retried
 call or a re-run push updates what Odoo already has. Journal entries already in Odoo (looked up
@@ -8,8 +8,10 @@ Every push is an `interchange_run` row (progress, summary) and one audit row.
 """
 from __future__ import annotations
 
-import socket
+import json
 import time
+import urllib.error
+import urllib.request
 import xmlrpc.client
 from typing import Callable
 
@@ -74,6 +76,36 @@ class OdooClient:
         return {row["name"] for row in found}
 
 
+class OdooJson2Client(OdooClient):
+    """Odoo 19's JSON-2: `POST /json/2/<model>/<method>` with the API key as a bearer token, named arguments."""
+
+    NAMED = {"load": ("fields", "data"), "search_read": ("domain",), "action_post": ("ids",)}
+
+    def __init__(self, url: str, database: str, login: str, api_key: str, *, timeout: float = 30,
+                 pause: float = 0.5):
+        self.url, self.database, self.api_key, self.pause, self.timeout = (url.rstrip("/"), database, api_key, pause,
+                                                                           timeout)
+        self.version, self.uid = {"server_version": "19"}, None
+
+    def _post(self, model: str, method: str, body: dict):
+        request = urllib.request.Request(
+            f"{self.url}/json/2/{model}/{method}", data=json.dumps(body).encode(), method="POST",
+            headers={"Authorization": f"bearer {self.api_key}", "X-Odoo-Database": self.database,
+                     "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            if error.code >= 500:
+                raise OSError(f"HTTP {error.code}") from None
+            detail = error.read()[:300].decode("utf-8", "replace")
+            raise xmlrpc.client.Fault(error.code, detail) from None
+
+    def call(self, model: str, method: str, args: list, kwargs: dict | None = None):
+        body = dict(zip(self.NAMED[method], args), **(kwargs or {}))
+        return self._retry(self._post, model, method, body)
+
+
 class _Transport(xmlrpc.client.Transport):
     def __init__(self, timeout: float):
         super().__init__()
@@ -133,8 +165,9 @@ def push(org_id: int, run_id: int, *, secret_key: str, checkpoint: Callable[[], 
                 sent[name] = len(_moves(export.files[name])) if name == odoo.ENTRIES else len(export.files[name])
             run.done = run.total
         else:
-            client = OdooClient(row.url, row.database, row.login, services.api_key(row, secret_key),
-                                timeout=timeout, pause=pause)
+            kind = OdooJson2Client if row.version == "19" else OdooClient
+            client = kind(row.url, row.database, row.login, services.api_key(row, secret_key), timeout=timeout,
+                          pause=pause)
             for name in odoo.IMPORT_ORDER[:-1]:
                 rows = export.files[name]
                 for start in range(0, len(rows), CHUNK):

@@ -93,3 +93,47 @@ class _Handler(SimpleXMLRPCRequestHandler):
             self.end_headers()
             return
         super().do_POST()
+
+
+class FakeOdooJson2(FakeOdoo):
+    """The same fake answering Odoo 19's JSON-2 (`POST /json/2/<model>/<method>`, bearer key, named arguments)."""
+
+    POSITIONAL = {"load": ("fields", "data"), "search_read": ("domain",), "action_post": ("ids",)}
+
+    def __init__(self, **kw):
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        super().__init__(**kw)
+        self.server.server_close()  # the XML-RPC server is not used
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                parts = self.path.strip("/").split("/")
+                ok = (self.headers["Authorization"] == f"bearer {fake.api_key}"
+                      and self.headers["X-Odoo-Database"] == fake.database
+                      and self.headers["Content-Type"] == "application/json" and parts[:2] == ["json", "2"])
+                if not ok:
+                    return self._answer(401, {"message": "Invalid apikey"})
+                model, method = parts[2], parts[3]
+                names = fake.POSITIONAL[method]
+                args = [body.pop(name) for name in names]
+                result = fake.execute_kw(fake.database, 2, fake.api_key, model, method, args, body or None)
+                self._answer(200, result)
+
+            def _answer(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -110,3 +110,18 @@ def test_the_page_pushes_in_the_background_and_shows_progress(dawn, app, client,
         page = client.get(response.headers["Location"])
         assert page.status_code == 200 and b"account.move: 4" in page.data, page.data.decode().split("<main>")[1][:1500]
         assert len(fake.records["account.move"]) == 4
+
+
+def test_odoo_19_gets_the_same_rows_over_json_2(dawn):
+    from .fake_odoo import FakeOdooJson2
+
+    with FakeOdooJson2() as fake:
+        connect(dawn, fake, version="19", auto_post=True)
+        run, text = run_push(dawn)
+        assert run.status == "done", text
+        assert set(fake.records["account.move"]) == {f"coop_dawn_je_{n}" for n in (1, 2, 3, 4)}
+        assert len(fake.posted) == 4
+    with FakeOdooJson2(api_key="other") as fake:
+        connect(dawn, fake, version="19")
+        run, text = run_push(dawn)
+    assert run.status == "failed" and "Invalid apikey" in text
