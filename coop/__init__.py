@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -46,6 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
         if "SQLALCHEMY_DATABASE_URI" in test_config:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config._engine_options(test_config["SQLALCHEMY_DATABASE_URI"])
+
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)

@@ -101,12 +101,18 @@ def register(app: Flask) -> None:
     def coop_error(error: CoopError):
         _discard()
         errors = {error.field: error.message} if error.field else None
+        retry_after = getattr(error, "retry_after", None)  # 429: when to come back
         if _wants_json():
-            return _problem(error.status, error.title, error.message, errors, **error.extra)
-        if request.method == "POST" and error.status in (400, 409, 422):
+            response = _problem(error.status, error.title, error.message, errors, **error.extra)
+        elif request.method == "POST" and error.status in (400, 409, 422):
             return _back_to_form(error.message, errors)
-        title = _PAGES[error.status][0] if error.status in _PAGES else error.title
-        return render_template("error.html", status=error.status, title=title, message=error.message), error.status
+        else:
+            title = _PAGES[error.status][0] if error.status in _PAGES else error.title
+            response = app.make_response((render_template("error.html", status=error.status, title=title,
+                                                          message=error.message), error.status))
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):

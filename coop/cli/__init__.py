@@ -4,7 +4,7 @@
 - `demo`: `coop demo`
 - `jobs`: `coop jobs`, `coop scheduler`
 - `orgs`: `coop org add`
-- `users`: `coop user add`, `coop user token`
+- `users`: `coop user add`, `coop user token`, `coop user tokens`, `coop user revoke-token`
 - `ledger`: `coop ledger check`, `coop trial-balance`
 
 A domain's own groups live in the domain (`coop/members/cli.py`) and are added by its manifest.
