@@ -28,6 +28,7 @@ DOMAINS = (
     "coop.consignment",
     "coop.grants",
     "coop.wellness",
+    "coop.interchange",
     "coop.messaging",
     "coop.jobs",
     "coop.reports",

@@ -1,17 +1,21 @@
-"""`coop ledger check` (balances against the journal) and `coop trial-balance`."""
+"""`coop ledger check` (balances against the journal), `coop ledger import` and `coop trial-balance`."""
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from datetime import date
+from operator import itemgetter
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from ..extensions import db
-from ..ledger.services import recompute_problems
+from ..ledger.services import COLUMNS as IMPORT_COLUMNS
+from ..ledger.services import ImportRefused, import_entries, recompute_problems
 from ..money import to_pesos_text
 from ..orgs.models import Organization
+from ..orgs.services import get_by_slug
 from ..reports.services import trial_balance as trial_balance_report
 
 ledger = AppGroup("ledger", help="Ledger maintenance.")
@@ -28,6 +32,53 @@ def ledger_check():
             click.echo(f"  {problem}")
         bad = bad or bool(problems)
     sys.exit(1 if bad else 0)
+
+
+def read_journal_csv(handle):
+    """Rows of a journal CSV (header: ref,date,memo,account,debit,credit,party) as import_entries takes them."""
+    reader = csv.reader(handle)
+    header = [name.strip().lower() for name in next(reader, [])]
+    missing = [name for name in IMPORT_COLUMNS if name not in header and name != "party"]
+    if missing:
+        raise click.ClickException(f"the first row must name the columns; missing: {', '.join(missing)}")
+    if "party" not in header:
+        header.append("party")
+    pick = itemgetter(*(header.index(name) for name in IMPORT_COLUMNS))
+    width = len(header)
+    for number, cells in enumerate(reader, start=2):
+        if len(cells) < width:
+            if not any(cells):
+                continue
+            cells += [""] * (width - len(cells))
+        yield (number, *pick(cells))
+
+
+@ledger.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "org_slug", required=True, help="the organization's short name")
+@click.option("--dry-run", is_flag=True, help="check every row and list the problems, import nothing")
+@click.option("--batch-size", default=5000, show_default=True)
+def ledger_import(file, org_slug, dry_run, batch_size):
+    """Import journal entries from a CSV, one row per line (ref,date,memo,account,debit,credit,party): all or none."""
+    org = get_by_slug(org_slug)
+    with open(file, newline="", encoding="utf-8-sig") as handle:
+        try:
+            summary = import_entries(org.id, read_journal_csv(handle), batch_size=batch_size, dry_run=dry_run)
+        except ImportRefused as refused:
+            db.session.rollback()
+            summary = refused.summary
+    problems = summary.problems
+    for problem in problems:
+        click.echo(str(problem))
+    if problems or dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if problems:
+        click.echo(f"{len(problems)} problems in {summary.rows} rows: nothing was imported.")
+        sys.exit(1)
+    verb = "would be imported (dry run: nothing was written)" if dry_run else "imported"
+    click.echo(f"{summary.entries} entries of {summary.lines} lines {verb}; {summary.skipped} already there.")
 
 
 @click.command("trial-balance")

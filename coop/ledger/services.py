@@ -395,3 +395,18 @@ def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reas
 def closed_periods(org_id: int) -> list[ClosedPeriod]:
     return list(db.session.scalars(select(ClosedPeriod).where(ClosedPeriod.org_id == org_id)
                                    .order_by(ClosedPeriod.year.desc(), ClosedPeriod.month.desc(), ClosedPeriod.id.desc())))
+
+
+# ---------------------------------------------------------------- bulk (re-exported; bulk reuses the totals upsert)
+
+from .bulk import (  # noqa: E402,F401
+    COLUMNS,
+    ImportProblem,
+    ImportRefused,
+    ImportSummary,
+    JournalRow,
+    import_entries,
+    iter_journal,
+    list_parties,
+    parse_amount,
+)

@@ -1,0 +1,444 @@
+"""The ledger's bulk paths: streaming a journal in (`import_entries`) and out (`iter_journal`).
+
+`import_entries` is `post_many` for files of any size. It reads rows one line of an entry each,
+grouped by the entry's reference, and keeps every rule of `post`: at least two lines, whole
+non-negative centavos on one side of each line, balanced, a memo, accounts of the organization
+that are active and not headings, parties of the organization, an open month, and idempotency by
+reference (the reference is the entry's idempotency key `import:<ref>`: a re-run of the same file
+skips what is there, the same reference with other content is a problem). It builds no result
+objects: ids are reserved up front per batch, entries and lines are written with one executemany
+each (COPY on PostgreSQL), one audit row records each batch, and the balance rows are updated in
+bulk once at the end. Problems carry the source row and column; the first problem stops the
+writing, the reading goes on to list every problem, and the call then raises `ImportRefused`, so
+the boundary rolls everything back: all rows or none.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..audit import services as audit
+from ..errors import Invalid
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import Account, AccountBalance, AccountMonth, ClosedPeriod, JournalEntry, JournalLine, Party, PartyBalance
+
+COLUMNS = ("ref", "date", "memo", "account", "debit", "credit", "party")
+KEY_PREFIX = "import:"
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}" + (f", {self.column}" if self.column else "") + f": {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    entries: int = 0  # written (or, in a dry run, that would be written)
+    lines: int = 0
+    skipped: int = 0  # already imported under the same reference with the same content
+    batches: int = 0
+    rows: int = 0
+    problems: tuple[ImportProblem, ...] = ()
+    first_id: int | None = None
+    last_id: int | None = None
+    dry_run: bool = False
+
+
+class ImportRefused(Invalid):
+    """The file has problems: nothing of it is kept."""
+
+    def __init__(self, summary: ImportSummary):
+        first = summary.problems[0] if summary.problems else None
+        super().__init__(f"{len(summary.problems)} problems; nothing was imported. First: {first}")
+        self.summary = summary
+        self.problems = summary.problems
+
+
+def parse_amount(value) -> int | None:
+    """Pesos text ("1,234.50") or int centavos -> centavos; None when it is not an amount."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not value:
+        return 0
+    if "," in value or " " in value:
+        value = value.strip().replace(",", "")
+        if not value:
+            return 0
+    whole, dot, fraction = value.partition(".")
+    if whole.isdigit() and len(whole) <= 13 and (not dot or (fraction.isdigit() and len(fraction) <= 2)):
+        return int(whole) * 100 + (int(fraction) * (10 if len(fraction) == 1 else 1) if fraction else 0)
+    return None
+
+
+def parse_date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+class _Context:
+    """What every entry is checked against, loaded once per import."""
+
+    def __init__(self, org_id: int):
+        self.accounts: dict[str, tuple] = {}
+        for row in db.session.execute(select(Account.id, Account.key, Account.code, Account.name, Account.active,
+                                             Account.is_group).where(Account.org_id == org_id)):
+            self.accounts[row.code] = row
+            if row.key:
+                self.accounts.setdefault(row.key, row)
+        self.parties: dict[str, int | None] = {}
+        for party_id, label in db.session.execute(select(Party.id, Party.label).where(Party.org_id == org_id)):
+            # a label two parties share names neither: the file must be clear
+            self.parties[label] = None if label in self.parties else party_id
+        # name as written -> (account id, problem or None): one dict look-up per line
+        self.lookup: dict[str, tuple[int, str | None]] = {}
+        for name, account in self.accounts.items():
+            problem = (f"Account {account.code} {account.name} is inactive." if not account.active else
+                       f"{account.code} {account.name} is a heading; post to one of its accounts."
+                       if account.is_group else None)
+            self.lookup[name] = (account.id, problem)
+        self.dates: dict[str, date | None] = {}
+        self.amounts: dict[str, int | None] = {"": 0}
+        self.closed = {(y, m) for y, m in db.session.execute(
+            select(ClosedPeriod.year, ClosedPeriod.month).where(ClosedPeriod.org_id == org_id,
+                                                                ClosedPeriod.reopened_at.is_(None)))}
+
+
+def _group(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    """Consecutive rows with the same reference: one entry."""
+    current: list[tuple] = []
+    for row in rows:
+        if current and row[1] != current[0][1]:
+            yield current
+            current = []
+        current.append(row)
+    if current:
+        yield current
+
+
+def _date(ctx: _Context, value) -> date | None:
+    if isinstance(value, date):
+        return value
+    if value not in ctx.dates:
+        ctx.dates[value] = parse_date(value)
+    return ctx.dates[value]
+
+
+def _amount(cache: dict, text: str) -> int | None:
+    value = parse_amount(text)
+    if len(cache) < 100_000:
+        cache[text] = value
+    return value
+
+
+def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: list[ImportProblem]):
+    """The entry the rows make, checked as `post` checks: (key, date, memo, lines, hash) or None."""
+    first = rows[0]
+    start = len(problems)
+    row_no, ref = first[0], (first[1] or "").strip()
+    if not ref:
+        problems.append(ImportProblem(row_no, "ref", "Give the entry's reference."))
+        return None
+    if len(ref) > 90:
+        problems.append(ImportProblem(row_no, "ref", "A reference has at most 90 characters."))
+    if ref in seen:
+        problems.append(ImportProblem(row_no, "ref", f"Reference {ref} appears again after other entries: "
+                                      "keep an entry's rows together."))
+    seen.add(ref)
+    on = _date(ctx, first[2])
+    if on is None:
+        problems.append(ImportProblem(row_no, "date", "Write the date as YYYY-MM-DD."))
+    elif (on.year, on.month) in ctx.closed:
+        problems.append(ImportProblem(row_no, "date", f"{on:%B %Y} is closed; date the entry in an open month."))
+    memo = (first[3] or "").strip()
+    if not memo:
+        problems.append(ImportProblem(row_no, "memo", "Say what the entry is for."))
+    elif len(memo) > 300:
+        problems.append(ImportProblem(row_no, "memo", "A memo has at most 300 characters."))
+    if len(rows) < 2:
+        problems.append(ImportProblem(row_no, None, "An entry needs at least two lines."))
+    lines = []
+    debits = credits = 0
+    lookup, parties, amounts = ctx.lookup, ctx.parties, ctx.amounts
+    for row_no, _ref, day, line_memo, account_name, debit_text, credit_text, party_name in rows:
+        if row_no != first[0] and day and day != first[2] and _date(ctx, day) != on:
+            problems.append(ImportProblem(row_no, "date", "The lines of one entry share its date."))
+        found = lookup.get(account_name) or lookup.get((account_name or "").strip())
+        if found is None:
+            problems.append(ImportProblem(row_no, "account", f"Unknown account {account_name}."))
+            account_id = None
+        else:
+            account_id = found[0]
+            if found[1]:
+                problems.append(ImportProblem(row_no, "account", found[1]))
+        debit = amounts.get(debit_text, -1) if debit_text.__class__ is str else parse_amount(debit_text)
+        if debit == -1:
+            debit = _amount(amounts, debit_text)
+        credit = amounts.get(credit_text, -1) if credit_text.__class__ is str else parse_amount(credit_text)
+        if credit == -1:
+            credit = _amount(amounts, credit_text)
+        if debit is None:
+            problems.append(ImportProblem(row_no, "debit", "Write an amount in pesos, like 1234.50."))
+        if credit is None:
+            problems.append(ImportProblem(row_no, "credit", "Write an amount in pesos, like 1234.50."))
+        if debit is not None and credit is not None:
+            if (debit > 0) == (credit > 0):
+                problems.append(ImportProblem(row_no, "debit", "Give either a debit or a credit, more than zero."))
+            debits += debit
+            credits += credit
+        party_id = None
+        if party_name:
+            party_id = parties.get(party_name, 0)
+            if party_id == 0:
+                party_id = parties.get(party_name.strip(), 0)
+            if party_id == 0:
+                problems.append(ImportProblem(row_no, "party", f"No one in this organization is {party_name}."))
+            elif party_id is None:
+                problems.append(ImportProblem(row_no, "party", f"{party_name} names more than one party."))
+        if line_memo:
+            line_memo = line_memo.strip()
+            if len(line_memo) > 200:
+                problems.append(ImportProblem(row_no, "memo", "A line's memo has at most 200 characters."))
+            if line_memo == memo:
+                line_memo = None
+        lines.append((account_id, party_id, debit, credit, line_memo or None))
+    if debits != credits and len(problems) == start:
+        problems.append(ImportProblem(first[0], "credit", f"The entry is unbalanced: debits {debits} and credits "
+                                      f"{credits} centavos."))
+    if len(problems) > start:
+        return None
+    digest = hashlib.sha256(repr((on.isoformat(), memo, lines)).encode()).hexdigest()
+    return KEY_PREFIX + ref, on, memo, lines, digest, first[0]
+
+
+class _Writer:
+    """Reserves ids and writes a batch with executemany (COPY on PostgreSQL)."""
+
+    def __init__(self, org_id: int, actor_id: int | None, source: str):
+        self.org_id, self.actor_id, self.source = org_id, actor_id, source
+        self.connection = db.session.connection()
+        self.postgres = self.connection.dialect.name == "postgresql"
+        self.next_id = None
+        if not self.postgres:  # SQLite: this transaction holds the write lock (BEGIN IMMEDIATE)
+            self.next_id = (self.connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM journal_entry")
+                            .scalar() + 1)
+        self.posted_at = utcnow()
+
+    def reserve(self, n: int) -> list[int]:
+        if self.postgres:
+            return [r[0] for r in self.connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('journal_entry', 'id')) FROM generate_series(1, %(n)s)",
+                {"n": n})]
+        ids = list(range(self.next_id, self.next_id + n))
+        self.next_id += n
+        return ids
+
+    def write(self, heads: list[tuple], lines: list[tuple]) -> None:
+        if self.postgres:
+            cursor = self.connection.connection.driver_connection.cursor()
+            with cursor.copy("COPY journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
+                             "request_hash, posted_by, posted_at) FROM STDIN") as copy:
+                for head in heads:
+                    copy.write_row(head)
+            with cursor.copy("COPY journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+                             "FROM STDIN") as copy:
+                for line in lines:
+                    copy.write_row(line)
+            cursor.close()
+            return
+        posted_at = self.posted_at.strftime("%Y-%m-%d %H:%M:%S.%f")
+        self.connection.exec_driver_sql(
+            "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
+            "request_hash, posted_by, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(h[0], h[1], h[2].isoformat(), h[3], h[4], h[5], h[6], h[7], h[8], posted_at) for h in heads])
+        self.connection.exec_driver_sql(
+            "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", lines)
+
+
+def _existing(org_id: int, keys: list[str]) -> dict[str, str]:
+    found = {}
+    for start in range(0, len(keys), 900):  # SQLite allows 999 parameters per statement
+        found.update(db.session.execute(select(JournalEntry.idempotency_key, JournalEntry.request_hash).where(
+            JournalEntry.org_id == org_id, JournalEntry.idempotency_key.in_(keys[start:start + 900]))).all())
+    return found
+
+
+def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000, actor_id: int | None = None,
+                   dry_run: bool = False, source: str = "import", max_problems: int = 1000,
+                   progress: Callable[[int], None] | None = None) -> ImportSummary:
+    """Post the journal `rows` hold: tuples (row number, ref, date, memo, account key or code, debit, credit, party).
+
+    Amounts are pesos text or int centavos, dates ISO text or dates, the party a party's label
+    ("M-0017"). Rows of one entry are consecutive. With dry_run nothing is written and the
+    summary lists the problems; otherwise problems raise ImportRefused (the caller rolls back).
+    """
+    ctx = _Context(org_id)
+    writer = None if dry_run else _Writer(org_id, actor_id, source)
+    problems: list[ImportProblem] = []
+    seen: set[str] = set()
+    totals = {"entries": 0, "lines": 0, "skipped": 0, "batches": 0, "rows": 0}
+    ids = {"first": None, "last": None}
+    by_account: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_party: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    by_month: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    batch: list[tuple] = []
+
+    # a first import finds no earlier references: its own repeats are caught by `seen`, no look-up is needed
+    earlier = db.session.scalar(select(JournalEntry.id).where(
+        JournalEntry.org_id == org_id, JournalEntry.idempotency_key >= KEY_PREFIX,
+        JournalEntry.idempotency_key < KEY_PREFIX[:-1] + chr(ord(KEY_PREFIX[-1]) + 1)).limit(1)) is not None
+
+    def flush() -> None:
+        existing = _existing(org_id, [entry[0] for entry in batch]) if earlier else {}
+        fresh = []
+        for entry in batch:
+            previous = existing.get(entry[0])
+            if previous is None:
+                fresh.append(entry)
+            elif previous == entry[4]:
+                totals["skipped"] += 1
+            else:
+                problems.append(ImportProblem(entry[5], "ref", f"Reference {entry[0][len(KEY_PREFIX):]} was "
+                                              "already imported with other content."))
+        batch.clear()
+        totals["entries"] += len(fresh)
+        totals["lines"] += sum(len(entry[3]) for entry in fresh)
+        if writer is None or problems or not fresh:
+            return
+        entry_ids = writer.reserve(len(fresh))
+        heads, lines = [], []
+        for entry_id, (key, on, memo, entry_lines, digest, _row) in zip(entry_ids, fresh):
+            heads.append((entry_id, org_id, on, memo, source, key[len(KEY_PREFIX):][:60], key, digest, actor_id,
+                          writer.posted_at))
+            month = on.replace(day=1)
+            for account_id, party_id, debit, credit, line_memo in entry_lines:
+                lines.append((org_id, entry_id, account_id, party_id, debit, credit, line_memo))
+                for totals_row in ((by_account[account_id], by_month[(account_id, month)],
+                                    by_party[(account_id, party_id)]) if party_id is not None
+                                   else (by_account[account_id], by_month[(account_id, month)])):
+                    totals_row[0] += debit
+                    totals_row[1] += credit
+        writer.write(heads, lines)
+        ids["first"] = ids["first"] or entry_ids[0]
+        ids["last"] = entry_ids[-1]
+        totals["batches"] += 1
+        audit.record_many([{"action": "ledger.import", "org_id": org_id, "user_id": actor_id,
+                            "target_type": "journal_entry", "target_id": f"{entry_ids[0]}-{entry_ids[-1]}",
+                            "details": {"entries": len(heads), "lines": len(lines), "source": source}}])
+
+    for group in _group(rows):
+        totals["rows"] += len(group)
+        entry = _check_entry(ctx, group, seen, problems)
+        if entry is not None:
+            batch.append(entry)
+            if len(batch) >= batch_size:
+                flush()
+                if progress:
+                    progress(totals["rows"])
+        if len(problems) >= max_problems:
+            break
+    if batch:
+        flush()
+    if progress:
+        progress(totals["rows"])
+    if writer is not None and not problems:
+        _add_totals(org_id, by_account, by_party, by_month)
+    summary = ImportSummary(entries=totals["entries"], lines=totals["lines"], skipped=totals["skipped"],
+                            batches=totals["batches"], rows=totals["rows"], problems=tuple(problems[:max_problems]),
+                            first_id=ids["first"], last_id=ids["last"], dry_run=dry_run)
+    if problems and not dry_run:
+        raise ImportRefused(summary)
+    return summary
+
+
+@lru_cache(maxsize=None)
+def _upsert(dialect: str, table, conflict: tuple[str, ...]):
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(index_elements=list(conflict), set_={
+        "debit_total": table.c.debit_total + statement.excluded.debit_total,
+        "credit_total": table.c.credit_total + statement.excluded.credit_total})
+
+
+def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict]) -> None:
+    """Add to each totals row (or insert it), as `post` does: one executemany per table, in key order."""
+    db.session.execute(_upsert(db.session.get_bind().dialect.name, table, conflict), rows)
+
+
+def _add_totals(org_id: int, by_account, by_party, by_month) -> None:
+    if by_account:
+        _add_to_totals(AccountBalance.__table__, ("account_id",),
+                       [{"account_id": a, "org_id": org_id, "debit_total": d, "credit_total": c}
+                        for a, (d, c) in sorted(by_account.items())])
+    if by_party:
+        _add_to_totals(PartyBalance.__table__, ("account_id", "party_id"),
+                       [{"account_id": a, "party_id": p, "org_id": org_id, "debit_total": d, "credit_total": c}
+                        for (a, p), (d, c) in sorted(by_party.items())])
+    if by_month:
+        _add_to_totals(AccountMonth.__table__, ("account_id", "month"),
+                       [{"account_id": a, "month": m, "org_id": org_id, "debit_total": d, "credit_total": c}
+                        for (a, m), (d, c) in sorted(by_month.items())])
+
+
+# ---------------------------------------------------------------- reading out
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    id: int
+    entry_date: date
+    memo: str
+    source: str | None
+    source_id: str | None
+    reverses_id: int | None
+    lines: tuple = field(default=())  # (account_id, party_id, debit, credit, memo)
+
+
+def iter_journal(org_id: int, *, since: date | None = None, after_id: int | None = None,
+                 chunk: int = 2000) -> Iterator[JournalRow]:
+    """Every entry of the organization in id order, with its lines, read a chunk at a time."""
+    entries, lines = JournalEntry.__table__, JournalLine.__table__
+    last = after_id or 0
+    while True:
+        query = select(entries.c.id, entries.c.entry_date, entries.c.memo, entries.c.source, entries.c.source_id,
+                       entries.c.reverses_id).where(entries.c.org_id == org_id, entries.c.id > last)
+        if since is not None:
+            query = query.where(entries.c.entry_date >= since)
+        heads = db.session.execute(query.order_by(entries.c.id).limit(chunk)).all()
+        if not heads:
+            return
+        by_entry: dict[int, list] = defaultdict(list)
+        for row in db.session.execute(
+                select(lines.c.entry_id, lines.c.account_id, lines.c.party_id, lines.c.debit, lines.c.credit,
+                       lines.c.memo).where(lines.c.entry_id.between(heads[0].id, heads[-1].id),
+                                           lines.c.org_id == org_id).order_by(lines.c.entry_id, lines.c.id)):
+            by_entry[row.entry_id].append((row.account_id, row.party_id, row.debit, row.credit, row.memo))
+        for head in heads:
+            yield JournalRow(head.id, head.entry_date, head.memo, head.source, head.source_id, head.reverses_id,
+                             tuple(by_entry[head.id]))
+        last = heads[-1].id
+
+
+def list_parties(org_id: int, kinds: tuple[str, ...] | None = None) -> list[Party]:
+    query = select(Party).where(Party.org_id == org_id)
+    if kinds:
+        query = query.where(Party.kind.in_(kinds))
+    return list(db.session.scalars(query.order_by(Party.kind, Party.ref_id)))
+

@@ -1,0 +1,114 @@
+"""ledger.import_entries: post's checks on a stream, all rows or none, idempotent by reference."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from coop.audit.models import AuditEvent
+from coop.extensions import db
+from coop.ledger import services as ledger
+from coop.ledger.models import JournalEntry, JournalLine
+
+
+def counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(t)) for t in (JournalEntry, JournalLine, AuditEvent))
+
+
+def rows_for(n, party="M-1", start=1):
+    """n entries of three lines each: cash 30.00 in, 20.00 shares (party), 10.00 income."""
+    out, row = [], start
+    for i in range(n):
+        ref = f"JE-{i}"
+        on = date(2026, 1 + i % 2, 1 + i % 28).isoformat()
+        out += [(row, ref, on, f"Entry {i}", "11110", "30.00", "", ""),
+                (row + 1, ref, on, f"Entry {i}", "paid_up_share_capital_common", "", "20.00", party),
+                (row + 2, ref, on, "fee", "service_fees", "", "10", "")]
+        row += 3
+    return out
+
+
+def test_imports_in_batches_and_updates_balances(make_org):
+    org = make_org()
+    ledger.ensure_party(org.id, "member", 1, "M-1")
+    db.session.commit()
+    summary = ledger.import_entries(org.id, iter(rows_for(25)), batch_size=10)
+    db.session.commit()
+    assert (summary.entries, summary.lines, summary.batches, summary.skipped) == (25, 75, 3, 0)
+    assert counts() == (25, 75, 3)  # one audit row per batch
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 25 * 3000
+    party = ledger.list_parties(org.id, ("member",))[0].id
+    assert ledger.party_balance(org.id, "paid_up_share_capital_common", party).credit_balance == 25 * 2000
+    assert ledger.recompute_problems(org.id) == []
+    entry = ledger.get_entry(org.id, summary.first_id)
+    assert entry.memo == "Entry 0" and [line.memo for line in entry.lines] == [None, None, "fee"]
+    jan = ledger.balances_as_of(org.id, date(2026, 1, 31))[ledger.get_account(org.id, "cash_on_hand").id]
+    assert jan.debit_balance == 13 * 3000
+    # the same file again changes nothing
+    again = ledger.import_entries(org.id, iter(rows_for(25)), batch_size=10)
+    db.session.commit()
+    assert (again.entries, again.skipped) == (0, 25)
+    assert counts() == (25, 75, 3)
+
+
+def test_every_problem_is_listed_with_row_and_column_and_nothing_is_written(make_org):
+    org = make_org()
+    ledger.ensure_party(org.id, "member", 1, "M-1")
+    ledger.close_period(org.id, 2025, 12, None)
+    db.session.commit()
+    before = counts()
+    rows = rows_for(3) + [
+        (10, "B1", "2026-13-01", "bad date", "11110", "1.00", "", ""),
+        (11, "B1", "2026-13-01", "bad date", "nope", "", "1.00", ""),
+        (12, "B2", "2026-01-05", "unbalanced", "11110", "1.00", "", ""),
+        (13, "B2", "2026-01-05", "unbalanced", "service_fees", "", "2.00", ""),
+        (14, "B3", "2025-12-05", "closed", "11110", "1.00", "", "M-9"),
+        (15, "B3", "2025-12-05", "closed", "service_fees", "-1", "", ""),
+        (16, "B4", "2026-01-05", "", "10000", "1.00", "", ""),
+        (17, "JE-0", "2026-01-05", "again", "11110", "1.00", "", ""),
+    ]
+    dry = ledger.import_entries(org.id, iter(rows), dry_run=True)
+    assert [(p.row, p.column) for p in dry.problems] == [
+        (10, "date"), (11, "account"), (12, "credit"), (14, "date"), (14, "party"), (15, "debit"),
+        (16, "memo"), (16, None), (16, "account"), (17, "ref"), (17, None)]
+    assert "unbalanced" in dry.problems[2].message and "heading" in dry.problems[8].message
+    assert counts() == before
+    with pytest.raises(ledger.ImportRefused) as refused:
+        ledger.import_entries(org.id, iter(rows), batch_size=2)
+    assert len(refused.value.problems) == len(dry.problems)
+    db.session.rollback()
+    assert counts() == before
+    assert ledger.balance(org.id, "cash_on_hand").debit_total == 0
+
+
+def test_a_reference_imported_with_other_content_is_a_problem(make_org):
+    org = make_org()
+    ledger.ensure_party(org.id, "member", 1, "M-1")
+    db.session.commit()
+    ledger.import_entries(org.id, iter(rows_for(2)))
+    db.session.commit()
+    changed = rows_for(2)
+    changed[0] = changed[0][:5] + ("31.00",) + changed[0][6:]
+    changed[2] = changed[2][:6] + ("11.00",) + changed[2][7:]
+    dry = ledger.import_entries(org.id, iter(changed), dry_run=True)
+    assert [(p.row, p.column) for p in dry.problems] == [(1, "ref")]
+    assert "other content" in dry.problems[0].message
+
+
+def test_the_command_imports_a_csv_all_or_none(make_org, app, tmp_path):
+    org = make_org(slug="cli")
+    good = tmp_path / "good.csv"
+    good.write_text("ref,date,memo,account,debit,credit\nA1,2026-01-02,Opening cash,11110,\"1,000.00\",\n"
+                    "A1,2026-01-02,Opening cash,30900,,1000.00\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ref,date,memo,account,debit,credit\nB1,2026-01-02,x,11110,5.00,\nB1,2026-01-02,x,nope,,5.00\n")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["ledger", "import", str(good), "--org", "cli", "--dry-run"])
+    assert result.exit_code == 0 and "would be imported" in result.output
+    assert counts()[0] == 0
+    result = runner.invoke(args=["ledger", "import", str(good), "--org", "cli"])
+    assert result.exit_code == 0 and "1 entries of 2 lines imported" in result.output
+    result = runner.invoke(args=["ledger", "import", str(bad), "--org", "cli"])
+    assert result.exit_code == 1 and "row 3, account: Unknown account nope." in result.output
+    db.session.expire_all()
+    assert counts()[:2] == (1, 2)
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 100_000
