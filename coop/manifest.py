@@ -87,12 +87,15 @@ class DailyJob:
 
 @dataclass(frozen=True)
 class Document:
-    """A kind of document a domain posts ledger entries for (the entry's `source`), and its page:
-    url_for(endpoint, **{arg: source_id}). The generic ledger links there instead of reversing."""
+    """A kind of document a domain posts ledger entries for (the entry's `source`) and where its page is:
+    url_for(endpoint, **{arg: source_id}), or url_for(endpoint, **find(org_id, source_id)) when the page
+    is its parent's (a share payment is shown on the member's page). The generic ledger links there
+    instead of offering to reverse the entry."""
 
     label: str  # lazy_gettext
-    endpoint: str
-    arg: str
+    endpoint: str | None = None
+    arg: str | None = None
+    find: Callable[[int, str], dict] | None = None
 
 
 # fn(org_id) -> [(account key, balance in the ledger, total of the domain's own records)], one per control account

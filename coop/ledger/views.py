@@ -23,8 +23,9 @@ def document_of(entry) -> dict | None:
     spec = plugins().documents.get(entry.source)
     if spec is not None:
         found["label"] = str(spec.label)
-        if entry.source_id and entry.source_id.isdigit():
-            found["href"] = url_for(spec.endpoint, **{spec.arg: int(entry.source_id)})
+        if spec.endpoint and entry.source_id and entry.source_id.isdigit():
+            args = spec.find(entry.org_id, entry.source_id) if spec.find else {spec.arg: int(entry.source_id)}
+            found["href"] = url_for(spec.endpoint, **args) if args else None
     return found
 
 
