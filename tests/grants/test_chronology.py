@@ -64,3 +64,15 @@ def test_an_moa_with_money_released_is_not_voided(ngo, program):
         services.void_moa(ngo.id, moa.id, on=today(), reason="Wrong date", actor_id=program.maker.id)
     db.session.rollback()
     assert services.get_moa(ngo.id, moa.id).status == "signed"
+
+
+def test_voiding_and_signing_through_the_api(ngo, program, api):
+    moa = program.moa(program.fund())
+    client = api(program.maker)
+    base = f"/api/v1/orgs/{ngo.slug}/grants/moas/{moa.id}"
+    future = client.post(f"{base}/signing", json={"signed_on": (today() + timedelta(days=3)).isoformat()})
+    assert future.status_code == 409  # already signed: the date is corrected by voiding, not by signing again
+    voided = client.post(f"{base}/void", json={"voided_on": today().isoformat(), "reason": "Wrong signing date"})
+    assert voided.status_code == 200 and voided.json["status"] == "void"
+    again = client.post(f"{base}/void", json={"voided_on": today().isoformat(), "reason": "Twice"})
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
