@@ -4,12 +4,14 @@ from flask_babel import lazy_gettext as _l
 from ..auth.access import READERS, STAFF
 from ..manifest import COOPERATIVE, DashboardTiles, Document, Manifest, NavItem
 from . import api, demo, views
+from .services.control import control_balances as stock_control
 from .dashboard import tiles
 from .quantity import line_amount, quantity_text
 
 manifest = Manifest(
     name="inventory",
     blueprints=(views.bp, api.bp),
+    control_checks=(stock_control,),
     documents={
         "inventory.sale": Document(_l("Store sale"), "inventory.sale", "sale_id"),
         "inventory.return": Document(_l("Store return")),

@@ -17,6 +17,7 @@ def _member_of(model, org_id: int, source_id: str) -> dict:
 manifest = Manifest(
     name="members",
     blueprints=(views.bp, api.bp),
+    control_checks=(shares.control_balances,),
     documents={
         "shares.subscription": Document(_l("Share subscription"), "members.show", find=lambda o, i: _member_of(
             ShareSubscription, o, i)),

@@ -172,6 +172,19 @@ def totals(org_id: int, on: date) -> dict[str, int]:
             "overdue_amount": int(overdue[1])}
 
 
+def control_balances(org_id: int) -> list[tuple[str, int, int]]:
+    """`coop ledger check`: subscription receivable against the installments still open, paid-up capital
+    against what was paid on the subscriptions not closed."""
+    if not any(a.key == RECEIVABLE for a in ledger.list_accounts(org_id)):
+        return []
+    open_due = db.session.scalar(select(func.coalesce(func.sum(ShareInstallment.amount - ShareInstallment.paid), 0))
+                                 .where(ShareInstallment.org_id == org_id, ShareInstallment.open.is_(True)))
+    paid = db.session.scalar(select(func.coalesce(func.sum(ShareSubscription.paid), 0)).where(
+        ShareSubscription.org_id == org_id, ShareSubscription.status != "closed"))
+    return [(RECEIVABLE, ledger.balance(org_id, RECEIVABLE).debit_balance, int(open_due)),
+            (PAID_UP, ledger.balance(org_id, PAID_UP).credit_balance, int(paid))]
+
+
 # ---------------------------------------------------------------- subscribing
 
 

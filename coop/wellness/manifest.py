@@ -8,6 +8,7 @@ from . import api, demo, portal, services, views
 manifest = Manifest(
     name="wellness",
     blueprints=(views.bp, api.bp),
+    control_checks=(services.control_balances,),
     documents={
         "wellness": Document(_l("Wellness booking"), "wellness.booking", "booking_id"),
         "wellness-payout": Document(_l("Attendant payout"), "wellness.attendant", "attendant_id"),

@@ -6,13 +6,16 @@ from datetime import timedelta
 
 import pytest
 
+from coop import demo
+from coop.cli.ledger import control_problems, ledger_check
 from coop.extensions import db
 from coop.ledger import services as ledger
 from coop.ledger.errors import ClosedPeriodError
 from coop.ledger.models import JournalEntry
 from coop.members import services as members
 from coop.members import shares
-from coop.orgs.services import set_setting
+from coop.members.models import ShareSubscription
+from coop.orgs.services import get_by_slug, set_setting
 from coop.timeutil import today
 
 
@@ -135,3 +138,22 @@ def test_a_manual_entry_is_still_reversed_from_the_ledger(make_org, make_user, l
         {"account_id": "donations_grants", "debit": 0, "credit": 100}]}, officer.id)
     db.session.commit()
     assert "Reverse this entry" in client.get(f"/o/{org.slug}/ledger/entries/{entry.id}").get_data(as_text=True)
+
+
+def test_the_whole_demo_is_dated_in_order_and_every_control_account_agrees(app):
+    demo.seed()
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.max(JournalEntry.entry_date))) <= today()
+    assert control_problems(get_by_slug(demo.COOP_SLUG).id) == []
+    result = app.test_cli_runner().invoke(ledger_check)
+    assert result.exit_code == 0, result.output
+    assert "control accounts agree" in result.output
+
+
+def test_ledger_check_names_a_control_account_out_of_step(make_org, make_user):
+    org = make_org()
+    officer = make_user(org, "officer")
+    _share_payment(org, officer)
+    assert control_problems(org.id) == []
+    db.session.query(ShareSubscription).update({"paid": 0})  # the records drift from the books
+    assert any("subscription" in p or "paid_up" in p for p in control_problems(org.id))

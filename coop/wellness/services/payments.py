@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ...audit import services as audit
 from ...errors import Conflict, Invalid
@@ -62,6 +62,16 @@ def complete(org_id: int, booking_id: int, *, payment_method: str = "cash", refe
         db.session.flush()
     return booking
 
+
+
+def control_balances(org_id: int) -> list[tuple[str, int, int]]:
+    """`coop ledger check`: the attendants' earnings payable against the shares of completed, unpaid bookings."""
+    if not any(a.key == "attendants_earnings_payable" for a in ledger.list_accounts(org_id)):
+        return []
+    unpaid = db.session.scalar(select(func.coalesce(func.sum(Booking.share_amount), 0)).where(
+        Booking.org_id == org_id, Booking.status == "completed", Booking.payout_id.is_(None)))
+    return [("attendants_earnings_payable", ledger.balance(org_id, "attendants_earnings_payable").credit_balance,
+             int(unpaid))]
 
 
 def earnings_due(org_id: int, attendant: Attendant) -> int:
