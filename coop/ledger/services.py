@@ -383,8 +383,13 @@ def reverse(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int 
 
 
 def owned_by_domain(entry: PostedEntry) -> bool:
-    """Whether a domain posted this entry for one of its documents (a loan, a sale, a share payment...)."""
-    return entry.source not in MANUAL_SOURCES
+    """Whether a domain keeps this entry: posted for one of its documents (a loan, a sale, a share payment...),
+    or touching a control account (the demo's opening loans), which only the domain's own verbs move."""
+    if entry.source not in MANUAL_SOURCES:
+        return True
+    ids = sorted({line.account_id for line in entry.lines})
+    return bool(ids) and db.session.scalar(select(Account.id).where(
+        Account.id.in_(ids), Account.is_control.is_(True)).limit(1)) is not None
 
 
 def reverse_manual(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int | None = None,
@@ -397,7 +402,7 @@ def reverse_manual(org_id: int, entry_id: int, *, on: date, reason: str, actor_i
     original = get_entry(org_id, entry_id)
     if owned_by_domain(original):
         document = document or {"kind": original.source, "id": original.source_id}
-        where = f"{document.get('label') or original.source} {original.source_id or ''}".strip()
+        where = f"{document.get('label') or original.source or 'a domain'} {original.source_id or ''}".strip()
         raise OwnedEntry(f"Entry {entry_id} belongs to {where}; reverse or void it there, so its records and "
                          "receipts stay in step.", document=document)
     return reverse(org_id, entry_id, on=on, reason=reason, actor_id=actor_id, idempotency_key=idempotency_key)

@@ -157,3 +157,16 @@ def test_ledger_check_names_a_control_account_out_of_step(make_org, make_user):
     assert control_problems(org.id) == []
     db.session.query(ShareSubscription).update({"paid": 0})  # the records drift from the books
     assert any("subscription" in p or "paid_up" in p for p in control_problems(org.id))
+
+
+def test_an_entry_on_a_control_account_is_not_reversed_generically_even_without_a_document(make_org, make_user,
+                                                                                            api):
+    org = make_org()
+    officer = make_user(org, "officer")
+    opening = ledger.post(ledger.Entry(org.id, today(), "Opening loan balances", (
+        ledger.Line("loans_receivable_emergency", debit=100_000), ledger.Line("cash_on_hand", credit=100_000)),
+        source="demo"))
+    db.session.commit()
+    response = api(officer).post(f"/api/v1/orgs/{org.slug}/ledger/entries/{opening.id}/reversal",
+                                 json={"entry_date": today().isoformat(), "reason": "Try"})
+    assert response.status_code == 409 and ledger.reversal_of(org.id, opening.id) is None
