@@ -85,6 +85,21 @@ class DailyJob:
     org_kinds: tuple[str, ...] = ORG_KINDS
 
 
+@dataclass(frozen=True)
+class Document:
+    """A kind of document a domain posts ledger entries for (the entry's `source`) and where its page is:
+    url_for(endpoint, **{arg: source_id}), or url_for(endpoint, **find(org_id, source_id)) when the page
+    is its parent's (a share payment is shown on the member's page). The generic ledger links there
+    instead of offering to reverse the entry."""
+
+    label: str  # lazy_gettext
+    endpoint: str | None = None
+    arg: str | None = None
+    find: Callable[[int, str], dict] | None = None
+
+
+# fn(org_id) -> [(account key, balance in the ledger, total of the domain's own records)], one per control account
+ControlCheck = Callable[[int], list[tuple[str, int, int]]]
 # fn(coop_org_id, ngo_org_id, users by username), called once when the demo is first seeded
 DemoSeeder = Callable[[int, int, dict], None]
 # fn(org_id, member_id, on) -> reasons she is not in good standing (empty when fine)
@@ -108,6 +123,8 @@ class Manifest:
     standing_checks: tuple[StandingCheck, ...] = ()
     party_resolvers: tuple[PartyResolver, ...] = ()
     release_kinds: Mapping[str, Callable] = field(default_factory=dict)  # MOA kind -> lines (coop.grants)
+    documents: Mapping[str, Document] = field(default_factory=dict)  # ledger entry source -> its document's page
+    control_checks: tuple[ControlCheck, ...] = ()  # `coop ledger check`: control accounts against own records
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
     template_globals: Mapping[str, Callable] = field(default_factory=dict)
     commands: tuple = ()  # click commands and groups added to `coop`
@@ -129,6 +146,8 @@ class Plugins:
     standing_checks: list[StandingCheck] = field(default_factory=list)
     party_resolvers: list[PartyResolver] = field(default_factory=list)
     release_kinds: dict[str, Callable] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    control_checks: list[ControlCheck] = field(default_factory=list)
 
     def add(self, manifest: Manifest) -> None:
         for setting in manifest.settings:
@@ -142,6 +161,10 @@ class Plugins:
         for kind in manifest.release_kinds:
             _unique(kind, self.release_kinds, "release kind")
         self.release_kinds.update(manifest.release_kinds)
+        for source in manifest.documents:
+            _unique(source, self.documents, "document source")
+        self.documents.update(manifest.documents)
+        self.control_checks.extend(manifest.control_checks)
         self.nav.extend(manifest.nav)
         self.reports.extend(manifest.reports)
         self.dashboard.extend(manifest.dashboard)

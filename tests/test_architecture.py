@@ -39,6 +39,10 @@ LEDGER_MAY_ALSO_REACH = {
     "coop.audit": "the audit trail, written in the posting transaction",
     "coop.audit.services": "the audit trail, written in the posting transaction",
     "coop.audit.models": "the audit trail, written in the posting transaction",
+    # The posting window (`ledger.future_days`) is an organization's policy value, read from its row;
+    # orgs.models reaches only coop.extensions and coop.timeutil.
+    "coop.orgs": "the organization's policy value ledger.future_days, read when an entry is dated ahead",
+    "coop.orgs.models": "the organization's policy value ledger.future_days, read when an entry is dated ahead",
 }
 # A package's edge: what no model or service may import (nor coop.web, coop.api, coop.cli).
 EDGE_MODULES = ("views", "api")

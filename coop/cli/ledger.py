@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from ..extensions import db
 from ..ledger.services import COLUMNS as IMPORT_COLUMNS
 from ..ledger.services import ImportRefused, import_entries, recompute_problems
+from ..manifest import plugins
 from ..money import to_pesos_text
 from ..orgs.models import Organization
 from ..orgs.services import get_by_slug
@@ -26,8 +27,8 @@ def ledger_check():
     """Recompute every balance from the journal lines; exit 1 on any drift."""
     bad = False
     for org in db.session.scalars(db.select(Organization).order_by(Organization.id)):
-        problems = recompute_problems(org.id)
-        click.echo(f"{org.slug}: {'ok, trial balance nets to zero' if not problems else 'DRIFT'}")
+        problems = recompute_problems(org.id) + control_problems(org.id)
+        click.echo(f"{org.slug}: {'ok, trial balance nets to zero, control accounts agree' if not problems else 'DRIFT'}")
         for problem in problems:
             click.echo(f"  {problem}")
         bad = bad or bool(problems)
@@ -79,6 +80,17 @@ def ledger_import(file, org_slug, dry_run, batch_size):
         sys.exit(1)
     verb = "would be imported (dry run: nothing was written)" if dry_run else "imported"
     click.echo(f"{summary.entries} entries of {summary.lines} lines {verb}; {summary.skipped} already there.")
+
+
+def control_problems(org_id: int) -> list[str]:
+    """Each control account against its subsidiary ledger, as each domain's manifest declares it."""
+    problems = []
+    for check in plugins().control_checks:
+        for key, in_ledger, subsidiary in check(org_id):
+            if in_ledger != subsidiary:
+                problems.append(f"control account {key}: ledger {to_pesos_text(in_ledger)}, "
+                                f"subsidiary {to_pesos_text(subsidiary)}")
+    return problems
 
 
 @click.command("trial-balance")

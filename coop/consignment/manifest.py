@@ -2,13 +2,14 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS
-from ..manifest import COOPERATIVE, DashboardTiles, Manifest, NavItem, PortalSection, Setting
+from ..manifest import COOPERATIVE, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, demo, pos, services, views
 from .portal import dashboard_tiles, portal_context
 
 manifest = Manifest(
     name="consignment",
     blueprints=(views.bp, api.bp),
+    documents={services.SOURCE: Document(_l("Consignment record"))},
     settings=(
         Setting(services.SETTING_COMMISSION, 25, _l("Consignment: members' commission for a new principal (%%)"),
                 kind="percent", org_kinds=COOPERATIVE),

@@ -32,6 +32,7 @@ from .schemas import (
     ReviewInSchema,
     ReviewOutSchema,
     SigningSchema,
+    VoidMoaSchema,
     TrainingInSchema,
     TrainingOutSchema,
     TrancheInSchema,
@@ -284,6 +285,16 @@ def sign_moa(moa_id: int):
     data = load_json(SigningSchema())
     return respond(MoaOutSchema(), _moa(services.sign_moa(g.org.id, moa_id, on=data["signed_on"],
                                                           actor_id=current_user.id)))
+
+
+@bp.post("/moas/<int:moa_id>/void")
+@roles_required(*GRANT_STAFF)
+@documented("Void a mistaken MOA (nothing released under it); the plan's MOA is then entered again",
+            body=VoidMoaSchema, returns=MoaOutSchema)
+def void_moa(moa_id: int):
+    data = load_json(VoidMoaSchema())
+    return respond(MoaOutSchema(), _moa(services.void_moa(g.org.id, moa_id, on=data["voided_on"],
+                                                          reason=data["reason"], actor_id=current_user.id)))
 
 
 @bp.post("/tranches/<int:tranche_id>/release-request")

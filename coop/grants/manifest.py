@@ -1,7 +1,7 @@
 """Livelihood grants: what they plug into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DailyJob, DashboardTiles, Manifest, NavItem, Setting
+from ..manifest import NGO, DailyJob, DashboardTiles, Document, Manifest, NavItem, Setting
 from . import api, services, views
 from .demo import seed_demo
 from .portal import grant_tiles, staff_tiles
@@ -13,6 +13,11 @@ REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor 
 manifest = Manifest(
     name="grants",
     blueprints=(views.bp, api.bp),
+    documents={
+        "grants.receipt": Document(_l("Donor fund receipt")),
+        "grants.tranche": Document(_l("Grant tranche"), "grants.moa", find=lambda o, i: {
+            "moa_id": services.get_tranche(o, int(i)).moa_id}),
+    },
     settings=(
         Setting(services.MIN_GRANT, 600_000, _l("Smallest livelihood grant"), kind="money", org_kinds=NGO),
         Setting(services.MAX_GRANT, 1_500_000, _l("Largest livelihood grant"), kind="money", org_kinds=NGO),

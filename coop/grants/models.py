@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -16,7 +16,7 @@ from ..timeutil import utcnow
 PLAN_STATUSES = ("draft", "submitted", "approved", "revise", "rejected")
 DECISIONS = ("approved", "revise", "rejected")
 MOA_KINDS = ("grant", "loan")
-MOA_STATUSES = ("draft", "signed", "closed")
+MOA_STATUSES = ("draft", "signed", "closed", "void")
 # What must have happened before a tranche may be released.
 CONDITIONS = ("on_signing", "receipts", "sales_report")
 TRANCHE_STATUSES = ("planned", "pending", "released", "cancelled")
@@ -160,12 +160,15 @@ class Moa(db.Model):
     """The Memorandum of Agreement between the centre (operations partner) and her."""
 
     __tablename__ = "grant_moa"
-    __table_args__ = (UniqueConstraint("org_id", "number"), Index("ix_grant_moa_org_status", "org_id", "status"))
+    __table_args__ = (UniqueConstraint("org_id", "number"), Index("ix_grant_moa_org_status", "org_id", "status"),
+                      # one MOA per plan, but a voided one is entered again
+                      Index("uq_grant_moa_plan_live", "plan_id", unique=True, sqlite_where=text("status <> 'void'"),
+                            postgresql_where=text("status <> 'void'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     number: Mapped[int]
-    plan_id: Mapped[int] = mapped_column(ForeignKey("grant_plan.id"), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("grant_plan.id"))
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("grant_beneficiary.id"), index=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("grant_fund.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10), default="grant")
@@ -179,6 +182,8 @@ class Moa(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(12))
     outcome_note: Mapped[str | None] = mapped_column(String(1000))
     closed_on: Mapped[date | None]
+    voided_on: Mapped[date | None]
+    void_reason: Mapped[str | None] = mapped_column(String(300))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -171,6 +171,11 @@ class SigningSchema(InSchema):
     signed_on = fields.Date(required=True)
 
 
+class VoidMoaSchema(InSchema):
+    voided_on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=300))
+
+
 class ReleaseRequestSchema(InSchema):
     release_on = fields.Date(required=True)
 

@@ -31,6 +31,7 @@ from .schemas import (
     ReleaseRequestSchema,
     ReviewInSchema,
     SigningSchema,
+    VoidMoaSchema,
     TrainingInSchema,
     TrancheInSchema,
 )
@@ -265,6 +266,16 @@ def sign_moa(moa_id: int):
     found = services.sign_moa(g.org.id, moa_id, on=data["signed_on"], actor_id=current_user.id)
     flash(_l("%(label)s is signed.", label=found.label))
     return _back("grants.moa", moa_id=moa_id)
+
+
+@bp.post("/moas/<int:moa_id>/void")
+@roles_required(*GRANT_STAFF)
+def void_moa(moa_id: int):
+    data = load_form(VoidMoaSchema())
+    found = services.void_moa(g.org.id, moa_id, on=data["voided_on"], reason=data["reason"],
+                              actor_id=current_user.id)
+    flash(_l("%(label)s is void; draft the plan's MOA again.", label=found.label))
+    return _back("grants.plan", plan_id=found.plan_id)
 
 
 @bp.post("/tranches/<int:tranche_id>/request")

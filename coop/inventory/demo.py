@@ -48,21 +48,26 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
                                           reorder_level=reorder * 1000)
         products.append((product, supplier, cost))
     # two deliveries from each supplier, the first in cash, the second on account
+    deliveries: dict[int, list] = {}
     for week, payment in ((0, "cash"), (2, "account")):
         for n, supplier in enumerate(suppliers):
             items = [services.PurchaseItem(p.id, rng.choice((2, 3, 4)) * 1000 if p.purchase_unit else 20_000,
                                            cost + rng.choice((0, 0, 25_00)) if p.purchase_unit else cost,
                                            bool(p.purchase_unit))
                      for p, s, cost in products if s == n]
-            services.record_purchase(coop_id, supplier_id=supplier.id, received_on=start + timedelta(days=7 * week + n),
-                                     payment=payment, items=items, reference=f"DR-{1200 + 10 * week + n}",
-                                     actor_id=officer, idempotency_key=f"demo-store-purchase-{week}-{n}")
-    services.pay_supplier(coop_id, supplier_id=suppliers[1].id, amount=5_000_00, paid_on=start + timedelta(days=20),
-                          paid_from="cash_in_bank", reference="Check 004512", actor_id=officer,
-                          idempotency_key="demo-store-pay-1")
-    for day in range(1, 28):
+            deliveries.setdefault(7 * week + n, []).append((week, n, supplier, payment, items))
+    # day by day, in the order things happened: the stock card and the books are never backdated
+    for day in range(0, 28):
         on = start + timedelta(days=day)
-        for n in range(rng.randint(2, 5)):
+        for week, n, supplier, payment, items in deliveries.get(day, ()):
+            services.record_purchase(coop_id, supplier_id=supplier.id, received_on=on, payment=payment, items=items,
+                                     reference=f"DR-{1200 + 10 * week + n}", actor_id=officer,
+                                     idempotency_key=f"demo-store-purchase-{week}-{n}")
+        if day == 20:
+            services.pay_supplier(coop_id, supplier_id=suppliers[1].id, amount=5_000_00, paid_on=on,
+                                  paid_from="cash_in_bank", reference="Check 004512", actor_id=officer,
+                                  idempotency_key="demo-store-pay-1")
+        for n in range(rng.randint(2, 5) if day else 0):
             basket = rng.sample(products, rng.randint(1, 3))
             items = [services.SaleItem(services.product_ref(p.id), (rng.choice((1, 2, 3, 5)) if p.unit == "kg"
                                                                      else rng.randint(1, 3)) * 1000)
@@ -70,15 +75,18 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
             if items:
                 services.record_sale(coop_id, items=items, on=on, payment="cash", actor_id=officer,
                                      idempotency_key=f"demo-store-sale-{day}-{n}")
-    _credit_sales(coop_id, officer, products, start, rng)
-    soap = products[2][0]
-    services.adjust_stock(coop_id, product_id=soap.id, kind="damage", quantity=2000, on=start + timedelta(days=25),
-                          reason="Wrappers torn by rats in the storeroom", actor_id=officer,
-                          idempotency_key="demo-store-adjust-1")
-    rice = products[0][0]
-    services.adjust_stock(coop_id, product_id=rice.id, kind="count", quantity=rice.qty_on_hand - 1500,
-                          on=start + timedelta(days=27), reason="Month-end count: spillage from a torn sack",
-                          actor_id=officer, idempotency_key="demo-store-count-1")
+        if on == today() - timedelta(days=3):
+            _credit_sales(coop_id, officer, products, start, rng)
+        if day == 25:
+            soap = products[2][0]
+            services.adjust_stock(coop_id, product_id=soap.id, kind="damage", quantity=2000, on=on,
+                                  reason="Wrappers torn by rats in the storeroom", actor_id=officer,
+                                  idempotency_key="demo-store-adjust-1")
+        if day == 27:
+            rice = products[0][0]
+            services.adjust_stock(coop_id, product_id=rice.id, kind="count", quantity=rice.qty_on_hand - 1500,
+                                  on=on, reason="Month-end count: spillage from a torn sack",
+                                  actor_id=officer, idempotency_key="demo-store-count-1")
 
 
 def _credit_sales(coop_id: int, officer: int, products, start, rng) -> None:

@@ -2,14 +2,23 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
-from ..manifest import COOPERATIVE, DashboardTiles, Manifest, NavItem
+from ..manifest import COOPERATIVE, DashboardTiles, Document, Manifest, NavItem
 from . import api, demo, views
+from .services.control import control_balances as stock_control
 from .dashboard import tiles
 from .quantity import line_amount, quantity_text
 
 manifest = Manifest(
     name="inventory",
     blueprints=(views.bp, api.bp),
+    control_checks=(stock_control,),
+    documents={
+        "inventory.sale": Document(_l("Store sale"), "inventory.sale", "sale_id"),
+        "inventory.return": Document(_l("Store return")),
+        "inventory.purchase": Document(_l("Store purchase"), "inventory.purchase", "purchase_id"),
+        "inventory.supplier_payment": Document(_l("Supplier payment")),
+        "inventory.adjustment": Document(_l("Stock adjustment")),
+    },
     nav=(NavItem(_l("Store"), "inventory.pos", STAFF, COOPERATIVE),
          NavItem(_l("Stock"), "inventory.products", ("auditor",), COOPERATIVE)),
     reports=tuple(NavItem(label, endpoint, READERS, COOPERATIVE) for label, endpoint in (

@@ -15,6 +15,7 @@ from .schemas import (
     EntryOutSchema,
     ReverseSchema,
 )
+from .views import document_of
 
 bp = blueprint("ledger", __name__, "/orgs/<org>/ledger")
 
@@ -74,9 +75,10 @@ def entry(entry_id: int):
 
 @bp.post("/entries/<int:entry_id>/reversal")
 @roles_required(*STAFF)
-@documented("Reverse an entry (once)", body=ReverseSchema, returns=EntryOutSchema, status=201)
+@documented("Reverse a manual entry (once); an entry a domain posted is refused (409, naming its document)", body=ReverseSchema, returns=EntryOutSchema, status=201)
 def reverse(entry_id: int):
     data = load_json(ReverseSchema())
-    mirror = services.reverse(g.org.id, entry_id, on=data["on"], reason=data["reason"], actor_id=current_user.id,
-                              idempotency_key=idempotency_key())
+    mirror = services.reverse_manual(g.org.id, entry_id, on=data["on"], reason=data["reason"],
+                                     actor_id=current_user.id, idempotency_key=idempotency_key(),
+                                     document=document_of(services.get_entry(g.org.id, entry_id)))
     return respond(EntryOutSchema(), mirror, 200 if mirror.replayed else 201)

@@ -27,3 +27,15 @@ class UnknownAccount(NotFound):
 
 class UnknownEntry(NotFound):
     pass
+
+
+class FutureDate(Invalid):
+    """An entry dated after today (in Manila) plus the days the policy `ledger.future_days` allows."""
+
+
+class ControlAccount(RefusedEntry):
+    """A manual entry naming an account a domain keeps with its own records."""
+
+
+class OwnedEntry(Conflict):
+    """A generic reversal of an entry a domain posted: it is reversed through that domain's own verb."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from sqlalchemy import bindparam, insert, or_, select
@@ -18,7 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
 from ..extensions import db
-from ..timeutil import utcnow
+from ..orgs.models import OrgSetting
+from ..timeutil import today, utcnow
 from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
@@ -50,7 +51,10 @@ from .checks import structural_problems
 from .errors import (
     AlreadyReversed,
     ClosedPeriodError,
+    ControlAccount,
+    FutureDate,
     IdempotencyMismatch,
+    OwnedEntry,
     RefusedEntry,
     UnknownAccount,
     UnknownEntry,
@@ -70,6 +74,12 @@ from .records import Balance, Entry, Line, PostedEntry, PostedLine  # noqa: F401
 
 # ---------------------------------------------------------------- posting
 
+# The policy of how many days ahead of today (Manila) an entry may be dated; declared in the ledger's manifest.
+FUTURE_DAYS = "ledger.future_days"
+FUTURE_DAYS_DEFAULT = 0
+# Entries no domain keeps records for: typed in by an officer, or the demo's opening balances.
+MANUAL_SOURCES = (None, "manual", "demo")
+
 
 def _request_hash(entry: Entry) -> str:
     body = {
@@ -78,6 +88,37 @@ def _request_hash(entry: Entry) -> str:
         "lines": [[str(line.account), line.debit, line.credit, line.party_id, line.memo] for line in entry.lines],
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def future_days(org_id: int) -> int:
+    value = db.session.scalar(select(OrgSetting.value).where(OrgSetting.org_id == org_id,
+                                                               OrgSetting.key == FUTURE_DAYS))
+    return FUTURE_DAYS_DEFAULT if value is None else max(0, int(value))
+
+
+def latest_date(org_id: int) -> date:
+    """The last day an entry of this organization may be dated today: today in Manila, plus the policy's days."""
+    return today() + timedelta(days=future_days(org_id))
+
+
+def check_date(org_id: int, on: date, *, field: str = "entry_date", what: str = "An entry") -> None:
+    """The effective-date rules every posting keeps, for a domain to check a document's date before it posts:
+    not after today (plus the days `ledger.future_days` allows), and in an open month."""
+    _check_not_future(org_id, [on], field, what)
+    if is_closed(org_id, on):
+        raise ClosedPeriodError(f"{on:%B %Y} is closed; date it in an open month.", field=field)
+
+
+def _check_not_future(org_id: int, dates: list[date], field: str, what: str, prefix: str = "") -> None:
+    if not dates or max(dates) <= today():
+        return  # the common case costs no query
+    latest = latest_date(org_id)
+    for on in dates:
+        if on > latest:
+            allowed = (f"today, {latest:%d %B %Y}" if latest == today() else
+                       f"{latest:%d %B %Y} (the policy {FUTURE_DAYS} allows {(latest - today()).days} days ahead)")
+            raise FutureDate(f"{prefix}{what} cannot be dated {on:%d %B %Y}: the latest date allowed is {allowed}.",
+                             field=field)
 
 
 def is_closed(org_id: int, on: date) -> bool:
@@ -90,7 +131,7 @@ def is_closed(org_id: int, on: date) -> bool:
 # The posting path's statements, built once: on a busy server building a statement costs as much as running it.
 _ACCOUNT = Account.__table__
 _ACCOUNTS_NAMED = select(_ACCOUNT.c.id, _ACCOUNT.c.org_id, _ACCOUNT.c.key, _ACCOUNT.c.code, _ACCOUNT.c.name,
-                         _ACCOUNT.c.active, _ACCOUNT.c.is_group).where(
+                         _ACCOUNT.c.active, _ACCOUNT.c.is_group, _ACCOUNT.c.is_control).where(
     _ACCOUNT.c.org_id == bindparam("org_id"),
     or_(_ACCOUNT.c.key.in_(bindparam("keys", expanding=True)), _ACCOUNT.c.id.in_(bindparam("ids", expanding=True))))
 _KNOWN_PARTIES = select(Party.__table__.c.id).where(
@@ -201,6 +242,8 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     for n in fresh:
         _check_accounts(org_id, batch[n][0].lines, found, prefix(n + 1))
     _check_parties(org_id, all_lines)
+    for n in fresh:
+        _check_not_future(org_id, [batch[n][0].entry_date], "entry_date", "An entry", prefix(n + 1))
     closed = _closed_months(org_id, {(batch[n][0].entry_date.year, batch[n][0].entry_date.month) for n in fresh})
     for n in fresh:
         entry = batch[n][0]
@@ -278,6 +321,14 @@ def post_manual(org_id: int, data: dict, actor_id: int | None, idempotency_key: 
     """A journal entry typed in by an officer (data as EntryInSchema loads it)."""
     lines = tuple(Line(account=line["account_id"], debit=line["debit"], credit=line["credit"],
                        party_id=line.get("party_id"), memo=line.get("memo")) for line in data["lines"])
+    found = _load_accounts(org_id, lines)
+    for n, line in enumerate(lines, start=1):
+        account = found.get(line.account)
+        if account is not None and account.org_id == org_id and account.is_control:
+            raise ControlAccount(
+                f"Line {n}: {account.code} {account.name} is a control account, kept with its own records (loans, "
+                "stock, shares, funds...); post through the document it belongs to, not a journal entry.",
+                field=f"lines.{n}.account")
     return post(Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines,
                       source="manual", idempotency_key=idempotency_key), actor_id)
 
@@ -320,12 +371,41 @@ def reverse(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int 
             return replay
     if db.session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_id == entry_id)):
         raise AlreadyReversed(f"Entry {entry_id} is already reversed.")
+    if on < original.entry_date:
+        raise RefusedEntry(f"A reversal cannot be dated before the entry it reverses ({original.entry_date:%d %B %Y}).",
+                           field="entry_date")
     mirror = Entry(
         org_id=org_id, entry_date=on, memo=f"Reversal of entry {entry_id}: {reason.strip()}"[:300],
         lines=tuple(Line(account=line.account_id, debit=line.credit, credit=line.debit, party_id=line.party_id,
                          memo=line.memo) for line in original.lines),
         source=original.source, source_id=original.source_id, idempotency_key=idempotency_key)
     return post(mirror, actor_id, reverses_id=entry_id)
+
+
+def owned_by_domain(entry: PostedEntry) -> bool:
+    """Whether a domain keeps this entry: posted for one of its documents (a loan, a sale, a share payment...),
+    or touching a control account (the demo's opening loans), which only the domain's own verbs move."""
+    if entry.source not in MANUAL_SOURCES:
+        return True
+    ids = sorted({line.account_id for line in entry.lines})
+    return bool(ids) and db.session.scalar(select(Account.id).where(
+        Account.id.in_(ids), Account.is_control.is_(True)).limit(1)) is not None
+
+
+def reverse_manual(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int | None = None,
+                   idempotency_key: str | None = None, document: dict | None = None) -> PostedEntry:
+    """The generic reversal (the ledger's page and API): only entries no domain owns.
+
+    An entry a domain posted is reversed by that domain's own verb, which keeps its records and
+    receipts in step; `document` (kind, id, label, href, given by the edge) names where.
+    """
+    original = get_entry(org_id, entry_id)
+    if owned_by_domain(original):
+        document = document or {"kind": original.source, "id": original.source_id}
+        where = f"{document.get('label') or original.source or 'a domain'} {original.source_id or ''}".strip()
+        raise OwnedEntry(f"Entry {entry_id} belongs to {where}; reverse or void it there, so its records and "
+                         "receipts stay in step.", document=document)
+    return reverse(org_id, entry_id, on=on, reason=reason, actor_id=actor_id, idempotency_key=idempotency_key)
 
 
 def reversal_of(org_id: int, entry_id: int) -> int | None:

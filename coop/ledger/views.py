@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import READERS, STAFF, roles_required
+from ..manifest import plugins
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
 from . import services
@@ -12,6 +13,20 @@ from .schemas import AccountInSchema, AccountUpdateSchema, EntryInSchema, Period
 
 bp = Blueprint("ledger", __name__, url_prefix="/o/<org>/ledger")
 MANUAL_LINES = 4
+
+
+def document_of(entry) -> dict | None:
+    """The document a domain posted this entry for (kind, id, label, href), None for a manual entry."""
+    if not services.owned_by_domain(entry):
+        return None
+    found = {"kind": entry.source, "id": entry.source_id, "label": entry.source, "href": None}
+    spec = plugins().documents.get(entry.source)
+    if spec is not None:
+        found["label"] = str(spec.label)
+        if spec.endpoint and entry.source_id and entry.source_id.isdigit():
+            args = spec.find(entry.org_id, entry.source_id) if spec.find else {spec.arg: int(entry.source_id)}
+            found["href"] = url_for(spec.endpoint, **args) if args else None
+    return found
 
 
 @bp.get("/accounts")
@@ -94,15 +109,16 @@ def post_entry():
 def entry(entry_id: int):
     posted = services.get_entry(g.org.id, entry_id)
     return render_template("ledger/entry.html", entry=posted, reversed_by=services.reversal_of(g.org.id, entry_id),
-                           today=today())
+                           document=document_of(posted), today=today())
 
 
 @bp.post("/entries/<int:entry_id>/reverse")
 @roles_required(*STAFF)
 def reverse(entry_id: int):
     data = load_form(ReverseSchema())
-    mirror = services.reverse(g.org.id, entry_id, on=data["on"], reason=data["reason"], actor_id=current_user.id,
-                              idempotency_key=idempotency_key())
+    mirror = services.reverse_manual(g.org.id, entry_id, on=data["on"], reason=data["reason"],
+                                     actor_id=current_user.id, idempotency_key=idempotency_key(),
+                                     document=document_of(services.get_entry(g.org.id, entry_id)))
     flash(_l("Entry %(id)s reversed by entry %(mirror)s.", id=entry_id, mirror=mirror.id))
     return redirect(url_for("ledger.entry", entry_id=mirror.id), code=303)
 

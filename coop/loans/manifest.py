@@ -2,12 +2,15 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS
-from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Manifest, NavItem, PortalSection, Setting
+from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, demo, services, views
+from .services.control import control_balances as loan_control
 
 manifest = Manifest(
     name="loans",
     blueprints=(views.bp, api.bp),
+    control_checks=(loan_control,),
+    documents={"loans": Document(_l("Loan"), "loans.show", "loan_id")},
     settings=(
         Setting("loans.commodity_credit_limit", 500_000,
                 _l("Commodity credit limit per member (her unpaid commodity loans plus the new one)"),

@@ -2,12 +2,36 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
-from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Manifest, NavItem, PortalSection, Setting
+from ..kernel import get_in_org
+from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, cli, demo, jobs, portal, services, shares, views
+from .models import SharePayment, ShareSubscription, ShareTransfer, ShareWithdrawal
+
+
+def _member_of(model, org_id: int, source_id: str) -> dict:
+    """The member page a share document is shown on."""
+    row = get_in_org(model, org_id, int(source_id))
+    return {"member_id": getattr(row, "member_id", None) or row.from_member_id}
+
 
 manifest = Manifest(
     name="members",
     blueprints=(views.bp, api.bp),
+    control_checks=(shares.control_balances,),
+    documents={
+        "shares.subscription": Document(_l("Share subscription"), "members.show", find=lambda o, i: _member_of(
+            ShareSubscription, o, i)),
+        "shares.import": Document(_l("Imported share subscription"), "members.show", find=lambda o, i: _member_of(
+            ShareSubscription, o, i)),
+        "shares.payment": Document(_l("Share payment"), "members.show", find=lambda o, i: _member_of(
+            SharePayment, o, i)),
+        "shares.withdrawal": Document(_l("Share withdrawal"), "members.show", find=lambda o, i: _member_of(
+            ShareWithdrawal, o, i)),
+        "shares.refund": Document(_l("Share refund"), "members.show", find=lambda o, i: _member_of(
+            ShareWithdrawal, o, i)),
+        "shares.transfer": Document(_l("Share transfer"), "members.show", find=lambda o, i: _member_of(
+            ShareTransfer, o, i)),
+    },
     settings=(
         Setting("shares.par_value", 100_00, _l("Par value of one share"), "money", org_kinds=COOPERATIVE),
         Setting("shares.minimum_subscription", 2_000_00, _l("Minimum share capital subscription of a member"),

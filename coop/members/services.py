@@ -216,6 +216,8 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
         raise Invalid(f"Only an applicant is admitted; this member is {member.status}.", field="status")
     if not board_resolution or not board_resolution.strip():
         raise Invalid("Give the board resolution number.", field="board_resolution")
+    if member.applied_on is not None and on < member.applied_on:
+        raise Invalid(f"She cannot be admitted before she applied ({member.applied_on:%d %B %Y}).", field="on")
     if member.membership_type == "regular":
         minimum = int(orgs.get_setting(org_id, "shares.minimum_paid_up_regular"))
         paid_up = shares.summary(org_id, member, on).paid_up

@@ -172,6 +172,19 @@ def totals(org_id: int, on: date) -> dict[str, int]:
             "overdue_amount": int(overdue[1])}
 
 
+def control_balances(org_id: int) -> list[tuple[str, int, int]]:
+    """`coop ledger check`: subscription receivable against the installments still open, paid-up capital
+    against what was paid on the subscriptions not closed."""
+    if not any(a.key == RECEIVABLE for a in ledger.list_accounts(org_id)):
+        return []
+    open_due = db.session.scalar(select(func.coalesce(func.sum(ShareInstallment.amount - ShareInstallment.paid), 0))
+                                 .where(ShareInstallment.org_id == org_id, ShareInstallment.open.is_(True)))
+    paid = db.session.scalar(select(func.coalesce(func.sum(ShareSubscription.paid), 0)).where(
+        ShareSubscription.org_id == org_id, ShareSubscription.status != "closed"))
+    return [(RECEIVABLE, ledger.balance(org_id, RECEIVABLE).debit_balance, int(open_due)),
+            (PAID_UP, ledger.balance(org_id, PAID_UP).credit_balance, int(paid))]
+
+
 # ---------------------------------------------------------------- subscribing
 
 
@@ -253,6 +266,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         return replay
     if not isinstance(amount, int) or amount <= 0:
         raise Invalid("The amount must be more than zero.", field="amount")
+    ledger.check_date(org_id, on, field="on", what="A payment")
     member = _lock_member(org_id, member_id)
     open_rows = list(db.session.scalars(select(ShareInstallment).where(
         ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
@@ -266,11 +280,16 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
     if amount > owed:
         raise Invalid(f"That is more than she owes: at most {php_text(owed)} is due on her shares.",
                       field="amount")
+    subscribed = {row.id: row.subscribed_on for row in db.session.scalars(select(ShareSubscription).where(
+        ShareSubscription.id.in_({row.subscription_id for row in open_rows})))}
     left = amount
     touched: dict[int, int] = {}
     for row in open_rows:
         if left == 0:
             break
+        if on < subscribed[row.subscription_id]:
+            raise Invalid(f"A payment cannot be dated before the subscription it pays: that subscription is dated "
+                          f"{subscribed[row.subscription_id]:%d %B %Y}.", field="on")
         part = min(left, row.balance)
         row.paid += part
         row.open = row.paid < row.amount

@@ -2,12 +2,17 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
-from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Manifest, NavItem, PortalSection, Setting
+from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, demo, portal, services, views
 
 manifest = Manifest(
     name="wellness",
     blueprints=(views.bp, api.bp),
+    control_checks=(services.control_balances,),
+    documents={
+        "wellness": Document(_l("Wellness booking"), "wellness.booking", "booking_id"),
+        "wellness-payout": Document(_l("Attendant payout"), "wellness.attendant", "attendant_id"),
+    },
     settings=(
         Setting("wellness.default_share_percent", 40, _l("Wellness: attendant's share of a new service's price"),
                 kind="percent", org_kinds=COOPERATIVE),

@@ -1,10 +1,16 @@
 """The desk books a walk-in; the attendant completes it on her phone and sees the payment in her earnings."""
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from coop.extensions import db
 from coop.wellness import services as wellness
 
-NOW = datetime(2030, 1, 7, 10, 0)  # a Monday morning, so the test never depends on the clock
+from coop.timeutil import today
+
+# A Monday morning two to three weeks ago, so the test never depends on the clock, and what is completed that
+# day is posted on or before today
+_BACK = today() - timedelta(days=14)
+NOW = datetime.combine(_BACK - timedelta(days=_BACK.weekday()), time(10))
+MONDAY_ISO = NOW.date().isoformat()
 
 
 def test_desk_books_a_walk_in_and_the_attendant_completes_it(make_org, make_user, page, phone_page, log_in, shot,
@@ -34,10 +40,10 @@ def test_desk_books_a_walk_in_and_the_attendant_completes_it(make_org, make_user
     assert "Booked for" in page.inner_text("main")
     assert "Ms. Lim" in page.inner_text(".sheet")
     shot(page, "wellness-day-sheet-desk")
-    page.goto(f"/o/{slug}/wellness/book?service_id={service_id}&day=2030-01-07")
+    page.goto(f"/o/{slug}/wellness/book?service_id={service_id}&day={MONDAY_ISO}")
     assert page.locator("label.slot").count() > 0 and "10:00" not in page.inner_text("fieldset.slots")
     shot(page, "wellness-book")
-    page.goto(f"/o/{slug}/wellness/week?day=2030-01-07")
+    page.goto(f"/o/{slug}/wellness/week?day={MONDAY_ISO}")
     assert "10:00 Foot spa" in page.inner_text("table.week")
     shot(page, "wellness-week")
 

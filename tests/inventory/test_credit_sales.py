@@ -53,7 +53,7 @@ def test_credit_sale_opens_her_commodity_loan_due_in_15_days(shop, ana):
 
 
 def test_credit_sale_to_a_member_in_arrears_is_refused_with_nothing_written(shop, ana):
-    receive(shop, shop.soap, 20_000, 18_00)
+    receive(shop, shop.soap, 20_000, 18_00, on=DAY - timedelta(days=30))
     sell(shop, (shop.soap, 2_000), payment="credit", member_id=ana.id, on=DAY - timedelta(days=30))
     before = written()
     with pytest.raises(CoopError, match="past due"):

@@ -30,7 +30,7 @@ operations = st.lists(st.one_of(st.tuples(st.just("post"), line_pairs, days),
 def test_posts_and_reversals_keep_the_books_true(make_org, ops, as_of):
     org = make_org()
     parties = [ledger.ensure_party(org.id, "member", n, f"M-{n}") for n in (1, 2)]
-    posted = []
+    posted, dated = [], {}
     for op, arg, on in ops:
         if op == "post":
             lines = []
@@ -38,10 +38,12 @@ def test_posts_and_reversals_keep_the_books_true(make_org, ops, as_of):
                 party_id = None if party is None else parties[party]
                 lines += [Line(debit_account, debit=amount, party_id=party_id), Line(credit_account, credit=amount)]
             posted.append(ledger.post(Entry(org.id, on, "generated", tuple(lines))).id)
+            dated[posted[-1]] = on
         elif posted:
             target = posted[arg % len(posted)]
             if ledger.reversal_of(org.id, target) is None and target not in _reversals(org.id):
-                ledger.reverse(org.id, target, on=on, reason="generated")
+                # a reversal is never dated before the entry it reverses
+                ledger.reverse(org.id, target, on=max(on, dated[target]), reason="generated")
     db.session.flush()
     assert ledger.recompute_problems(org.id) == []
     for day in (None, as_of):

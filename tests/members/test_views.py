@@ -154,14 +154,15 @@ def test_application_admission_and_her_login(coop, officer, login, client, app):
     carmen = db.session.query(Member).filter_by(name="Carmen Lopez").one()
     assert (carmen.status, carmen.mobile) == ("applicant", "09171234567")
     url = f"/o/{coop.slug}/members/{carmen.id}"
-    client.post(f"{url}/admission", data={"on": "2026-03-01"}, headers={"Referer": url})
+    on = today().isoformat()  # she applied today: she is admitted, subscribes and pays today, not before
+    client.post(f"{url}/admission", data={"on": on}, headers={"Referer": url})
     assert db.session.get(Member, carmen.id).status == "applicant"  # no board resolution: refused
-    client.post(f"{url}/admission", data={"on": "2026-03-01", "board_resolution": "BR 2026-014"},
+    client.post(f"{url}/admission", data={"on": on, "board_resolution": "BR 2026-014"},
                 headers={"Referer": url})
     assert "has paid at least PHP 500.00" in client.get(url).get_data(as_text=True)
-    client.post(f"{url}/subscriptions", data={"shares": "20", "plan": "4-monthly", "on": "2026-03-01"})
-    client.post(f"{url}/payments", data={"amount": "500", "on": "2026-03-01"})
-    client.post(f"{url}/admission", data={"on": "2026-03-01", "board_resolution": "BR 2026-014"})
+    client.post(f"{url}/subscriptions", data={"shares": "20", "plan": "4-monthly", "on": on})
+    client.post(f"{url}/payments", data={"amount": "500", "on": on})
+    client.post(f"{url}/admission", data={"on": on, "board_resolution": "BR 2026-014"})
     page = client.get(url).get_data(as_text=True)
     password = re.search(r"initial password \(shown once\): ([\w-]+)", page).group(1)
     db.session.expire_all()

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 
 from coop.extensions import db
+from coop.timeutil import today
 from coop.wellness import services as wellness
 
-MONDAY = datetime(2030, 1, 7)  # a Monday
+# A Monday two to three weeks ago: what the center did that day is posted on or before today, never ahead
+_BACK = today() - timedelta(days=14)
+MONDAY = datetime.combine(_BACK - timedelta(days=_BACK.weekday()), time())
+MONDAY_ISO = MONDAY.date().isoformat()
 EARLY = MONDAY.replace(hour=7)  # "now" in the tests: before the center opens
 
 

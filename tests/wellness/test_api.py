@@ -1,11 +1,13 @@
 """/api/v1 for the Wellness Center."""
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from coop.extensions import db
 from coop.wellness import services as wellness
 from coop.wellness.models import Booking
 
-from .conftest import MONDAY
+from .conftest import MONDAY, MONDAY_ISO
 
 
 def _base(center):
@@ -20,20 +22,20 @@ def test_services_attendants_schedule_and_availability(center, make_user, api, m
     assert [a["label"] for a in client.get(_base(center) + "/attendants").get_json()] == ["W-01", "W-02", "W-03"]
     blocks = client.get(_base(center) + f"/attendants/{center.ana.id}/schedule").get_json()
     assert {"weekday": 0, "kind": "work", "starts": "09:00:00", "ends": "17:00:00"} in blocks
-    slots = client.get(_base(center) + f"/availability?service_id={center.foot_spa.id}&day=2030-01-07").get_json()
-    assert slots[0]["starts_at"].startswith("2030-01-07T09:00") and len(slots[0]["attendant_ids"]) == 2
+    slots = client.get(_base(center) + f"/availability?service_id={center.foot_spa.id}&day={MONDAY_ISO}").get_json()
+    assert slots[0]["starts_at"].startswith(f"{MONDAY_ISO}T09:00") and len(slots[0]["attendant_ids"]) == 2
 
 
 def test_book_complete_and_pay_through_the_api(center, make_user, api, monkeypatch):
     monkeypatch.setattr(wellness.clock, "local_now", lambda: MONDAY.replace(hour=7))
     client = api(make_user(center.org, "officer"))
     created = client.post(_base(center) + "/bookings", json={
-        "service_id": center.foot_spa.id, "starts_at": "2030-01-07T10:00", "client_name": "Lina",
+        "service_id": center.foot_spa.id, "starts_at": f"{MONDAY_ISO}T10:00", "client_name": "Lina",
         "client_mobile": "09181112222", "attendant_id": center.ana.id})
     assert created.status_code == 201, created.get_json()
     booking_id = created.get_json()["id"]
     taken = client.post(_base(center) + "/bookings", json={
-        "service_id": center.foot_spa.id, "starts_at": "2030-01-07T10:00", "client_name": "Other",
+        "service_id": center.foot_spa.id, "starts_at": f"{MONDAY_ISO}T10:00", "client_name": "Other",
         "attendant_id": center.bea.id})
     assert taken.status_code == 409 and taken.mimetype == "application/problem+json"
     monkeypatch.setattr(wellness.clock, "local_now", lambda: MONDAY.replace(hour=11))
@@ -42,8 +44,9 @@ def test_book_complete_and_pay_through_the_api(center, make_user, api, monkeypat
     assert done.status_code == 200 and done.get_json()["share_amount_centavos"] == 14_000
     again = client.post(_base(center) + f"/bookings/{booking_id}/complete", json={})
     assert again.status_code == 409
-    paid = client.post(_base(center) + "/payouts", json={"attendant_id": center.ana.id, "start": "2030-01-07",
-                                                        "end": "2030-01-07", "paid_on": "2030-01-08"},
+    paid = client.post(_base(center) + "/payouts", json={"attendant_id": center.ana.id, "start": MONDAY_ISO,
+                                                        "end": MONDAY_ISO,
+                                                        "paid_on": (MONDAY.date() + timedelta(days=1)).isoformat()},
                        headers={"Idempotency-Key": "pay-ana-1"})
     assert paid.status_code == 201 and paid.get_json()["amount_centavos"] == 14_000
     assert client.get(_base(center) + "/payouts").get_json()[0]["id"] == paid.get_json()["id"]

@@ -59,7 +59,8 @@ from .followups import (
     tranches_due,
 )
 from .funds import FundPosition, add_fund, fund_position, get_fund, list_funds, receipts_of, receive
-from .moas import add_tranche, draft_moa, get_moa, get_tranche, moas_of, remove_last_tranche, sign_moa, tranches_of
+from .moas import (add_tranche, draft_moa, get_moa, get_tranche, moas_of, remove_last_tranche, sign_moa, tranches_of,
+                   void_moa)
 from .monitoring import MonthDue, close_moa, monitoring_months, monitoring_schedule, record_monitoring, reports_of
 from .plans import (
     create_plan,
@@ -89,7 +90,7 @@ __all__ = [
     "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "SameStaff", "TrancheDue",
     "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",
     "all_plans", "approve_release", "bounds", "certify_ready", "check_bounds", "close_moa", "create_plan",
-    "draft_moa", "fund_position", "get_beneficiary", "get_fund", "get_moa", "get_plan", "get_tranche",
+    "draft_moa", "void_moa", "fund_position", "get_beneficiary", "get_fund", "get_moa", "get_plan", "get_tranche",
     "grant_release", "list_beneficiaries", "list_due_followups", "list_funds", "mark_done", "moa_of_plan",
     "moas_of", "monitoring_due", "monitoring_months", "monitoring_schedule", "next_number", "open_followups",
     "open_moas", "pending_approvals", "pesos", "plan_lines", "plans_of", "program_summary", "purchases_of",

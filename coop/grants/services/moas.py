@@ -9,6 +9,7 @@ from ...audit import services as audit
 from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...kernel import get_in_org
+from ...ledger import services as ledger
 from ..models import CONDITIONS, Moa, Tranche
 from .base import CENTRE_ROLE, check_bounds, next_number, pesos
 from .funds import fund_position, get_fund
@@ -95,6 +96,9 @@ def sign_moa(org_id: int, moa_id: int, *, on: date, actor_id: int | None) -> Moa
     moa = get_moa(org_id, moa.id, lock=True)
     if moa.status != "draft":
         raise Conflict(f"{moa.label} is already {moa.status}.")
+    if on > ledger.latest_date(org_id):
+        raise Invalid("An MOA cannot be signed on a future date: record the signing on the day it happens.",
+                      field="on")
     tranches = tranches_of(moa.id)
     scheduled = sum(t.amount for t in tranches)
     if scheduled != moa.total:
@@ -109,4 +113,27 @@ def sign_moa(org_id: int, moa_id: int, *, on: date, actor_id: int | None) -> Moa
     fund.committed += moa.total
     db.session.flush()
     audit.record("grants.moa.sign", org_id=org_id, user_id=actor_id, target_type="moa", target_id=moa.id)
+    return moa
+
+
+def void_moa(org_id: int, moa_id: int, *, on: date, reason: str, actor_id: int | None) -> Moa:
+    """A mistaken MOA (signed on the wrong date, with the wrong terms) is voided, never edited: its promise
+    to the fund is taken back and the plan can have its MOA entered again. Once money was released under
+    it, the release is what is corrected, not the MOA."""
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise Invalid("Give the reason the MOA is voided.", field="reason")
+    moa = get_moa(org_id, moa_id)
+    fund = get_fund(org_id, moa.fund_id, lock=True)
+    moa = get_moa(org_id, moa.id, lock=True)
+    if moa.status not in ("draft", "signed"):
+        raise Conflict(f"{moa.label} is {moa.status}; only a draft or signed MOA is voided.")
+    if moa.released_total or any(t.status not in ("planned",) for t in tranches_of(moa.id)):
+        raise Conflict(f"Money was released or asked for under {moa.label}; it cannot be voided.")
+    if moa.status == "signed":
+        fund.committed -= moa.total
+    moa.status, moa.voided_on, moa.void_reason = "void", on, reason[:300]
+    db.session.flush()
+    audit.record("grants.moa.void", org_id=org_id, user_id=actor_id, target_type="moa", target_id=moa.id,
+                 details={"reason": reason[:300]})
     return moa

@@ -135,4 +135,5 @@ def review_plan(org_id: int, plan_id: int, data: dict, actor_id: int) -> Review:
 
 
 def moa_of_plan(plan_id: int) -> Moa | None:
-    return db.session.scalar(select(Moa).where(Moa.plan_id == plan_id))
+    """The plan's MOA that is not void (a voided one was entered again, or is still to be)."""
+    return db.session.scalar(select(Moa).where(Moa.plan_id == plan_id, Moa.status != "void"))

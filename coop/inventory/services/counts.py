@@ -32,7 +32,7 @@ def adjust_stock(org_id: int, *, product_id: int, kind: str, quantity: int, on: 
         raise Invalid("Give the reason for the adjustment.", field="reason")
     if quantity < 0 or (quantity == 0 and kind != "count"):
         raise Invalid("The quantity must be more than zero.", field="quantity")
-    product = lock_products(org_id, [product_id])[product_id]
+    product = lock_products(org_id, [product_id], on)[product_id]
     change = quantity - product.qty_on_hand if kind == "count" else -quantity
     if change == 0:
         raise Invalid(f"The count matches the {quantity_text(product.qty_on_hand)} {product.unit} on record; "

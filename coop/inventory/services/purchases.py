@@ -37,8 +37,8 @@ class _Received:
     amount: int  # centavos
 
 
-def _receive_lines(org_id: int, items: list[PurchaseItem]) -> list[_Received]:
-    products = lock_products(org_id, [item.product_id for item in items])
+def _receive_lines(org_id: int, items: list[PurchaseItem], on: date) -> list[_Received]:
+    products = lock_products(org_id, [item.product_id for item in items], on, "received_on")
     lines = []
     for n, item in enumerate(items, start=1):
         product = products[item.product_id]
@@ -68,7 +68,7 @@ def record_purchase(org_id: int, *, supplier_id: int, received_on: date, payment
         raise Invalid("Paid in cash or on account.", field="payment")
     if not items:
         raise Invalid("Add at least one line.", field="items")
-    lines = _receive_lines(org_id, items)
+    lines = _receive_lines(org_id, items, received_on)
     total = sum(line.amount for line in lines)
     purchase = Purchase(org_id=org_id, supplier_id=supplier.id, received_on=received_on, payment=payment,
                         reference=(reference or "").strip() or None, total=total, idempotency_key=idempotency_key,

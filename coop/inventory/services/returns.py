@@ -75,7 +75,7 @@ def return_goods(org_id: int, sale_id: int, *, quantities: dict[int, int], on: d
     planned = _plan_return(sale, quantities)
     amount = sum(p.amount for p in planned)
     cost = sum(p.cost for p in planned)
-    products = lock_products(org_id, [p.line.product_id for p in planned])
+    products = lock_products(org_id, [p.line.product_id for p in planned], on)
     sale_return = SaleReturn(org_id=org_id, sale_id=sale.id, returned_on=on, amount=amount, cost=cost, reason=reason,
                              idempotency_key=idempotency_key, created_by=actor_id)
     db.session.add(sale_return)

@@ -92,7 +92,7 @@ def _check_sale(org_id: int, items: list[SaleItem], payment: str, member_id: int
     return member
 
 
-def _store_products(org_id: int, items: list[SaleItem]) -> tuple[dict[str, int], dict[int, Product]]:
+def _store_products(org_id: int, items: list[SaleItem], on: date) -> tuple[dict[str, int], dict[int, Product]]:
     """The store's own products among the items (by ref), locked."""
     store_ids = {}
     for item in items:
@@ -101,7 +101,7 @@ def _store_products(org_id: int, items: list[SaleItem]) -> tuple[dict[str, int],
             if not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
                 raise NotFound(f"Unknown item {item.ref}.", field="item")
             store_ids[item.ref] = int(rest)
-    return store_ids, (lock_products(org_id, store_ids.values()) if store_ids else {})
+    return store_ids, (lock_products(org_id, store_ids.values(), on) if store_ids else {})
 
 
 def _plan_sale(org_id: int, items: list[SaleItem], on: date, store_ids: dict[str, int],
@@ -170,7 +170,7 @@ def record_sale(org_id: int, *, items: list[SaleItem], on: date, payment: str, a
     if replayed is not None:
         return replayed
     member = _check_sale(org_id, items, payment, member_id)
-    store_ids, products = _store_products(org_id, items)
+    store_ids, products = _store_products(org_id, items, on)
     planned = _plan_sale(org_id, items, on, store_ids, products)
     total = sum(p.amount for p in planned)
     if total <= 0:

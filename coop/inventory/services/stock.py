@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...errors import Invalid, NotFound
 from ...extensions import db
@@ -30,8 +30,13 @@ def replay(model, org_id: int, key: str | None):
     return db.session.scalar(select(model).where(model.org_id == org_id, model.idempotency_key == key))
 
 
-def lock_products(org_id: int, product_ids) -> dict[int, Product]:
-    """Lock the rows in id order (no deadlock between two sales of the same goods) and re-read them."""
+def lock_products(org_id: int, product_ids, on: date | None = None, field: str = "on") -> dict[int, Product]:
+    """Lock the rows in id order (no deadlock between two sales of the same goods) and re-read them.
+
+    With `on`, the movement about to be written is dated that day: refused when the stock of one of
+    the products already moved on a later day, since the quantity and the moving average of every
+    day between would change (date it on or after that day instead).
+    """
     ids = sorted(set(product_ids))
     rows = db.session.scalars(select(Product).where(Product.org_id == org_id, Product.id.in_(ids))
                               .order_by(Product.id).with_for_update().execution_options(populate_existing=True))
@@ -39,6 +44,16 @@ def lock_products(org_id: int, product_ids) -> dict[int, Product]:
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"No product {missing[0]} in this store.", field="product_id")
+    if on is not None and ids:
+        later = db.session.execute(
+            select(StockMovement.product_id, func.max(StockMovement.moved_on)).where(
+                StockMovement.product_id.in_(ids), StockMovement.moved_on > on)
+            .group_by(StockMovement.product_id).order_by(StockMovement.product_id)).first()
+        if later is not None:
+            product_id, moved_on = later
+            raise Invalid(f"The stock of {found[product_id].name} already moved on {moved_on:%d %B %Y}, after "
+                          f"{on:%d %B %Y}: date this on or after {moved_on:%d %B %Y}.", field=field,
+                          moved_on=moved_on.isoformat())
     return found
 
 

@@ -94,6 +94,11 @@ def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: s
     reason = (reason or "").strip()
     if not approve and not reason:
         raise Invalid("Give the reason for the rejection; the member is told.", field="reason")
+    if on < loan.applied_on:
+        raise Invalid(f"An application is decided on or after the day it was made ({loan.applied_on:%d %B %Y}).",
+                      field="on")
+    if on > ledger.latest_date(org_id):
+        raise Invalid("A decision cannot be dated after today.", field="on")
     if approve:
         check_application(org_id, loan.member_id, product_of(loan), loan.amount, loan.term_count, on,
                           ignore_loan_id=loan.id)
@@ -138,6 +143,10 @@ def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempo
         raise Conflict(f"Loan {loan.number} is {loan.status}; only an approved loan is released.")
     if on < loan.applied_on:
         raise Invalid("A loan is released on or after the day it was applied for.", field="on")
+    if loan.decided_on is not None and on < loan.decided_on:
+        raise Invalid(f"A loan is released on or after the day it was approved ({loan.decided_on:%d %B %Y}).",
+                      field="on")
+    ledger.check_date(org_id, on, field="on", what="A release")
     lines = [Line(loan.receivable_account, debit=loan.amount, party_id=loan.party_id),
              Line(cash_account, credit=loan.amount - loan.fee)]
     if loan.fee:

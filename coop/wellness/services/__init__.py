@@ -60,7 +60,7 @@ from .catalogue import (
 )
 from .clients import client_for_booking, client_history, clients_by_id, find_client, get_client, normalise_mobile
 from .clock import local_now, minute_of, minutes_of, parse_time, to_local, to_utc, utc_day
-from .payments import complete, earnings_due, pay_earnings, payouts, share_of, unpaid_bookings
+from .payments import complete, control_balances, earnings_due, pay_earnings, payouts, share_of, unpaid_bookings
 from .reminders import send_reminders
 from .sheets import (
     BookingLine,
@@ -74,7 +74,7 @@ from .sheets import (
 )
 
 __all__ = [
-    "DEFAULT_HOURS", "BookingLine", "DaySheet", "Earnings", "OpenSlot", "SlotTaken",
+    "control_balances", "DEFAULT_HOURS", "BookingLine", "DaySheet", "Earnings", "OpenSlot", "SlotTaken",
     "add_day_off", "add_holiday", "attendant_for_member", "attendant_for_user", "attendant_names",
     "attendant_summary", "attendants_in_conflict", "availability", "book", "bookings_between", "cancel",
     "check_in", "client_for_booking", "client_history", "clients_by_id", "clock", "complete",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ...audit import services as audit
 from ...errors import Conflict, Invalid
@@ -17,7 +17,7 @@ from .attendants import get_attendant
 from .bookings import _transition, get_booking
 from .catalogue import get_service
 from .clients import get_client
-from .clock import to_utc
+from .clock import to_local, to_utc
 
 
 def share_of(price: int, share_bp: int) -> int:
@@ -37,6 +37,9 @@ def complete(org_id: int, booking_id: int, *, payment_method: str = "cash", refe
     service = get_service(org_id, booking.service_id)
     attendant = get_attendant(org_id, booking.attendant_id)
     now = now or clock.local_now()
+    if to_utc(now) < booking.starts_at:
+        raise Invalid(f"A booking is completed once it has started: it starts "
+                      f"{to_local(booking.starts_at):%d %B %Y %H:%M}.", field="status")
     share = share_of(booking.price, service.share_bp)
     booking = _transition(org_id, booking.id, ("booked", "checked_in"), "completed", actor_id,
                           share_bp=service.share_bp, share_amount=share, payment_method=payment_method,
@@ -59,6 +62,16 @@ def complete(org_id: int, booking_id: int, *, payment_method: str = "cash", refe
         db.session.flush()
     return booking
 
+
+
+def control_balances(org_id: int) -> list[tuple[str, int, int]]:
+    """`coop ledger check`: the attendants' earnings payable against the shares of completed, unpaid bookings."""
+    if not any(a.key == "attendants_earnings_payable" for a in ledger.list_accounts(org_id)):
+        return []
+    unpaid = db.session.scalar(select(func.coalesce(func.sum(Booking.share_amount), 0)).where(
+        Booking.org_id == org_id, Booking.status == "completed", Booking.payout_id.is_(None)))
+    return [("attendants_earnings_payable", ledger.balance(org_id, "attendants_earnings_payable").credit_balance,
+             int(unpaid))]
 
 
 def earnings_due(org_id: int, attendant: Attendant) -> int:

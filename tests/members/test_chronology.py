@@ -1,0 +1,51 @@
+"""Issue 16: a share payment is not dated before its subscription nor ahead of today; admission follows
+the application."""
+from datetime import timedelta
+
+import pytest
+
+from coop.errors import Invalid
+from coop.extensions import db
+from coop.ledger import services as ledger
+from coop.ledger.models import JournalEntry
+from coop.members import services, shares
+from coop.members.models import SharePayment
+from coop.timeutil import today
+
+
+def _written():
+    return (db.session.query(JournalEntry).count(), db.session.query(SharePayment).count())
+
+
+def test_a_share_payment_a_month_before_its_subscription_is_refused(coop, officer, make_member, api):
+    ana = make_member()
+    shares.subscribe(coop.id, ana.id, shares=20, on=today() - timedelta(days=5), actor_id=officer.id)
+    db.session.commit()
+    before = _written()
+    url = f"/api/v1/orgs/{coop.slug}/members/{ana.id}/payments"
+    response = api(officer).post(url, json={"amount": "500", "on": (today() - timedelta(days=35)).isoformat()})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert "before the subscription it pays" in response.json["detail"] and "on" in response.json["errors"]
+    assert _written() == before
+    assert ledger.balance(coop.id, shares.PAID_UP).credit_total == 0
+
+
+def test_a_share_payment_dated_next_year_is_refused(coop, officer, make_member, api):
+    ana = make_member()
+    shares.subscribe(coop.id, ana.id, shares=20, on=today() - timedelta(days=5), actor_id=officer.id)
+    db.session.commit()
+    before = _written()
+    response = api(officer).post(f"/api/v1/orgs/{coop.slug}/members/{ana.id}/payments",
+                                 json={"amount": "500", "on": today().replace(year=today().year + 1).isoformat()})
+    assert response.status_code == 422 and "cannot be dated" in response.json["detail"]
+    assert _written() == before
+
+
+def test_admission_before_the_application_is_refused(coop, officer):
+    carmen = services.create_member(coop.id, name="Carmen Lopez", actor_id=officer.id, on=today())
+    db.session.commit()
+    with pytest.raises(Invalid, match="before she applied"):
+        services.admit(coop.id, carmen.id, on=today() - timedelta(days=1), board_resolution="BR 1",
+                       actor_id=officer.id)
+    db.session.rollback()
+    assert services.get_member(coop.id, carmen.id).status == "applicant"
