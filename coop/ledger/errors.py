@@ -27,3 +27,7 @@ class UnknownAccount(NotFound):
 
 class UnknownEntry(NotFound):
     pass
+
+
+class Overdraft(Invalid):
+    """A payment would take a cash account flagged no_overdraft below zero."""
