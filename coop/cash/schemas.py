@@ -16,7 +16,7 @@ class DepositOutSchema(Schema):
     id = fields.Integer()
     deposited_on = fields.Date()
     amount = Money()
-    amount_centavos = fields.Integer(attribute="amount")
+    amount_centavos = fields.Function(lambda row: row.amount)
     from_account = fields.String()
     to_account = fields.String()
     reference = fields.String(allow_none=True)
@@ -45,7 +45,7 @@ class SessionOutSchema(Schema):
     closing_count = Money(allow_none=True)
     expected = Money(allow_none=True)
     over_short = Money(allow_none=True)
-    over_short_centavos = fields.Integer(attribute="over_short", allow_none=True)
+    over_short_centavos = fields.Function(lambda row: row.over_short)
     note = fields.String(allow_none=True)
     confirmed_by = fields.Integer(allow_none=True)
     confirmed_at = fields.DateTime(allow_none=True)
@@ -65,7 +65,7 @@ class BankLineOutSchema(Schema):
     description = fields.String()
     reference = fields.String(allow_none=True)
     amount = Money(allow_negative=True)
-    amount_centavos = fields.Integer(attribute="amount")
+    amount_centavos = fields.Function(lambda row: row.amount)
     journal_line_id = fields.Integer(allow_none=True)
     matched_how = fields.String(allow_none=True)
 
@@ -75,7 +75,7 @@ class BookLineOutSchema(Schema):
     entry_id = fields.Integer()
     entry_date = fields.Date()
     memo = fields.String()
-    amount_centavos = fields.Integer(attribute="amount")
+    amount_centavos = fields.Function(lambda row: row.amount)
 
 
 class StatementOutSchema(Schema):
