@@ -91,8 +91,6 @@ DemoSeeder = Callable[[int, int, dict], None]
 StandingCheck = Callable[[int, int, date], list[str]]
 # fn(org_id, user_id) -> the ledger parties this user is (her member party, her attendant party...)
 PartyResolver = Callable[[int, int], set[int]]
-# fn(org_id, user_id) -> (teller session id, its cash account id) of the user's open session, or None
-TellerSessionResolver = Callable[[int, int], "tuple[int, int] | None"]
 
 
 @dataclass(frozen=True)
@@ -109,7 +107,6 @@ class Manifest:
     pos_sources: tuple = ()  # coop.inventory.pos.PosSource: the contract is documented there
     standing_checks: tuple[StandingCheck, ...] = ()
     party_resolvers: tuple[PartyResolver, ...] = ()
-    teller_sessions: tuple[TellerSessionResolver, ...] = ()
     release_kinds: Mapping[str, Callable] = field(default_factory=dict)  # MOA kind -> lines (coop.grants)
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
     template_globals: Mapping[str, Callable] = field(default_factory=dict)
@@ -131,7 +128,6 @@ class Plugins:
     pos_sources: dict[str, Any] = field(default_factory=dict)
     standing_checks: list[StandingCheck] = field(default_factory=list)
     party_resolvers: list[PartyResolver] = field(default_factory=list)
-    teller_sessions: list[TellerSessionResolver] = field(default_factory=list)
     release_kinds: dict[str, Callable] = field(default_factory=dict)
 
     def add(self, manifest: Manifest) -> None:
@@ -156,7 +152,6 @@ class Plugins:
             self.demo_seeders.append(manifest.demo_seeder)
         self.standing_checks.extend(manifest.standing_checks)
         self.party_resolvers.extend(manifest.party_resolvers)
-        self.teller_sessions.extend(manifest.teller_sessions)
 
 
 def _unique(key, existing, what: str) -> None:

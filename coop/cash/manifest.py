@@ -14,5 +14,4 @@ manifest = Manifest(
     ),
     nav=(NavItem(_l("Cash"), "cash.index", READERS),),
     reports=(NavItem(_l("Bank reconciliation"), "cash.index", READERS),),
-    teller_sessions=(services.open_session_of,),
 )

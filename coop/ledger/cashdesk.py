@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import has_request_context
-from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, func, select
 
 from ..extensions import db
-from ..manifest import plugins
 from ..money import php_text
 from .errors import Overdraft, UnknownEntry
 from .models import AccountBalance, JournalEntry, JournalLine
 
-
-def _(text: str, **values) -> str:
-    """Translated for the officer in a request, English in a job or a shell."""
-    return gettext(text, **values) if has_request_context() else text % values
+# Who holds which cash drawer right now: coop.cash's table, read here by name (the ledger imports no domain), in a
+# metadata of its own so it never clashes with the cash package's model of the same table.
+_SESSIONS = Table("teller_session", MetaData(), Column("id", Integer), Column("org_id", Integer),
+                  Column("user_id", Integer), Column("account_id", Integer), Column("status", String))
+_OPEN_SESSION = select(_SESSIONS.c.id, _SESSIONS.c.account_id).where(
+    _SESSIONS.c.org_id == bindparam("org_id"), _SESSIONS.c.user_id == bindparam("user_id"),
+    _SESSIONS.c.status == "open").limit(1)
 
 
 def check_overdrafts(org_id: int, entries, found: dict) -> None:
@@ -46,9 +46,8 @@ def check_overdrafts(org_id: int, entries, found: dict) -> None:
         held = rows.get(account_id, 0)
         if held + net[account_id] < 0:
             account = accounts[account_id]
-            raise Overdraft(_("%(code)s %(name)s holds %(held)s: paying out %(amount)s would take it below zero.",
-                              code=account.code, name=account.name, held=php_text(held),
-                              amount=php_text(-net[account_id])), field="cash_account",
+            raise Overdraft(f"{account.code} {account.name} holds {php_text(held)}: paying out "
+                            f"{php_text(-net[account_id])} would take it below zero.", field="cash_account",
                             account=account.key or account.id, held_centavos=held)
 
 
@@ -56,12 +55,9 @@ def teller_session_of(org_id: int, actor_id: int | None, entry, found: dict) -> 
     """The session an entry is tagged to: the one it names, else the actor's open session if it moves its cash."""
     if entry.teller_session_id is not None or actor_id is None:
         return entry.teller_session_id
-    for resolve in plugins().teller_sessions:
-        open_session = resolve(org_id, actor_id)
-        if open_session is not None:
-            session_id, account_id = open_session
-            if any(found[line.account].id == account_id for line in entry.lines):
-                return session_id
+    open_session = db.session.execute(_OPEN_SESSION, {"org_id": org_id, "user_id": actor_id}).first()
+    if open_session is not None and any(found[line.account].id == open_session.account_id for line in entry.lines):
+        return open_session.id
     return None
 
 
