@@ -80,3 +80,17 @@ def test_the_edit_page_offers_the_setting_for_cash_accounts_only(org, make_user,
     assert saved.status_code == 303
     db.session.expire_all()
     assert not ledger.get_account(org.id, "cash_on_hand").no_overdraft
+
+
+@pytest.mark.postgres
+def test_two_tellers_paying_out_at_once_cannot_both_take_the_last_cash(org, fund, concurrently):
+    fund(org, 100_000)
+    org_id = org.id
+
+    def payout(n):
+        return ledger.post(Entry(org_id, today(), f"Payout {n}", (Line("office_supplies", debit=60_000),
+                                                                   Line("cash_on_hand", credit=60_000)))).id
+
+    results, errors = concurrently(payout)
+    assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Overdraft)
+    assert ledger.balance(org_id, "cash_on_hand").debit_balance == 40_000
