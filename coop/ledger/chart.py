@@ -105,18 +105,15 @@ def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int 
 
 
 def update_account(org_id: int, account_id: int, *, code: str | None = None, name: str | None = None,
-<<<<<<< HEAD
-                   active: bool | None = None, no_overdraft: bool | None = None) -> Account:
+                   active: bool | None = None, no_overdraft: bool | None = None,
+                   actor_id: int | None = None) -> Account:
     account = get_account(org_id, account_id)
+    changes = {}
     if no_overdraft is not None and no_overdraft != account.no_overdraft:
         if not account.is_cash:
             raise RefusedEntry("Only a cash account can refuse payments below zero.", field="no_overdraft")
+        changes["account.no_overdraft"] = {"code": account.code, "to": no_overdraft}
         account.no_overdraft = no_overdraft
-=======
-                   active: bool | None = None, actor_id: int | None = None) -> Account:
-    account = get_account(org_id, account_id)
-    changes = {}
->>>>>>> main
     if code is not None and code != account.code:
         if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
             raise RefusedEntry(f"Account code {code} is already used.", field="code")
