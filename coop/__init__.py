@@ -23,6 +23,7 @@ DOMAINS = (
     "coop.ledger",
     "coop.members",
     "coop.receipts",
+    "coop.cash",
     "coop.inventory",
     "coop.loans",
     "coop.consignment",

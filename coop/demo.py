@@ -50,7 +50,7 @@ def seed() -> list[tuple[str, str, str, str]]:
 def _opening_books(coop_id: int, ngo_id: int, officer_id: int) -> None:
     start = today() - timedelta(days=60)
     ledger.post(Entry(coop_id, start, "Donation from a parish for the store's shelves", (
-        Line("cash_on_hand", debit=2_500_000), Line("donations_grants", credit=2_500_000)),
+        Line("cash_on_hand", debit=20_000_000), Line("donations_grants", credit=20_000_000)),
         source="demo", idempotency_key="demo-opening-donation"), officer_id)
     ledger.post(Entry(coop_id, start + timedelta(days=1), "Deposit to the cooperative's bank account", (
         Line("cash_in_bank", debit=2_000_000), Line("cash_on_hand", credit=2_000_000)),

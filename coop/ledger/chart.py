@@ -34,6 +34,7 @@ def seed_chart(org_id: int, kind: str) -> None:
             contra=row["contra"] == "1",
             is_cash=row["is_cash"] == "1",
             is_control=row["is_control"] == "1",
+            no_overdraft=row["key"] == "cash_on_hand",
         )
         db.session.add(account)
         db.session.flush()
@@ -104,9 +105,15 @@ def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int 
 
 
 def update_account(org_id: int, account_id: int, *, code: str | None = None, name: str | None = None,
-                   active: bool | None = None, actor_id: int | None = None) -> Account:
+                   active: bool | None = None, no_overdraft: bool | None = None,
+                   actor_id: int | None = None) -> Account:
     account = get_account(org_id, account_id)
     changes = {}
+    if no_overdraft is not None and no_overdraft != account.no_overdraft:
+        if not account.is_cash:
+            raise RefusedEntry("Only a cash account can refuse payments below zero.", field="no_overdraft")
+        changes["account.no_overdraft"] = {"code": account.code, "to": no_overdraft}
+        account.no_overdraft = no_overdraft
     if code is not None and code != account.code:
         if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
             raise RefusedEntry(f"Account code {code} is already used.", field="code")

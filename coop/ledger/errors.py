@@ -39,3 +39,7 @@ class ControlAccount(RefusedEntry):
 
 class OwnedEntry(Conflict):
     """A generic reversal of an entry a domain posted: it is reversed through that domain's own verb."""
+
+
+class Overdraft(Invalid):
+    """A payment would take a cash account flagged no_overdraft below zero."""

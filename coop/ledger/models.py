@@ -32,6 +32,8 @@ class Account(db.Model):
     is_cash: Mapped[bool] = mapped_column(default=False, server_default=false())
     # a balance a domain keeps with its own records (loans receivable, inventory, share capital, donor funds...)
     is_control: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # a cash account never paid out below zero (on by default for cash on hand)
+    no_overdraft: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def normal_side(self) -> str:
@@ -71,6 +73,8 @@ class JournalEntry(db.Model):
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the teller session open at the desk when this cash moved (coop.cash); no foreign key: the ledger owns no sessions
+    teller_session_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class JournalLine(db.Model):

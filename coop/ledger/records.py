@@ -25,6 +25,7 @@ class Entry:
     source: str | None = None
     source_id: str | None = None
     idempotency_key: str | None = None
+    teller_session_id: int | None = None  # else the acting user's open session when the entry moves its cash
 
 
 @dataclass(frozen=True)

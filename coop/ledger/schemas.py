@@ -79,6 +79,7 @@ class AccountUpdateSchema(Schema):
     code = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9.]{1,20}$", error="Codes are letters, digits and dots."))
     name = fields.String(validate=validate.Length(min=2, max=200))
     active = fields.Boolean()
+    no_overdraft = fields.Boolean()  # a cash account: refuse payments that would take it below zero
 
 
 class AccountOutSchema(Schema):
@@ -91,6 +92,7 @@ class AccountOutSchema(Schema):
     normal_side = fields.String()
     is_cash = fields.Boolean()
     is_control = fields.Boolean()
+    no_overdraft = fields.Boolean()
     parent_id = fields.Integer(allow_none=True)
     is_group = fields.Boolean()
     contra = fields.Boolean()

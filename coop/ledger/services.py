@@ -47,6 +47,8 @@ from .chart import (  # noqa: F401 (re-exported)
     seed_chart,
     update_account,
 )
+from . import cashdesk
+from .cashdesk import book_line, book_lines, session_movement  # noqa: F401 (re-exported)
 from .checks import structural_problems
 from .errors import (
     AlreadyReversed,
@@ -131,7 +133,8 @@ def is_closed(org_id: int, on: date) -> bool:
 # The posting path's statements, built once: on a busy server building a statement costs as much as running it.
 _ACCOUNT = Account.__table__
 _ACCOUNTS_NAMED = select(_ACCOUNT.c.id, _ACCOUNT.c.org_id, _ACCOUNT.c.key, _ACCOUNT.c.code, _ACCOUNT.c.name,
-                         _ACCOUNT.c.active, _ACCOUNT.c.is_group, _ACCOUNT.c.is_control).where(
+                         _ACCOUNT.c.active, _ACCOUNT.c.is_group, _ACCOUNT.c.is_control,
+                         _ACCOUNT.c.no_overdraft).where(
     _ACCOUNT.c.org_id == bindparam("org_id"),
     or_(_ACCOUNT.c.key.in_(bindparam("keys", expanding=True)), _ACCOUNT.c.id.in_(bindparam("ids", expanding=True))))
 _KNOWN_PARTIES = select(Party.__table__.c.id).where(
@@ -250,12 +253,14 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
         if (entry.entry_date.year, entry.entry_date.month) in closed:
             raise ClosedPeriodError(f"{prefix(n + 1)}{entry.entry_date:%B %Y} is closed; date the entry in an open "
                                     "month.", field="entry_date")
+    cashdesk.check_overdrafts(org_id, [batch[n][0] for n in fresh], found)
 
     posted_at = utcnow()
     heads = [{"org_id": org_id, "entry_date": batch[n][0].entry_date, "memo": batch[n][0].memo.strip(),
               "source": batch[n][0].source, "source_id": batch[n][0].source_id,
               "idempotency_key": batch[n][0].idempotency_key, "request_hash": hashes[n],
-              "reverses_id": batch[n][1], "posted_by": actor_id, "posted_at": posted_at} for n in fresh]
+              "reverses_id": batch[n][1], "posted_by": actor_id, "posted_at": posted_at,
+              "teller_session_id": cashdesk.teller_session_of(org_id, actor_id, batch[n][0], found)} for n in fresh]
     ids: list[int] = []
     if heads:
         ids = list(db.session.execute(_INSERT_ENTRIES, heads).scalars())
