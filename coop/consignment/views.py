@@ -12,7 +12,7 @@ from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import queries, services
 from .schemas import (
     CampaignInSchema,
@@ -277,7 +277,7 @@ def pay_commission(member_id: int):
 
 
 def _statement(member_id: int, filename: str, **context):
-    args = StatementQuerySchema().load(request.args)
+    args = load_query(StatementQuerySchema())
     start, end = resolve_range(args, today())
     table = queries.member_statement(g.org.id, member_id, start, end, args["campaign_id"])
     audit.record("consignment.statement.view", org_id=g.org.id, user_id=current_user.id, target_type="member",
@@ -363,7 +363,7 @@ def pay_producer(producer_id: int):
 @bp.get("/producers/<int:producer_id>/statement")
 @roles_required(*READERS)
 def producer_statement(producer_id: int):
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(queries.producer_statement(g.org.id, producer_id, start, end), args["format"],
                    f"producer-statement-{producer_id}", start=start, end=end, date_filter="range")
@@ -384,7 +384,7 @@ def void(doc_id: int):
 @bp.get("/reports/goods-out")
 @roles_required(*READERS)
 def goods_out_report():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     on = args["as_of"] or today()
     return deliver(queries.goods_out(g.org.id, on), args["format"], f"goods-out-{on}", as_of=on, date_filter="as_of")
 
@@ -392,7 +392,7 @@ def goods_out_report():
 @bp.get("/reports/remittances-due")
 @roles_required(*READERS)
 def remittances_due_report():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     on = args["as_of"] or today()
     return deliver(queries.remittances_due(g.org.id, on), args["format"], f"remittances-due-{on}", as_of=on,
                    date_filter="as_of")
@@ -401,7 +401,7 @@ def remittances_due_report():
 @bp.get("/reports/commissions")
 @roles_required(*READERS)
 def commissions_report():
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(queries.commissions(g.org.id, start, end), args["format"], f"commissions-{start}-{end}",
                    start=start, end=end, date_filter="range")

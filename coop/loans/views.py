@@ -15,7 +15,7 @@ from ..members import services as members
 from ..reports.tabular import Table
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import reports, services
 from .models import LOAN_STATUSES
 from .schemas import (
@@ -74,7 +74,7 @@ def index():
 @bp.get("/all")
 @roles_required(*READERS)
 def listing():
-    args = LoanQuerySchema().load(request.args)
+    args = load_query(LoanQuerySchema())
     member = members.find_by_number(g.org.id, args["member"]) if args["member"] else None
     found = services.search_loans(g.org.id, status=args["status"], member_id=member.id if member else None)
     names = {m.id: m for m in (members.get_member(g.org.id, mid) for mid in {loan.member_id for loan in found})}
@@ -244,8 +244,15 @@ def products():
 @bp.get("/products/new")
 @roles_required("admin")
 def new_product():
-    template = services.DEFAULT_PRODUCTS["emergency"]
-    return render_template("loans/product_form.html", product=None, values=dict(template), choices=_choices())
+    from .models import LoanProduct
+
+    # Every field the form shows: the columns' defaults, then the emergency template's values.
+    values = {key: None for key in services.PRODUCT_FIELDS}
+    values.update({column.name: column.default.arg for column in LoanProduct.__table__.columns
+                   if column.name in values and column.default is not None and not callable(column.default.arg)})
+    values.update(services.DEFAULT_PRODUCTS["emergency"])
+    values = {key: 0 if value is None else value for key, value in values.items()}
+    return render_template("loans/product_form.html", product=None, values=values, choices=_choices())
 
 
 @bp.get("/products/<int:product_id>")
@@ -297,7 +304,7 @@ def _report(table: Table, args: dict, name: str, date_filter: str):
 @bp.get("/reports/portfolio")
 @roles_required(*READERS)
 def portfolio():
-    args = ReportQuerySchema().load(request.args)
+    args = load_query(ReportQuerySchema())
     on = args["on"] or today()
     return _report(reports.portfolio_table(g.org.id, on), args, f"loan-portfolio-{on}", "as_of")
 
@@ -305,7 +312,7 @@ def portfolio():
 @bp.get("/reports/aging")
 @roles_required(*READERS)
 def aging():
-    args = ReportQuerySchema().load(request.args)
+    args = load_query(ReportQuerySchema())
     on = args["on"] or today()
     return _report(reports.aging_table(g.org.id, on), args, f"loan-aging-{on}", "as_of")
 
@@ -313,7 +320,7 @@ def aging():
 @bp.get("/reports/collections")
 @roles_required(*READERS)
 def collections():
-    args = ReportQuerySchema().load(request.args)
+    args = load_query(ReportQuerySchema())
     end = args["end"] or today()
     args["start"], args["end"] = args["start"] or end.replace(day=1), end
     table = reports.collections_table(g.org.id, args["start"], end)

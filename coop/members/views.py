@@ -8,7 +8,7 @@ from ..auth.access import STAFF, current_role, roles_required
 from ..auth.models import ROLES
 from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from ..manifest import plugins
 from . import pdf, services, shares
 from .portal import statement_table
@@ -43,7 +43,7 @@ def _cooperative_only():
 @roles_required(*STAFF)
 def index():
     _cooperative_only()
-    args = MemberQuerySchema().load(request.args)
+    args = load_query(MemberQuerySchema())
     on = today()
     found = services.search_members(g.org.id, args["q"], args["limit"], status=args["status"],
                                     overdue_on=on if args["overdue"] else None, offset=args["offset"])
@@ -254,7 +254,7 @@ def my_statement():
 
 
 def _statement(member):
-    args = StatementQuerySchema().load(request.args)
+    args = load_query(StatementQuerySchema())
     end = args["end"] or today()
     start = args["start"] or end.replace(day=1, month=1)
     table = statement_table(g.org.id, member, start, end)

@@ -23,6 +23,21 @@ def load_form(schema: Schema) -> dict:
     return schema.load(data)
 
 
+# Parameters every page understands, read by the shared code: they never reach a page's own schema.
+CROSS_CUTTING = frozenset({"lang"})
+
+
+def query_args() -> dict:
+    """The query string as a page's schema should see it: empty means not given, cross-cutting ones left out."""
+    return {key: value.strip() for key, value in request.args.items()
+            if key not in CROSS_CUTTING and value.strip() != ""}
+
+
+def load_query(schema: Schema) -> dict:
+    """Load the query string (a GET form, a link) like a posted form: empty fields count as not given."""
+    return schema.load(query_args())
+
+
 def load_json(schema: Schema) -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):

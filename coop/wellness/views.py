@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..auth.access import READERS, STAFF, current_role, roles_required
 from ..money import format_money
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import services
 from .models import BOOKING_KINDS, PAYMENT_METHODS, SKILLS, STATION_KINDS
 from .schemas import (
@@ -69,7 +69,7 @@ def _back(booking_id: int):
 @bp.get("/")
 @roles_required(*SHEET_READERS)
 def day():
-    args = DayQuerySchema().load(request.args)
+    args = load_query(DayQuerySchema())
     on = args["day"] or today()
     only = None
     if current_role() == "attendant":
@@ -85,7 +85,7 @@ def day():
 @bp.get("/week")
 @roles_required(*READERS)
 def week():
-    args = DayQuerySchema().load(request.args)
+    args = load_query(DayQuerySchema())
     on = args["day"] or today()
     monday = on - timedelta(days=on.weekday())
     days, rows = services.week_grid(g.org.id, monday)
@@ -101,7 +101,7 @@ def new_booking():
     offered = services.list_services(g.org.id, active_only=True)
     slots, chosen = None, None
     if request.args.get("service_id") and request.args.get("day"):
-        query = AvailabilityQuerySchema().load(request.args)
+        query = load_query(AvailabilityQuerySchema())
         chosen = services.get_service(g.org.id, query["service_id"])
         slots = services.availability(g.org.id, chosen.id, query["day"], home=query["kind"] == "home")
         query_day, kind = query["day"], query["kind"]
@@ -392,7 +392,7 @@ def _report_view(name: str):
         from ..reports.views import deliver
         from .reports import BUILDERS
 
-        args = RangeSchema().load(request.args)
+        args = load_query(RangeSchema())
         end = args["end"] or today()
         start = args["start"] or end.replace(day=1)
         table = BUILDERS[name](g.org.id, start, end)
