@@ -36,6 +36,7 @@ bp = Blueprint("wellness", __name__, url_prefix="/o/<org>/wellness")
 DESK = STAFF
 SHEET_READERS = READERS + ("attendant",)
 HER_ROLES = ("attendant", "member")  # an attendant's login, or a member's who is also an attendant
+BOOKERS = DESK + ("attendant",)  # the desk books for anyone, an attendant for herself
 
 
 def my_attendant():
@@ -54,6 +55,16 @@ def handled_booking(booking_id: int):
     if current_role() in HER_ROLES and mine is not None and booking.attendant_id == mine.id:
         return booking
     abort(404)
+
+
+def booked_for(attendant_id: int | None) -> int | None:
+    """The attendant a booking is for: anyone the desk chose; always herself for an attendant."""
+    if current_role() in DESK:
+        return attendant_id
+    mine = my_attendant()
+    if mine is None:
+        abort(404)
+    return mine.id
 
 
 def _back(booking_id: int):
@@ -79,7 +90,9 @@ def day():
         only = mine.id
     return render_template("wellness/day.html", sheet=services.day_sheet(g.org.id, on, only), on=on,
                            today=today(), timedelta=timedelta, services_offered=services.list_services(g.org.id, True),
-                           attendants=services.attendant_names(g.org.id), desk=current_role() in DESK)
+                           attendants=services.attendant_names(g.org.id), desk=current_role() in DESK,
+                           can_book=current_role() in BOOKERS and (current_role() in DESK or only is not None),
+                           only=only)
 
 
 @bp.get("/week")
@@ -96,28 +109,35 @@ def week():
 
 
 @bp.get("/book")
-@roles_required(*DESK)
+@roles_required(*BOOKERS)
 def new_booking():
     offered = services.list_services(g.org.id, active_only=True)
     slots, chosen = None, None
-    if request.args.get("service_id") and request.args.get("day"):
-        query = load_query(AvailabilityQuerySchema())
+    query = load_query(AvailabilityQuerySchema(partial=("service_id", "day")))
+    attendant_id = booked_for(query.get("attendant_id"))
+    if query.get("service_id") and query.get("day"):
         chosen = services.get_service(g.org.id, query["service_id"])
         slots = services.availability(g.org.id, chosen.id, query["day"], home=query["kind"] == "home")
+        if attendant_id is not None:  # the free times of the attendant she chose are hers alone
+            slots = [slot for slot in slots if attendant_id in slot.attendant_ids]
         query_day, kind = query["day"], query["kind"]
     else:
-        query_day, kind = today(), request.args.get("kind", "appointment")
+        query_day, kind = query.get("day") or today(), query["kind"]
+    names = services.attendant_names(g.org.id)
+    if current_role() not in DESK:
+        names = {attendant_id: names.get(attendant_id, "")}
     return render_template("wellness/book.html", offered=offered, slots=slots, chosen=chosen, day=query_day,
-                           kind=kind, names=services.attendant_names(g.org.id), kinds=BOOKING_KINDS)
+                           kind=kind, names=names, kinds=BOOKING_KINDS, attendant_id=attendant_id,
+                           desk=current_role() in DESK)
 
 
 @bp.post("/bookings")
-@roles_required(*DESK)
+@roles_required(*BOOKERS)
 def create_booking():
     data = load_form(BookingInSchema())
     booking = services.book(g.org.id, service_id=data["service_id"], starts=data["starts_at"],
                             client_name=data["client_name"], client_mobile=data["client_mobile"],
-                            attendant_id=data["attendant_id"], kind=data["kind"], address=data["address"],
+                            attendant_id=booked_for(data["attendant_id"]), kind=data["kind"], address=data["address"],
                             notes=data["notes"], actor_id=current_user.id, idempotency_key=idempotency_key())
     flash(_l("Booked for %(time)s.", time=services.to_local(booking.starts_at).strftime("%a %d %b %H:%M")))
     if data["kind"] == "walk_in":
@@ -132,7 +152,7 @@ def booking(booking_id: int):
     line = services.describe(g.org.id, [found])[0]
     return render_template("wellness/booking.html", line=line, b=found, methods=PAYMENT_METHODS,
                            names=services.attendant_names(g.org.id), desk=current_role() in DESK,
-                           station_kinds=STATION_KINDS)
+                           can_book=current_role() in BOOKERS, station_kinds=STATION_KINDS)
 
 
 @bp.post("/bookings/<int:booking_id>/check-in")
@@ -171,10 +191,11 @@ def cancel(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/reschedule")
-@roles_required(*DESK)
+@roles_required(*BOOKERS)
 def reschedule(booking_id: int):
     data = load_form(RescheduleSchema())
-    moved = services.reschedule(g.org.id, booking_id, data["starts_at"], data["attendant_id"], current_user.id)
+    moved = services.reschedule(g.org.id, handled_booking(booking_id).id, data["starts_at"],
+                                booked_for(data["attendant_id"]), current_user.id)
     flash(_l("Moved to %(time)s.", time=services.to_local(moved.starts_at).strftime("%a %d %b %H:%M")))
     return _back(booking_id)
 
