@@ -353,7 +353,7 @@ def due_to_principals(org_id: int, on: date) -> Table:
         columns=(Column("principal", _("Principal")), Column("at_coop", _("Goods at the cooperative"), "money"),
                  Column("with_members", _("Goods with members"), "money"), Column("due", _("Due (ledger)"), "money"),
                  Column("next_due", _("Next payment due"), "date")),
-        rows=tuple(rows), totals=("Total", *(sum(r[i] for r in rows) for i in range(1, 4)), None) if rows else None,
+        rows=tuple(rows), totals=(_("Total"), *(sum(r[i] for r in rows) for i in range(1, 4)), None) if rows else None,
         notes=(_("Goods are at list price and off the balance sheet; only the amount due is a liability."),))
 
 

@@ -37,6 +37,8 @@ MAX_PAGES_PER_ROLE = 400      # a safety net: the walk must stay well under two 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 PHONE = re.compile(r"(?:\+?63|0)9\d{2}[\s-]?\d{3}[\s-]?\d{4}")
 BAD_VALUES = ("-5", "99999999999999999", "abc")
+NUMERIC = re.compile(r"(amount|qty|quantity|price|cost|rate|pct|count|days|months|number|_on$|^on$|_at$|date|pesos|"
+                     r"cap|fee|penalty|limit|minutes|capacity|share)")
 
 
 def translated_strings() -> set[str]:
@@ -69,6 +71,9 @@ class Page(HTMLParser):
         self._select: dict | None = None
         self._textarea: dict | None = None
         self._option: dict | None = None
+        self._flash = False
+        self._data_depth = 0  # inside translate="no": names, codes, data, not the interface
+        self.flashes: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -87,6 +92,10 @@ class Page(HTMLParser):
             self.links.append(a["href"])
         if tag == "small" and "error" in a.get("class", "").split():
             self.errors_near_fields += 1
+        if tag == "p" and "flash" in a.get("class", "").split():
+            self._flash = True
+        if a.get("translate") == "no" and tag not in VOID:
+            self._data_depth = self._data_depth or len(self._stack) + 1
         if tag == "form":
             self._form = {"method": a.get("method", "get").lower(), "action": a.get("action", ""), "fields": [],
                           "enctype": a.get("enctype", "")}
@@ -101,7 +110,8 @@ class Page(HTMLParser):
                                                  "required": "required" in a})
                 else:
                     self._form["fields"].append({"name": a["name"], "type": kind, "value": a.get("value", "on" if
-                                                 kind == "checkbox" else ""), "required": "required" in a})
+                                                 kind == "checkbox" else ""), "required": "required" in a,
+                                                 "numeric": a.get("inputmode") in ("numeric", "decimal")})
         elif tag == "select" and self._form is not None and a.get("name"):
             self._select = {"name": a["name"], "type": "select", "value": None, "first": None,
                             "required": "required" in a}
@@ -132,9 +142,13 @@ class Page(HTMLParser):
             self._textarea = None
         elif tag == "option":
             self._option = None
+        if tag == "p":
+            self._flash = False
         if tag in self._stack:
             while self._stack and self._stack.pop() != tag:
                 pass
+            if self._data_depth and len(self._stack) < self._data_depth:
+                self._data_depth = 0
 
     def handle_data(self, data):
         if "title" in self._stack:
@@ -148,7 +162,9 @@ class Page(HTMLParser):
                 self._select["value"] = (self._select["value"] or "") + data.strip()
             if self._select.get("first_pending"):
                 self._select["first"] = (self._select["first"] or "") + data.strip()
-        if not any(t in self._stack for t in ("script", "style", "title")):
+        if self._flash:
+            self.flashes.append(data.strip())
+        if not self._data_depth and not any(t in self._stack for t in ("script", "style", "title")):
             text = " ".join(data.split())
             if text:
                 self.texts.append(text)
@@ -300,8 +316,8 @@ class Walk:
         for client, page_url, form, who, action in self.post_forms.values():
             editable = [f for f in form["fields"] if f["type"] not in ("hidden", "checkbox", "radio")]
             attempts = [("empty", {f["name"]: "" for f in editable})]
-            typed = [f for f in editable if f["type"] in ("number", "text", "date", "search", "tel", "email")
-                     and not f["name"].startswith(("password", "username", "q"))]
+            typed = [f for f in editable if f["type"] in ("number", "date", "datetime-local")
+                     or (f["type"] == "text" and (NUMERIC.search(f["name"]) or f.get("numeric")))]
             for bad in BAD_VALUES:
                 if typed:
                     attempts.append((f"bad value {bad}", {f["name"]: bad for f in typed}))
@@ -338,7 +354,8 @@ class Walk:
                 page = Page()
                 page.feed(shown.get_data(as_text=True))
                 if not page.errors_near_fields:
-                    self.fail(who, f"POST {action}", f"{label}: no message next to a field")
+                    self.fail(who, f"POST {action}", f"{label}: no message next to a field (flash: "
+                              f"{' '.join(page.flashes)[:120]!r})")
                 if label.startswith("bad value") and overrides and not any(
                         v in page.input_values for v in overrides.values()):
                     self.fail(who, f"POST {action}", f"{label}: the input was not kept")
