@@ -9,6 +9,7 @@ from babel.numbers import format_currency
 from marshmallow import ValidationError, fields
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+MAX_CENTAVOS = 100_000_000_000_00  # one hundred billion pesos: more is a typing slip, and stays far from BIGINT's end
 
 
 def to_centavos(value) -> int:
@@ -66,4 +67,6 @@ class Money(fields.Field):
             raise ValidationError("The amount must be more than zero.")
         if centavos == 0 and not self.allow_zero:
             raise ValidationError("The amount must be more than zero.")
+        if abs(centavos) > MAX_CENTAVOS:
+            raise ValidationError("The amount is too large.")
         return centavos

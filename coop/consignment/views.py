@@ -323,7 +323,7 @@ def producer(producer_id: int):
 @bp.post("/producers/<int:producer_id>")
 @roles_required(*STAFF)
 def update_producer(producer_id: int):
-    data = load_form(ProducerInSchema(partial=("member_id",)))
+    data = load_form(ProducerUpdateSchema())
     services.update_producer(g.org.id, producer_id, actor_id=current_user.id, fee_bp=data.get("fee_bp"),
                              active=bool(request.form.get("active")))
     flash(_l("Saved."))

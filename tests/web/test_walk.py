@@ -72,6 +72,7 @@ class Page(HTMLParser):
         self._textarea: dict | None = None
         self._option: dict | None = None
         self._flash = False
+        self.error_flash = False
         self._data_depth = 0  # inside translate="no": names, codes, data, not the interface
         self.flashes: list[str] = []
 
@@ -94,6 +95,7 @@ class Page(HTMLParser):
             self.errors_near_fields += 1
         if tag == "p" and "flash" in a.get("class", "").split():
             self._flash = True
+            self.error_flash = self.error_flash or "error" in a.get("class", "").split()
         if a.get("translate") == "no" and tag not in VOID:
             self._data_depth = self._data_depth or len(self._stack) + 1
         if tag == "form":
@@ -353,6 +355,12 @@ class Walk:
                     continue
                 page = Page()
                 page.feed(shown.get_data(as_text=True))
+                if not page.error_flash and not page.errors_near_fields:  # saved, back on the same page
+                    if label == "empty" and any(f["required"] for f in editable):
+                        self.fail(who, f"POST {action}", f"{label}: accepted with its required fields empty")
+                    elif label != "bad value -5" and label != "empty":
+                        self.fail(who, f"POST {action}", f"{label}: accepted")
+                    continue
                 if not page.errors_near_fields:
                     self.fail(who, f"POST {action}", f"{label}: no message next to a field (flash: "
                               f"{' '.join(page.flashes)[:120]!r})")
