@@ -26,6 +26,7 @@ from .schemas import (
     PrincipalUpdateSchema,
     ProducerGoodsInSchema,
     ProducerInSchema,
+    ProducerUpdateSchema,
     ProducerPayoutInSchema,
     SettlementInSchema,
     StatementQuerySchema,
