@@ -379,11 +379,6 @@ def overview(org_id: int) -> Overview:
                     ledger.balance(org_id, "due_to_member_producers").credit_balance)
 
 
-def member_choices(org_id: int) -> list[tuple[int, str]]:
-    """Active members for an officer's picker."""
-    return [(m.id, f"{m.label} {m.name}") for m in members.search_members(org_id, status="active", limit=200)]
-
-
 def recent_docs(org_id: int, member_id: int, limit: int = 15) -> list[Doc]:
     """Her latest records, for the officer who may need to void a mistake."""
     return list(db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.member_id == member_id)

@@ -69,7 +69,7 @@ def index():
         due={p.id: services.principal_due(g.org.id, p.id) for p in principals},
         producers=[(p, members.get_member(g.org.id, p.member_id), services.producer_due(g.org.id, p.id))
                    for p in services.list_producers(g.org.id)],
-        member_choices=queries.member_choices(g.org.id), today=today())
+        pick=members.pick(g.org.id, request.args.get("member"), today()), today=today())
 
 
 @bp.get("/find-member")

@@ -516,7 +516,7 @@ def record_sale(org_id: int, *, items: list[SaleItem], on: date, payment: str, a
         sale.receipt_id = receipts.issue(
             org_id, kind="sale", party_id=sale.party_id, amount=total, on=on, source="inventory.sale",
             source_id=sale.id, description=f"Store sale {sale.display_number}", actor_id=actor_id,
-            received_from=member.label if member else "Walk-in customer").id
+            received_from=member.name if member else "Walk-in customer").id
     else:
         from ..loans import services as loans
 
@@ -637,7 +637,11 @@ def return_goods(org_id: int, sale_id: int, *, quantities: dict[int, int], on: d
 
 
 def member_label(sale: Sale) -> str | None:
-    return members.get_member(sale.org_id, sale.member_id).label if sale.member_id else None
+    """Her number and name, as the sale slip and the sale page print them."""
+    if not sale.member_id:
+        return None
+    member = members.get_member(sale.org_id, sale.member_id)
+    return f"{member.label} {member.name}"
 
 
 def receipt_number(sale: Sale) -> str | None:

@@ -62,7 +62,7 @@ def pos():
     cart = [(services.find_item(g.org.id, ref), qty) for ref, qty in _cart()]
     total = sum(services.line_amount(qty, item.price) for item, qty in cart)
     return render_template("inventory/pos.html", text=text, results=results, cart=cart, total=total,
-                           today=today())
+                           today=today(), pick=members.pick(g.org.id, request.args.get("member"), today()))
 
 
 @bp.post("/pos/scan")

@@ -85,7 +85,9 @@ def listing():
 @bp.get("/new")
 @roles_required(*STAFF)
 def new():
-    return render_template("loans/apply.html", products=_applicable_products(), today=today())
+    on = today()
+    return render_template("loans/apply.html", products=_applicable_products(), today=on,
+                           pick=members.pick(g.org.id, request.args.get("member"), on))
 
 
 def _applicable_products():
@@ -179,9 +181,9 @@ def repay(loan_id: int):
 
 
 def _record_payment(loan_id: int, data: dict):
+    payer = data["received_from"] or members.get_member(g.org.id, services.get_loan(g.org.id, loan_id).member_id).name
     txn = services.repay(g.org.id, loan_id, data["amount"], on=data["on"] or today(), actor_id=current_user.id,
-                         idempotency_key=idempotency_key(), cash_account=data["cash_account"],
-                         received_from=data["received_from"])
+                         idempotency_key=idempotency_key(), cash_account=data["cash_account"], received_from=payer)
     flash(_l("Payment recorded; official receipt issued."))
     return redirect(url_for("receipts.show", receipt_id=txn.receipt_id), code=303)
 
@@ -189,7 +191,14 @@ def _record_payment(loan_id: int, data: dict):
 @bp.get("/repay")
 @roles_required(*STAFF)
 def quick_repay_form():
-    return render_template("loans/repay.html", today=today())
+    on = today()
+    pick = members.pick(g.org.id, request.args.get("member"), on)
+    her_loans = [loan for loan in services.loans_of_member(g.org.id, pick.chosen.id) if loan.status == "active"] \
+        if pick.chosen else []
+    chosen = next((loan for loan in her_loans if loan.number == request.args.get("loan")), None)
+    if chosen is None and len(her_loans) == 1:
+        chosen = her_loans[0]
+    return render_template("loans/repay.html", today=on, pick=pick, her_loans=her_loans, chosen=chosen)
 
 
 @bp.post("/repay")

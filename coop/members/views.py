@@ -139,7 +139,8 @@ def subscribe(member_id: int):
 @roles_required(*STAFF)
 def new_payment():
     _cooperative_only()
-    return render_template("members/payment.html", today=today())
+    on = today()
+    return render_template("members/payment.html", today=on, pick=services.pick(g.org.id, request.args.get("member"), on))
 
 
 @bp.post("/members/payments")

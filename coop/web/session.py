@@ -57,7 +57,7 @@ def register(app: Flask) -> None:
         org = getattr(g, "org", None)
         nav = [item for item in plugins().nav if role in item.roles and org and org.kind in item.org_kinds]
         return {"get_locale": get_locale, "current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
-                "form_error": forms.form_error, "new_form_key": forms.new_form_key, "lang_url": lang_url,
+                "form_error": forms.form_error, "new_form_key": forms.new_form_key, "lang_url": lang_url, "url_with": url_with,
                 "can_open": can_open}
 
 
@@ -66,6 +66,17 @@ def lang_url(code: str) -> str:
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
     return request.path + "?" + urlencode(args, doseq=True)
+
+
+def url_with(**changes) -> str:
+    """This page with some query parameters changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return request.path + ("?" + urlencode(args, doseq=True) if args else "")
 
 
 def can_open(endpoint: str) -> bool:

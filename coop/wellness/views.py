@@ -296,13 +296,13 @@ def remove_holiday(holiday_id: int):
 def attendants():
     return render_template("wellness/attendants.html", people=services.attendant_names(g.org.id),
                            rows=services.list_attendants(g.org.id), skills=SKILLS,
-                           members=_member_choices(), logins=_login_choices())
+                           pick=_member_pick(), logins=_login_choices())
 
 
-def _member_choices():
-    from ..members.services import search_members
+def _member_pick():
+    from ..members.services import pick
 
-    return [(m.id, f"{m.label} {m.name}") for m in search_members(g.org.id, status="active", limit=200)]
+    return pick(g.org.id, request.args.get("member"), today(), status="active")
 
 
 def _login_choices():
