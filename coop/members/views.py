@@ -11,7 +11,8 @@ from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query
 from ..manifest import plugins
 from . import pdf, services, shares
-from .portal import statement_table
+from .pdf import statement_pdf
+from .portal import plain_statement, statement_table
 from .schemas import (
     AdmitSchema,
     DecisionSchema,
@@ -251,7 +252,16 @@ def portal():
 @bp.get("/me/statement")
 @roles_required("member")
 def my_statement():
-    return _statement(services.member_for_user(g.org.id, current_user.id))
+    """Her own statement, in plain words (the ledger view stays for officers)."""
+    member = services.member_for_user(g.org.id, current_user.id)
+    args = load_query(StatementQuerySchema())
+    end = args["end"] or today()
+    start = args["start"] or end.replace(day=1, month=1)
+    found = plain_statement(g.org.id, member, start, end)
+    if args["format"] == "pdf":
+        return Response(statement_pdf(found, g.org.name), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="statement-{start}-{end}.pdf"'})
+    return render_template("members/my_statement.html", statement=found, start=start, end=end)
 
 
 def _statement(member):
