@@ -56,17 +56,20 @@ def statement_pdf(statement, organization: str) -> bytes:
     """Her statement in plain words, as on her page: one line per transaction, a running balance per thing.
 
     Words, dates and pesos in the reader's language (call it inside the request)."""
-    from flask_babel import format_date, gettext as _
+    from flask_babel import gettext as _
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from xml.sax.saxutils import escape
 
-    from ..web.filters import money
+    from ..web.pdf import fonts, pdf_date as format_date, pdf_money as money
 
+    regular, bold = fonts()
     styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8.5, leading=10.5)
+    for name in ("Title", "Heading2", "Heading3"):
+        styles[name].fontName = bold
+    small = styles["BodyText"].clone("small", fontSize=8.5, leading=10.5, fontName=regular)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                                  bottomMargin=15 * mm, title=_("My statement"))
