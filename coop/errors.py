@@ -13,6 +13,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
+
 
 class CoopError(Exception):
     status = 400
@@ -124,8 +126,6 @@ def _flatten(messages) -> dict[str, str]:
 
 def _discard() -> None:
     """Undo the failed request's writes, unless it asked to keep them (a failed login's count)."""
-    from .extensions import db
-
     if not g.get("keep_changes"):
         db.session.rollback()
 

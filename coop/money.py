@@ -37,6 +37,45 @@ def to_pesos_text(centavos: int) -> str:
     return f"{sign}{abs(centavos) // 100}.{abs(centavos) % 100:02d}"
 
 
+CURRENCY = "PHP"
+
+
+def pesos_text(centavos: int) -> str:
+    """Grouped pesos with two decimals, exact (no float): "2,000.50", "-12.34". For messages and tables."""
+    sign = "-" if centavos < 0 else ""
+    whole, cents = divmod(abs(int(centavos)), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+def php_text(centavos: int, *, grouped: bool = True) -> str:
+    """An amount with its currency in a message or on paper: "PHP 2,000.50" (grouped=False: "PHP 2000.50")."""
+    return f"{CURRENCY} {pesos_text(centavos) if grouped else to_pesos_text(centavos)}"
+
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+         "sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _words(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("-" + _ONES[n % 10] if n % 10 else "")
+    if n < 1000:
+        return _ONES[n // 100] + " hundred" + (" " + _words(n % 100) if n % 100 else "")
+    for size, name in ((10**9, "billion"), (10**6, "million"), (1000, "thousand")):
+        if n >= size:
+            return _words(n // size) + " " + name + (" " + _words(n % size) if n % size else "")
+    raise ValueError(n)
+
+
+def amount_in_words(centavos: int) -> str:
+    """2000_50 -> 'Two thousand pesos and 50/100', as written on Philippine official receipts."""
+    pesos, cents = divmod(centavos, 100)
+    return f"{_words(pesos).capitalize()} pesos and {cents:02d}/100"
+
+
 @lru_cache(maxsize=8192)  # Babel re-reads the locale's pattern on every call; pages repeat the same amounts
 def format_money(centavos: int | None, locale: str = "en_PH") -> str:
     if centavos is None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..audit import services as audit
 from ..errors import Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..orgs.models import Organization
 from ..timeutil import utcnow
 from .models import ROLES, ApiToken, OrgRole, User
 
@@ -113,8 +114,6 @@ def role_in(user_id: int, org_id: int) -> str | None:
 
 
 def organizations_of(user_id: int):
-    from ..orgs.models import Organization
-
     return db.session.execute(select(Organization, OrgRole.role).join(OrgRole, OrgRole.org_id == Organization.id)
                               .where(OrgRole.user_id == user_id).order_by(Organization.name)).all()
 

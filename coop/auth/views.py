@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
+from ..orgs import services as orgs
 from ..web.forms import load_form, load_query
 from . import services
 from .access import roles_required
@@ -151,8 +152,6 @@ def set_active(user_id: int):
 @admin.route("/settings", methods=["GET", "POST"])
 @roles_required("admin")
 def settings():
-    from ..orgs import services as orgs
-
     if request.method == "POST":
         typed = {key: value for key, value in request.form.items() if key not in ("csrf_token",)}
         changed = orgs.update_settings(g.org.id, g.org.kind, typed, current_user.id)

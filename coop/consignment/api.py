@@ -9,7 +9,7 @@ from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.tabular import to_json
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_json, load_query
-from . import queries, services
+from . import reports, services
 from .schemas import (
     CampaignInSchema,
     CampaignOutSchema,
@@ -109,7 +109,7 @@ def campaign(campaign_id: int):
 @roles_required(*READERS)
 @documented("The campaign's statement for the principal")
 def campaign_statement(campaign_id: int):
-    return jsonify(to_json(queries.campaign_statement(g.org.id, campaign_id)))
+    return jsonify(to_json(reports.campaign_statement(g.org.id, campaign_id)))
 
 
 @bp.get("/items")
@@ -200,7 +200,7 @@ def member_return():
 @roles_required(*READERS)
 @documented("What a member holds, owes and has earned", returns=MemberSummaryOutSchema)
 def member(member_id: int):
-    return respond(MemberSummaryOutSchema(), queries.member_summary(g.org.id, member_id))
+    return respond(MemberSummaryOutSchema(), reports.member_summary(g.org.id, member_id))
 
 
 @bp.get("/members/<int:member_id>/statement")
@@ -209,7 +209,7 @@ def member(member_id: int):
 def member_statement(member_id: int):
     args = load_query(StatementQuerySchema())
     start, end = resolve_range(args, today())
-    return jsonify(to_json(queries.member_statement(g.org.id, member_id, start, end, args["campaign_id"])))
+    return jsonify(to_json(reports.member_statement(g.org.id, member_id, start, end, args["campaign_id"])))
 
 
 # ---------------------------------------------------------------- money
@@ -316,14 +316,14 @@ def pay_producer():
 @roles_required(*READERS)
 @documented("Goods out with members, aged (?as_of=)", query=AsOfSchema)
 def goods_out():
-    return jsonify(to_json(queries.goods_out(g.org.id, load_query(AsOfSchema())["as_of"] or today())))
+    return jsonify(to_json(reports.goods_out(g.org.id, load_query(AsOfSchema())["as_of"] or today())))
 
 
 @bp.get("/reports/remittances-due")
 @roles_required(*READERS)
 @documented("Remittances due from members (?as_of=)", query=AsOfSchema)
 def remittances_due():
-    return jsonify(to_json(queries.remittances_due(g.org.id, load_query(AsOfSchema())["as_of"] or today())))
+    return jsonify(to_json(reports.remittances_due(g.org.id, load_query(AsOfSchema())["as_of"] or today())))
 
 
 @bp.get("/reports/commissions")
@@ -331,11 +331,11 @@ def remittances_due():
 @documented("Commissions by member and campaign (?start=&end=)", query=RangeSchema)
 def commissions():
     start, end = resolve_range(load_query(RangeSchema()), today())
-    return jsonify(to_json(queries.commissions(g.org.id, start, end)))
+    return jsonify(to_json(reports.commissions(g.org.id, start, end)))
 
 
 @bp.get("/reports/due-to-principals")
 @roles_required(*READERS)
 @documented("Amount due to each principal")
 def due_to_principals():
-    return jsonify(to_json(queries.due_to_principals(g.org.id, today())))
+    return jsonify(to_json(reports.due_to_principals(g.org.id, today())))

@@ -1,9 +1,10 @@
 """What the consignment forms and API take and give. Rates are percentages at the edge, basis points inside."""
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..money import Money
+from ..ledger.schemas import CashAccountKey
+from ..money import Money, to_pesos_text
 from ..reports.schemas import RangeSchema
-from .services import CASH_ACCOUNTS, percent_to_bp
+from .services import doc_lines, percent_to_bp
 
 
 class Percent(fields.Field):
@@ -83,7 +84,7 @@ class CampaignOutSchema(Schema):
     coop_margin = Money()
     due_to_principal = Money()
     paid_to_principal = Money()
-    balance = fields.Function(lambda c: f"{(c.due_to_principal - c.paid_to_principal) / 100:.2f}")
+    balance = fields.Function(lambda c: to_pesos_text(c.due_to_principal - c.paid_to_principal))
 
 
 class ItemInSchema(Schema):
@@ -153,7 +154,7 @@ class MemberPaymentInSchema(Schema):
     member_id = fields.Integer(required=True)
     amount = Money(required=True)
     on = fields.Date(required=True)
-    paid_via = fields.String(load_default="cash_on_hand", validate=validate.OneOf(CASH_ACCOUNTS))
+    paid_via = CashAccountKey()
     campaign_id = fields.Integer(load_default=None, allow_none=True)
 
 
@@ -161,7 +162,7 @@ class SettlementInSchema(Schema):
     campaign_id = fields.Integer(required=True)
     amount = Money(required=True)
     on = fields.Date(required=True)
-    paid_via = fields.String(load_default="cash_in_bank", validate=validate.OneOf(CASH_ACCOUNTS))
+    paid_via = CashAccountKey(load_default="cash_in_bank")
     reference = fields.String(load_default=None, validate=validate.Length(max=120))
 
 
@@ -187,7 +188,7 @@ class ProducerPayoutInSchema(Schema):
     producer_id = fields.Integer(required=True)
     amount = Money(required=True)
     on = fields.Date(required=True)
-    paid_via = fields.String(load_default="cash_on_hand", validate=validate.OneOf(CASH_ACCOUNTS))
+    paid_via = CashAccountKey()
 
 
 class VoidInSchema(Schema):
@@ -226,8 +227,6 @@ class DocOutSchema(Schema):
 
 
 def _lines_of(doc):
-    from .services import doc_lines
-
     return doc_lines(doc)
 
 

@@ -8,12 +8,13 @@ from flask_login import current_user
 from ..audit import services as audit
 from ..auth.access import READERS, STAFF, roles_required
 from ..auth.models import ROLES
+from ..ledger import services as ledger
 from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query
-from . import queries, services
+from . import reports, services
 from .schemas import (
     CampaignInSchema,
     CampaignStatusSchema,
@@ -65,7 +66,7 @@ def form_with(schema, **fixed):
 def index():
     principals = services.list_principals(g.org.id)
     return render_template(
-        "consignment/index.html", overview=queries.overview(g.org.id), principals=principals,
+        "consignment/index.html", overview=reports.overview(g.org.id), principals=principals,
         due={p.id: services.principal_due(g.org.id, p.id) for p in principals},
         producers=[(p, members.get_member(g.org.id, p.member_id), services.producer_due(g.org.id, p.id))
                    for p in services.list_producers(g.org.id)],
@@ -97,7 +98,7 @@ def principal(principal_id: int):
     return render_template(
         "consignment/principal.html", principal=found, campaigns=campaigns,
         items=services.list_items(g.org.id, principal_id=found.id), due=services.principal_due(g.org.id, found.id),
-        orders=queries.open_orders(g.org.id, found.id), line_count=FORM_LINES, today=today(),
+        orders=reports.open_orders(g.org.id, found.id), line_count=FORM_LINES, today=today(),
         campaign_options=[(c.id, f"{c.code} {c.name}") for c in campaigns if c.status == "open"])
 
 
@@ -182,16 +183,17 @@ def campaign(campaign_id: int):
     found = services.get_campaign(g.org.id, campaign_id)
     principal = services.get_principal(g.org.id, found.principal_id)
     return render_template("consignment/campaign.html", campaign=found, principal=principal,
-                           goods=queries.campaign_goods(g.org.id, found.id),
+                           goods=reports.campaign_goods(g.org.id, found.id),
                            due_on=services.payment_due_on(found, principal),
-                           commission_bp=services.commission_rate(found, principal), today=today())
+                           commission_bp=services.commission_rate(found, principal),
+                           cash_accounts=ledger.cash_accounts(g.org.id), today=today())
 
 
 @bp.get("/campaigns/<int:campaign_id>/statement")
 @roles_required(*READERS)
 def campaign_statement(campaign_id: int):
     fmt = request.args.get("format", "html")
-    return deliver(queries.campaign_statement(g.org.id, campaign_id), fmt, f"campaign-{campaign_id}")
+    return deliver(reports.campaign_statement(g.org.id, campaign_id), fmt, f"campaign-{campaign_id}")
 
 
 @bp.post("/campaigns/<int:campaign_id>/settlements")
@@ -223,11 +225,11 @@ def member(member_id: int):
     campaigns = services.list_campaigns(g.org.id, open_only=True)
     principals = {p.id: p for p in services.list_principals(g.org.id)}
     items = [i for i in services.list_items(g.org.id, active_only=True) if i.principal_id]
-    return render_template("consignment/member.html", member=found, summary=queries.member_summary(g.org.id, found.id),
+    return render_template("consignment/member.html", member=found, summary=reports.member_summary(g.org.id, found.id),
                            campaigns=campaigns, principals=principals, items=items, line_count=FORM_LINES,
                            principal_names={p.id: p.name for p in principals.values()},
-                           recent=queries.recent_docs(g.org.id, found.id), voidable=services.VOIDABLE,
-                           kind_label=queries.kind_label,
+                           recent=reports.recent_docs(g.org.id, found.id), voidable=services.VOIDABLE,
+                           kind_label=reports.kind_label, cash_accounts=ledger.cash_accounts(g.org.id),
                            today=today())
 
 
@@ -280,7 +282,7 @@ def pay_commission(member_id: int):
 def _statement(member_id: int, filename: str, **context):
     args = load_query(StatementQuerySchema())
     start, end = resolve_range(args, today())
-    table = queries.member_statement(g.org.id, member_id, start, end, args["campaign_id"])
+    table = reports.member_statement(g.org.id, member_id, start, end, args["campaign_id"])
     audit.record("consignment.statement.view", org_id=g.org.id, user_id=current_user.id, target_type="member",
                  target_id=member_id)
     return deliver(table, args["format"], filename, start=start, end=end, date_filter="range", **context)
@@ -318,7 +320,8 @@ def producer(producer_id: int):
     return render_template("consignment/producer.html", producer=found,
                            member=members.get_member(g.org.id, found.member_id),
                            items=services.list_items(g.org.id, producer_id=found.id),
-                           due=services.producer_due(g.org.id, found.id), line_count=3, today=today())
+                           due=services.producer_due(g.org.id, found.id), line_count=3,
+                           cash_accounts=ledger.cash_accounts(g.org.id), today=today())
 
 
 @bp.post("/producers/<int:producer_id>")
@@ -366,7 +369,7 @@ def pay_producer(producer_id: int):
 def producer_statement(producer_id: int):
     args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
-    return deliver(queries.producer_statement(g.org.id, producer_id, start, end), args["format"],
+    return deliver(reports.producer_statement(g.org.id, producer_id, start, end), args["format"],
                    f"producer-statement-{producer_id}", start=start, end=end, date_filter="range")
 
 
@@ -387,7 +390,7 @@ def void(doc_id: int):
 def goods_out_report():
     args = load_query(AsOfSchema())
     on = args["as_of"] or today()
-    return deliver(queries.goods_out(g.org.id, on), args["format"], f"goods-out-{on}", as_of=on, date_filter="as_of")
+    return deliver(reports.goods_out(g.org.id, on), args["format"], f"goods-out-{on}", as_of=on, date_filter="as_of")
 
 
 @bp.get("/reports/remittances-due")
@@ -395,7 +398,7 @@ def goods_out_report():
 def remittances_due_report():
     args = load_query(AsOfSchema())
     on = args["as_of"] or today()
-    return deliver(queries.remittances_due(g.org.id, on), args["format"], f"remittances-due-{on}", as_of=on,
+    return deliver(reports.remittances_due(g.org.id, on), args["format"], f"remittances-due-{on}", as_of=on,
                    date_filter="as_of")
 
 
@@ -404,7 +407,7 @@ def remittances_due_report():
 def commissions_report():
     args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
-    return deliver(queries.commissions(g.org.id, start, end), args["format"], f"commissions-{start}-{end}",
+    return deliver(reports.commissions(g.org.id, start, end), args["format"], f"commissions-{start}-{end}",
                    start=start, end=end, date_filter="range")
 
 
@@ -412,5 +415,5 @@ def commissions_report():
 @roles_required(*READERS)
 def due_to_principals_report():
     on = today()
-    return deliver(queries.due_to_principals(g.org.id, on), request.args.get("format", "html"),
+    return deliver(reports.due_to_principals(g.org.id, on), request.args.get("format", "html"),
                    f"due-to-principals-{on}")

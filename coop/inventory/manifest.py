@@ -3,7 +3,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
 from ..manifest import COOPERATIVE, DashboardTiles, Manifest, NavItem
-from ..money import to_pesos_text
 from . import api, demo, views
 from .dashboard import tiles
 from .quantity import line_amount, quantity_text
@@ -20,6 +19,6 @@ manifest = Manifest(
         (_l("Purchases by supplier"), "inventory.purchases_by_supplier"))),
     dashboard=(DashboardTiles(READERS, COOPERATIVE, tiles),),
     demo_seeder=demo.seed,
-    template_filters={"qty": quantity_text, "pesos": to_pesos_text},
+    template_filters={"qty": quantity_text},
     template_globals={"line_amount": line_amount},
 )

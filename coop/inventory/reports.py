@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..ledger import services as ledger
+from ..money import pesos_text
 from ..reports.tabular import Column, Table
 from .models import Product, Purchase, Sale, SaleLine, SaleReturn, SaleReturnLine, StockMovement, Supplier, SupplierPayment
 from .quantity import SCALE, quantity_text, round_div
@@ -59,7 +60,7 @@ def stock_table(org_id: int, as_of: date | None) -> Table:
     book = inventory_account_balance(org_id, as_of)
     agreement = (_("It agrees with the Merchandise Inventory account in the ledger.") if book == total
                  else _("The Merchandise Inventory account in the ledger differs by %(diff)s.",
-                        diff=f"{(book - total) / 100:,.2f}"))
+                        diff=pesos_text(book - total)))
     return Table(
         _("Stock on hand"), _("As of %(date)s", date=as_of.isoformat()) if as_of else _("Now"),
         (Column("code", _("Code")), Column("name", _("Product")), Column("category", _("Category")),

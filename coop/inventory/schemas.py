@@ -1,10 +1,10 @@
 """What the store's forms and API take and give. Money in pesos, quantities in units ("1.5"), at the edge."""
 from marshmallow import Schema, fields, validate
 
+from ..ledger.schemas import CashAccountKey
 from ..money import Money
 from .models import ADJUSTMENT_KINDS, PAYMENT_METHODS, SALE_PAYMENTS
 from .quantity import Quantity
-from .services import PAY_FROM
 
 _text = lambda n, **kw: fields.String(validate=validate.Length(max=n), **kw)  # noqa: E731
 
@@ -133,7 +133,7 @@ class PurchaseOutSchema(Schema):
 class SupplierPaymentInSchema(Schema):
     amount = Money(required=True)
     paid_on = fields.Date(required=True)
-    paid_from = fields.String(load_default="cash_on_hand", validate=validate.OneOf(PAY_FROM))
+    paid_from = CashAccountKey()
     reference = _text(60, load_default=None, allow_none=True)
 
 

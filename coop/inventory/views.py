@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import READERS, STAFF, roles_required
+from ..ledger import services as ledger
 from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
@@ -223,6 +224,7 @@ def add_supplier():
 def supplier(supplier_id: int):
     found = services.get_supplier(g.org.id, supplier_id)
     return render_template("inventory/supplier.html", supplier=found, owed=services.amount_owed(g.org.id, found),
+                           cash_accounts=ledger.cash_accounts(g.org.id),
                            purchases=services.list_purchases(g.org.id, supplier_id=found.id),
                            payments=services.supplier_payments(g.org.id, found.id), today=today())
 

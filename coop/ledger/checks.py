@@ -1,14 +1,26 @@
-"""Posting rules as small pure functions; each returns the problems it finds (field, message)."""
+"""Posting rules as small pure functions; each returns the problems it finds.
+
+A problem names the field, the message and the error type to raise, chosen where the problem is
+found (an unbalanced entry is an `UnbalancedEntry`, anything else a `RefusedEntry`).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from .errors import RefusedEntry, UnbalancedEntry
 from .records import Entry
 
-Problem = tuple[str, str]
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    error: type[RefusedEntry] | type[UnbalancedEntry] = RefusedEntry
 
 
 def check_line_count(entry: Entry) -> list[Problem]:
     if len(entry.lines) < 2:
-        return [("lines", "An entry needs at least two lines.")]
+        return [Problem("lines", "An entry needs at least two lines.")]
     return []
 
 
@@ -18,11 +30,11 @@ def check_amounts(entry: Entry) -> list[Problem]:
         for side in ("debit", "credit"):
             amount = getattr(line, side)
             if isinstance(amount, bool) or not isinstance(amount, int):
-                problems.append((f"lines.{n}.{side}", f"Line {n}: amounts are whole centavos."))
+                problems.append(Problem(f"lines.{n}.{side}", f"Line {n}: amounts are whole centavos."))
             elif amount < 0:
-                problems.append((f"lines.{n}.{side}", f"Line {n}: a {side} cannot be negative."))
+                problems.append(Problem(f"lines.{n}.{side}", f"Line {n}: a {side} cannot be negative."))
         if not problems and (line.debit > 0) == (line.credit > 0):
-            problems.append((f"lines.{n}", f"Line {n}: give either a debit or a credit, more than zero."))
+            problems.append(Problem(f"lines.{n}", f"Line {n}: give either a debit or a credit, more than zero."))
     return problems
 
 
@@ -30,13 +42,14 @@ def check_balanced(entry: Entry) -> list[Problem]:
     debits = sum(line.debit for line in entry.lines)
     credits = sum(line.credit for line in entry.lines)
     if debits != credits:
-        return [("lines", f"The entry is unbalanced: debits {debits} and credits {credits} centavos.")]
+        return [Problem("lines", f"The entry is unbalanced: debits {debits} and credits {credits} centavos.",
+                        UnbalancedEntry)]
     return []
 
 
 def check_memo(entry: Entry) -> list[Problem]:
     if not entry.memo or not entry.memo.strip():
-        return [("memo", "Say what the entry is for.")]
+        return [Problem("memo", "Say what the entry is for.")]
     return []
 
 

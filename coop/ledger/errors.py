@@ -23,3 +23,7 @@ class AlreadyReversed(Conflict):
 
 class UnknownAccount(NotFound):
     pass
+
+
+class UnknownEntry(NotFound):
+    pass

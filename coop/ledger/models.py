@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -28,6 +28,10 @@ class Account(db.Model):
     is_group: Mapped[bool] = mapped_column(default=False)
     contra: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # money the organization holds (cash on hand, in the bank, petty cash, e-wallet): what a payment comes from
+    is_cash: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # a balance a domain keeps with its own records (loans receivable, inventory, share capital, donor funds...)
+    is_control: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def normal_side(self) -> str:

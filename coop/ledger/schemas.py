@@ -4,6 +4,19 @@ from ..money import Money
 from .models import ACCOUNT_TYPES
 
 
+class CashAccountKey(fields.String):
+    """The key of the cash account a payment comes from or goes into ("cash_on_hand", "cash_in_bank"...).
+
+    The one field every form and API uses to choose a cash account: the choices are
+    `ledger.services.cash_accounts(org_id)`, and the service checks the key is one of them with
+    `ledger.services.cash_account(org_id, key, field)` (a schema does not know the organization).
+    """
+
+    def __init__(self, *, load_default: str = "cash_on_hand", **kwargs):
+        kwargs.setdefault("validate", validate.Regexp(r"^[a-z0-9_]{1,60}$", error="Choose one of the cash accounts."))
+        super().__init__(load_default=load_default, **kwargs)
+
+
 class LineInSchema(Schema):
     account_id = fields.Integer(required=True, strict=False)
     debit = Money(allow_zero=True, load_default=0)
@@ -59,6 +72,7 @@ class AccountInSchema(Schema):
     parent_id = fields.Integer(load_default=None, allow_none=True)
     is_group = fields.Boolean(load_default=False)
     contra = fields.Boolean(load_default=False)
+    is_cash = fields.Boolean(load_default=False)  # another bank account or fund that payments come from
 
 
 class AccountUpdateSchema(Schema):
@@ -75,6 +89,8 @@ class AccountOutSchema(Schema):
     name_fil = fields.String(allow_none=True)
     type = fields.String()
     normal_side = fields.String()
+    is_cash = fields.Boolean()
+    is_control = fields.Boolean()
     parent_id = fields.Integer(allow_none=True)
     is_group = fields.Boolean()
     contra = fields.Boolean()

@@ -1,31 +1,62 @@
-"""The ledger's verbs. One function posts; balances are read from one row each."""
+"""The ledger's verbs. One function posts; balances are read from one row each.
+
+This module posts, reverses and closes periods; the chart of accounts and the parties are in
+`chart`, the reading of balances and activity in `balances`. Their public names are re-exported
+here, so every domain calls `coop.ledger.services` alone.
+"""
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
 from ..extensions import db
 from ..timeutil import utcnow
+from .balances import (  # noqa: F401 (re-exported)
+    account_activity,
+    balance,
+    balances_as_of,
+    parties_balances,
+    party_activity,
+    party_balance,
+    party_balances,
+    party_balances_by_account,
+    party_lines,
+    recompute_problems,
+    totals_before,
+)
+from .chart import (  # noqa: F401 (re-exported)
+    add_account,
+    cash_account,
+    cash_accounts,
+    chart_rows,
+    delete_account,
+    ensure_party,
+    get_account,
+    get_account_by_code,
+    get_party,
+    has_postings,
+    list_accounts,
+    seed_chart,
+    update_account,
+)
 from .checks import structural_problems
 from .errors import (
     AlreadyReversed,
     ClosedPeriodError,
     IdempotencyMismatch,
     RefusedEntry,
-    UnbalancedEntry,
     UnknownAccount,
+    UnknownEntry,
 )
-from .models import (
+from .models import (  # noqa: F401 (ACCOUNT_TYPES re-exported)
     ACCOUNT_TYPES,
     Account,
     AccountBalance,
@@ -36,130 +67,7 @@ from .models import (
     Party,
     PartyBalance,
 )
-from .records import Balance, Entry, Line, PostedEntry, PostedLine
-
-# ---------------------------------------------------------------- chart of accounts
-
-
-def chart_rows(kind: str) -> list[dict]:
-    text = resources.files("coop.ledger").joinpath("charts", f"{'cooperative' if kind == 'cooperative' else 'ngo'}.csv").read_text("utf-8")
-    return list(csv.DictReader(text.splitlines()))
-
-
-def seed_chart(org_id: int, kind: str) -> None:
-    """Give a new organization the standard chart for its kind (codes editable afterwards)."""
-    by_code: dict[str, Account] = {}
-    for row in chart_rows(kind):
-        parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
-        account = Account(
-            org_id=org_id,
-            key=row["key"] or None,
-            code=row["code"],
-            name=row["name"],
-            name_fil=row.get("name_fil") or None,
-            type=row["type"],
-            parent_id=parent.id if parent else None,
-            is_group=row["is_group"] == "1",
-            contra=row["contra"] == "1",
-        )
-        db.session.add(account)
-        db.session.flush()
-        by_code[account.code] = account
-
-
-def list_accounts(org_id: int, include_inactive: bool = True) -> list[Account]:
-    query = select(Account).where(Account.org_id == org_id).order_by(Account.code)
-    if not include_inactive:
-        query = query.where(Account.active.is_(True))
-    return list(db.session.scalars(query))
-
-
-def get_account(org_id: int, account: str | int) -> Account:
-    column = Account.id if isinstance(account, int) else Account.key
-    found = db.session.scalar(select(Account).where(Account.org_id == org_id, column == account))
-    if found is None:
-        raise UnknownAccount(f"Unknown account {account}.", field="account")
-    return found
-
-
-def get_account_by_code(org_id: int, code: str) -> Account:
-    found = db.session.scalar(select(Account).where(Account.org_id == org_id, Account.code == code))
-    if found is None:
-        raise UnknownAccount(f"Unknown account code {code}.", field="account")
-    return found
-
-
-def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int | None = None,
-                key: str | None = None, is_group: bool = False, contra: bool = False,
-                name_fil: str | None = None) -> Account:
-    if type not in ACCOUNT_TYPES:
-        raise RefusedEntry(f"An account type is one of {', '.join(ACCOUNT_TYPES)}.", field="type")
-    if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
-        raise RefusedEntry(f"Account code {code} is already used.", field="code")
-    if key and db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.key == key)):
-        raise RefusedEntry(f"Account key {key} is already used.", field="key")
-    if parent_id is not None:
-        parent = get_account(org_id, parent_id)
-        if parent.type != type:
-            raise RefusedEntry("An account has the type of its parent.", field="parent_id")
-    account = Account(org_id=org_id, code=code, name=name, type=type, parent_id=parent_id, key=key,
-                      is_group=is_group, contra=contra, name_fil=name_fil)
-    db.session.add(account)
-    db.session.flush()
-    return account
-
-
-def update_account(org_id: int, account_id: int, *, code: str | None = None, name: str | None = None,
-                   active: bool | None = None) -> Account:
-    account = get_account(org_id, account_id)
-    if code is not None and code != account.code:
-        if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
-            raise RefusedEntry(f"Account code {code} is already used.", field="code")
-        account.code = code
-    if name is not None:
-        account.name = name
-    if active is not None:
-        account.active = active
-    db.session.flush()
-    return account
-
-
-def has_postings(account_id: int) -> bool:
-    return db.session.scalar(select(JournalLine.id).where(JournalLine.account_id == account_id).limit(1)) is not None
-
-
-def delete_account(org_id: int, account_id: int) -> None:
-    account = get_account(org_id, account_id)
-    if has_postings(account.id):
-        raise RefusedEntry("An account with postings is never deleted; deactivate it instead.")
-    if db.session.scalar(select(Account.id).where(Account.parent_id == account.id).limit(1)):
-        raise RefusedEntry("This account has sub-accounts; move or delete them first.")
-    db.session.execute(AccountBalance.__table__.delete().where(AccountBalance.account_id == account.id))
-    db.session.delete(account)
-    db.session.flush()
-
-
-# ---------------------------------------------------------------- parties
-
-
-def ensure_party(org_id: int, kind: str, ref_id: int, label: str) -> int:
-    """The party id of a domain record, created on first use."""
-    party_id = db.session.scalar(
-        select(Party.id).where(Party.org_id == org_id, Party.kind == kind, Party.ref_id == ref_id))
-    if party_id is None:
-        party = Party(org_id=org_id, kind=kind, ref_id=ref_id, label=label)
-        db.session.add(party)
-        db.session.flush()
-        party_id = party.id
-    return party_id
-
-
-def get_party(org_id: int, party_id: int) -> Party:
-    party = db.session.get(Party, party_id)
-    if party is None or party.org_id != org_id:
-        raise UnknownAccount("Unknown party.", field="party_id")
-    return party
-
+from .records import Balance, Entry, Line, PostedEntry, PostedLine  # noqa: F401 (Balance re-exported)
 
 # ---------------------------------------------------------------- posting
 
@@ -283,9 +191,8 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     for n, (entry, _) in enumerate(batch, start=1):
         problems = structural_problems(entry)
         if problems:
-            field, message = problems[0]
-            error = UnbalancedEntry if "unbalanced" in message else RefusedEntry
-            raise error(prefix(n) + message, field=field)
+            problem = problems[0]
+            raise problem.error(prefix(n) + problem.message, field=problem.field)
     hashes = [_request_hash(entry) if entry.idempotency_key else None for entry, _ in batch]
     replays = _replays(org_id, batch, hashes, prefix)
     fresh = [n for n in range(len(batch)) if n not in replays]
@@ -430,7 +337,7 @@ def reversal_of(org_id: int, entry_id: int) -> int | None:
 def get_entry(org_id: int, entry_id: int, *, replayed: bool = False) -> PostedEntry:
     row = db.session.get(JournalEntry, entry_id)
     if row is None or row.org_id != org_id:
-        raise UnknownAccount(f"No journal entry {entry_id}.")
+        raise UnknownEntry(f"No journal entry {entry_id}.")
     lines = db.session.execute(
         select(JournalLine, Account.code, Account.name).join(Account, Account.id == JournalLine.account_id)
         .where(JournalLine.entry_id == entry_id).order_by(JournalLine.id)).all()
@@ -454,58 +361,6 @@ def recent_entries(org_id: int, limit: int = 50, before_id: int | None = None) -
     if before_id:
         query = query.where(JournalEntry.id < before_id)
     return list(db.session.scalars(query.order_by(JournalEntry.id.desc()).limit(limit)))
-
-
-# ---------------------------------------------------------------- balances (one row each)
-
-
-def _balance_statement(by_key: bool, with_party: bool):
-    """One round trip: the account (so an unknown one is refused) and its totals row, if any."""
-    totals = PartyBalance.__table__ if with_party else AccountBalance.__table__
-    joined = totals.c.account_id == _ACCOUNT.c.id
-    if with_party:
-        joined &= totals.c.party_id == bindparam("party_id")
-    return (select(_ACCOUNT.c.id, totals.c.debit_total, totals.c.credit_total)
-            .select_from(_ACCOUNT.outerjoin(totals, joined))
-            .where(_ACCOUNT.c.org_id == bindparam("org_id"),
-                   (_ACCOUNT.c.key if by_key else _ACCOUNT.c.id) == bindparam("account")))
-
-
-_BALANCE = {(by_key, with_party): _balance_statement(by_key, with_party)
-            for by_key in (True, False) for with_party in (True, False)}
-
-
-def _read_balance(org_id: int, account: str | int, party_id: int | None) -> Balance:
-    row = db.session.execute(_BALANCE[(isinstance(account, str), party_id is not None)],
-                             {"org_id": org_id, "account": account, "party_id": party_id}).first()
-    if row is None:
-        raise UnknownAccount(f"Unknown account {account}.", field="account")
-    return Balance(row.debit_total or 0, row.credit_total or 0)
-
-
-def balance(org_id: int, account: str | int) -> Balance:
-    return _read_balance(org_id, account, None)
-
-
-def party_balance(org_id: int, account: str | int, party_id: int) -> Balance:
-    return _read_balance(org_id, account, party_id)
-
-
-def party_balances(org_id: int, party_id: int) -> dict[str, Balance]:
-    """Every account the party has moved on, by account key (or code when the account has no key)."""
-    rows = db.session.execute(
-        select(Account.key, Account.code, PartyBalance.debit_total, PartyBalance.credit_total)
-        .join(Account, Account.id == PartyBalance.account_id)
-        .where(PartyBalance.org_id == org_id, PartyBalance.party_id == party_id))
-    return {key or code: Balance(d, c) for key, code, d, c in rows}
-
-
-def parties_balances(org_id: int, account: str | int) -> dict[int, Balance]:
-    """Every party's balance on one account (the sub-ledger list)."""
-    account_id = get_account(org_id, account).id
-    rows = db.session.execute(select(PartyBalance.party_id, PartyBalance.debit_total, PartyBalance.credit_total)
-                              .where(PartyBalance.account_id == account_id))
-    return {party_id: Balance(d, c) for party_id, d, c in rows}
 
 
 # ---------------------------------------------------------------- periods
@@ -541,148 +396,3 @@ def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reas
 def closed_periods(org_id: int) -> list[ClosedPeriod]:
     return list(db.session.scalars(select(ClosedPeriod).where(ClosedPeriod.org_id == org_id)
                                    .order_by(ClosedPeriod.year.desc(), ClosedPeriod.month.desc(), ClosedPeriod.id.desc())))
-
-
-# ---------------------------------------------------------------- checks and reports
-
-
-def recompute_problems(org_id: int) -> list[str]:
-    """Compare every stored balance with the sum of its lines; report drift and a non-zero trial balance."""
-    problems = []
-    sums = {a: (d, c) for a, d, c in db.session.execute(
-        select(JournalLine.account_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .where(JournalLine.org_id == org_id).group_by(JournalLine.account_id))}
-    stored = {a: (d, c) for a, d, c in db.session.execute(
-        select(AccountBalance.account_id, AccountBalance.debit_total, AccountBalance.credit_total)
-        .where(AccountBalance.org_id == org_id))}
-    for account_id in sorted(set(sums) | set(stored)):
-        expected, actual = sums.get(account_id, (0, 0)), stored.get(account_id, (0, 0))
-        if tuple(map(int, expected)) != tuple(actual):
-            problems.append(f"account {account_id}: stored {actual}, lines say {tuple(map(int, expected))}")
-    party_sums = {(a, p): (d, c) for a, p, d, c in db.session.execute(
-        select(JournalLine.account_id, JournalLine.party_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .where(JournalLine.org_id == org_id, JournalLine.party_id.is_not(None))
-        .group_by(JournalLine.account_id, JournalLine.party_id))}
-    party_stored = {(a, p): (d, c) for a, p, d, c in db.session.execute(
-        select(PartyBalance.account_id, PartyBalance.party_id, PartyBalance.debit_total, PartyBalance.credit_total)
-        .where(PartyBalance.org_id == org_id))}
-    for key in sorted(set(party_sums) | set(party_stored)):
-        expected, actual = party_sums.get(key, (0, 0)), party_stored.get(key, (0, 0))
-        if tuple(map(int, expected)) != tuple(actual):
-            problems.append(f"account {key[0]} party {key[1]}: stored {actual}, lines say {tuple(map(int, expected))}")
-    first_of_month = (func.date_trunc("month", JournalEntry.entry_date).cast(db.Date)
-                      if db.session.get_bind().dialect.name == "postgresql"
-                      else func.date(JournalEntry.entry_date, "start of month"))
-    month_sums = {(a, _as_date(m)): (d, c) for a, m, d, c in db.session.execute(
-        select(JournalLine.account_id, first_of_month, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalLine.org_id == org_id).group_by(JournalLine.account_id, first_of_month))}
-    month_stored = {(a, m): (d, c) for a, m, d, c in db.session.execute(
-        select(AccountMonth.account_id, AccountMonth.month, AccountMonth.debit_total, AccountMonth.credit_total)
-        .where(AccountMonth.org_id == org_id))}
-    for key in sorted(set(month_sums) | set(month_stored)):
-        expected, actual = month_sums.get(key, (0, 0)), month_stored.get(key, (0, 0))
-        if tuple(map(int, expected)) != tuple(actual):
-            problems.append(f"account {key[0]} month {key[1]:%Y-%m}: stored {actual}, lines say "
-                            f"{tuple(map(int, expected))}")
-    total_debit = sum(d for d, _ in stored.values())
-    total_credit = sum(c for _, c in stored.values())
-    if total_debit != total_credit:
-        problems.append(f"trial balance does not net to zero: debits {total_debit}, credits {total_credit}")
-    return problems
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def balances_as_of(org_id: int, as_of: date | None = None) -> dict[int, Balance]:
-    """Balance of every account at the end of a date (None: now, from the running totals)."""
-    if as_of is None:
-        return {a: Balance(d, c) for a, d, c in db.session.execute(
-            select(AccountBalance.account_id, AccountBalance.debit_total, AccountBalance.credit_total)
-            .where(AccountBalance.org_id == org_id))}
-    return totals_before(org_id, date.fromordinal(as_of.toordinal() + 1))
-
-
-def totals_before(org_id: int, day: date, account_id: int | None = None) -> dict[int, Balance]:
-    """Debit and credit totals of every account (or one) over the lines dated before `day`.
-
-    Whole months come from the monthly totals; only the lines of `day`'s own month are read.
-    """
-    month = day.replace(day=1)
-    months = select(AccountMonth.account_id, func.sum(AccountMonth.debit_total), func.sum(AccountMonth.credit_total)) \
-        .where(AccountMonth.org_id == org_id, AccountMonth.month < month).group_by(AccountMonth.account_id)
-    lines = select(JournalLine.account_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit)) \
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id) \
-        .where(JournalEntry.org_id == org_id, JournalEntry.entry_date >= month, JournalEntry.entry_date < day) \
-        .group_by(JournalLine.account_id)
-    if account_id is not None:
-        months = months.where(AccountMonth.account_id == account_id)
-        lines = lines.where(JournalLine.account_id == account_id)
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for query in (months, lines):
-        for account, debit, credit in db.session.execute(query):
-            totals[account][0] += int(debit)
-            totals[account][1] += int(credit)
-    return {a: Balance(d, c) for a, (d, c) in totals.items()}
-
-
-def account_activity(org_id: int, account_id: int, start: date, end: date, party_id: int | None = None):
-    """Opening balance before `start` and the lines from start to end (inclusive), oldest first."""
-    filters = [JournalLine.org_id == org_id, JournalLine.account_id == account_id]
-    if party_id is None:
-        opening = totals_before(org_id, start, account_id).get(account_id, Balance())
-    else:
-        filters.append(JournalLine.party_id == party_id)
-        debit, credit = db.session.execute(
-            select(func.coalesce(func.sum(JournalLine.debit), 0), func.coalesce(func.sum(JournalLine.credit), 0))
-            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-            .where(*filters, JournalEntry.entry_date < start)).one()
-        opening = Balance(int(debit), int(credit))
-    lines = db.session.execute(
-        select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.memo, JournalLine.debit, JournalLine.credit,
-               JournalLine.party_id, JournalLine.memo)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(*filters, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
-        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
-    return opening, lines
-
-
-def party_activity(org_id: int, party_id: int, start: date, end: date):
-    """A party's lines on every account from start to end, with the opening balance per account."""
-    opening = {a: Balance(int(d), int(c)) for a, d, c in db.session.execute(
-        select(JournalLine.account_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalLine.org_id == org_id, JournalLine.party_id == party_id, JournalEntry.entry_date < start)
-        .group_by(JournalLine.account_id))}
-    lines = db.session.execute(
-        select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.memo, JournalLine.account_id,
-               JournalLine.debit, JournalLine.credit)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalLine.org_id == org_id, JournalLine.party_id == party_id,
-               JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
-        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
-    return opening, lines
-
-
-def party_lines(org_id: int, party_id: int, start: date, end: date):
-    """A party's lines with where they came from (source, source_id), for statements told in plain words.
-
-    Returns (opening, rows): opening is [(account_id, source, source_id, debit, credit)] summed before start;
-    rows are (entry_id, entry_date, memo, source, source_id, account_id, debit, credit) from start to end.
-    """
-    base = (JournalLine.org_id == org_id, JournalLine.party_id == party_id)
-    opening = [tuple(row) for row in db.session.execute(
-        select(JournalLine.account_id, JournalEntry.source, JournalEntry.source_id,
-               func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(*base, JournalEntry.entry_date < start)
-        .group_by(JournalLine.account_id, JournalEntry.source, JournalEntry.source_id))]
-    rows = db.session.execute(
-        select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.memo, JournalEntry.source,
-               JournalEntry.source_id, JournalLine.account_id, JournalLine.debit, JournalLine.credit)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(*base, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
-        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
-    return opening, [tuple(row) for row in rows]

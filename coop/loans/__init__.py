@@ -1,3 +1,1 @@
 """Loans: commodity and emergency loans, from application to the last centavo."""
-
-COOPERATIVE = ("cooperative",)

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..members import services as members
+from ..money import pesos_text
 from ..reports.tabular import Column, Table
 from . import schedule as sched
 from .models import Installment, Loan, LoanProduct, LoanTransaction
@@ -122,6 +123,13 @@ def _bucket_of(on: date):
     return case(*whens, else_="current")
 
 
+@dataclass(frozen=True)
+class AgingBucket:
+    loans: int = 0
+    outstanding: int = 0
+    overdue: int = 0
+
+
 def aging_table(org_id: int, on: date) -> Table:
     bucket = _bucket_of(on).label("bucket")
     counts = {label: (n, int(owed)) for label, n, owed in db.session.execute(
@@ -136,14 +144,15 @@ def aging_table(org_id: int, on: date) -> Table:
     total = sum(owed for _n, owed in counts.values())
     labels = [("current", _("Current"))] + [(label, _("%(days)s days", days=label)) for label, _l, _h in
                                             sched.AGING_BUCKETS]
-    rows = tuple((text, counts.get(key, (0, 0))[0], counts.get(key, (0, 0))[1], int(late.get(key) or 0),
-                  _pct(counts.get(key, (0, 0))[1], total)) for key, text in labels)
+    buckets = [(text, AgingBucket(*counts.get(key, (0, 0)), int(late.get(key) or 0))) for key, text in labels]
+    rows = tuple((text, b.loans, b.outstanding, b.overdue, _pct(b.outstanding, total)) for text, b in buckets)
     return Table(
         title=_("Loan aging"), subtitle=_("Days past due of the oldest unpaid installment, on %(day)s", day=on.isoformat()),
         columns=(Column("bucket", _("Days past due")), Column("loans", _("Loans"), "number"),
                  Column("outstanding", _("Principal outstanding"), "money"),
                  Column("overdue", _("Amount overdue"), "money"), Column("share", _("Share of portfolio"))),
-        rows=rows, totals=(_("Total"), sum(r[1] for r in rows), total, sum(r[3] for r in rows), _pct(total, total)))
+        rows=rows, totals=(_("Total"), sum(b.loans for _t, b in buckets), total, sum(b.overdue for _t, b in buckets),
+                           _pct(total, total)))
 
 
 def collections_table(org_id: int, start: date, end: date) -> Table:
@@ -192,7 +201,7 @@ def schedule_table(loan: Loan, member, product: LoanProduct, on: date) -> Table:
     return Table(
         title=_("Loan %(number)s: schedule", number=loan.number),
         subtitle=_("%(member)s · %(product)s · PHP %(amount)s released %(day)s", member=f"{member.label} {member.name}",
-                   product=product.name, amount=f"{loan.amount / 100:,.2f}",
+                   product=product.name, amount=pesos_text(loan.amount),
                    day=loan.released_on.isoformat() if loan.released_on else "-"),
         columns=(Column("number", _("No."), "number"), Column("due_on", _("Due"), "date"),
                  Column("principal", _("Principal"), "money"), Column("interest", _("Interest"), "money"),

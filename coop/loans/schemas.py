@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..ledger.schemas import CashAccountKey
 from ..money import Money
 from .models import CAP_METHODS, FEE_METHODS, FREQUENCIES, INTEREST_METHODS, PENALTY_METHODS, RECEIVABLE_ACCOUNTS
-from .services import CASH_ACCOUNTS
 
 
 class Percent(fields.Field):
@@ -84,13 +84,13 @@ class DecisionSchema(Schema):
 
 class ReleaseSchema(Schema):
     on = fields.Date(load_default=None)
-    cash_account = fields.String(load_default="cash_on_hand", validate=validate.OneOf(CASH_ACCOUNTS))
+    cash_account = CashAccountKey()
 
 
 class RepaymentSchema(Schema):
     amount = Money(required=True)
     on = fields.Date(load_default=None)
-    cash_account = fields.String(load_default="cash_on_hand", validate=validate.OneOf(CASH_ACCOUNTS))
+    cash_account = CashAccountKey()
     received_from = fields.String(load_default="", validate=validate.Length(max=160))
 
 

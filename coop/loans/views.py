@@ -11,13 +11,24 @@ from flask_login import current_user
 from ..audit import services as audit
 from ..auth.access import READERS, STAFF, roles_required
 from ..errors import Invalid
+from ..ledger import services as ledger
+from ..manifest import Tile
 from ..members import services as members
 from ..reports.tabular import Table
 from ..reports.views import deliver
 from ..timeutil import today
+from ..web.filters import money
 from ..web.forms import idempotency_key, load_form, load_query
 from . import reports, services
-from .models import LOAN_STATUSES
+from .models import (
+    CAP_METHODS,
+    FEE_METHODS,
+    FREQUENCIES,
+    INTEREST_METHODS,
+    LOAN_STATUSES,
+    PENALTY_METHODS,
+    RECEIVABLE_ACCOUNTS,
+)
 from .schemas import (
     ApplicationSchema,
     ChangeRequestSchema,
@@ -34,7 +45,6 @@ from .schemas import (
 )
 
 bp = Blueprint("loans", __name__, url_prefix="/o/<org>/loans")
-COOPERATIVE = ("cooperative",)
 
 
 def _loan_for_staff(loan_id: int):
@@ -117,7 +127,7 @@ def show(loan_id: int):
     return render_template("loans/show.html", loan=loan, member=members.get_member(g.org.id, loan.member_id),
                            product=services.product_of(loan), rows=services.installments(loan.id),
                            transactions=services.transactions(loan.id), requests=services.requests_of(loan.id),
-                           preview=preview, on=on, cash_accounts=services.CASH_ACCOUNTS,
+                           preview=preview, on=on, cash_accounts=ledger.cash_accounts(g.org.id),
                            successor=services.successor_of(loan))
 
 
@@ -273,11 +283,8 @@ def edit_product(product_id: int):
 
 
 def _choices():
-    from . import models
-
-    return {"cap_method": models.CAP_METHODS, "frequency": models.FREQUENCIES,
-            "interest_method": models.INTEREST_METHODS, "fee_method": models.FEE_METHODS,
-            "penalty_method": models.PENALTY_METHODS, "receivable_account": models.RECEIVABLE_ACCOUNTS}
+    return {"cap_method": CAP_METHODS, "frequency": FREQUENCIES, "interest_method": INTEREST_METHODS,
+            "fee_method": FEE_METHODS, "penalty_method": PENALTY_METHODS, "receivable_account": RECEIVABLE_ACCOUNTS}
 
 
 @bp.post("/products")
@@ -389,9 +396,6 @@ def portal_section(org_id: int, member_id: int) -> dict | None:
 
 
 def dashboard_tiles(org_id: int) -> list:
-    from ..web.filters import money
-    from ..manifest import Tile
-
     numbers = reports.dashboard_numbers(org_id, today())
     return [Tile(str(_l("Loans outstanding")), money(numbers["outstanding"]), "loans.index",
                  str(_l("%(count)s loans, %(late)s late", count=numbers["count"], late=numbers["late"]))),

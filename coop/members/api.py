@@ -5,6 +5,7 @@ from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..audit import services as audit
 from ..auth.access import READERS, STAFF, current_role, roles_required
+from ..receipts import services as receipts
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_json, load_query
 from . import services, shares
@@ -121,8 +122,6 @@ def subscribe(member_id: int):
 
 
 def _payment_out(payment) -> dict:
-    from ..receipts import services as receipts
-
     body = PaymentOutSchema().dump(payment)
     body["receipt_number"] = receipts.get(g.org.id, payment.receipt_id).display_number if payment.receipt_id else None
     return body

@@ -8,6 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..orgs.services import get_by_slug
+from ..timeutil import today
+from .imports import import_members, read_rows
 
 members = click.Group("members", help="Members and share capital.")
 
@@ -20,10 +23,6 @@ members = click.Group("members", help="Members and share capital.")
 @with_appcontext
 def import_command(file: Path, org_slug: str, dry_run: bool, as_of):
     """Import members and their subscribed and paid-up share capital from a CSV or XLSX file: all rows or none."""
-    from ..orgs.services import get_by_slug
-    from ..timeutil import today
-    from .imports import import_members, read_rows
-
     org = get_by_slug(org_slug)
     if org.kind != "cooperative":
         raise click.ClickException(f"{org_slug} is not a cooperative")

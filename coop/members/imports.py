@@ -17,6 +17,7 @@ from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..money import to_centavos
+from ..orgs.services import get_setting
 from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES, ShareInstallment, ShareSubscription
 from .services import create_member, member_party
 from .shares import PAID_UP, RECEIVABLE, SUBSCRIBED
@@ -190,8 +191,6 @@ def _import_one(org_id: int, row: dict, as_of: date, actor_id: int | None) -> No
                                      amount=subscribed, paid=paid, subscribed_on=row["admitted_on"] or as_of,
                                      installments=1, frequency="monthly", status="open" if unpaid else "paid",
                                      created_by=actor_id)
-    from ..orgs.services import get_setting
-
     par = int(get_setting(org_id, "shares.par_value"))
     subscription.par_value, subscription.shares = par, subscribed // par
     db.session.add(subscription)

@@ -7,8 +7,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from ..money import to_pesos_text
-from ..receipts.services import amount_in_words
+from ..money import amount_in_words, php_text
 from .models import Member, ShareSubscription
 
 
@@ -33,8 +32,8 @@ def certificate(subscription: ShareSubscription, member: Member, organization: s
         "This certifies that",
         member.name,
         f"member no. {member.label}, is the owner of {subscription.shares} fully paid common shares",
-        f"of the par value of PHP {to_pesos_text(subscription.par_value)} each,",
-        f"{amount_in_words(subscription.amount)} (PHP {to_pesos_text(subscription.amount)}) in all,",
+        f"of the par value of {php_text(subscription.par_value, grouped=False)} each,",
+        f"{amount_in_words(subscription.amount)} ({php_text(subscription.amount, grouped=False)}) in all,",
         "transferable only on the books of the cooperative in accordance with its by-laws.",
     ]
     y = height - 80 * mm

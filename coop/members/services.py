@@ -3,30 +3,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import func, select
 
 from ..audit import services as audit
+from ..auth import services as auth
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..manifest import plugins
-from ..ledger import services as ledger
+from ..money import php_text
+from ..orgs import services as orgs
 from ..timeutil import today
-from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES, Member, MemberStatusChange
+from . import shares
+from .base import get_member, member_party, set_status
+from .models import (
+    MEMBER_STATUSES,
+    MEMBERSHIP_TYPES,
+    Member,
+    MemberStatusChange,
+    ShareInstallment,
+    ShareSubscription,
+)
+
+# get_member and member_party live in .base (shares needs them too) and are used from here by the other domains
 
 
 @dataclass(frozen=True)
 class Standing:
     good: bool
     reasons: tuple[str, ...]
-
-
-def get_member(org_id: int, member_id: int) -> Member:
-    member = db.session.get(Member, member_id)
-    if member is None or member.org_id != org_id:
-        raise NotFound("No such member.")
-    return member
 
 
 def member_for_user(org_id: int, user_id: int) -> Member:
@@ -40,14 +45,6 @@ def parties_of_user(org_id: int, user_id: int) -> set[int]:
     """The member's ledger party, if this login belongs to a member of the organization."""
     party_id = db.session.scalar(select(Member.party_id).where(Member.org_id == org_id, Member.user_id == user_id))
     return {party_id} if party_id else set()
-
-
-def member_party(member: Member) -> int:
-    """The member's party id in the ledger (created on first use)."""
-    if member.party_id is None:
-        member.party_id = ledger.ensure_party(member.org_id, "member", member.id, member.label)
-        db.session.flush()
-    return member.party_id
 
 
 def standing(org_id: int, member_id: int, on: date) -> Standing:
@@ -88,9 +85,7 @@ def create_member(org_id: int, *, name: str, actor_id: int | None, status: str =
 
 def _lock_numbering(org_id: int) -> None:
     """Two officers registering at once must not take the same member number: lock the organization row."""
-    from ..orgs.models import Organization
-
-    db.session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())
+    orgs.lock(org_id)
 
 
 # ---------------------------------------------------------------- the registry
@@ -121,8 +116,6 @@ def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str 
             raise Invalid(f"A status is one of {', '.join(MEMBER_STATUSES)}.", field="status")
         query = query.where(Member.status == status)
     if overdue_on is not None:
-        from .models import ShareInstallment
-
         overdue = (select(ShareInstallment.id).where(
             ShareInstallment.member_id == Member.id, ShareInstallment.open.is_(True),
             ShareInstallment.due_on < overdue_on).exists())
@@ -163,15 +156,6 @@ def update_member(org_id: int, member_id: int, actor_id: int | None, **fields) -
     return member
 
 
-def _set_status(member: Member, to_status: str, on: date, reason: str, actor_id: int | None) -> None:
-    db.session.add(MemberStatusChange(org_id=member.org_id, member_id=member.id, from_status=member.status,
-                                      to_status=to_status, changed_on=on, reason=reason, changed_by=actor_id))
-    audit.record("member.status", org_id=member.org_id, user_id=actor_id, target_type="member",
-                 target_id=member.id, details={"from": member.status, "to": to_status})
-    member.status = to_status
-    db.session.flush()
-
-
 def change_status(org_id: int, member_id: int, to_status: str, *, on: date, reason: str,
                   actor_id: int | None) -> Member:
     member = get_member(org_id, member_id)
@@ -184,13 +168,11 @@ def change_status(org_id: int, member_id: int, to_status: str, *, on: date, reas
         raise Invalid(f"A member who is {member.status} cannot be made {to_status} here.", field="status")
     if to_status == "withdrawn" and _has_share_capital(member):
         raise Invalid("She still has share capital: record her share withdrawal instead.", field="status")
-    _set_status(member, to_status, on, reason.strip(), actor_id)
+    set_status(member, to_status, on, reason.strip(), actor_id)
     return member
 
 
 def _has_share_capital(member: Member) -> bool:
-    from .models import ShareSubscription
-
     return db.session.scalar(select(ShareSubscription.id).where(
         ShareSubscription.member_id == member.id, ShareSubscription.status != "closed").limit(1)) is not None
 
@@ -217,30 +199,24 @@ class Admission:
 
 def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor_id: int | None) -> Admission:
     """The board admits an applicant: she becomes active and gets a login to her own page."""
-    from ..auth import services as auth
-    from ..orgs.models import Organization
-
     member = get_member(org_id, member_id)
     if member.status != "applicant":
         raise Invalid(f"Only an applicant is admitted; this member is {member.status}.", field="status")
     if not board_resolution or not board_resolution.strip():
         raise Invalid("Give the board resolution number.", field="board_resolution")
     if member.membership_type == "regular":
-        from ..orgs.services import get_setting
-        from .shares import summary
-
-        minimum = int(get_setting(org_id, "shares.minimum_paid_up_regular"))
-        paid_up = summary(org_id, member, on).paid_up
+        minimum = int(orgs.get_setting(org_id, "shares.minimum_paid_up_regular"))
+        paid_up = shares.summary(org_id, member, on).paid_up
         if paid_up < minimum:
-            raise Invalid(f"A regular member has paid at least PHP {minimum / 100:,.2f} of her shares; she has paid "
-                          f"PHP {paid_up / 100:,.2f}. Record her payment first, or admit her as an associate member.",
+            raise Invalid(f"A regular member has paid at least {php_text(minimum)} of her shares; she has paid "
+                          f"{php_text(paid_up)}. Record her payment first, or admit her as an associate member.",
                           field="board_resolution")
     member.board_resolution = board_resolution.strip()
     member.admitted_on = on
-    _set_status(member, "active", on, f"admitted, board resolution {member.board_resolution}", actor_id)
+    set_status(member, "active", on, f"admitted, board resolution {member.board_resolution}", actor_id)
     password = None
     if member.user_id is None:
-        slug = db.session.get(Organization, org_id).slug
+        slug = orgs.get(org_id).slug
         username = f"{slug}-{member.number:04d}"
         password = auth.generate_password()
         user = auth.create_user(username, password, member.name)

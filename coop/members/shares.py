@@ -16,11 +16,14 @@ from sqlalchemy import func, select, update
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
+from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
+from ..money import php_text
 from ..orgs.services import get_setting
 from ..receipts import services as receipts
 from ..timeutil import utcnow
+from .base import get_member, member_party, set_status
 from .models import (
     FREQUENCIES,
     Member,
@@ -30,7 +33,6 @@ from .models import (
     ShareTransfer,
     ShareWithdrawal,
 )
-from .services import _set_status, get_member, member_party
 
 SUBSCRIBED, RECEIVABLE, PAID_UP = ("subscribed_share_capital_common", "subscription_receivable_common",
                                    "paid_up_share_capital_common")
@@ -141,21 +143,11 @@ def payments_of(org_id: int, member_id: int, limit: int = 50) -> list[SharePayme
 
 
 def get_subscription(org_id: int, subscription_id: int) -> ShareSubscription:
-    from ..errors import NotFound
-
-    found = db.session.get(ShareSubscription, subscription_id)
-    if found is None or found.org_id != org_id:
-        raise NotFound("No such subscription.")
-    return found
+    return get_in_org(ShareSubscription, org_id, subscription_id, "No such subscription.")
 
 
 def get_payment(org_id: int, payment_id: int) -> SharePayment:
-    from ..errors import NotFound
-
-    found = db.session.get(SharePayment, payment_id)
-    if found is None or found.org_id != org_id:
-        raise NotFound("No such payment.")
-    return found
+    return get_in_org(SharePayment, org_id, payment_id, "No such payment.")
 
 
 def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
@@ -185,13 +177,7 @@ def totals(org_id: int, on: date) -> dict[str, int]:
 
 def _lock_member(org_id: int, member_id: int) -> Member:
     """Every share verb on one member runs under her row lock: two officers at once cannot overpay."""
-    member = db.session.scalar(select(Member).where(Member.id == member_id, Member.org_id == org_id)
-                               .with_for_update().execution_options(populate_existing=True))
-    if member is None:
-        from ..errors import NotFound
-
-        raise NotFound("No such member.")
-    return member
+    return get_member(org_id, member_id, lock=True)
 
 
 def _replay(model, org_id: int, key: str | None, **same):
@@ -228,8 +214,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
     minimum = int(get_setting(org_id, "shares.minimum_subscription"))
     if earlier + amount < minimum:
         need = -(-(minimum - earlier) // par)
-        raise Invalid(f"The minimum subscription is PHP {minimum / 100:,.2f}: subscribe to at least {need} shares "
-                      f"of PHP {par / 100:,.2f}.", field="shares")
+        raise Invalid(f"The minimum subscription is {php_text(minimum)}: subscribe to at least {need} shares "
+                      f"of {php_text(par)}.", field="shares")
     if plan.installments > 1 and amount // plan.installments < 1_00:
         raise Invalid("Each installment would be less than one peso; choose fewer installments.", field="plan")
     first_due = first_due or on
@@ -278,7 +264,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         raise Invalid("Her share subscription is fully paid: nothing is due. Record a new subscription first.",
                       field="amount")
     if amount > owed:
-        raise Invalid(f"That is more than she owes: at most PHP {owed / 100:,.2f} is due on her shares.",
+        raise Invalid(f"That is more than she owes: at most {php_text(owed)} is due on her shares.",
                       field="amount")
     left = amount
     touched: dict[int, int] = {}
@@ -320,15 +306,11 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
 def obligations(org_id: int, member: Member) -> dict[str, int]:
     """What she owes the cooperative on other accounts (loans, store credit...), by account key, from her
     party's balance rows: asset accounts with a debit balance, less contra assets (unearned interest)."""
-    from ..ledger.models import Account, PartyBalance
-
     if member.party_id is None:
         return {}
-    rows = db.session.execute(
-        select(Account.id, PartyBalance.debit_total - PartyBalance.credit_total)
-        .join(Account, Account.id == PartyBalance.account_id)
-        .where(PartyBalance.party_id == member.party_id, Account.org_id == org_id, Account.type == "asset"))
-    return {account_id: int(balance) for account_id, balance in rows if balance}
+    balances = ledger.party_balances_by_account(org_id, member.party_id, account_type="asset")
+    return {account_id: found.debit_total - found.credit_total for account_id, found in balances.items()
+            if found.debit_total != found.credit_total}
 
 
 def request_withdrawal(org_id: int, member_id: int, *, on: date, reason: str, actor_id: int | None) -> ShareWithdrawal:
@@ -357,7 +339,7 @@ def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on
     owed = sum(owed_by_account.values())
     paid_up = summary(org_id, member, on).paid_up
     if owed > paid_up:
-        raise Invalid(f"She owes PHP {owed / 100:,.2f}, more than her paid-up capital of PHP {paid_up / 100:,.2f}: "
+        raise Invalid(f"She owes {php_text(owed)}, more than her paid-up capital of {php_text(paid_up)}: "
                       "collect the difference first.")
     withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up - owed
     return owed_by_account
@@ -374,12 +356,7 @@ def withdrawals_of(org_id: int, member_id: int) -> list[ShareWithdrawal]:
 
 
 def _get_withdrawal(org_id: int, withdrawal_id: int) -> ShareWithdrawal:
-    from ..errors import NotFound
-
-    found = db.session.get(ShareWithdrawal, withdrawal_id)
-    if found is None or found.org_id != org_id:
-        raise NotFound("No such withdrawal.")
-    return found
+    return get_in_org(ShareWithdrawal, org_id, withdrawal_id, "No such withdrawal.")
 
 
 def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: date, actor_id: int,
@@ -430,7 +407,7 @@ def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: dat
                        .values(status="closed"))
     withdrawal.status = "approved"
     if member.status != "deceased":
-        _set_status(member, "withdrawn", on, f"share capital withdrawn: {withdrawal.reason}", actor_id)
+        set_status(member, "withdrawn", on, f"share capital withdrawn: {withdrawal.reason}", actor_id)
     db.session.flush()
     audit.record("shares.withdrawal.approve", org_id=org_id, user_id=actor_id, target_type="share_withdrawal",
                  target_id=withdrawal.id)

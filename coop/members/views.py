@@ -8,8 +8,9 @@ from ..auth.access import STAFF, current_role, roles_required
 from ..auth.models import ROLES
 from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
+from ..web.filters import money
 from ..web.forms import idempotency_key, load_form, load_query
-from ..manifest import plugins
+from ..manifest import Tile, plugins
 from . import pdf, services, shares
 from .pdf import statement_pdf
 from .portal import plain_statement, statement_table
@@ -298,9 +299,6 @@ def apply():
 
 
 def dashboard_tiles(org_id: int) -> list:
-    from ..web.filters import money
-    from ..manifest import Tile
-
     figures = shares.totals(org_id, today())
     return [
         Tile(str(_l("Share capital paid-up")), money(figures["paid_up"]), "members.index"),

@@ -100,3 +100,15 @@ def get_by_slug(slug: str) -> Organization:
     if org is None:
         raise NotFound("No such organization.")
     return org
+
+
+def get(org_id: int) -> Organization:
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("No such organization.")
+    return org
+
+
+def lock(org_id: int) -> None:
+    """Take the organization's row lock (PostgreSQL; SQLite serialises writers): one of a kind at a time."""
+    db.session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())

@@ -9,9 +9,9 @@ from reportlab.pdfgen import canvas
 
 from flask_babel import gettext as _
 
+from ..money import amount_in_words
 from ..web.pdf import fonts, pdf_date, pdf_money
 from .models import Receipt
-from .services import amount_in_words
 
 
 def render(receipt: Receipt, organization: str, party_label: str | None, issued_by: str | None) -> bytes:

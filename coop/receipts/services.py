@@ -4,21 +4,19 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
-from ..errors import Invalid, NotFound
+from ..errors import Invalid
 from ..extensions import db
+from ..kernel import get_in_org, insert_ignore
+from ..money import amount_in_words  # noqa: F401 (written on receipts; kept here for callers)
 from ..timeutil import utcnow
 from .models import Receipt, ReceiptCounter
 
 
 def _next_number(org_id: int) -> int:
     """Take the next number under a row lock: a rolled-back issue gives its number back, so no gaps."""
-    make = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(make(ReceiptCounter.__table__).values(org_id=org_id, next_number=1)
-                       .on_conflict_do_nothing(index_elements=["org_id"]))
+    insert_ignore(ReceiptCounter, {"org_id": org_id, "next_number": 1}, ["org_id"])
     counter = db.session.scalar(select(ReceiptCounter).where(ReceiptCounter.org_id == org_id).with_for_update())
     number = counter.next_number
     counter.next_number = number + 1
@@ -41,10 +39,7 @@ def issue(org_id: int, *, kind: str, party_id: int | None, amount: int, on: date
 
 
 def get(org_id: int, receipt_id: int) -> Receipt:
-    receipt = db.session.get(Receipt, receipt_id)
-    if receipt is None or receipt.org_id != org_id:
-        raise NotFound("No such receipt.")
-    return receipt
+    return get_in_org(Receipt, org_id, receipt_id, "No such receipt.")
 
 
 def for_source(org_id: int, source: str, source_id) -> list[Receipt]:
@@ -68,27 +63,3 @@ def cancel(org_id: int, receipt_id: int, reason: str, actor_id: int | None) -> R
     audit.record("receipt.cancel", org_id=org_id, user_id=actor_id, target_type="receipt", target_id=receipt.id)
     db.session.flush()
     return receipt
-
-
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-         "sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def _words(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("-" + _ONES[n % 10] if n % 10 else "")
-    if n < 1000:
-        return _ONES[n // 100] + " hundred" + (" " + _words(n % 100) if n % 100 else "")
-    for size, name in ((10**9, "billion"), (10**6, "million"), (1000, "thousand")):
-        if n >= size:
-            return _words(n // size) + " " + name + (" " + _words(n % size) if n % size else "")
-    raise ValueError(n)
-
-
-def amount_in_words(centavos: int) -> str:
-    """2000_50 -> 'Two thousand pesos and 50/100', as written on Philippine official receipts."""
-    pesos, cents = divmod(centavos, 100)
-    return f"{_words(pesos).capitalize()} pesos and {cents:02d}/100"

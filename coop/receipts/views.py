@@ -2,9 +2,9 @@ from flask import Blueprint, Response, abort, g, render_template
 from flask_login import current_user
 
 from ..auth.access import READERS, current_role, roles_required
+from ..auth import services as auth
 from ..auth.models import ROLES
-from ..extensions import db
-from ..ledger.models import Party
+from ..ledger import services as ledger
 from ..manifest import parties_of
 from . import pdf, services
 
@@ -30,14 +30,11 @@ def show(receipt_id: int):
 @roles_required(*ROLES)
 def pdf_file(receipt_id: int):
     receipt = _visible_receipt(receipt_id)
-    from ..auth.models import User
-
-    issuer = db.session.get(User, receipt.issued_by) if receipt.issued_by else None
+    issuer = auth.get_user(receipt.issued_by) if receipt.issued_by else None
     body = pdf.render(receipt, g.org.name, _party_label(receipt), issuer.display_name if issuer else None)
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{receipt.display_number}.pdf"'})
 
 
 def _party_label(receipt) -> str | None:
-    party = db.session.get(Party, receipt.party_id) if receipt.party_id else None
-    return party.label if party else None
+    return ledger.get_party(g.org.id, receipt.party_id).label if receipt.party_id else None

@@ -6,9 +6,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel.numbers import format_decimal
-
-from ..money import to_pesos_text
+from ..money import CURRENCY, pesos_text, to_pesos_text
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ def _cell_text(value, kind: str) -> str:
     if value is None or value == "":
         return ""
     if kind == "money":
-        return format_decimal(value / 100, format="#,##0.00;-#,##0.00", locale="en_PH")
+        return pesos_text(value)
     if kind == "date" and isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -68,7 +66,7 @@ def to_pdf(table: Table, organization: str) -> bytes:
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     story = [Paragraph(organization, styles["Heading2"]), Paragraph(table.title, styles["Heading3"]),
              Paragraph(table.subtitle, styles["Normal"]), Spacer(1, 5 * mm)]
-    header = [Paragraph(f"<b>{c.label}</b>" + (" (PHP)" if c.kind == "money" else ""), cell) for c in table.columns]
+    header = [Paragraph(f"<b>{c.label}</b>" + (f" ({CURRENCY})" if c.kind == "money" else ""), cell) for c in table.columns]
     body = [[_cell_text(v, c.kind) if c.kind in ("money", "number") else Paragraph(_escape(_cell_text(v, c.kind)), cell)
              for c, v in zip(table.columns, row)] for row in table.rows]
     data = [header] + body

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..money import format_money
+from ..money import format_money, to_pesos_text
 
 
 def _babel_locale() -> str:
@@ -45,4 +45,5 @@ def status(value) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(status, "status")
     app.add_template_filter(money, "money")
+    app.add_template_filter(to_pesos_text, "pesos")  # an amount in a form field: "2000.50"
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt) if d else "", "date")

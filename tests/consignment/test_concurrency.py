@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from coop.consignment import queries, services
+from coop.consignment import reports, services
 from coop.errors import Invalid
 from coop.extensions import db
 from coop.ledger import services as ledger
@@ -25,7 +25,7 @@ def test_two_sales_reports_cannot_sell_the_same_goods_twice(world, concurrently)
 
     results, errors = concurrently(report)
     assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Invalid)
-    summary = queries.member_summary(org_id, ana_id)
+    summary = reports.member_summary(org_id, ana_id)
     assert summary.held_value == 3 * 25_000
     assert summary.owed == 5 * 25_000 - 5 * 25_000 // 4
     assert ledger.recompute_problems(org_id) == []
@@ -49,7 +49,7 @@ def test_concurrent_issues_returns_and_sales_keep_stock_and_holdings_exact(world
     assert errors == [] and len(results) == 4
     item = services.get_item(org_id, lipstick_id)
     db.session.refresh(item)
-    summary = queries.member_summary(org_id, ana_id)
+    summary = reports.member_summary(org_id, ana_id)
     assert summary.held_value == 4 * 3 * 25_000  # 24 issued, 6 sold, 6 returned, 12 held
     assert item.qty_at_coop == 20 - 24 + 6
     assert summary.owed == 6 * 25_000 - 6 * 6_250
@@ -68,4 +68,4 @@ def test_two_remittances_cannot_pay_more_than_she_owes(world, concurrently):
 
     results, errors = concurrently(remit)
     assert results == [50_000] and len(errors) == 1
-    assert queries.member_summary(org_id, ana_id).owed == 25_000
+    assert reports.member_summary(org_id, ana_id).owed == 25_000

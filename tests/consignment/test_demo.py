@@ -1,4 +1,4 @@
-from coop.consignment import demo, queries, services
+from coop.consignment import demo, reports, services
 from coop.ledger import services as ledger
 
 
@@ -10,5 +10,5 @@ def test_the_demo_seeds_consignment_that_agrees_with_the_ledger(make_org, make_u
     for principal in services.list_principals(org.id):
         open_due = sum(c.due_to_principal - c.paid_to_principal for c in services.list_campaigns(org.id, principal.id))
         assert services.principal_due(org.id, principal.id) == open_due
-    overview = queries.overview(org.id)
+    overview = reports.overview(org.id)
     assert overview.goods_out_value > 0 and overview.remittances_owed > 0 and overview.producers_owed > 0

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from coop.consignment import queries, services
+from coop.consignment import reports, services
 from coop.consignment.models import Doc, DocLine, Holding, MemberAccount, Principal
 from coop.errors import Invalid
 from coop.extensions import db
@@ -42,7 +42,7 @@ def counts():
 def test_the_report_example_avon_2500_sold_earns_625_and_she_remits_1875(world):
     w = world
     issue(w)
-    summary = queries.member_summary(w.org.id, w.ana.id)
+    summary = reports.member_summary(w.org.id, w.ana.id)
     assert summary.held_value == 350_000 and w.lipstick.qty_at_coop == 14
     report = sell(w)
     assert (report.list_value, report.commission, report.net) == (250_000, 62_500, 187_500)
@@ -57,10 +57,10 @@ def test_the_report_example_avon_2500_sold_earns_625_and_she_remits_1875(world):
     assert ledger.balance(w.org.id, "cash_on_hand").debit_balance == 187_500
     assert services.principal_due(w.org.id, w.avon.id) == 187_500
     assert ledger.balance(w.org.id, "commission_income").credit_total == 0  # Avon leaves the coop no margin
-    summary = queries.member_summary(w.org.id, w.ana.id)
+    summary = reports.member_summary(w.org.id, w.ana.id)
     assert summary.commission_earned == 62_500 and summary.owed == 0 and summary.held_value == 100_000
 
-    statement = queries.member_statement(w.org.id, w.ana.id, date(2026, 3, 1), date(2026, 3, 31))
+    statement = reports.member_statement(w.org.id, w.ana.id, date(2026, 3, 1), date(2026, 3, 31))
     keys = [c.key for c in statement.columns]
     totals = dict(zip(keys, statement.totals))
     assert totals["received"] == 350_000 and totals["sold"] == 250_000
@@ -75,12 +75,12 @@ def test_without_netting_the_commission_stays_owed_to_her_until_paid(world):
     set_setting(w.org.id, services.SETTING_NET_COMMISSION, False)
     issue(w)
     sell(w)
-    assert queries.member_summary(w.org.id, w.ana.id).owed == 250_000
+    assert reports.member_summary(w.org.id, w.ana.id).owed == 250_000
     with pytest.raises(Invalid, match="more than"):
         services.record_remittance(w.org.id, w.ana.id, 250_001, on=DAY, actor_id=None)
     services.record_remittance(w.org.id, w.ana.id, 250_000, on=DAY, actor_id=None)
     services.pay_commission(w.org.id, w.ana.id, 62_500, on=DAY, actor_id=None)
-    summary = queries.member_summary(w.org.id, w.ana.id)
+    summary = reports.member_summary(w.org.id, w.ana.id)
     assert (summary.owed, summary.commission_due, summary.commission_earned) == (0, 0, 62_500)
     assert ledger.balance(w.org.id, "cash_on_hand").debit_balance == 187_500
 
@@ -93,7 +93,7 @@ def test_settling_a_campaign_pays_the_principal_down_to_the_ledger(world):
         services.settle_campaign(w.org.id, w.campaign.id, 200_000, on=DAY, actor_id=None)
     services.settle_campaign(w.org.id, w.campaign.id, 100_000, on=date(2026, 4, 5), actor_id=None, reference="OR 55")
     assert services.principal_due(w.org.id, w.avon.id) == 87_500
-    table = queries.campaign_statement(w.org.id, w.campaign.id)
+    table = reports.campaign_statement(w.org.id, w.campaign.id)
     assert any("87,500" in n or "875.00" in n for n in table.notes)
     by_code = {row[0]: row for row in table.rows}
     assert by_code["AV-LIP"][2:7] == (20, 6, 6, 0, 0)
@@ -112,7 +112,7 @@ def test_returning_more_than_she_holds_is_refused_and_writes_nothing(world):
     services.return_from_member(w.org.id, w.ana.id, w.campaign.id, [{"item_id": w.lipstick.id, "qty": 2}],
                                 on=DAY, actor_id=None)
     assert services.get_item(w.org.id, w.lipstick.id).qty_at_coop == 20
-    assert queries.member_summary(w.org.id, w.ana.id).held_value == 50_000
+    assert reports.member_summary(w.org.id, w.ana.id).held_value == 50_000
 
 
 def test_reporting_sales_of_goods_never_issued_is_refused_and_writes_nothing(world):
@@ -185,7 +185,7 @@ def test_goods_issued_at_an_old_price_are_owed_at_that_price_oldest_first(world)
     doc = services.report_sales(w.org.id, w.ana.id, w.campaign.id, [{"item_id": w.lipstick.id, "qty": 3}],
                                 on=date(2026, 3, 9), actor_id=None)
     assert doc.list_value == 2 * 25_000 + 30_000
-    assert queries.member_summary(w.org.id, w.ana.id).held_value == 30_000
+    assert reports.member_summary(w.org.id, w.ana.id).held_value == 30_000
 
 
 def test_a_member_who_is_not_active_gets_no_goods(world):
@@ -207,7 +207,7 @@ def test_a_double_submitted_issue_is_recorded_once(world):
     first = issue(w, key="form-abc")
     again = issue(w, key="form-abc")
     assert first.id == again.id
-    assert queries.member_summary(w.org.id, w.ana.id).held_value == 350_000
+    assert reports.member_summary(w.org.id, w.ana.id).held_value == 350_000
 
 
 def test_a_remittance_spreads_over_campaigns_oldest_debt_first(world):
@@ -224,7 +224,7 @@ def test_a_remittance_spreads_over_campaigns_oldest_debt_first(world):
     assert [(d.campaign_id, d.amount) for d in payment.docs] == [(w.campaign.id, 75_000), (april.id, 25_000)]
     accounts = {a.campaign_id: a for a in db.session.scalars(select(MemberAccount))}
     assert accounts[w.campaign.id].owed == 0 and accounts[april.id].owed == 50_000
-    assert sum(a.owed for a in accounts.values()) == queries.member_summary(w.org.id, w.ana.id).owed
+    assert sum(a.owed for a in accounts.values()) == reports.member_summary(w.org.id, w.ana.id).owed
 
 
 def test_member_producer_goods_sold_at_the_store(make_org):
@@ -247,7 +247,7 @@ def test_member_producer_goods_sold_at_the_store(make_org):
     services.pay_producer(org.id, producer.id, 40_800, on=DAY, actor_id=None)
     assert services.producer_due(org.id, producer.id) == 0
     assert ledger.balance(org.id, "cash_on_hand").debit_balance == 7_200
-    table = queries.producer_statement(org.id, producer.id, DAY, DAY)
+    table = reports.producer_statement(org.id, producer.id, DAY, DAY)
     totals = dict(zip([c.key for c in table.columns], table.totals))
     assert (totals["brought_in"], totals["sold"], totals["fee"], totals["share"], totals["paid"]) == (
         120_000, 48_000, 7_200, 40_800, 40_800)
@@ -270,13 +270,13 @@ def test_officer_reports(world):
     issue(w, member=w.bea, lipsticks=2, colognes=1)
     sell(w)
     on = date(2026, 4, 20)
-    goods = queries.goods_out(w.org.id, on)
+    goods = reports.goods_out(w.org.id, on)
     assert goods.totals[-1] == 100_000 + 100_000 and len(goods.rows) == 2
-    due = queries.remittances_due(w.org.id, on)
+    due = reports.remittances_due(w.org.id, on)
     assert len(due.rows) == 1 and due.rows[0][-1] == 187_500 and due.rows[0][5] == 34
-    comm = queries.commissions(w.org.id, date(2026, 3, 1), date(2026, 3, 31))
+    comm = reports.commissions(w.org.id, date(2026, 3, 1), date(2026, 3, 31))
     assert comm.rows[0][-1] == 62_500
-    principals = queries.due_to_principals(w.org.id, on)
+    principals = reports.due_to_principals(w.org.id, on)
     assert principals.rows[0][3] == 187_500
     assert principals.rows[0][1] == (20 - 8) * 25_000 + (10 - 5) * 50_000
 
@@ -286,16 +286,16 @@ def test_voiding_a_sales_report_puts_the_goods_back_in_her_hands_and_reverses_th
     issue(w)
     report = sell(w)
     services.void(w.org.id, report.id, reason="Reported twice by mistake", on=date(2026, 3, 11), actor_id=None)
-    summary = queries.member_summary(w.org.id, w.ana.id)
+    summary = reports.member_summary(w.org.id, w.ana.id)
     assert (summary.held_value, summary.owed, summary.commission_earned) == (350_000, 0, 0)
     assert ledger.party_balance(w.org.id, "commissions_payable_members", w.ana.party_id).credit_balance == 0
     assert services.principal_due(w.org.id, w.avon.id) == 0
     assert services.get_campaign(w.org.id, w.campaign.id).due_to_principal == 0
     sell(w)  # the goods can be reported again, oldest lots first
-    assert queries.member_summary(w.org.id, w.ana.id).owed == 187_500
+    assert reports.member_summary(w.org.id, w.ana.id).owed == 187_500
     with pytest.raises(Invalid, match="already void"):
         services.void(w.org.id, report.id, reason="again", on=DAY, actor_id=None)
-    statement = queries.member_statement(w.org.id, w.ana.id, date(2026, 3, 1), date(2026, 3, 31))
+    statement = reports.member_statement(w.org.id, w.ana.id, date(2026, 3, 1), date(2026, 3, 31))
     assert dict(zip([c.key for c in statement.columns], statement.totals))["sold"] == 250_000
     assert ledger.recompute_problems(w.org.id) == []
 
@@ -315,9 +315,9 @@ def test_a_remitted_sale_is_voided_only_after_its_remittance(world):
     from coop.receipts import services as receipts
 
     assert receipts.get(w.org.id, payment.receipt_id).cancelled_at is not None
-    assert queries.member_summary(w.org.id, w.ana.id).owed == 187_500
+    assert reports.member_summary(w.org.id, w.ana.id).owed == 187_500
     services.void(w.org.id, report.id, reason="wrong", on=DAY, actor_id=None)
-    assert queries.member_summary(w.org.id, w.ana.id).owed == 0
+    assert reports.member_summary(w.org.id, w.ana.id).owed == 0
     assert ledger.balance(w.org.id, "cash_on_hand").debit_balance == 0
 
 
@@ -331,5 +331,5 @@ def test_voiding_an_issue_needs_all_its_goods_still_with_her(world):
     second = services.issue_to_member(w.org.id, w.bea.id, w.campaign.id, [{"item_id": w.cologne.id, "qty": 3}],
                                       on=DAY, actor_id=None)
     services.void(w.org.id, second.id, reason="wrong member", on=DAY, actor_id=None)
-    assert queries.member_summary(w.org.id, w.bea.id).held_value == 0
+    assert reports.member_summary(w.org.id, w.bea.id).held_value == 0
     assert services.get_item(w.org.id, w.cologne.id).qty_at_coop == 10 - 4

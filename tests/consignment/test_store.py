@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from coop.consignment import queries, services
+from coop.consignment import reports, services
 from coop.consignment.models import Doc
 from coop.errors import Invalid
 from coop.extensions import db
@@ -117,7 +117,7 @@ def test_avon_sold_over_the_counter_leaves_the_cooperative_the_sellers_commissio
     assert services.principal_due(w.org.id, w.avon.id) == 75_000
     campaign = services.get_campaign(w.org.id, w.campaign.id)
     assert campaign.due_to_principal == 75_000 and campaign.sold_value == 100_000
-    by_code = {g.item.code: g for g in queries.campaign_goods(w.org.id, w.campaign.id)}
+    by_code = {g.item.code: g for g in reports.campaign_goods(w.org.id, w.campaign.id)}
     assert by_code["AV-COL"].sold == 2
     assert services.get_item(w.org.id, w.cologne.id).qty_at_coop == 8
 

@@ -2,7 +2,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from coop.consignment import queries, services
+from coop.consignment import reports, services
 from coop.consignment.models import Doc
 from coop.extensions import db
 from coop.inventory import services as store
@@ -36,7 +36,7 @@ def test_officer_issues_records_sales_and_a_remittance_through_the_pages(world, 
     response = client.post(f"{base}/members/{w.ana.id}/remittances", data={
         "amount": "1,875.00", "on": "2026-03-12", "paid_via": "cash_on_hand", "idempotency_key": "k3"})
     assert response.status_code == 303 and "/receipts/" in response.headers["Location"]
-    summary = queries.member_summary(w.org.id, w.ana.id)
+    summary = reports.member_summary(w.org.id, w.ana.id)
     assert (summary.owed, summary.commission_earned, summary.held_value) == (0, 62_500, 100_000)
     statement = client.get(f"{base}/members/{w.ana.id}/statement?start=2026-03-01&end=2026-03-31")
     assert statement.status_code == 200 and b"625.00" in statement.data and b"1,875.00" in statement.data
@@ -172,5 +172,5 @@ def test_officer_voids_a_mistaken_issue_from_her_page(world, login):
     done = client.post(f"/o/{w.org.slug}/consignment/records/{doc.id}/void",
                        data={"on": "2026-03-03", "reason": "Given to the wrong member"}, headers={"Referer": url})
     assert done.status_code == 303
-    assert queries.member_summary(w.org.id, w.bea.id).held_value == 0
+    assert reports.member_summary(w.org.id, w.bea.id).held_value == 0
     assert b"void" in client.get(url).data

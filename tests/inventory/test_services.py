@@ -86,6 +86,18 @@ def test_purchase_on_account_then_paying_the_supplier(shop):
     assert ledger.balance(shop.org.id, "cash_in_bank").credit_total == 3_000_00
 
 
+def test_a_supplier_is_paid_from_a_cash_account_only(shop):
+    receive(shop, shop.rice, 2_000, 2_400_00, bulk=True, payment="account")
+    for account in ("sales", "merchandise_inventory", "no_such_account"):
+        with pytest.raises(Invalid) as refused:
+            store.pay_supplier(shop.org.id, supplier_id=shop.supplier.id, amount=100_00, paid_on=DAY,
+                               paid_from=account, actor_id=shop.officer.id)
+        assert refused.value.field == "paid_from"
+    store.pay_supplier(shop.org.id, supplier_id=shop.supplier.id, amount=100_00, paid_on=DAY, paid_from="petty_cash",
+                       actor_id=shop.officer.id)
+    assert ledger.balance(shop.org.id, "petty_cash").credit_total == 100_00
+
+
 def test_a_retried_sale_is_recorded_once(shop):
     receive(shop, shop.soap, 10_000, 18_00)
     first = store.record_sale(shop.org.id, items=[store.SaleItem(store.product_ref(shop.soap.id), 2_000)], on=DAY,

@@ -62,6 +62,11 @@ def test_admin_manages_accounts_and_officer_closes_a_month(make_org, make_user, 
     assert admin.post(f"/o/{org.slug}/ledger/accounts", data={"code": "11199", "name": "GCash wallet", "type": "asset",
                                                               "parent_id": str(parent)}).status_code == 303
     added = ledger.get_account_by_code(org.id, "11199")
+    assert not added.is_cash
+    assert admin.post(f"/o/{org.slug}/ledger/accounts", data={"code": "11198", "name": "Land Bank", "type": "asset",
+                                                              "parent_id": str(parent), "is_cash": "true"}).status_code == 303
+    assert "11198" in [a.code for a in ledger.cash_accounts(org.id)]
+    assert 'class="badge">cash<' in admin.get(f"/o/{org.slug}/ledger/accounts").get_data(as_text=True)
     assert admin.post(f"/o/{org.slug}/ledger/accounts/{added.id}", data={"name": "GCash", "active": "false"}).status_code == 303
     db.session.expire_all()
     assert ledger.get_account_by_code(org.id, "11199").name == "GCash" and not ledger.get_account_by_code(org.id, "11199").active

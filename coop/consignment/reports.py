@@ -5,8 +5,8 @@ balances); statements and reports list the documents of one member, campaign or 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..ledger import services as ledger
 from ..members import services as members
+from ..money import php_text
 from ..orgs.services import get_setting
 from ..reports.tabular import Column, Table
 from . import services
@@ -88,7 +89,7 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
         remitted = doc.amount if doc.kind == "remittance" else 0
         earned = doc.commission if doc.kind == "sale_report" else 0
         paid = doc.amount if doc.kind == "commission_payout" else 0
-        rows.append((doc.on, f"{principal.name} {camp.code}", _kind_label(doc.kind), received, sold, returned, earned,
+        rows.append((doc.on, f"{principal.name} {camp.code}", kind_label(doc.kind), received, sold, returned, earned,
                      paid, remitted))
         if doc.entry_id:
             seen_payments.add(doc.entry_id)
@@ -97,10 +98,10 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
     period = f"{start.isoformat()} – {end.isoformat()}"
     subtitle = f"{member.label} · {period}" + (f" · {_('campaign')} {campaign.code}" if campaign else "")
     notes = (
-        _("Holding now: %(value)s at list price.", value=_pesos(summary.held_value)),
-        _("Owes now for goods sold: %(value)s.", value=_pesos(summary.owed)),
+        _("Holding now: %(value)s at list price.", value=php_text(summary.held_value)),
+        _("Owes now for goods sold: %(value)s.", value=php_text(summary.owed)),
         _("Commission earned to date: %(value)s; still owed to her: %(due)s.",
-          value=_pesos(summary.commission_earned), due=_pesos(summary.commission_due)),
+          value=php_text(summary.commission_earned), due=php_text(summary.commission_due)),
     )
     return Table(
         title=_("Commission statement"), subtitle=subtitle,
@@ -112,11 +113,7 @@ def member_statement(org_id: int, member_id: int, start: date, end: date, campai
         rows=tuple(rows), totals=totals, notes=notes)
 
 
-def _pesos(centavos: int) -> str:
-    return f"PHP {centavos / 100:,.2f}"
-
-
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
     return {
         "issue": _("Goods received"), "sale_report": _("Sales reported"), "member_return": _("Goods returned"),
         "remittance": _("Remittance"), "commission_payout": _("Commission paid"), "receipt": _("Goods received"),
@@ -134,7 +131,7 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
                               .order_by(Doc.on, Doc.id)).all()
     rows = []
     for doc in docs:
-        rows.append((doc.on, _kind_label(doc.kind),
+        rows.append((doc.on, kind_label(doc.kind),
                      doc.list_value if doc.kind == "producer_intake" else 0,
                      doc.list_value if doc.kind == "producer_sale" else 0,
                      doc.list_value if doc.kind == "producer_return" else 0,
@@ -149,7 +146,7 @@ def producer_statement(org_id: int, producer_id: int, start: date, end: date) ->
                  Column("given_back", _("Given back"), "money"), Column("fee", _("Cooperative's fee"), "money"),
                  Column("share", _("Her share"), "money"), Column("paid", _("Paid to her"), "money")),
         rows=tuple(rows), totals=totals,
-        notes=(_("Owed to her now: %(value)s.", value=_pesos(services.producer_due(org_id, producer.id))),))
+        notes=(_("Owed to her now: %(value)s.", value=php_text(services.producer_due(org_id, producer.id))),))
 
 
 # ---------------------------------------------------------------- one principal, one campaign
@@ -207,17 +204,17 @@ def campaign_statement(org_id: int, campaign_id: int) -> Table:
                               .order_by(Doc.on, Doc.id)).all()
     due_on = services.payment_due_on(campaign, principal)
     notes = [
-        _("Sold at list price: %(v)s.", v=_pesos(campaign.sold_value)),
+        _("Sold at list price: %(v)s.", v=php_text(campaign.sold_value)),
         _("Members' commissions: %(v)s. Cooperative's commission and margin: %(m)s.",
-          v=_pesos(campaign.member_commission), m=_pesos(campaign.coop_margin)),
+          v=php_text(campaign.member_commission), m=php_text(campaign.coop_margin)),
         _("Due to %(p)s: %(v)s; paid: %(paid)s; balance: %(bal)s.", p=principal.name,
-          v=_pesos(campaign.due_to_principal), paid=_pesos(campaign.paid_to_principal),
-          bal=_pesos(campaign.due_to_principal - campaign.paid_to_principal)),
+          v=php_text(campaign.due_to_principal), paid=php_text(campaign.paid_to_principal),
+          bal=php_text(campaign.due_to_principal - campaign.paid_to_principal)),
     ]
     if due_on:
         notes.append(_("Payment due by %(d)s (%(n)s days after the campaign ends).", d=due_on.isoformat(),
                        n=principal.payment_terms_days))
-    notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=_pesos(p.amount), d=p.on.isoformat(),
+    notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=php_text(p.amount), d=p.on.isoformat(),
                 ref=f" ({p.reference})" if p.reference else "") for p in payments]
     period = campaign.starts_on.isoformat() + " – " + (campaign.ends_on.isoformat() if campaign.ends_on else "")
     return Table(
@@ -238,6 +235,16 @@ def _member_names(org_id: int, member_ids) -> dict:
     return {m_id: members.get_member(org_id, m_id) for m_id in set(member_ids)}
 
 
+@dataclass
+class _GoodsOut:
+    """What one member holds, summed while the lots are read: pieces, value by age bucket, total, oldest issue."""
+
+    oldest: date
+    qty: int = 0
+    by_age: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    total: int = 0
+
+
 def goods_out(org_id: int, on: date) -> Table:
     """Goods in members' hands, each lot aged by the days since it was issued."""
     lots = db.session.execute(
@@ -249,22 +256,22 @@ def goods_out(org_id: int, on: date) -> Table:
     people = _member_names(org_id, [lot.member_id for lot, _i, _c in lots])
     alert = int(get_setting(org_id, services.SETTING_GOODS_OUT_DAYS))
     buckets = ((0, 30), (31, 60), (61, 90), (91, None))
-    per_member: dict[int, list] = {}
+    per_member: dict[int, _GoodsOut] = {}
     for lot, item, campaign in lots:
         days = (on - lot.on).days
-        row = per_member.setdefault(lot.member_id, [0, 0, 0, 0, 0, 0, lot.on])
+        held = per_member.setdefault(lot.member_id, _GoodsOut(oldest=lot.on))
         value = lot.qty_open * lot.unit_price
-        row[0] += lot.qty_open
+        held.qty += lot.qty_open
         for n, (low, high) in enumerate(buckets):
             if days >= low and (high is None or days <= high):
-                row[1 + n] += value
-        row[5] += value
-        row[6] = min(row[6], lot.on)
+                held.by_age[n] += value
+        held.total += value
+        held.oldest = min(held.oldest, lot.on)
     rows = []
-    for member_id, (qty, a, b, c, d, total, oldest) in sorted(per_member.items(), key=lambda kv: kv[1][6]):
+    for member_id, held in sorted(per_member.items(), key=lambda kv: kv[1].oldest):
         member = people[member_id]
-        age = (on - oldest).days
-        rows.append((member.label, member.name, qty, oldest, age, a, b, c, d, total))
+        rows.append((member.label, member.name, held.qty, held.oldest, (on - held.oldest).days, *held.by_age,
+                     held.total))
     totals = ("", _("Total"), sum(r[2] for r in rows), None, None, *(sum(r[i] for r in rows) for i in range(5, 10)))
     return Table(
         title=_("Goods out with members"), subtitle=_("At list price, aged by days since issue, as of %(d)s",
@@ -280,8 +287,6 @@ def goods_out(org_id: int, on: date) -> Table:
 
 def remittances_due(org_id: int, on: date) -> Table:
     """Who owes for goods she sold, since when, and whether she is late."""
-    from datetime import timedelta
-
     within = int(get_setting(org_id, services.SETTING_REMIT_DAYS))
     accounts = db.session.execute(
         select(MemberAccount, Campaign, Principal).join(Campaign, Campaign.id == MemberAccount.campaign_id)
@@ -383,6 +388,3 @@ def recent_docs(org_id: int, member_id: int, limit: int = 15) -> list[Doc]:
     """Her latest records, for the officer who may need to void a mistake."""
     return list(db.session.scalars(select(Doc).where(Doc.org_id == org_id, Doc.member_id == member_id)
                                    .order_by(Doc.id.desc()).limit(limit)))
-
-
-kind_label = _kind_label

@@ -1,0 +1,39 @@
+"""The `coop` command: Flask's CLI group plus coop's own commands, one module per group.
+
+- `db`: `coop init`
+- `demo`: `coop demo`
+- `jobs`: `coop jobs`, `coop scheduler`
+- `orgs`: `coop org add`
+- `users`: `coop user add`, `coop user token`
+- `ledger`: `coop ledger check`, `coop trial-balance`
+
+A domain's own groups live in the domain (`coop/members/cli.py`) and are added by its manifest.
+Each command is one boundary: it commits once, at the end, when it succeeded.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from .. import create_app
+from . import db, demo, jobs, ledger, orgs, users
+
+COMMANDS = (
+    db.init,
+    demo.demo,
+    jobs.jobs,
+    jobs.scheduler,
+    orgs.org,
+    users.user,
+    ledger.ledger,
+    ledger.trial_balance,
+)
+
+
+def main() -> None:
+    FlaskGroup(create_app=create_app, help="coop: books and operations of cooperatives and NGOs.")(prog_name="coop")
+
+
+def register(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

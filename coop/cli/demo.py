@@ -1,0 +1,21 @@
+"""`coop demo`: a demo cooperative and a demo NGO."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from ..demo import seed
+from ..extensions import db
+from .db import upgrade_to_latest
+
+
+@click.command("demo")
+@with_appcontext
+def demo():
+    """Seed a demo cooperative and a demo NGO (running it twice changes nothing)."""
+    upgrade_to_latest()
+    logins = seed()
+    db.session.commit()
+    click.echo("Demo logins (username / password):")
+    for username, password, role, org in logins:
+        click.echo(f"  {username:<14} {password:<18} {role:<12} {org}")

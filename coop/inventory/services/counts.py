@@ -1,0 +1,74 @@
+"""Stock counts and losses: the shelf brought back in line with what is really there."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ...errors import Invalid
+from ...extensions import db
+from ...ledger import services as ledger
+from ...ledger.records import Entry, Line
+from ..models import ADJUSTMENT_KINDS, Product, StockAdjustment
+from ..quantity import SCALE, quantity_text, round_div
+from .stock import INVENTORY, average_cost_milli, issue_cost, lock_products, move, replay
+
+LOSSES, GAINS = "inventory_losses", "inventory_gains"
+
+
+def adjust_stock(org_id: int, *, product_id: int, kind: str, quantity: int, on: date, reason: str,
+                 actor_id: int | None, idempotency_key: str | None = None) -> StockAdjustment:
+    """A count (quantity = what is on the shelf) or a loss (quantity lost to spoilage, damage...).
+
+    A shortfall is a loss at the average cost (Dr inventory losses); a surplus a gain (Cr inventory gains).
+    """
+    replayed = replay(StockAdjustment, org_id, idempotency_key)
+    if replayed is not None:
+        return replayed
+    if kind not in ADJUSTMENT_KINDS:
+        raise Invalid(f"The kind is one of {', '.join(ADJUSTMENT_KINDS)}.", field="kind")
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise Invalid("Give the reason for the adjustment.", field="reason")
+    if quantity < 0 or (quantity == 0 and kind != "count"):
+        raise Invalid("The quantity must be more than zero.", field="quantity")
+    product = lock_products(org_id, [product_id])[product_id]
+    change = quantity - product.qty_on_hand if kind == "count" else -quantity
+    if change == 0:
+        raise Invalid(f"The count matches the {quantity_text(product.qty_on_hand)} {product.unit} on record; "
+                      "nothing to adjust.", field="quantity")
+    if change < 0:
+        if -change > product.qty_on_hand:
+            raise Invalid(f"Only {quantity_text(product.qty_on_hand)} {product.unit} of {product.name} on hand.",
+                          field="quantity", available=quantity_text(product.qty_on_hand))
+        value = -issue_cost(product.qty_on_hand, product.stock_value, -change)
+    else:
+        unit_cost = average_cost_milli(product)
+        if unit_cost is None:
+            raise Invalid(f"No cost is known for {product.name}: receive it as a purchase instead.", field="quantity")
+        value = round_div(change * unit_cost, SCALE * SCALE)
+    adjustment = StockAdjustment(org_id=org_id, product_id=product.id, adjusted_on=on, kind=kind,
+                                 counted_qty=quantity if kind == "count" else None, qty_change=change,
+                                 value_change=value, reason=reason, idempotency_key=idempotency_key,
+                                 created_by=actor_id)
+    db.session.add(adjustment)
+    db.session.flush()
+    memo = f"Stock {kind} of {product.code}: {reason}"[:300]
+    entry_id = None
+    if value:
+        lines = ((Line(LOSSES, debit=-value), Line(INVENTORY, credit=-value)) if value < 0
+                 else (Line(INVENTORY, debit=value), Line(GAINS, credit=value)))
+        entry_id = ledger.post(Entry(org_id, on, memo, lines, source="inventory.adjustment",
+                                     source_id=str(adjustment.id), idempotency_key=idempotency_key), actor_id).id
+    adjustment.entry_id = entry_id
+    move(product, on=on, kind="adjustment", qty=change, value=value, source_id=adjustment.id, entry_id=entry_id,
+         memo=memo, actor_id=actor_id)
+    db.session.flush()
+    return adjustment
+
+
+def list_adjustments(org_id: int, limit: int = 100) -> list[tuple[StockAdjustment, Product]]:
+    return list(db.session.execute(
+        select(StockAdjustment, Product).join(Product, Product.id == StockAdjustment.product_id)
+        .where(StockAdjustment.org_id == org_id)
+        .order_by(StockAdjustment.adjusted_on.desc(), StockAdjustment.id.desc()).limit(limit)))

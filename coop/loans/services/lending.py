@@ -1,0 +1,154 @@
+"""Lending: an application, its decision (maker-checker), its cancellation, and the release of the money."""
+from __future__ import annotations
+
+from datetime import date
+
+from ...audit import services as audit
+from ...errors import Conflict, Forbidden, Invalid
+from ...extensions import db
+from ...ledger import services as ledger
+from ...ledger.records import Entry, Line
+from ...members import services as members
+from ...money import php_text
+from .. import schedule as sched
+from ..models import Loan, LoanProduct, LoanTransaction
+from .base import (
+    SOURCE,
+    NotInGoodStanding,
+    OverCap,
+    check_amount,
+    check_standing,
+    get_loan,
+    ledger_key,
+    lock_borrower,
+    locked_loan,
+    open_loans,
+    product_of,
+    replayed,
+    write_schedule,
+)
+from .products import cap_for, fee_for, get_product
+
+def check_application(org_id: int, member_id: int, product: LoanProduct, amount: int, term_count: int,
+                      on: date, *, ignore_loan_id: int | None = None) -> None:
+    """Every rule an application must pass; raises the first one it breaks."""
+    check_amount(amount)
+    if not product.active:
+        raise Invalid(f"{product.name} is not offered at the moment.", field="product_id")
+    if product.code == "commodity":
+        raise Invalid("Commodity loans are opened by a credit sale at the store.", field="product_id")
+    member = members.get_member(org_id, member_id)
+    if member.status != "active":
+        raise NotInGoodStanding(f"Only active members may borrow; this membership is {member.status}.",
+                                field="member_id")
+    check_standing(org_id, member_id, on)
+    cap = cap_for(org_id, product, members.member_party(member))
+    if amount > cap:
+        raise OverCap(f"{product.name}s are up to {php_text(cap)} for this member.", field="amount")
+    if amount < product.min_amount:
+        raise Invalid(f"{product.name}s start at {php_text(product.min_amount)}.", field="amount")
+    if product.frequency != "lump_sum" and not 1 <= term_count <= product.max_term_count:
+        raise Invalid(f"The term is 1 to {product.max_term_count} installments.", field="term_count")
+    if product.max_open_loans:
+        others = [loan for loan in open_loans(org_id, member_id, product.id) if loan.id != ignore_loan_id]
+        if len(others) >= product.max_open_loans:
+            raise Invalid(f"The member already has {len(others)} open {product.name.lower()} "
+                          f"(at most {product.max_open_loans} at a time).", field="product_id")
+
+
+def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date, actor_id: int | None,
+          term_count: int | None = None, purpose: str = "", via: str = "officer") -> Loan:
+    """An application, by an officer or by the member from her portal; another officer decides it."""
+    product = get_product(org_id, product_id)
+    term = product.term_count if term_count is None else term_count
+    if via == "portal" and not product.member_can_apply:
+        raise Forbidden(f"Apply for a {product.name.lower()} at the office.")
+    check_application(org_id, member_id, product, amount, term, on)
+    lock_borrower(org_id, member_id)
+    check_application(org_id, member_id, product, amount, term, on)  # under the lock: one open loan holds
+    member = members.get_member(org_id, member_id)
+    loan = Loan(org_id=org_id, member_id=member_id, party_id=members.member_party(member), product_id=product.id,
+                status="applied", amount=amount, purpose=(purpose or "").strip()[:300] or None,
+                frequency=product.frequency, term_count=1 if product.frequency == "lump_sum" else term,
+                term_days=product.term_days, interest_method=product.interest_method,
+                interest_rate_bp=product.interest_rate_bp, fee=fee_for(product, amount),
+                receivable_account=product.receivable_account, applied_on=on, applied_by=actor_id, applied_via=via)
+    db.session.add(loan)
+    db.session.flush()
+    audit.record("loan.apply", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id,
+                 details={"via": via})
+    return loan
+
+
+def preview_schedule(loan: Loan, start: date) -> list[sched.Row]:
+    return sched.build(loan.amount, start, frequency=loan.frequency, count=loan.term_count,
+                       method=loan.interest_method, rate_bp=loan.interest_rate_bp, term_days=loan.term_days)
+
+
+def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: str, approve: bool) -> Loan:
+    loan = locked_loan(org_id, loan_id)
+    if loan.status != "applied":
+        raise Conflict(f"Loan {loan.number} is already {loan.status}.")
+    if actor_id is not None and actor_id == loan.applied_by:
+        raise Forbidden("Another officer must decide an application you entered (maker-checker).")
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise Invalid("Give the reason for the rejection; the member is told.", field="reason")
+    if approve:
+        check_application(org_id, loan.member_id, product_of(loan), loan.amount, loan.term_count, on,
+                          ignore_loan_id=loan.id)
+    loan.status = "approved" if approve else "rejected"
+    loan.decided_on, loan.decided_by, loan.decision_reason = on, actor_id, reason[:300] or None
+    db.session.flush()
+    audit.record("loan.approve" if approve else "loan.reject", org_id=org_id, user_id=actor_id, target_type="loan",
+                 target_id=loan.id)
+    return loan
+
+
+def approve(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason: str = "") -> Loan:
+    return _decide(org_id, loan_id, actor_id, on, reason, True)
+
+
+def reject(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason: str) -> Loan:
+    return _decide(org_id, loan_id, actor_id, on, reason, False)
+
+
+def cancel(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason: str) -> Loan:
+    """The member withdraws an application, or an approved loan is never released."""
+    loan = locked_loan(org_id, loan_id)
+    if loan.status not in ("applied", "approved"):
+        raise Conflict(f"Loan {loan.number} is {loan.status}; only an application not yet released can be cancelled.")
+    if not (reason or "").strip():
+        raise Invalid("Give the reason.", field="reason")
+    loan.status, loan.decision_reason, loan.decided_on = "cancelled", reason.strip()[:300], on
+    audit.record("loan.cancel", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id)
+    db.session.flush()
+    return loan
+
+
+def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempotency_key: str | None = None,
+            cash_account: str = "cash_on_hand") -> Loan:
+    """Hand over the money: Dr loans receivable (her party) for the whole loan, Cr cash net of the fee,
+    Cr service fees for the fee. The schedule is fixed now, from the release date."""
+    if replayed(org_id, idempotency_key, lambda t: t.loan_id == loan_id and t.kind == "release") is not None:
+        return get_loan(org_id, loan_id)
+    ledger.cash_account(org_id, cash_account, field="cash_account")
+    loan = locked_loan(org_id, loan_id)
+    if loan.status != "approved":
+        raise Conflict(f"Loan {loan.number} is {loan.status}; only an approved loan is released.")
+    if on < loan.applied_on:
+        raise Invalid("A loan is released on or after the day it was applied for.", field="on")
+    lines = [Line(loan.receivable_account, debit=loan.amount, party_id=loan.party_id),
+             Line(cash_account, credit=loan.amount - loan.fee)]
+    if loan.fee:
+        lines.append(Line("service_fees", credit=loan.fee, party_id=loan.party_id, memo="Service fee"))
+    entry = ledger.post(Entry(org_id, on, f"Release of loan {loan.number}", tuple(lines), source=SOURCE,
+                              source_id=str(loan.id), idempotency_key=ledger_key(idempotency_key)), actor_id)
+    loan.status, loan.released_on, loan.released_by, loan.release_entry_id = "active", on, actor_id, entry.id
+    write_schedule(loan, on)
+    db.session.add(LoanTransaction(org_id=org_id, loan_id=loan.id, kind="release", on_date=on, amount=loan.amount,
+                                   principal=loan.amount, entry_id=entry.id, idempotency_key=idempotency_key,
+                                   actor_id=actor_id))
+    audit.record("loan.release", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id)
+    db.session.flush()
+    return loan

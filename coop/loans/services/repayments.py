@@ -1,0 +1,158 @@
+"""Repayments: a payment on a loan with its official receipt, and the reversal of one recorded by mistake."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import select
+
+from ...audit import services as audit
+from ...errors import Conflict, Invalid
+from ...extensions import db
+from ...kernel import get_in_org
+from ...ledger import services as ledger
+from ...ledger.records import Entry, Line
+from ...money import php_text
+from ...receipts import services as receipts
+from .. import schedule as sched
+from ..models import Installment, Loan, LoanTransaction
+from .base import (
+    SOURCE,
+    Overpayment,
+    check_amount,
+    installments,
+    ledger_key,
+    locked_loan,
+    refresh_progress,
+    replayed,
+)
+
+
+def _open_installments(loan_id: int) -> list[Installment]:
+    return [inst for inst in installments(loan_id) if not inst.settled]
+
+
+def _collection_lines(loan: Loan, parts: list[sched.Allocation]) -> list[Line]:
+    """The credit side of a payment on `loan`, split as `parts` say: the principal to the receivable where it
+    sits now, interest, the accrued penalties' receivable, penalty income for the rest."""
+    principal = sum(p.principal for p in parts)
+    interest = sum(p.interest for p in parts)
+    penalty = sum(p.penalty for p in parts)
+    accrued = sum(p.accrued_penalty for p in parts)
+    lines = []
+    if principal:
+        lines.append(Line(loan.receivable_account, credit=principal, party_id=loan.party_id, memo="Principal"))
+    if interest:
+        lines.append(Line("interest_income_loans", credit=interest, party_id=loan.party_id, memo="Interest"))
+    if accrued:
+        lines.append(Line("accounts_receivable_members", credit=accrued, party_id=loan.party_id,
+                          memo="Penalty (accrued)"))
+    if penalty - accrued:
+        lines.append(Line("fines_penalties", credit=penalty - accrued, party_id=loan.party_id, memo="Penalty"))
+    return lines
+
+
+def _apply_parts(loan: Loan, parts: list[sched.Allocation], sign: int) -> None:
+    """Add (sign=1) or take back (sign=-1) the parts of a payment on the installments and the loan's totals."""
+    by_id = {inst.id: inst for inst in installments(loan.id)}
+    for part in parts:
+        inst = by_id[part.installment_id]
+        inst.principal_paid += sign * part.principal
+        inst.interest_paid += sign * part.interest
+        inst.penalty_paid += sign * part.penalty
+        inst.penalty_accrued_paid += sign * part.accrued_penalty
+    loan.principal_paid += sign * sum(p.principal for p in parts)
+    loan.interest_paid += sign * sum(p.interest for p in parts)
+    loan.penalty_paid += sign * sum(p.penalty for p in parts)
+
+
+def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | None,
+          idempotency_key: str | None = None, cash_account: str = "cash_on_hand",
+          received_from: str = "") -> LoanTransaction:
+    """Any amount up to what is owed: penalties, interest, then principal, oldest installment first.
+
+    Issues the official receipt in the same transaction. The loan row is locked first, so two
+    officers recording payments on one loan at once are applied one after the other.
+    """
+    replay = replayed(org_id, idempotency_key,
+                      lambda t: t.loan_id == loan_id and t.amount == amount and t.kind == "repayment")
+    if replay is not None:
+        return replay
+    check_amount(amount)
+    ledger.cash_account(org_id, cash_account, field="cash_account")
+    loan = locked_loan(org_id, loan_id)
+    if loan.status != "active":
+        raise Invalid(f"Loan {loan.number} is {loan.status}; payments are taken on active loans only.")
+    if amount > loan.outstanding:
+        raise Overpayment(f"{php_text(amount)} is more than the {php_text(loan.outstanding)} still owed on loan "
+                          f"{loan.number}.", field="amount")
+    if loan.released_on and on < loan.released_on:
+        raise Invalid("A payment cannot be dated before the loan was released.", field="on")
+    parts = sched.allocate(amount, _open_installments(loan.id))
+    lines = [Line(cash_account, debit=amount), *_collection_lines(loan, parts)]
+    entry = ledger.post(Entry(org_id, on, f"Payment on loan {loan.number}", tuple(lines), source=SOURCE,
+                              source_id=str(loan.id), idempotency_key=ledger_key(idempotency_key)), actor_id)
+    _apply_parts(loan, parts, 1)
+    receipt = receipts.issue(org_id, kind="loan_repayment", party_id=loan.party_id, amount=amount, on=on,
+                             source=SOURCE, source_id=loan.id, description=f"Payment on loan {loan.number}",
+                             actor_id=actor_id, received_from=received_from)
+    txn = LoanTransaction(org_id=org_id, loan_id=loan.id, kind="repayment", on_date=on, amount=amount,
+                          principal=sum(p.principal for p in parts), interest=sum(p.interest for p in parts),
+                          penalty=sum(p.penalty for p in parts),
+                          allocation=[[p.installment_id, p.principal, p.interest, p.penalty, p.accrued_penalty]
+                                      for p in parts],
+                          entry_id=entry.id, receipt_id=receipt.id, idempotency_key=idempotency_key,
+                          actor_id=actor_id)
+    db.session.add(txn)
+    refresh_progress(loan, on)
+    audit.record("loan.repay", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id)
+    db.session.flush()
+    return txn
+
+
+def get_transaction(org_id: int, txn_id: int) -> LoanTransaction:
+    return get_in_org(LoanTransaction, org_id, txn_id, "No such loan transaction.")
+
+
+def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_id: int | None,
+                      idempotency_key: str | None = None) -> LoanTransaction:
+    """Undo a payment recorded by mistake: the mirror entry, the receipt cancelled, the schedule as it was."""
+    replay = replayed(org_id, idempotency_key, lambda t: t.reverses_id == txn_id)
+    if replay is not None:
+        return replay
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise Invalid("Give the reason for the reversal.", field="reason")
+    txn = get_transaction(org_id, txn_id)
+    loan = locked_loan(org_id, txn.loan_id)
+    txn = db.session.scalar(select(LoanTransaction).where(LoanTransaction.id == txn_id)
+                            .execution_options(populate_existing=True))
+    if txn.kind != "repayment":
+        raise Invalid("Only a payment can be reversed here.")
+    if txn.reversed:
+        raise Conflict("This payment is already reversed.")
+    if loan.status not in ("active", "closed"):
+        raise Invalid(f"Loan {loan.number} is {loan.status}; its payments can no longer be reversed.")
+    parts = [sched.Allocation(*row) for row in txn.allocation]
+    # a payment's entry has one debit, the cash account it came into; the rest is rebuilt from the allocation,
+    # so the principal goes back to wherever the loan's principal sits today (it may have moved to past due since)
+    (cash,) = [line for line in ledger.get_entry(org_id, txn.entry_id).lines if line.debit]
+    lines = [Line(cash.account_id, credit=cash.debit, party_id=cash.party_id, memo=cash.memo),
+             *(replace(line, debit=line.credit, credit=line.debit) for line in _collection_lines(loan, parts))]
+    entry = ledger.post(Entry(org_id, on, f"Reversal of a payment on loan {loan.number}: {reason}"[:300],
+                              tuple(lines), source=SOURCE, source_id=str(loan.id),
+                              idempotency_key=ledger_key(idempotency_key)), actor_id, reverses_id=txn.entry_id)
+    _apply_parts(loan, parts, -1)
+    txn.reversed = True
+    if txn.receipt_id:
+        receipts.cancel(org_id, txn.receipt_id, f"Payment reversed: {reason}", actor_id)
+    mirror = LoanTransaction(org_id=org_id, loan_id=loan.id, kind="reversal", on_date=on, amount=txn.amount,
+                             principal=txn.principal, interest=txn.interest, penalty=txn.penalty,
+                             allocation=txn.allocation, entry_id=entry.id, reverses_id=txn.id, reason=reason[:300],
+                             idempotency_key=idempotency_key, actor_id=actor_id)
+    db.session.add(mirror)
+    refresh_progress(loan, on)
+    audit.record("loan.reverse_payment", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id,
+                 details={"transaction": txn.id, "accrued_penalty": sum(p.accrued_penalty for p in parts)})
+    db.session.flush()
+    return mirror

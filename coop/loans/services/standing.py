@@ -1,0 +1,18 @@
+"""The loans' part of a member's good standing (a check the members domain runs through the manifest)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ..models import Installment, Loan
+
+
+def arrears_reasons(org_id: int, member_id: int, on: date) -> list[str]:
+    """The members' standing check: a loan with an installment unpaid after its due date."""
+    late = db.session.scalar(
+        select(func.count(Installment.id)).join(Loan, Loan.id == Installment.loan_id)
+        .where(Loan.org_id == org_id, Loan.member_id == member_id, Loan.status == "active",
+               Installment.settled.is_(False), Installment.due_on < on))
+    return ["a loan installment is past due"] if late else []
