@@ -74,7 +74,6 @@ LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {
     ("coop.wellness.services", "send_reminders", "coop.messaging.services"): "can move to the top: no cycle",
     ("coop.wellness.views", "_add_report_routes", "coop.wellness.reports"): "can move to the top: no cycle",
     ("coop.wellness.views", "_login_choices", "coop.auth.services"): "can move to the top: no cycle",
-    ("coop.wellness.views", "_member_choices", "coop.members.services"): "can move to the top: no cycle",
     ("coop.wellness.views", "_report_view.view", "coop.reports.schemas"): "can move to the top: no cycle",
     ("coop.wellness.views", "_report_view.view", "coop.reports.views"): "can move to the top: no cycle",
     ("coop.wellness.views", "_report_view.view", "coop.wellness.reports"): "can move to the top: no cycle",

@@ -27,6 +27,7 @@ from .models import (
     INTEREST_METHODS,
     LOAN_STATUSES,
     PENALTY_METHODS,
+    LoanProduct,
     RECEIVABLE_ACCOUNTS,
 )
 from .schemas import (
@@ -263,8 +264,6 @@ def products():
 @bp.get("/products/new")
 @roles_required("admin")
 def new_product():
-    from .models import LoanProduct
-
     # Every field the form shows: the columns' defaults, then the emergency template's values.
     values = {key: None for key in services.PRODUCT_FIELDS}
     values.update({column.name: column.default.arg for column in LoanProduct.__table__.columns

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
+from flask_babel import gettext as _
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from ..web.pdf import fonts, pdf_date as format_date, pdf_money as money
 from ..money import amount_in_words, php_text
 from .models import Member, ShareSubscription
 
@@ -55,15 +61,6 @@ def statement_pdf(statement, organization: str) -> bytes:
     """Her statement in plain words, as on her page: one line per transaction, a running balance per thing.
 
     Words, dates and pesos in the reader's language (call it inside the request)."""
-    from flask_babel import gettext as _
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
-
-    from ..web.pdf import fonts, pdf_date as format_date, pdf_money as money
-
     regular, bold = fonts()
     styles = getSampleStyleSheet()
     for name in ("Title", "Heading2", "Heading3"):

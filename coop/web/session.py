@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from ..audit import services as audit
+from ..auth.access import current_role
 from ..extensions import db, login_manager
 from ..manifest import plugins
 from . import forms
@@ -81,10 +82,6 @@ def url_with(**changes) -> str:
 
 def can_open(endpoint: str) -> bool:
     """Whether the current user's role may open the page `endpoint` (the roles its view declares)."""
-    from flask import current_app
-
-    from ..auth.access import current_role
-
     view = current_app.view_functions.get(endpoint)
     if view is None:
         return False

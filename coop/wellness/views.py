@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import READERS, STAFF, current_role, roles_required
+from ..members.services import pick as pick_member
 from ..money import format_money
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query
@@ -300,9 +301,7 @@ def attendants():
 
 
 def _member_pick():
-    from ..members.services import pick
-
-    return pick(g.org.id, request.args.get("member"), today(), status="active")
+    return pick_member(g.org.id, request.args.get("member"), today(), status="active")
 
 
 def _login_choices():
