@@ -6,10 +6,13 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, request
+from flask_login import current_user
 from sqlalchemy import event
 
+from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
+from .web import filters, http, session
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -37,8 +40,6 @@ MIGRATIONS = str(Path(__file__).parent / "migrations")
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("COOP_INSTANCE") or None, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    from . import config
-
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -52,9 +53,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_locale, timezone_selector=lambda: "Asia/Manila")
     with app.app_context():
         _tune_engine(db.engine)
-
-    from . import errors
-    from .web import filters, http, session
 
     errors.register(app)
     http.register(app)
@@ -102,8 +100,6 @@ def begin_immediate(connection) -> None:
 
 
 def _locale():
-    from flask_login import current_user
-
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in ("en", "fil"):
         return chosen

@@ -37,7 +37,7 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
-        "MESSAGE_GATEWAY": os.environ.get("COOP_MESSAGE_GATEWAY", "log"),
+        "MESSAGE_GATEWAY": os.environ.get("COOP_MESSAGE_GATEWAY", ""),  # "log": nothing leaves, whatever the settings
     }
 
 

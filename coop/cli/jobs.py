@@ -20,7 +20,7 @@ def jobs(day, only):
     """Run the daily jobs now (catching up missed days) and deliver the outbox."""
     for slug, job, ran, summary in run_daily(day.date() if day else today(), only=only):
         click.echo(f"{slug} {job} {ran}: {summary}")
-    click.echo(f"messages sent: {deliver(GATEWAYS[current_app.config['MESSAGE_GATEWAY']])}")
+    click.echo(f"messages sent: {deliver(GATEWAYS.get(current_app.config['MESSAGE_GATEWAY']))}")
     db.session.commit()
 
 

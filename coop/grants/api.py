@@ -338,4 +338,4 @@ def close_moa(moa_id: int):
 def report(name: str):
     if name not in REPORTS:
         abort(404)
-    return jsonify(to_json(REPORTS[name][0](g.org.id, today())))
+    return jsonify(to_json(REPORTS[name].build(g.org.id, today())))

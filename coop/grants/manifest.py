@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..manifest import NGO, DailyJob, DashboardTiles, Manifest, NavItem, Setting
 from . import api, services, views
 from .demo import seed_demo
-from .tiles import grant_tiles, staff_tiles
+from .portal import grant_tiles, staff_tiles
 
 REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor funds")),
            ("status", _l("Grants by status")), ("tranches-due", _l("Tranches due")),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 
+from ..money import php_text
 from .models import Beneficiary, BusinessPlan, DonorFund, Moa, PlanLine, Tranche
 
 CONDITION_TEXT = {
@@ -94,7 +95,7 @@ def _grid(Table, TableStyle, colors, data, widths, wrap=None, paragraph=None):
 
 def _php(centavos: int) -> str:
     # The PDF's built-in fonts have no peso sign.
-    return f"PhP {centavos / 100:,.2f}"
+    return php_text(centavos)
 
 
 def _escape(text) -> str:

@@ -1,14 +1,19 @@
 """The grants pages of an NGO. Pages naming a woman are for grant staff and admins only, and every look is audited."""
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import current_role, roles_required
 from ..money import to_pesos_text
+from ..reports.tabular import Table
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
-from . import services, tables
+from . import reports, services
 from .models import CONDITIONS, DECISIONS, OUTCOMES
 from .pdf import condition_text, moa_pdf
 from .schemas import (
@@ -140,7 +145,7 @@ def add_training(beneficiary_id: int):
 def beneficiary_file(beneficiary_id: int):
     found = services.view_beneficiary(g.org.id, beneficiary_id, current_user.id)
     fmt = request.args.get("format", "html")
-    return deliver(tables.beneficiary_file_table(g.org.id, found), fmt, f"grant-file-{found.label}")
+    return deliver(reports.beneficiary_file_table(g.org.id, found), fmt, f"grant-file-{found.label}")
 
 
 # ------------------------------------------------------------------ business plans
@@ -352,14 +357,20 @@ def receive(fund_id: int):
 
 # ------------------------------------------------------------------ reports (no personal data)
 
+@dataclass(frozen=True)
+class GrantReport:
+    build: Callable[[int, date], Table]  # (org_id, on) -> the table
+    filename: str
+
+
 REPORTS = {
-    "funds": (lambda org_id, on: tables.funds_table(org_id, on), "donor-funds"),
-    "summary": (lambda org_id, on: tables.summary_table(org_id, on, request.args.get("fund", type=int)),
-                "program-summary"),
-    "status": (lambda org_id, on: tables.status_table(org_id, on), "grants-by-status"),
-    "tranches-due": (lambda org_id, on: tables.tranches_due_table(org_id, on), "tranches-due"),
-    "monitoring-due": (lambda org_id, on: tables.monitoring_due_table(org_id, on), "monitoring-due"),
-    "register": (lambda org_id, on: tables.register_table(org_id), "beneficiary-register"),
+    "funds": GrantReport(lambda org_id, on: reports.funds_table(org_id, on), "donor-funds"),
+    "summary": GrantReport(lambda org_id, on: reports.summary_table(org_id, on, request.args.get("fund", type=int)),
+                           "program-summary"),
+    "status": GrantReport(lambda org_id, on: reports.status_table(org_id, on), "grants-by-status"),
+    "tranches-due": GrantReport(lambda org_id, on: reports.tranches_due_table(org_id, on), "tranches-due"),
+    "monitoring-due": GrantReport(lambda org_id, on: reports.monitoring_due_table(org_id, on), "monitoring-due"),
+    "register": GrantReport(lambda org_id, on: reports.register_table(org_id), "beneficiary-register"),
 }
 
 
@@ -376,5 +387,6 @@ def report_endpoint(name: str) -> str:
     return "report_" + name.replace("-", "_")
 
 
-for _name, (_build, _filename) in REPORTS.items():
-    bp.add_url_rule(f"/reports/{_name}", endpoint=report_endpoint(_name), view_func=_report_view(_build, _filename))
+for _name, _report in REPORTS.items():
+    bp.add_url_rule(f"/reports/{_name}", endpoint=report_endpoint(_name),
+                    view_func=_report_view(_report.build, _report.filename))

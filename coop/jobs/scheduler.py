@@ -7,6 +7,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from ..extensions import db
+from ..messaging.services import GATEWAYS, deliver
 from ..timeutil import today
 
 log = logging.getLogger("coop.jobs")
@@ -21,10 +22,9 @@ def daily(app: Flask) -> None:
 
 
 def outbox(app: Flask) -> None:
-    from ..messaging.services import GATEWAYS, deliver
-
     with app.app_context():
-        deliver(GATEWAYS[app.config["MESSAGE_GATEWAY"]])
+        # each organization's own gateways (its settings), unless the application forces one (COOP_MESSAGE_GATEWAY)
+        deliver(GATEWAYS.get(app.config["MESSAGE_GATEWAY"]))
         db.session.commit()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..manifest import plugins
+from ..orgs.models import Organization
 from .models import JobRun
 
 
@@ -25,8 +26,6 @@ def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date
 
     Each (organization, job, day) commits on its own, so a crash resumes where it stopped.
     """
-    from ..orgs.models import Organization
-
     done = []
     orgs = list(db.session.execute(select(Organization.id, Organization.slug, Organization.kind)))
     for job in plugins().daily_jobs:

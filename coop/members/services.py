@@ -47,6 +47,18 @@ def parties_of_user(org_id: int, user_id: int) -> set[int]:
     return {party_id} if party_id else set()
 
 
+def member_by_mobile(org_id: int, mobile: str) -> Member | None:
+    """The member registered with this mobile number (09XXXXXXXXX, or +639XXXXXXXXX as typed), if exactly one."""
+    digits = "".join(ch for ch in mobile or "" if ch.isdigit())
+    if len(digits) == 12 and digits.startswith("63"):
+        digits = "0" + digits[2:]
+    if len(digits) != 11 or not digits.startswith("09"):
+        return None
+    found = list(db.session.scalars(select(Member).where(
+        Member.org_id == org_id, Member.mobile.in_((digits, "+63" + digits[1:]))).limit(2)))
+    return found[0] if len(found) == 1 else None
+
+
 def standing(org_id: int, member_id: int, on: date) -> Standing:
     """Good standing: active, and every registered check (shares, loans...) finds nothing overdue."""
     member = get_member(org_id, member_id)

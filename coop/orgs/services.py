@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..audit import services as audit
-from ..money import MAX_CENTAVOS, to_centavos
-
 from ..errors import Invalid, NotFound
-from ..manifest import Setting, plugins
 from ..extensions import db
+from ..ledger import services as ledger
+from ..manifest import Setting, plugins
+from ..money import MAX_CENTAVOS, to_centavos
 from .models import ORG_KINDS, Organization, OrgSetting
 
 def get_setting(org_id: int, key: str):
@@ -82,8 +82,6 @@ def set_setting(org_id: int, key: str, value, actor_id: int | None = None) -> No
 
 
 def create_organization(slug: str, name: str, kind: str) -> Organization:
-    from ..ledger import services as ledger
-
     if kind not in ORG_KINDS:
         raise Invalid(f"An organization is one of {', '.join(ORG_KINDS)}.", field="kind")
     if db.session.scalar(select(Organization).where(Organization.slug == slug)):

@@ -35,6 +35,9 @@ def issue(org_id: int, *, kind: str, party_id: int | None, amount: int, on: date
     db.session.add(receipt)
     db.session.flush()
     audit.record("receipt.issue", org_id=org_id, user_id=actor_id, target_type="receipt", target_id=receipt.id)
+    from ..messaging import sms
+
+    sms.receipt_issued(org_id, receipt)  # policy: a confirmation by text, queued in this transaction
     return receipt
 
 

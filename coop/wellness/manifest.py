@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
 from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Manifest, NavItem, PortalSection, Setting
-from . import api, portal, seed, services, views
+from . import api, demo, portal, services, views
 
 manifest = Manifest(
     name="wellness",
@@ -27,6 +27,6 @@ manifest = Manifest(
                DashboardTiles(("attendant",), COOPERATIVE, portal.attendant_tiles)),
     portal=(PortalSection("wellness/portal.html", portal.member_block, order=40),),
     daily_jobs=(DailyJob("wellness.reminders", services.send_reminders, COOPERATIVE),),
-    demo_seeder=seed.seed_demo,
+    demo_seeder=demo.seed_demo,
     party_resolvers=(services.parties_of_user,),
 )

@@ -83,13 +83,13 @@ def utilization(org_id: int, start: date, end: date) -> Table:
         for a in attendants:
             mine = [b for b in blocks if b.attendant_id == a.id and b.weekday == day.weekday()]
             plan_day = AttendantDay(
-                a.id, a.skill_set, tuple((services._minutes(b.starts), services._minutes(b.ends)) for b in mine if b.kind == "work"),
-                tuple((services._minutes(b.starts), services._minutes(b.ends)) for b in mine if b.kind == "break"),
+                a.id, a.skill_set, tuple((services.minutes_of(b.starts), services.minutes_of(b.ends)) for b in mine if b.kind == "work"),
+                tuple((services.minutes_of(b.starts), services.minutes_of(b.ends)) for b in mine if b.kind == "break"),
                 day_off=(a.id, day) in off)
             scheduled[a.id] += sum(e - s for s, e in free_time(DayPlan(opening, holiday=day in holidays), plan_day))
         day += timedelta(days=1)
-    start_utc, _end = services._utc_day(start)
-    _start, end_utc = services._utc_day(end)
+    start_utc, _end = services.utc_day(start)
+    _start, end_utc = services.utc_day(end)
     held = db.session.execute(select(Booking.attendant_id, Booking.station_id, Booking.block_start, Booking.block_end,
                                      Booking.starts_at, Booking.ends_at)
                               .where(Booking.org_id == org_id, Booking.status.in_(("completed", "checked_in", "booked")),
@@ -113,8 +113,8 @@ def utilization(org_id: int, start: date, end: date) -> Table:
 
 
 def no_shows(org_id: int, start: date, end: date) -> Table:
-    start_utc, _end = services._utc_day(start)
-    _start, end_utc = services._utc_day(end)
+    start_utc, _end = services.utc_day(start)
+    _start, end_utc = services.utc_day(end)
     rows = db.session.execute(select(Booking.service_id, Booking.status, func.count(Booking.id))
                               .where(Booking.org_id == org_id, Booking.starts_at >= start_utc,
                                      Booking.starts_at < end_utc).group_by(Booking.service_id, Booking.status)).all()

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 from ..money import Money
 from .models import BOOKING_KINDS, PAYMENT_METHODS, SCHEDULE_KINDS, SKILLS, STATION_KINDS
+from .services.clock import to_local
 
 WEEKDAYS = range(7)
 
@@ -253,6 +254,4 @@ class PayoutOutSchema(Schema):
 
 
 def _local(utc):
-    from .services import to_local
-
     return to_local(utc).isoformat(timespec="minutes")

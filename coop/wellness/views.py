@@ -8,12 +8,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import READERS, STAFF, current_role, roles_required
+from ..auth.services import users_of
 from ..members.services import pick as pick_member
 from ..money import format_money
+from ..reports.schemas import RangeSchema
+from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query
 from . import services
 from .models import BOOKING_KINDS, PAYMENT_METHODS, SKILLS, STATION_KINDS
+from .reports import BUILDERS, REPORTS
 from .schemas import (
     AttendantInSchema,
     AttendantUpdateSchema,
@@ -305,8 +309,6 @@ def _member_pick():
 
 
 def _login_choices():
-    from ..auth.services import users_of
-
     return [(u.id, f"{u.username} ({role})") for u, role in users_of(g.org.id) if role in ("attendant", "member")]
 
 
@@ -408,10 +410,6 @@ def mine():
 
 def _report_view(name: str):
     def view():
-        from ..reports.schemas import RangeSchema
-        from ..reports.views import deliver
-        from .reports import BUILDERS
-
         args = load_query(RangeSchema())
         end = args["end"] or today()
         start = args["start"] or end.replace(day=1)
@@ -424,8 +422,6 @@ def _report_view(name: str):
 
 
 def _add_report_routes() -> None:
-    from .reports import REPORTS
-
     for name in REPORTS:
         view = _report_view(name)
         bp.add_url_rule(f"/reports/{name}", view.__name__, roles_required(*READERS)(view))

@@ -9,7 +9,7 @@ NOW = datetime(2030, 1, 7, 10, 0)  # a Monday morning, so the test never depends
 
 def test_desk_books_a_walk_in_and_the_attendant_completes_it(make_org, make_user, page, phone_page, log_in, shot,
                                                               monkeypatch):
-    monkeypatch.setattr(wellness, "local_now", lambda: NOW)
+    monkeypatch.setattr(wellness.clock, "local_now", lambda: NOW)
     monkeypatch.setattr("coop.wellness.views.today", lambda: NOW.date())
     coop = make_org("cooperative")
     officer, user = make_user(coop, "officer"), make_user(coop, "attendant")

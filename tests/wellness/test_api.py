@@ -13,7 +13,7 @@ def _base(center):
 
 
 def test_services_attendants_schedule_and_availability(center, make_user, api, monkeypatch):
-    monkeypatch.setattr(wellness, "local_now", lambda: MONDAY.replace(hour=7))
+    monkeypatch.setattr(wellness.clock, "local_now", lambda: MONDAY.replace(hour=7))
     client = api(make_user(center.org, "officer"))
     services = client.get(_base(center) + "/services").get_json()
     assert {s["name"] for s in services} == {"Foot spa", "Massage", "Manicure"}
@@ -25,7 +25,7 @@ def test_services_attendants_schedule_and_availability(center, make_user, api, m
 
 
 def test_book_complete_and_pay_through_the_api(center, make_user, api, monkeypatch):
-    monkeypatch.setattr(wellness, "local_now", lambda: MONDAY.replace(hour=7))
+    monkeypatch.setattr(wellness.clock, "local_now", lambda: MONDAY.replace(hour=7))
     client = api(make_user(center.org, "officer"))
     created = client.post(_base(center) + "/bookings", json={
         "service_id": center.foot_spa.id, "starts_at": "2030-01-07T10:00", "client_name": "Lina",
@@ -36,7 +36,7 @@ def test_book_complete_and_pay_through_the_api(center, make_user, api, monkeypat
         "service_id": center.foot_spa.id, "starts_at": "2030-01-07T10:00", "client_name": "Other",
         "attendant_id": center.bea.id})
     assert taken.status_code == 409 and taken.mimetype == "application/problem+json"
-    monkeypatch.setattr(wellness, "local_now", lambda: MONDAY.replace(hour=11))
+    monkeypatch.setattr(wellness.clock, "local_now", lambda: MONDAY.replace(hour=11))
     done = client.post(_base(center) + f"/bookings/{booking_id}/complete",
                        json={"payment_method": "e_wallet", "reference": "GC-1"})
     assert done.status_code == 200 and done.get_json()["share_amount_centavos"] == 14_000

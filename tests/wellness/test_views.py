@@ -16,7 +16,7 @@ NOW = MONDAY.replace(hour=9, minute=30)
 
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
-    monkeypatch.setattr(wellness, "local_now", lambda: NOW)
+    monkeypatch.setattr(wellness.clock, "local_now", lambda: NOW)
     monkeypatch.setattr("coop.wellness.views.today", lambda: NOW.date())
     monkeypatch.setattr("coop.wellness.portal.today", lambda: NOW.date())
 

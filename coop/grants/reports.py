@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-
+from ..money import pesos_text
 from ..reports.tabular import Column, Table
 from . import services
 from .models import Beneficiary
@@ -62,12 +62,12 @@ def summary_table(org_id: int, on: date, fund_id: int | None = None) -> Table:
         rows.append((_("Fund %(fund)s (%(donor)s): left", fund=fund.label, donor=fund.donor_name), None, p.left))
     released_from_funds = sum(p.released for _f, p in s.funds)
     expense = "" if s.grants_expense is None else _("; livelihood grants expense %(amount)s",
-                                                    amount=f"{s.grants_expense / 100:,.2f}")
+                                                    amount=pesos_text(s.grants_expense))
     notes = (
         _("Released under MOAs %(moa)s; charged to the donor funds %(funds)s; restrictions released in the ledger "
           "%(ledger)s%(expense)s: %(verdict)s.",
-          moa=f"{s.released_total / 100:,.2f}", funds=f"{released_from_funds / 100:,.2f}",
-          ledger=f"{s.released_from_funds / 100:,.2f}", expense=expense,
+          moa=pesos_text(s.released_total), funds=pesos_text(released_from_funds),
+          ledger=pesos_text(s.released_from_funds), expense=expense,
           verdict=_("they agree") if s.reconciles else _("THEY DO NOT AGREE: check the ledger")),
     )
     scope = (_("Grants charged to %(donor)s", donor=s.funds[0][0].donor_name) + ". ") if fund_id else ""
@@ -142,8 +142,8 @@ def beneficiary_file_table(org_id: int, beneficiary: Beneficiary) -> Table:
         for report in services.reports_of(moa.id):
             rows.append((report.visited_on, moa.label,
                          _("Month %(n)s: sales %(sales)s, costs %(costs)s, savings %(savings)s", n=report.month_no,
-                           sales=f"{report.sales / 100:,.2f}", costs=f"{report.costs / 100:,.2f}",
-                           savings=f"{report.savings / 100:,.2f}"), None))
+                           sales=pesos_text(report.sales), costs=pesos_text(report.costs),
+                           savings=pesos_text(report.savings)), None))
         if moa.status == "closed":
             rows.append((moa.closed_on, moa.label, _("Closed: %(outcome)s", outcome=moa.outcome), None))
     return Table(title=_("Grant file of %(label)s", label=beneficiary.label),

@@ -4,8 +4,10 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
+from ..members.services import create_member
 from ..timeutil import today
 from . import services
+from .services import clock
 
 SERVICES = (  # name, minutes, pesos, skill, station, share %, home service
     ("Massage", 60, 400, "massage", "massage_bed", 40, True),
@@ -32,8 +34,6 @@ CLIENTS = (("Ms. Lim (3F)", "09171230001"), ("Mr. Torres (5F)", "09181230002"), 
 
 
 def seed_demo(coop_id: int, _ngo_id: int, users: dict) -> None:
-    from ..members.services import create_member
-
     officer = users["officer"].id
     for kind, count in STATIONS:
         services.set_station_count(coop_id, kind, count, officer)
@@ -70,7 +70,7 @@ def seed_demo(coop_id: int, _ngo_id: int, users: dict) -> None:
 
 
 def _seed_day(org_id: int, day, offered, rng, officer: int) -> None:
-    now_real = services.local_now()
+    now_real = clock.local_now()
     arrived_early = False
     for n in range(9):
         service = rng.choice(offered)

@@ -5,7 +5,7 @@ from coop.extensions import db
 from coop.ledger import services as ledger
 from coop.wellness import services as wellness
 from coop.wellness.models import Booking
-from coop.wellness.seed import seed_demo
+from coop.wellness.demo import seed_demo
 
 
 def test_the_demo_center_is_busy_balanced_and_never_double_booked(make_org, make_user):

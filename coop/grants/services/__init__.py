@@ -1,0 +1,99 @@
+"""The grants program's verbs, one module per verb group; this package re-exports them, so callers write
+`from coop.grants import services` and `services.sign_moa(...)` whatever module holds it.
+
+Ledger design (one restricted fund per donor, the deferral method):
+- each donor fund is its own account under Net Assets with Donor Restrictions (3200), so what the
+  fund has left is one balance row, and the year-end closing of income accounts never touches it;
+- money received:   Dr Cash in Bank / Cr the donor's fund account (donor party);
+- a tranche:        Dr Livelihood Grants (beneficiary party) / Cr Cash in Bank, and in the same entry
+                    Dr the donor's fund account / Cr Net Assets Released from Restriction (donor party),
+  so the statement of operations shows each peso spent on a grant matched by the restriction it
+  releases, and the sum of the funds' balances is exactly received less released.
+
+- `base`: setting and account keys, the program's errors, small helpers
+- `beneficiaries`: the women's records, readiness and trainings
+- `funds`: donor funds and gifts received
+- `plans`: business plans and their review
+- `moas`: the MOA and its tranche schedule, signed against a fund
+- `releases`: releasing tranches (maker and checker) and purchases from them
+- `monitoring`: monthly monitoring and closing a grant
+- `followups`: what is due and the staff's follow-up list (the daily job)
+- `program`: the program in numbers
+"""
+from __future__ import annotations
+
+from .base import (
+    CASH,
+    CENTRE_ROLE,
+    MAX_GRANT,
+    MIN_GRANT,
+    MONITORING_MONTHS,
+    RESTRICTED_GROUP_KEY,
+    NotReady,
+    ReleaseRefused,
+    SameStaff,
+    add_months,
+    bounds,
+    check_bounds,
+    mark_done,
+    next_number,
+    pesos,
+)
+from .beneficiaries import (
+    add_beneficiary,
+    add_training,
+    certify_ready,
+    get_beneficiary,
+    list_beneficiaries,
+    trainings_of,
+    update_beneficiary,
+    view_beneficiary,
+)
+from .followups import (
+    TrancheDue,
+    list_due_followups,
+    monitoring_due,
+    open_followups,
+    open_moas,
+    pending_approvals,
+    tranches_due,
+)
+from .funds import FundPosition, add_fund, fund_position, get_fund, list_funds, receipts_of, receive
+from .moas import add_tranche, draft_moa, get_moa, get_tranche, moas_of, remove_last_tranche, sign_moa, tranches_of
+from .monitoring import MonthDue, close_moa, monitoring_months, monitoring_schedule, record_monitoring, reports_of
+from .plans import (
+    create_plan,
+    get_plan,
+    moa_of_plan,
+    plan_lines,
+    plans_of,
+    review_of,
+    review_plan,
+    submit_plan,
+    update_plan,
+)
+from .program import ProgramSummary, all_moas, all_plans, program_summary, stage_of
+from .releases import (
+    ReleaseLines,
+    add_purchase,
+    approve_release,
+    grant_release,
+    purchases_of,
+    release_blocker,
+    request_release,
+    withdraw_request,
+)
+
+__all__ = [
+    "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
+    "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "SameStaff", "TrancheDue",
+    "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",
+    "all_plans", "approve_release", "bounds", "certify_ready", "check_bounds", "close_moa", "create_plan",
+    "draft_moa", "fund_position", "get_beneficiary", "get_fund", "get_moa", "get_plan", "get_tranche",
+    "grant_release", "list_beneficiaries", "list_due_followups", "list_funds", "mark_done", "moa_of_plan",
+    "moas_of", "monitoring_due", "monitoring_months", "monitoring_schedule", "next_number", "open_followups",
+    "open_moas", "pending_approvals", "pesos", "plan_lines", "plans_of", "program_summary", "purchases_of",
+    "receipts_of", "receive", "record_monitoring", "release_blocker", "remove_last_tranche", "reports_of",
+    "request_release", "review_of", "review_plan", "sign_moa", "stage_of", "submit_plan", "trainings_of",
+    "tranches_due", "tranches_of", "update_beneficiary", "update_plan", "view_beneficiary", "withdraw_request",
+]

@@ -1,0 +1,69 @@
+"""What the grants verbs share: setting keys, account keys, the program's errors, small helpers."""
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ...errors import Invalid
+from ...extensions import db
+from ...money import pesos_text
+from ...orgs.services import get_setting
+from ..models import FollowUp
+
+MIN_GRANT, MAX_GRANT, MONITORING_MONTHS = "grants.min_grant", "grants.max_grant", "grants.monitoring_months"
+RESTRICTED_GROUP_KEY = "net_assets_restricted"
+CASH = "cash_in_bank"
+CENTRE_ROLE = ("The Centre is the operations partner of the Beneficiary: it gives guidance and technical "
+               "assistance as she starts her business, helps her buy the items in her business plan, hands "
+               "the grant over in the tranches below, and visits her business every month to review her "
+               "sales, costs and savings records.")
+
+
+class NotReady(Invalid):
+    title = "Not certified ready"
+
+
+class ReleaseRefused(Invalid):
+    title = "Release refused"
+
+
+class SameStaff(Invalid):
+    """Maker-checker: refused like any rule, so the form shows why (422, not a bare 403 page)."""
+
+    title = "A second staff member must approve"
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def bounds(org_id: int) -> tuple[int, int]:
+    return get_setting(org_id, MIN_GRANT), get_setting(org_id, MAX_GRANT)
+
+
+def check_bounds(org_id: int, amount: int, field: str = "amount_requested") -> None:
+    low, high = bounds(org_id)
+    if not low <= amount <= high:
+        raise Invalid(f"A grant in this program is from {pesos(low)} to {pesos(high)}; "
+                      f"{pesos(amount)} is outside.", field=field)
+
+
+def pesos(centavos: int) -> str:
+    """An amount in a grants message: "PhP5,000.00" (the digits from coop.money; the spelling officers know)."""
+    return f"PhP{pesos_text(centavos)}"
+
+
+def next_number(model, org_id: int) -> int:
+    return (db.session.scalar(select(func.max(model.number)).where(model.org_id == org_id)) or 0) + 1
+
+
+def mark_done(org_id: int, kind: str, moa_id: int, ref: int, on: date) -> None:
+    """Tick off a follow-up on the staff's list (a tranche released, a month reported)."""
+    item = db.session.scalar(select(FollowUp).where(FollowUp.org_id == org_id, FollowUp.kind == kind,
+                                                    FollowUp.moa_id == moa_id, FollowUp.ref == ref))
+    if item is not None and item.done_on is None:
+        item.done_on = on

@@ -1,0 +1,114 @@
+"""The program in numbers, for donors and lists: a woman's stage, the program summary, all MOAs and plans."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...ledger import services as ledger
+from ..models import Beneficiary, BusinessPlan, DonorFund, Moa, MonitoringReport, Purchase, Tranche, Training
+from .funds import FundPosition, fund_position, get_fund, list_funds
+from .moas import moas_of
+from .plans import plans_of
+
+
+def stage_of(org_id: int, beneficiary: Beneficiary) -> str:
+    """Where she is in the program, in one word for lists."""
+    moas = moas_of(org_id, beneficiary.id)
+    if moas:
+        latest = moas[-1]
+        if latest.status == "closed":
+            return f"closed: {latest.outcome}"
+        if latest.status == "signed":
+            return "monitoring" if latest.first_released_on else "MOA signed"
+        return "MOA drafted"
+    plans = plans_of(org_id, beneficiary.id)
+    if plans:
+        return f"plan {plans[-1].status}"
+    if beneficiary.is_ready:
+        return "ready"
+    return "in counselling"
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    beneficiaries: int
+    certified_ready: int
+    trained: int
+    plans_by_status: dict[str, int]
+    moas_by_status: dict[str, int]
+    committed_total: int  # sum of signed and closed MOAs' totals
+    released_total: int
+    tranches_released: int
+    purchases_total: int
+    reports_recorded: int
+    average_sales: int
+    average_savings: int
+    outcomes: dict[str, int]
+    funds: list[tuple[DonorFund, FundPosition]]
+    grants_expense: int | None  # the ledger's livelihood grants (debit balance); None for one fund
+    released_from_funds: int  # the ledger's releases from restriction (credit balance)
+
+    @property
+    def reconciles(self) -> bool:
+        from_funds = sum(position.released for _, position in self.funds)
+        expense = self.released_total if self.grants_expense is None else self.grants_expense
+        return self.released_total == from_funds == self.released_from_funds == expense
+
+
+def program_summary(org_id: int, fund_id: int | None = None) -> ProgramSummary:
+    """Counts and amounts for the donor: no name, no number of any woman.
+
+    With a fund, only the grants charged to it and the women who received them.
+    """
+    moas = select(Moa.id).where(Moa.org_id == org_id, *([Moa.fund_id == fund_id] if fund_id else []))
+    women = select(Moa.beneficiary_id).where(Moa.id.in_(moas))
+    funds = [get_fund(org_id, fund_id)] if fund_id else list_funds(org_id)
+
+    def scoped(column):
+        return [column.in_(women)] if fund_id else []
+
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(model.org_id == org_id, *where)) or 0
+
+    def by(column, model, *where):
+        return {k: n for k, n in db.session.execute(select(column, func.count()).where(model.org_id == org_id, *where)
+                                                    .group_by(column))}
+
+    trained = db.session.scalar(select(func.count(func.distinct(Training.beneficiary_id))).where(
+        Training.org_id == org_id, Training.completed.is_(True), *scoped(Training.beneficiary_id))) or 0
+    sums = db.session.execute(select(func.coalesce(func.sum(Moa.total), 0), func.coalesce(func.sum(Moa.released_total), 0))
+                              .where(Moa.id.in_(moas), Moa.status != "draft")).one()
+    averages = db.session.execute(select(func.avg(MonitoringReport.sales), func.avg(MonitoringReport.savings))
+                                  .where(MonitoringReport.moa_id.in_(moas))).one()
+    outcomes = {k: n for k, n in db.session.execute(select(Moa.outcome, func.count()).where(
+        Moa.id.in_(moas), Moa.status == "closed").group_by(Moa.outcome))}
+    purchases = db.session.scalar(select(func.coalesce(func.sum(Purchase.amount), 0)).where(
+        Purchase.tranche_id.in_(select(Tranche.id).where(Tranche.moa_id.in_(moas)))))
+    if fund_id:  # the donor's own releases; the grants expense is kept per woman, not per fund
+        released_from_funds = ledger.party_balance(org_id, "releases_from_restriction", funds[0].party_id).credit_balance
+        grants_expense = None
+    else:
+        released_from_funds = ledger.balance(org_id, "releases_from_restriction").credit_balance
+        grants_expense = ledger.balance(org_id, "livelihood_grants_expense").debit_balance
+    return ProgramSummary(
+        beneficiaries=count(Beneficiary, *scoped(Beneficiary.id)),
+        certified_ready=count(Beneficiary, Beneficiary.ready_on.is_not(None), *scoped(Beneficiary.id)),
+        trained=trained, plans_by_status=by(BusinessPlan.status, BusinessPlan, *scoped(BusinessPlan.beneficiary_id)),
+        moas_by_status=by(Moa.status, Moa, Moa.id.in_(moas)),
+        committed_total=int(sums[0]), released_total=int(sums[1]),
+        tranches_released=count(Tranche, Tranche.status == "released", Tranche.moa_id.in_(moas)),
+        purchases_total=int(purchases), reports_recorded=count(MonitoringReport, MonitoringReport.moa_id.in_(moas)),
+        average_sales=int(averages[0] or 0), average_savings=int(averages[1] or 0), outcomes=outcomes,
+        funds=[(fund, fund_position(fund)) for fund in funds],
+        grants_expense=grants_expense, released_from_funds=released_from_funds,
+    )
+
+
+def all_moas(org_id: int) -> list[Moa]:
+    return list(db.session.scalars(select(Moa).where(Moa.org_id == org_id).order_by(Moa.id)))
+
+
+def all_plans(org_id: int) -> list[BusinessPlan]:
+    return list(db.session.scalars(select(BusinessPlan).where(BusinessPlan.org_id == org_id).order_by(BusinessPlan.id)))

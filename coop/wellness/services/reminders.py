@@ -1,0 +1,32 @@
+"""The daily job: text tomorrow's booked clients a reminder."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ...messaging import services as outbox
+from ...orgs.services import get_setting
+from .bookings import bookings_between
+from .clients import clients_by_id
+from .clock import to_local
+
+
+def send_reminders(org_id: int, day: date) -> str:
+    """Text tomorrow's booked clients once each. The text says when, nothing about who or what."""
+    if not get_setting(org_id, "wellness.reminders"):
+        return "reminders are off"
+    sender = get_setting(org_id, "wellness.sender_name")
+    tomorrow = day + timedelta(days=1)
+    bookings = bookings_between(org_id, tomorrow, tomorrow, statuses=("booked",))
+    clients = clients_by_id(org_id, (b.client_id for b in bookings))
+    queued = 0
+    for booking in bookings:
+        client = clients[booking.client_id]
+        if not client.mobile:
+            continue
+        starts = to_local(booking.starts_at)
+        body = (f"{sender}: a reminder of your appointment tomorrow, {starts:%a %d %b} at {starts:%I:%M %p}. "
+                "To change it, please call or text us.")
+        if outbox.enqueue(org_id, channel="sms", recipient=client.mobile, body=body,
+                          dedupe_key=f"wellness-reminder-{booking.id}-{starts:%Y%m%d%H%M}"):
+            queued += 1
+    return f"{queued} wellness reminders queued"

@@ -1,0 +1,115 @@
+"""The officers' pages: the outbox (recipients masked), their own message with its length, credentials, PINs."""
+import pytest
+from sqlalchemy import select
+
+from coop.extensions import db
+from coop.messaging import services
+from coop.messaging.models import OutboxMessage
+
+
+@pytest.fixture
+def officer(coop, make_user, login):
+    user = make_user(coop, "officer")
+    login(user)
+    return user
+
+
+def test_the_outbox_page_masks_recipients_and_shows_why(client, coop, officer, queue):
+    queue(coop, 1)
+    message = db.session.scalar(select(OutboxMessage))
+    message.status, message.last_error = "failed", "semaphore: HTTP 400 Invalid number"
+    db.session.commit()
+    page = client.get(f"/o/{coop.slug}/messages/").get_data(as_text=True)
+    assert "0917****567" in page and "09171234567" not in page
+    assert "Invalid number" in page and "Send again" in page
+    assert client.get(f"/o/{coop.slug}/messages/?status=failed").status_code == 200
+
+
+def test_send_again_from_the_page(client, coop, officer, queue):
+    queue(coop, 1)
+    message = db.session.scalar(select(OutboxMessage))
+    message.status = "unknown"
+    db.session.commit()
+    assert client.post(f"/o/{coop.slug}/messages/{message.id}/again").status_code == 303
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, message.id).status == "pending"
+
+
+def test_members_cannot_see_the_outbox(client, coop, make_user, login):
+    login(make_user(coop, "member"))
+    assert client.get(f"/o/{coop.slug}/messages/").status_code == 404
+
+
+def test_the_message_form_counts_parts(client, coop, officer, make_member):
+    make_member(mobile="09171234567")
+    assert client.get(f"/o/{coop.slug}/messages/new").status_code == 200
+    page = client.post(f"/o/{coop.slug}/messages/new", data={"to": "member", "member": "1", "body": "a" * 200,
+                                                             "action": "check"}).get_data(as_text=True)
+    assert "SMS parts: 2" in page and "GSM-7" in page
+    page = client.post(f"/o/{coop.slug}/messages/new", data={"to": "member", "member": "1", "body": "Ñandú 🙂",
+                                                             "action": "check"}).get_data(as_text=True)
+    assert "SMS parts: 1" in page and "UCS-2" in page
+    assert db.session.scalar(select(OutboxMessage.id)) is None
+    response = client.post(f"/o/{coop.slug}/messages/new", data={"to": "member", "member": "1",
+                                                                 "body": "Meeting on Saturday", "action": "send"})
+    assert response.status_code == 303
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert (message.purpose, message.body, message.recipient) == ("notice", "Meeting on Saturday", "09171234567")
+
+
+def test_a_notice_to_every_active_member(client, coop, officer, make_member):
+    make_member(name="Ana", mobile="09171234567")
+    make_member(name="Bea", mobile="09181234567")
+    make_member(name="Cora", mobile=None)
+    make_member(name="Dina", mobile="09191234567", status="applicant")
+    client.post(f"/o/{coop.slug}/messages/new", data={"to": "all", "body": "General assembly", "action": "send"})
+    assert sorted(db.session.scalars(select(OutboxMessage.recipient))) == ["09171234567", "09181234567"]
+
+
+def test_credentials_are_write_only(client, coop, make_user, login):
+    login(make_user(coop, "admin"))
+    response = client.post(f"/o/{coop.slug}/messages/gateway", data={"sms_password": "KEY-SECRET-1"})
+    assert response.status_code == 303
+    page = client.get(f"/o/{coop.slug}/messages/gateway").get_data(as_text=True)
+    assert "KEY-SECRET-1" not in page and "set on" in page
+    assert services.read_secret(coop.id, "sms_password") == "KEY-SECRET-1"
+
+
+def test_officers_cannot_change_credentials(client, coop, officer):
+    assert client.post(f"/o/{coop.slug}/messages/gateway", data={"sms_password": "x"}).status_code == 403
+
+
+def test_the_desk_sets_a_members_pin(client, coop, officer, make_member):
+    from coop.messaging import sms
+
+    member = make_member()
+    assert client.post(f"/o/{coop.slug}/messages/pin", data={"member": "M-0001", "pin": "4821"}).status_code == 303
+    assert sms.has_pin(coop.id, member.id)
+    response = client.post(f"/o/{coop.slug}/messages/pin", data={"member": "M-0001", "pin": "1111"})
+    assert response.status_code == 303 and b"harder to guess" in client.get(response.location).data
+
+
+def test_a_member_sets_her_own_pin_from_her_page(client, coop, make_user, login, make_member):
+    from coop.messaging import sms
+
+    user = make_user(coop, "member")
+    member = make_member(user_id=user.id)
+    login(user)
+    assert b"Set my PIN" in client.get(f"/o/{coop.slug}/me").data
+    assert client.post(f"/o/{coop.slug}/messages/my-pin", data={"pin": "4821"}).status_code == 303
+    assert sms.has_pin(coop.id, member.id)
+    assert b"Change my PIN" in client.get(f"/o/{coop.slug}/me").data
+
+
+def test_an_admin_chooses_the_gateway_on_the_settings_page(client, coop, make_user, login, fake_gateway):
+    from coop.messaging.gateways import HttpSmsGateway
+
+    login(make_user(coop, "admin"))
+    page = client.get(f"/o/{coop.slug}/admin/settings").get_data(as_text=True)
+    assert "messaging.sms_gateway" in page and "semaphore" in page
+    response = client.post(f"/o/{coop.slug}/admin/settings", data={
+        "messaging.sms_gateway": "twilio", "messaging.sms_account": "AC42", "messaging.sms_sender": "+15005550006",
+        "messaging.sms_url": fake_gateway.url + "/2010-04-01/Accounts/{account}/Messages.json"})
+    assert response.status_code == 303
+    gateway = services.gateway_for(coop.id, "sms")
+    assert isinstance(gateway, HttpSmsGateway) and gateway.preset == "twilio" and gateway.url.endswith("/AC42/Messages.json")
