@@ -8,11 +8,12 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
-from .web import filters, http, session
+from .web import filters, guard, http, session
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -30,6 +31,7 @@ DOMAINS = (
     "coop.messaging",
     "coop.jobs",
     "coop.reports",
+    "coop.privacy",
     "coop.api",
     "coop.web",
 )
@@ -46,6 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         if "SQLALCHEMY_DATABASE_URI" in test_config:
             app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config._engine_options(test_config["SQLALCHEMY_DATABASE_URI"])
 
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
@@ -55,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune_engine(db.engine)
 
     errors.register(app)
+    guard.register(app)  # before the blueprints: it bounds their <int:...> arguments
     http.register(app)
     filters.register(app)
     session.register(app)

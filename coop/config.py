@@ -37,6 +37,18 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        # Per address (X-Forwarded-For only through a configured proxy): (attempts, window in seconds).
+        # Login and token issue count failures only (a success gives its attempt back), so an office
+        # behind one address is not locked out by its own staff; the public application form counts all.
+        "THROTTLE_LOGIN": (20, 15 * 60),
+        # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-For is
+        # then believed for the client's address. 0 (the default) believes no header: behind a proxy
+        # every client would share the proxy's address, in the throttles and in the audit trail.
+        "TRUSTED_PROXIES": int(os.environ.get("COOP_TRUSTED_PROXIES", "0")),
+        "THROTTLE_APPLY": (10, 60 * 60),
+        # Nothing the application takes is larger (a member import is read by the CLI, not uploaded).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("COOP_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "MESSAGE_GATEWAY": os.environ.get("COOP_MESSAGE_GATEWAY", ""),  # "log": nothing leaves, whatever the settings
     }
 

@@ -10,8 +10,10 @@ from flask import Flask, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from .audit import services as audit
 
 from .extensions import db
 
@@ -130,19 +132,48 @@ def _discard() -> None:
         db.session.rollback()
 
 
+_RACE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock detected, lock not available
+
+
+def _lost_a_race(error: Exception) -> bool:
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) in _RACE_SQLSTATES or getattr(orig, "pgcode", None) in _RACE_SQLSTATES
+
+
+def _log_refusal(status: int) -> None:
+    """A logged-in user refused a record (403/404 under an organization) leaves an audit row, kept though the
+    request's other writes are rolled back."""
+    if status not in (403, 404) or not (request.path.startswith("/o/") or request.path.startswith("/api/v1/orgs/")):
+        return
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    org = g.get("org")
+    audit.record(f"refused.{status}", org_id=getattr(org, "id", None), user_id=user.id, target_type="request",
+                 details={"method": request.method, "path": request.path[:300]})
+    g.keep_changes = True
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CoopError)
     def coop_error(error: CoopError):
         _discard()
+        _log_refusal(error.status)
+        retry_after = getattr(error, "retry_after", None)  # 429: when to come back
         if _wants_json():
             errors = {error.field: error.message} if error.field else None
-            return _problem(error.status, error.title, error.message, errors, **error.extra)
-        message = translated(error.message)
-        errors = {error.field: message} if error.field else None
-        if request.method == "POST" and error.status in (400, 409, 422):
-            return _back_to_form(message, errors)
-        title = _PAGES[error.status][0] if error.status in _PAGES else error.title
-        return render_template("error.html", status=error.status, title=title, message=message), error.status
+            response = _problem(error.status, error.title, error.message, errors, **error.extra)
+        else:
+            message = translated(error.message)
+            errors = {error.field: message} if error.field else None
+            if request.method == "POST" and error.status in (400, 409, 422):
+                return _back_to_form(message, errors)
+            title = _PAGES[error.status][0] if error.status in _PAGES else error.title
+            response = app.make_response((render_template("error.html", status=error.status, title=title,
+                                                          message=message), error.status))
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):
@@ -162,9 +193,29 @@ def register(app: Flask) -> None:
         # Two requests raced for the same unique thing (an idempotency key, a slot); the loser retries.
         return coop_error(Conflict("Another request saved the same thing at the same moment. Reload and try again."))
 
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # A value the column cannot hold (a number past its range, text it cannot store): the input's fault.
+        return coop_error(Invalid("A value is out of range (too large, or not valid for its field)."))
+
+    @app.errorhandler(OverflowError)
+    def overflow_error(error: OverflowError):
+        # SQLite's driver refuses integers past 64 bits before the database sees them.
+        return coop_error(Invalid("A number is too large."))
+
+    @app.errorhandler(OperationalError)
+    def operational_error(error: OperationalError):
+        # Two requests fought over the same rows (PostgreSQL broke a deadlock, or a serializable
+        # transaction lost): nothing was saved; the client may retry. Anything else stays a 500.
+        if _lost_a_race(error):
+            return coop_error(Conflict("Another request was changing the same records at the same moment. "
+                                       "Nothing was saved; try again."))
+        raise error
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         _discard()
+        _log_refusal(error.code or 500)
         if _wants_json():
             return _problem(error.code or 500, error.name, error.description or error.name)
         if error.code == 401 and not _wants_json():

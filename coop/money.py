@@ -6,29 +6,58 @@ from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
+from flask_babel import lazy_gettext as _
 from marshmallow import ValidationError, fields
 
-_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-MAX_CENTAVOS = 100_000_000_000_00  # one hundred billion pesos: more is a typing slip, and stays far from BIGINT's end
+# ASCII digits only (\d would take Arabic-Indic and full-width digits); thousands separators only
+# every three digits from the decimal point ("1,234.50"), at most two decimals.
+_AMOUNT = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$", re.ASCII)
+
+# The largest amount anyone may type: a trillion pesos. Balances are sums of many amounts in a BIGINT
+# column (at most 9.2 * 10^18 centavos), so a single amount must stay far below that.
+MAX_CENTAVOS = 10**12 * 100
 
 
 def to_centavos(value) -> int:
-    """Parse pesos ("2,000", "2000.50", 2000) into centavos; refuse fractions of a centavo."""
+    """Parse pesos ("2,000", "2000.50", 2000) into centavos.
+
+    Refuses fractions of a centavo, misplaced thousands separators ("1,50", "12,34,5"), digits other
+    than ASCII 0-9, and amounts beyond MAX_CENTAVOS.
+    """
     if isinstance(value, bool) or value is None:
-        raise ValueError("Enter an amount in pesos.")
-    if isinstance(value, float):
-        value = repr(value)
-    text = str(value).strip().replace(",", "").replace("₱", "").replace("PHP", "").strip()
-    if not _AMOUNT.match(text):
-        raise ValueError("Enter an amount in pesos, like 2000 or 2,000.50.")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise ValueError("Enter an amount in pesos.") from exc
-    centavos = amount * 100
-    if centavos != centavos.to_integral_value():
-        raise ValueError("Amounts are in whole centavos (at most two decimals).")
-    return int(centavos)
+        raise ValueError(_("Enter an amount in pesos."))
+    if isinstance(value, int):
+        centavos = value * 100
+    else:
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(_("Enter an amount in pesos."))
+            value = repr(value)
+        if isinstance(value, Decimal):
+            value = format(value, "f")
+        if not isinstance(value, str):
+            raise ValueError(_("Enter an amount in pesos."))
+        text = value.strip()
+        for prefix in ("₱", "PHP"):
+            if text.startswith(prefix):
+                text = text[len(prefix):].strip()
+        if len(text) > 40:
+            raise ValueError(_("That amount is too large."))
+        if not _AMOUNT.match(text):
+            if re.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]*)?", text, re.ASCII) and "," in text:
+                raise ValueError(_("Put thousands separators every three digits (1,234.50); "
+                                   "use a point, not a comma, for centavos."))
+            if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text, re.ASCII):
+                raise ValueError(_("Amounts are in whole centavos (at most two decimals)."))
+            raise ValueError(_("Enter an amount in pesos with the digits 0-9, like 2000 or 2,000.50."))
+        try:
+            amount = Decimal(text.replace(",", ""))
+        except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+            raise ValueError(_("Enter an amount in pesos.")) from exc
+        centavos = int(amount * 100)
+    if abs(centavos) > MAX_CENTAVOS:
+        raise ValueError(_("That amount is too large (at most 1,000,000,000,000.00)."))
+    return centavos
 
 
 def to_pesos_text(centavos: int) -> str:
@@ -106,6 +135,4 @@ class Money(fields.Field):
             raise ValidationError("The amount must be more than zero.")
         if centavos == 0 and not self.allow_zero:
             raise ValidationError("The amount must be more than zero.")
-        if abs(centavos) > MAX_CENTAVOS:
-            raise ValidationError("The amount is too large.")
         return centavos

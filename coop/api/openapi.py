@@ -9,6 +9,7 @@ import re
 from flask import Blueprint, current_app, jsonify
 from marshmallow import Schema, fields
 
+from ..kernel import MAX_ID
 from ..money import Money
 
 bp = Blueprint("openapi", __name__)
@@ -31,23 +32,43 @@ def documented(summary: str, *, body: type[Schema] | None = None, returns: type[
     return mark
 
 
-def field_schema(field: fields.Field) -> dict:
+MONEY_IN = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$"  # what coop.money reads
+MONEY_OUT = r"^-?[0-9]+\.[0-9]{2}$"  # what it writes
+
+
+def _nullable(out: dict) -> dict:
+    """OpenAPI 3.1: a field that may be null says so in its type."""
+    if "type" in out:
+        kinds = out["type"] if isinstance(out["type"], list) else [out["type"]]
+        out["type"] = kinds + ["null"] if "null" not in kinds else kinds
+        if "enum" in out:
+            out["enum"] = list(out["enum"]) + [None]
+        return out
+    return {"anyOf": [out, {"type": "null"}]} if out else out
+
+
+def field_schema(field: fields.Field, dump: bool = False, name: str = "") -> dict:
     if isinstance(field, Money):
-        out = {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "description": "pesos, e.g. 2000.50"}
+        out = {"type": "string", "pattern": MONEY_OUT if dump else MONEY_IN, "description": "pesos, e.g. 2000.50"}
     elif isinstance(field, fields.Nested):
         nested = field.nested() if callable(field.nested) and not isinstance(field.nested, type) else field.nested
-        inner = schema_object(nested if isinstance(nested, Schema) else nested())
+        inner = schema_object(nested if isinstance(nested, Schema) else nested(), dump)
         out = {"type": "array", "items": inner} if field.many else inner
     elif isinstance(field, fields.List):
-        out = {"type": "array", "items": field_schema(field.inner)}
+        out = {"type": "array", "items": field_schema(field.inner, dump, name)}
     else:
         out = next((dict(v) for k, v in _SIMPLE.items() if isinstance(field, k)), {})
+        if isinstance(field, fields.Integer) and not dump and (name == "id" or name.endswith("_id")
+                                                               or name.endswith("_ids")):
+            out.update(minimum=1, maximum=MAX_ID)  # ids beyond are refused (web.guard)
     for validator in field.validators:
         choices = getattr(validator, "choices", None)
         if choices is not None:
             out["enum"] = list(choices)
     if field.metadata.get("description"):
         out["description"] = field.metadata["description"]
+    if field.allow_none:
+        out = _nullable(out)
     return out
 
 
@@ -57,7 +78,7 @@ def schema_object(schema: Schema, dump: bool = False) -> dict:
         if (dump and field.load_only) or (not dump and field.dump_only):
             continue
         key = field.data_key or name
-        props[key] = field_schema(field)
+        props[key] = field_schema(field, dump, key)
         if field.required and not dump:
             required.append(key)
     out = {"type": "object", "properties": props}
@@ -80,7 +101,8 @@ def document():
             operation = {
                 "operationId": f"{rule.endpoint}.{method.lower()}", "summary": info["summary"],
                 "parameters": [{"name": arg, "in": "path", "required": True,
-                                "schema": {"type": "integer" if f"int:{arg}" in rule.rule else "string"}}
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+                                if f"int:{arg}" in rule.rule else {"type": "string"}}
                                for arg in sorted(rule.arguments)],
                 "responses": {"default": {"description": "Problem details (RFC 9457)",
                                           "content": {"application/problem+json": {"schema": {"type": "object"}}}}},
@@ -101,6 +123,9 @@ def document():
                 success["content"] = {"application/json": {"schema": {"type": "array", "items": shape}
                                                             if info["many"] else shape}}
             operation["responses"][str(info["status"])] = success
+            if info["status"] == 201 and method == "POST":
+                # A retry with the same Idempotency-Key answers 200 with the first result.
+                operation["responses"]["200"] = {**success, "description": "A replay: the first result"}
             paths.setdefault(path, {})[method.lower()] = operation
     return jsonify({
         "openapi": "3.1.0",

@@ -13,7 +13,8 @@ class AuditEvent(db.Model):
     """Who did what, when, from where. Append-only: the database refuses updates and deletes."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_org_at", "org_id", "at"), Index("ix_audit_event_target", "target_type", "target_id"))
+    __table_args__ = (Index("ix_audit_event_org_at", "org_id", "at"), Index("ix_audit_event_target", "target_type", "target_id"),
+                      Index("ix_audit_event_chain", "org_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
@@ -24,3 +25,4 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    hash: Mapped[str | None] = mapped_column(String(64))  # sha256(previous row's hash + this row's content)

@@ -1,9 +1,21 @@
-"""The audit trail. The web layer sets who and from where once per request; services just record."""
+"""The audit trail. The web layer sets who and from where once per request; services just record.
+
+Rows are chained by hash, one chain per organization (and one for rows without): each row stores
+sha256(previous row's hash + its own canonical content), so removing or altering a row breaks the
+chain (`verify`, `coop audit verify`). Recorded rows wait in the session and are written when it
+commits, under a per-chain lock (PostgreSQL advisory lock; SQLite has one writer at a time): the lock
+is the last one a transaction takes, so it adds no deadlock. A query on the audit table in the same
+transaction writes them first, so a reader never misses what was just recorded.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select, text
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -11,6 +23,64 @@ from .models import AuditEvent
 
 _INSERT_EVENTS = insert(AuditEvent.__table__)
 _origin: ContextVar[str | None] = ContextVar("audit_origin", default=None)
+_PENDING = "coop_audit_pending"
+_LOCK_CLASS = 727_401  # pg_advisory_xact_lock(class, chain): the audit chains' locks
+
+
+def canonical(row) -> bytes:
+    """What a row's hash covers: every column but its id and hash, in a fixed form."""
+    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    at = get("at")
+    body = {"org_id": get("org_id"), "user_id": get("user_id"), "action": get("action"),
+            "target_type": get("target_type"), "target_id": get("target_id"), "ip": get("ip"),
+            "details": get("details"),
+            "at": at.isoformat(timespec="microseconds") if isinstance(at, datetime) else at}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def chain_hash(previous: str | None, row) -> str:
+    return hashlib.sha256((previous or "").encode() + canonical(row)).hexdigest()
+
+
+def _pending(session) -> list[dict]:
+    return session.info.setdefault(_PENDING, [])
+
+
+def _write_pending(session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if not rows:
+        return
+    bind = session.get_bind()
+    by_chain: dict[int | None, list[dict]] = {}
+    for row in rows:
+        by_chain.setdefault(row["org_id"], []).append(row)
+    for org_id in sorted(by_chain, key=lambda o: o or 0):  # a fixed order: two chains never deadlock
+        if bind.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:c, :o)"), {"c": _LOCK_CLASS, "o": org_id or 0})
+        where = AuditEvent.org_id.is_(None) if org_id is None else AuditEvent.org_id == org_id
+        previous = session.scalar(select(AuditEvent.hash).where(where).order_by(AuditEvent.id.desc()).limit(1))
+        chain = by_chain[org_id]
+        for row in chain:
+            row["hash"] = previous = chain_hash(previous, row)
+        session.execute(_INSERT_EVENTS, chain)
+
+
+@event.listens_for(db.session, "before_commit")
+def _before_commit(session):
+    _write_pending(session)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _after_transaction(session, transaction):
+    if transaction.parent is None:  # committed (written above) or rolled back: what was recorded is done
+        session.info.pop(_PENDING, None)
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _before_reading_the_trail(state):
+    if state.session.info.get(_PENDING) and state.is_select and any(
+            getattr(f, "name", None) == "audit_event" for f in state.statement.get_final_froms()):
+        _write_pending(state.session)
 
 
 def set_origin(ip: str | None) -> None:
@@ -20,10 +90,10 @@ def set_origin(ip: str | None) -> None:
 def record(action: str, *, org_id: int | None, user_id: int | None, target_type: str | None = None,
            target_id=None, details: dict | None = None) -> None:
     """Append one event. Details never hold names or phone numbers: ids only."""
-    db.session.add(AuditEvent(org_id=org_id, user_id=user_id, action=action, target_type=target_type,
-                              target_id=None if target_id is None else str(target_id), ip=_origin.get(),
-                              details=details, at=utcnow()))
-    db.session.flush()
+    _pending(db.session()).append({
+        "org_id": org_id, "user_id": user_id, "action": action, "target_type": target_type,
+        "target_id": None if target_id is None else str(target_id), "ip": _origin.get(),
+        "details": _plain(details), "at": utcnow()})
 
 
 def record_many(events: list[dict]) -> None:
@@ -31,10 +101,40 @@ def record_many(events: list[dict]) -> None:
     if not events:
         return
     origin, at = _origin.get(), utcnow()
-    db.session.execute(_INSERT_EVENTS, [
+    _pending(db.session()).extend([
         {"org_id": e["org_id"], "user_id": e["user_id"], "action": e["action"], "target_type": e.get("target_type"),
          "target_id": None if e.get("target_id") is None else str(e["target_id"]), "ip": origin,
-         "details": e.get("details"), "at": at} for e in events])
+         "details": _plain(e.get("details")), "at": at} for e in events])
+
+
+def _plain(details: dict | None) -> dict | None:
+    """Details as they come back from the JSON column (tuples are lists), so the hash is stable."""
+    return None if details is None else json.loads(json.dumps(details, default=str))
+
+
+def verify(org_id: int | None = None, *, every_chain: bool = True) -> list[str]:
+    """Problems in the chained audit trail: a row removed, altered or inserted out of the chain."""
+    _write_pending(db.session())
+    if every_chain:
+        chains = list(db.session.scalars(select(AuditEvent.org_id).distinct()))
+    else:
+        chains = [org_id]
+    problems: list[str] = []
+    for chain in sorted(chains, key=lambda o: o or 0):
+        where = AuditEvent.org_id.is_(None) if chain is None else AuditEvent.org_id == chain
+        previous, started = None, False
+        for row in db.session.execute(select(AuditEvent.__table__).where(where).order_by(AuditEvent.id)).mappings():
+            if row["hash"] is None:
+                if started:
+                    problems.append(f"organization {chain}: audit row {row['id']} is not in the chain")
+                continue  # rows from before the chain began
+            started = True
+            expected = chain_hash(previous, row)
+            if expected != row["hash"]:
+                problems.append(f"organization {chain}: audit row {row['id']} does not follow the row before it "
+                                "(that row was removed or altered, or this one was)")
+            previous = row["hash"]
+    return problems
 
 
 def events(org_id: int | None, *, target_type: str | None = None, target_id=None, action: str | None = None,

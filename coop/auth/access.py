@@ -15,6 +15,19 @@ STAFF = ("admin", "officer")
 READERS = ("admin", "officer", "auditor")
 
 
+def load_session_user(raw: str):
+    """Flask-Login's user loader: the user of a live server-side session (its random id is what the
+    cookie carries), else nobody: revoked, idle too long or past its end."""
+    row = services.session_for(raw)
+    if row is None:
+        return None
+    user = services.get_user(row.user_id)
+    if not user.active:
+        return None
+    g.user_session_id = row.id
+    return user
+
+
 def current_role() -> str | None:
     if not current_user.is_authenticated or getattr(g, "org", None) is None:
         return None

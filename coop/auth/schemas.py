@@ -10,10 +10,23 @@ class LoginSchema(Schema):
 
 class TokenRequestSchema(LoginSchema):
     label = fields.String(load_default="api", validate=validate.Length(max=80))
+    code = fields.String(load_default=None, validate=validate.Length(max=20), load_only=True,
+                         metadata={"description": "the authenticator's 6 digits or an unused recovery code; "
+                                                  "required when the user has the second login step on"})
+    expires_in_days = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=3650),
+                                     metadata={"description": "default and maximum are organization policy"})
 
 
-class TokenSchema(Schema):
-    token = fields.String()
+class TokenInfoSchema(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class TokenSchema(TokenInfoSchema):
+    token = fields.String(metadata={"description": "shown this once: only its digest is kept"})
 
 
 class MeSchema(Schema):

@@ -1,4 +1,5 @@
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_login import login_required, login_user, logout_user
 from flask_login import current_user
 
@@ -15,11 +16,53 @@ from .schemas import AuditFilterSchema, LoginSchema, NewUserSchema, PasswordChan
 bp = Blueprint("auth", __name__)
 admin = Blueprint("admin", __name__, url_prefix="/o/<org>/admin")
 
+# Pages a user whose organization requires the second step may open before she has enrolled.
+ENROL_ENDPOINTS = frozenset({"auth.two_step", "auth.two_step_qr", "auth.logout", "auth.logout_everywhere",
+                             "auth.login", "auth.second_step", "static"})
+
+
+def throttle_login() -> None:
+    """Per address: at most THROTTLE_LOGIN failed logins (password or code) per window, else 429."""
+    limit, window = current_app.config["THROTTLE_LOGIN"]
+    services.throttle("login", request.remote_addr, limit=limit, window_seconds=window)
+
+
+def login_succeeded() -> None:
+    services.throttle_refund("login", request.remote_addr, window_seconds=current_app.config["THROTTLE_LOGIN"][1])
+
+
+def sign_in(user) -> None:
+    """Start a server-side session; the cookie carries only its random id (Flask-Login's user id slot)."""
+    raw, row = services.start_session(user.id, ip=request.remote_addr, user_agent=request.user_agent.string)
+    session.clear()  # nothing from before the login survives into the signed-in session
+    login_user(user)
+    session["_user_id"] = raw
+    g.user_session_id = row.id
+
+
+def sign_out() -> None:
+    if g.get("user_session_id"):
+        services.end_session(g.user_session_id)
+    logout_user()
+    session.clear()
+
+
+def require_enrolment():
+    """Where an organization requires the second step of her role, she enrols before any other page."""
+    if (request.path.startswith("/api/") or request.endpoint in ENROL_ENDPOINTS or request.endpoint is None
+            or not current_user.is_authenticated or current_user.totp_secret):
+        return None
+    if services.must_enrol_totp(current_user.id):
+        flash(_l("Your organization requires a second login step for your role. Set it up to continue."), "warning")
+        return redirect(url_for("auth.two_step"))
+    return None
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
         data = load_form(LoginSchema())
+        throttle_login()
         attempt = services.authenticate(data["username"], data["password"],
                                         max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                                         lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
@@ -30,7 +73,8 @@ def login():
         if attempt.needs_second_step:
             session["second_step_user"] = attempt.user.id
             return redirect(url_for("auth.second_step", next=request.args.get("next", "")), code=303)
-        login_user(attempt.user)
+        login_succeeded()
+        sign_in(attempt.user)
         return redirect(_local_target(), code=303)
     return render_template("auth/login.html")
 
@@ -49,6 +93,7 @@ def second_step():
     if user_id is None:
         return redirect(url_for("auth.login"))
     if request.method == "POST":
+        throttle_login()
         attempt = services.verify_second_step(user_id, request.form.get("code", ""),
                                               max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                                               lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
@@ -56,8 +101,8 @@ def second_step():
             g.keep_changes = True
             flash(attempt.refusal, "error")
             return render_template("auth/second_step.html"), 401
-        session.pop("second_step_user")
-        login_user(attempt.user)
+        login_succeeded()
+        sign_in(attempt.user)
         return redirect(_local_target(), code=303)
     return render_template("auth/second_step.html")
 
@@ -66,18 +111,38 @@ def second_step():
 @login_required
 def two_step():
     if request.method == "POST":
-        if current_user.totp_secret:
-            services.disable_totp(current_user.id, request.form.get("code", ""))
-            flash(_l("The second login step is off."))
-        else:
-            services.enable_totp(current_user.id, session.get("totp_pending", ""), request.form.get("code", ""))
-            session.pop("totp_pending", None)
-            login_user(current_user._get_current_object())  # new session version: keep this device signed in
-            flash(_l("The second login step is on. You will be asked for a code at each login."))
-        return redirect(url_for("auth.account"), code=303)
+        if current_user.totp_secret:  # already on (a reload of the page that showed the codes)
+            return redirect(url_for("auth.account"), code=303)
+        codes = services.enable_totp(current_user.id, session.get("totp_pending", ""), request.form.get("code", ""),
+                                     keep_session_id=g.get("user_session_id"))
+        session.pop("totp_pending", None)
+        return render_template("auth/recovery_codes.html", codes=codes)  # shown this once, never again
     if not current_user.totp_secret:
         session.setdefault("totp_pending", services.new_totp_secret())
-    return render_template("auth/two_step.html", secret=session.get("totp_pending"))
+    return render_template("auth/two_step.html", secret=session.get("totp_pending"),
+                           codes_left=services.recovery_codes_left(current_user.id))
+
+
+@bp.post("/account/two-step/off")
+@login_required
+def two_step_off():
+    services.disable_totp(current_user.id, request.form.get("code", ""))
+    flash(_l("The second login step is off."))
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.post("/account/two-step/recovery-codes")
+@login_required
+def new_recovery_codes():
+    """Ten new recovery codes (the old ones stop working), against a current authenticator code."""
+    codes = services.renew_recovery_codes(current_user.id, request.form.get("code", ""),
+                                          max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                                          lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    if codes is None:
+        g.keep_changes = True  # the failed attempt stays counted
+        flash(_l("That code is not right."), "error")
+        return redirect(url_for("auth.two_step"), code=303)
+    return render_template("auth/recovery_codes.html", codes=codes)
 
 
 @bp.get("/account/two-step/qr.svg")
@@ -99,7 +164,7 @@ def two_step_qr():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    sign_out()
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -107,7 +172,7 @@ def logout():
 @login_required
 def logout_everywhere():
     services.logout_everywhere(current_user.id)
-    logout_user()
+    sign_out()
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -116,11 +181,27 @@ def logout_everywhere():
 def account():
     if request.method == "POST":
         data = load_form(PasswordChangeSchema())
-        services.change_password(current_user.id, data["old_password"], data["password"])
-        logout_user()
-        flash(_l("Password changed. Log in with the new one."))
-        return redirect(url_for("auth.login"), code=303)
-    return render_template("auth/account.html", orgs=services.organizations_of(current_user.id))
+        services.change_password(current_user.id, data["old_password"], data["password"],
+                                 keep_session_id=g.get("user_session_id"))
+        flash(_l("Password changed. Your other devices and your API tokens are logged out."))
+        return redirect(url_for("auth.account"), code=303)
+    return render_template("auth/account.html", orgs=services.organizations_of(current_user.id),
+                           sessions=services.sessions_of(current_user.id), this_session=g.get("user_session_id"))
+
+
+@bp.get("/account/tokens")
+@login_required
+def tokens():
+    return render_template("auth/tokens.html", tokens=[(row, current_user) for row in services.tokens_of(current_user.id)],
+                           revoke_endpoint="auth.revoke_token", org_wide=False)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    services.revoke_token(token_id, current_user.id)
+    flash(_l("Token revoked."))
+    return redirect(url_for("auth.tokens"), code=303)
 
 
 @admin.get("/users")
@@ -146,6 +227,30 @@ def add_user():
 @roles_required("admin")
 def set_active(user_id: int):
     services.set_active(g.org.id, user_id, request.form.get("active") == "true", current_user.id)
+    return redirect(url_for("admin.users"), code=303)
+
+
+@admin.get("/tokens")
+@roles_required("admin")
+def org_tokens():
+    return render_template("auth/tokens.html", tokens=services.org_tokens(g.org.id),
+                           revoke_endpoint="admin.revoke_token", org_wide=True)
+
+
+@admin.post("/tokens/<int:token_id>/revoke")
+@roles_required("admin")
+def revoke_token(token_id: int):
+    services.revoke_token(token_id, current_user.id, org_id=g.org.id)
+    flash(_l("Token revoked."))
+    return redirect(url_for("admin.org_tokens"), code=303)
+
+
+@admin.post("/users/<int:user_id>/two-step/reset")
+@roles_required("admin")
+def reset_two_step(user_id: int):
+    user = services.reset_totp(g.org.id, user_id, current_user.id)
+    flash(_l("The second login step of %(username)s is reset: she logs in with her password and sets it up again.",
+             username=user.username))
     return redirect(url_for("admin.users"), code=303)
 
 

@@ -4,8 +4,9 @@
 - `demo`: `coop demo`
 - `jobs`: `coop jobs`, `coop scheduler`
 - `orgs`: `coop org add`
-- `users`: `coop user add`, `coop user token`
+- `users`: `coop user add`, `coop user token`, `coop user tokens`, `coop user revoke-token`
 - `ledger`: `coop ledger check`, `coop trial-balance`
+- `coop.backup`: `coop backup`, `coop restore` (the audit trail's `coop audit verify` comes with its manifest)
 
 A domain's own groups live in the domain (`coop/members/cli.py`) and are added by its manifest.
 Each command is one boundary: it commits once, at the end, when it succeeded.
@@ -16,6 +17,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from .. import create_app
+from ..backup import backup_command, restore_command
 from . import db, demo, jobs, ledger, orgs, users
 
 COMMANDS = (
@@ -27,6 +29,8 @@ COMMANDS = (
     users.user,
     ledger.ledger,
     ledger.trial_balance,
+    backup_command,
+    restore_command,
 )
 
 

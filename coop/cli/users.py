@@ -1,4 +1,4 @@
-"""`coop user add` and `coop user token`."""
+"""`coop user add`, `coop user token`, `coop user tokens` and `coop user revoke-token`."""
 from __future__ import annotations
 
 import click
@@ -30,10 +30,36 @@ def user_add(username, display_name, org_slug, role, password):
 @user.command("token")
 @click.argument("username")
 @click.option("--label", default="cli")
-def user_token(username, label):
+@click.option("--days", type=int, default=None, help="how long it lasts (default: her organizations' policy)")
+def user_token(username, label, days):
     """Issue an API token for a user (shown once)."""
     account = auth.find_user(username)
     if account is None:
         raise click.ClickException(f"no user {username}")
-    click.echo(auth.issue_token(account.id, label))
+    click.echo(auth.issue_token(account.id, label, days=days))
     db.session.commit()
+
+
+@user.command("tokens")
+@click.argument("username")
+def user_tokens(username):
+    """List a user's working API tokens: id, label, created, expires, last used."""
+    account = auth.find_user(username)
+    if account is None:
+        raise click.ClickException(f"no user {username}")
+    rows = auth.tokens_of(account.id)
+    if not rows:
+        click.echo(f"{account.username} has no working API tokens")
+    for row in rows:
+        used = row.last_used_at.isoformat(sep=" ", timespec="minutes") if row.last_used_at else "never"
+        click.echo(f"{row.id}\t{row.label}\tcreated {row.created_at:%Y-%m-%d}\texpires {row.expires_at:%Y-%m-%d}"
+                   f"\tlast used {used}")
+
+
+@user.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke one API token by its id (see `coop user tokens`)."""
+    row = auth.revoke_token(token_id, None)
+    db.session.commit()
+    click.echo(f"token {row.id} ({row.label}) revoked")

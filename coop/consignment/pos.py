@@ -25,7 +25,7 @@ SCALE = 1000  # the till counts thousandths of a unit
 
 def _item_id(ref: str) -> int:
     prefix, rest = pos.split_ref(ref)
-    if prefix != PREFIX or not rest.isdigit():
+    if prefix != PREFIX or not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
         raise NotFound(f"Unknown item {ref}.", field="item")
     return int(rest)
 

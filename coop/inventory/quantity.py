@@ -7,16 +7,20 @@ from decimal import Decimal
 from marshmallow import ValidationError, fields
 
 SCALE = 1000
-_QUANTITY = re.compile(r"^-?\d+(\.\d+)?$")
+# ASCII digits only, thousands separators only every three digits, like coop.money's amounts.
+_QUANTITY = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$", re.ASCII)
+MAX_THOUSANDTHS = 10**12 * SCALE
 
 
 def to_thousandths(value) -> int:
     if isinstance(value, bool) or value is None:
         raise ValueError("Enter a quantity.")
-    text = str(value).strip().replace(",", "")
-    if not _QUANTITY.match(text):
+    text = str(value).strip()
+    if len(text) > 40 or not _QUANTITY.match(text):
         raise ValueError("Enter a quantity, like 2 or 1.5.")
-    scaled = Decimal(text) * SCALE
+    scaled = Decimal(text.replace(",", "")) * SCALE
+    if abs(scaled) > MAX_THOUSANDTHS:
+        raise ValueError("That quantity is too large.")
     if scaled != scaled.to_integral_value():
         raise ValueError("Quantities have at most three decimals.")
     return int(scaled)

@@ -30,14 +30,16 @@ def accounts():
 @roles_required("admin")
 @documented("Add an account", body=AccountInSchema, returns=AccountOutSchema, status=201)
 def add_account():
-    return respond(AccountOutSchema(), services.add_account(g.org.id, **load_json(AccountInSchema())), 201)
+    return respond(AccountOutSchema(), services.add_account(g.org.id, **load_json(AccountInSchema()),
+                                                                 actor_id=current_user.id), 201)
 
 
 @bp.patch("/accounts/<int:account_id>")
 @roles_required("admin")
 @documented("Rename, recode, activate or deactivate an account", body=AccountUpdateSchema, returns=AccountOutSchema)
 def update_account(account_id: int):
-    return respond(AccountOutSchema(), services.update_account(g.org.id, account_id, **load_json(AccountUpdateSchema())))
+    return respond(AccountOutSchema(), services.update_account(
+        g.org.id, account_id, **load_json(AccountUpdateSchema()), actor_id=current_user.id))
 
 
 @bp.get("/accounts/<int:account_id>/balance")

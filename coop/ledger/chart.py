@@ -6,6 +6,7 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from ..audit import services as audit
 from ..extensions import db
 from ..kernel import get_in_org
 from .errors import RefusedEntry, UnknownAccount
@@ -79,7 +80,8 @@ def get_account_by_code(org_id: int, code: str) -> Account:
 
 def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int | None = None,
                 key: str | None = None, is_group: bool = False, contra: bool = False,
-                name_fil: str | None = None, is_cash: bool = False, is_control: bool = False) -> Account:
+                name_fil: str | None = None, is_cash: bool = False, is_control: bool = False,
+                actor_id: int | None = None) -> Account:
     if type not in ACCOUNT_TYPES:
         raise RefusedEntry(f"An account type is one of {', '.join(ACCOUNT_TYPES)}.", field="type")
     if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
@@ -96,21 +98,30 @@ def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int 
                       is_group=is_group, contra=contra, name_fil=name_fil, is_cash=is_cash, is_control=is_control)
     db.session.add(account)
     db.session.flush()
+    audit.record("account.add", org_id=org_id, user_id=actor_id, target_type="account", target_id=account.id,
+                 details={"code": code, "name": name, "type": type, "parent_id": parent_id})
     return account
 
 
 def update_account(org_id: int, account_id: int, *, code: str | None = None, name: str | None = None,
-                   active: bool | None = None) -> Account:
+                   active: bool | None = None, actor_id: int | None = None) -> Account:
     account = get_account(org_id, account_id)
+    changes = {}
     if code is not None and code != account.code:
         if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
             raise RefusedEntry(f"Account code {code} is already used.", field="code")
+        changes["account.recode"] = {"from": account.code, "to": code}
         account.code = code
-    if name is not None:
+    if name is not None and name != account.name:
+        changes["account.rename"] = {"from": account.name, "to": name}
         account.name = name
-    if active is not None:
+    if active is not None and active != account.active:
+        changes["account.activate" if active else "account.deactivate"] = {"code": account.code}
         account.active = active
     db.session.flush()
+    for action, details in changes.items():
+        audit.record(action, org_id=org_id, user_id=actor_id, target_type="account", target_id=account.id,
+                     details=details)
     return account
 
 
@@ -118,13 +129,15 @@ def has_postings(account_id: int) -> bool:
     return db.session.scalar(select(JournalLine.id).where(JournalLine.account_id == account_id).limit(1)) is not None
 
 
-def delete_account(org_id: int, account_id: int) -> None:
+def delete_account(org_id: int, account_id: int, actor_id: int | None = None) -> None:
     account = get_account(org_id, account_id)
     if has_postings(account.id):
         raise RefusedEntry("An account with postings is never deleted; deactivate it instead.")
     if db.session.scalar(select(Account.id).where(Account.parent_id == account.id).limit(1)):
         raise RefusedEntry("This account has sub-accounts; move or delete them first.")
     db.session.execute(AccountBalance.__table__.delete().where(AccountBalance.account_id == account.id))
+    audit.record("account.delete", org_id=org_id, user_id=actor_id, target_type="account", target_id=account.id,
+                 details={"code": account.code, "name": account.name})
     db.session.delete(account)
     db.session.flush()
 

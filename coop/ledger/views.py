@@ -37,7 +37,7 @@ def edit_account(account_id: int):
 @roles_required("admin")
 def add_account():
     data = load_form(AccountInSchema())
-    account = services.add_account(g.org.id, **data)
+    account = services.add_account(g.org.id, **data, actor_id=current_user.id)
     flash(_l("Account %(code)s added.", code=account.code))
     return redirect(url_for("ledger.accounts"), code=303)
 
@@ -46,7 +46,7 @@ def add_account():
 @roles_required("admin")
 def update_account(account_id: int):
     data = load_form(AccountUpdateSchema())
-    account = services.update_account(g.org.id, account_id, **data)
+    account = services.update_account(g.org.id, account_id, **data, actor_id=current_user.id)
     flash(_l("Account %(code)s saved.", code=account.code))
     return redirect(url_for("ledger.accounts"), code=303)
 
@@ -54,7 +54,7 @@ def update_account(account_id: int):
 @bp.post("/accounts/<int:account_id>/delete")
 @roles_required("admin")
 def delete_account(account_id: int):
-    services.delete_account(g.org.id, account_id)
+    services.delete_account(g.org.id, account_id, actor_id=current_user.id)
     flash(_l("Account deleted."))
     return redirect(url_for("ledger.accounts"), code=303)
 

@@ -121,7 +121,7 @@ def check_rows(rows: list[tuple[int, dict]]) -> tuple[list[dict], list[RowError]
         row["number"] = None
         if number:
             digits = number.upper().removeprefix("M-").split(".")[0]
-            if not digits.isdigit() or int(digits) < 1:
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 9) or int(digits) < 1:
                 errors.append(RowError(line, "number", "a member number is a whole number"))
             elif int(digits) in seen_numbers:
                 errors.append(RowError(line, "number", f"number {int(digits)} is also on line {seen_numbers[int(digits)]}"))

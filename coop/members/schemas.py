@@ -95,7 +95,7 @@ class SubscriptionInSchema(Schema):
     @validates_schema
     def plan_shape(self, data, **kwargs):
         count, _, frequency = data["plan"].partition("-")
-        if not count.isdigit() or not frequency:
+        if not (count.isascii() and count.isdigit() and len(count) <= 3) or not frequency:
             raise ValidationError("Choose an installment plan.", "plan")
 
 

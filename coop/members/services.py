@@ -119,7 +119,7 @@ def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str 
     text = (text or "").strip()
     if text:
         number = text.upper().removeprefix("M-").lstrip("0")
-        if number.isdigit():
+        if number.isascii() and number.isdigit() and len(number) <= 9:
             query = query.where(Member.number == int(number))
         else:
             query = query.where(func.lower(Member.name).contains(text.lower(), autoescape=True))
@@ -244,7 +244,7 @@ def find_by_number(org_id: int, text: str, field: str = "member") -> Member:
     """A member typed as 12, 0012 or M-0012 on a form."""
     digits = (text or "").strip().upper().removeprefix("M-").lstrip("0")
     member = db.session.scalar(select(Member).where(Member.org_id == org_id, Member.number == int(digits))) \
-        if digits.isdigit() else None
+        if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
     if member is None:
         raise Invalid(f"No member number {text} in this cooperative.", field=field)
     return member

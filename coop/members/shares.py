@@ -62,7 +62,7 @@ def plans(org_id: int) -> list[Plan]:
     found = [Plan(1, "monthly")]
     for item in str(get_setting(org_id, "shares.installment_plans")).split(","):
         parts = item.split()
-        if len(parts) == 2 and parts[0].isdigit() and parts[1] in FREQUENCIES and 1 < int(parts[0]) <= 60:
+        if len(parts) == 2 and parts[0].isascii() and parts[0].isdigit() and len(parts[0]) <= 3 and parts[1] in FREQUENCIES and 1 < int(parts[0]) <= 60:
             plan = Plan(int(parts[0]), parts[1])
             if plan not in found:
                 found.append(plan)

@@ -1,10 +1,11 @@
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..audit import services as audit
 from ..auth.access import STAFF, current_role, roles_required
+from ..auth.services import throttle
 from ..auth.models import ROLES
 from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
@@ -294,6 +295,8 @@ def apply():
     _cooperative_only()
     if request.form.get("website"):  # a field people never see: only robots fill it in
         abort(400)
+    limit, window = current_app.config["THROTTLE_APPLY"]  # per address, in the database: 429 past it
+    throttle("apply", request.remote_addr, limit=limit, window_seconds=window)
     member = services.apply(g.org.id, actor_id=None, source="self", **load_form(MemberInSchema()))
     return render_template("members/applied.html", label=member.label)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -37,14 +38,29 @@ def _cell_text(value, kind: str) -> str:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?", re.ASCII)
+
+
+def csv_safe(value):
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a tab or line break) gets a leading
+    apostrophe, so a memo "=HYPERLINK(...)" shows as text. Plain numbers ("-12.50") stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def to_csv(table: Table) -> str:
-    """Machine-readable: money as plain pesos with two decimals, dates ISO."""
+    """Machine-readable: money as plain pesos with two decimals, dates ISO; no cell is a formula.
+
+    The one CSV writer of the application: every CSV it hands out goes through here.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.label for c in table.columns])
+    writer.writerow([csv_safe(str(c.label)) for c in table.columns])
     for row in table.rows + ((table.totals,) if table.totals else ()):
         writer.writerow([to_pesos_text(v) if c.kind == "money" and v not in (None, "") else
-                         (v.isoformat() if isinstance(v, date) else ("" if v is None else v))
+                         (v.isoformat() if isinstance(v, date) else ("" if v is None else csv_safe(str(v))))
                          for c, v in zip(table.columns, row)])
     return out.getvalue()
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, missing
 
 from ..errors import Invalid
+from .idempotency import claim
 
 
 def load_form(schema: Schema) -> dict:
@@ -64,6 +65,9 @@ def idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key")
     if key and len(key) > 100:
         raise Invalid("An idempotency key has at most 100 characters.", field="idempotency_key")
+    if key:
+        org = g.get("org")
+        claim(org.id if org is not None else None, key)  # the same key with another request: 409
     return key or None
 
 

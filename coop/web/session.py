@@ -8,8 +8,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..audit import services as audit
-from ..auth.access import current_role
-from ..extensions import db, login_manager
+from ..auth.access import current_role, load_session_user
+from ..extensions import login_manager
 from ..manifest import plugins
 from . import forms
 
@@ -19,18 +19,9 @@ def register(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from ..auth.models import User
-
-        try:
-            uid, version = (int(part) for part in user_id.split(":"))
-        except ValueError:
-            return None
-        user = db.session.get(User, uid)
-        # A session from before a password change or "log out everywhere" is no longer valid.
-        if user is None or user.session_version != version or not user.active:
-            return None
-        return user
+    def load_user(session_id: str):
+        # The cookie holds a server-side session's random id: revoked, idle or expired sessions load nobody.
+        return load_session_user(session_id)
 
     @app.url_value_preprocessor
     def pull_org(endpoint, values):

@@ -115,12 +115,16 @@ def test_audit_log_page_for_auditor_only(make_org, make_user, login, app):
     assert auditor.get(f"/o/{org.slug}/admin/audit").status_code == 200
 
 
-def test_change_password_ends_the_session(make_org, make_user, login):
+def test_change_password_ends_the_other_sessions(make_org, make_user, login, app):
     user = make_user(make_org(), "officer")
+    phone = app.test_client()
+    phone.post("/login", data={"username": user.username, "password": PASSWORD})
     client = login(user)
     assert client.post("/account", data={"old_password": PASSWORD, "password": "a-brand-new-pass"}).status_code == 303
-    assert client.get("/account").status_code == 302
-    assert client.post("/login", data={"username": user.username, "password": "a-brand-new-pass"}).status_code == 303
+    assert client.get("/account").status_code == 200  # the device she changed it on stays in
+    assert phone.get("/account").status_code == 302  # every other one is out
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": user.username, "password": "a-brand-new-pass"}).status_code == 303
 
 
 def test_second_login_step_with_an_authenticator(make_org, make_user, login, app):

@@ -37,7 +37,7 @@ def add_fund(org_id: int, donor_name: str, purpose: str | None, actor_id: int | 
         raise Invalid(f"There is already a fund for {donor_name}.", field="donor_name")
     group = ledger.get_account(org_id, RESTRICTED_GROUP_KEY)
     account = ledger.add_account(org_id, code=_next_child_code(org_id, group), name=f"Restricted fund: {donor_name}",
-                                 type=group.type, parent_id=group.id)
+                                 type=group.type, parent_id=group.id, actor_id=actor_id)
     fund = DonorFund(org_id=org_id, donor_name=donor_name, purpose=purpose, account_id=account.id)
     db.session.add(fund)
     db.session.flush()

@@ -45,7 +45,7 @@ def search_items(org_id: int, text: str, limit: int = 20) -> list[pos.PosItem]:
 def find_item(org_id: int, ref: str) -> pos.PosItem:
     prefix, rest = pos.split_ref(ref)
     if prefix == pos.STORE_PREFIX:
-        if not rest.isdigit():
+        if not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
             raise NotFound(f"Unknown item {ref}.", field="item")
         return pos_item(get_product(org_id, int(rest)))
     return pos.source_for(ref).item(org_id, ref)
@@ -98,7 +98,7 @@ def _store_products(org_id: int, items: list[SaleItem]) -> tuple[dict[str, int],
     for item in items:
         prefix, rest = pos.split_ref(item.ref)
         if prefix == pos.STORE_PREFIX:
-            if not rest.isdigit():
+            if not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
                 raise NotFound(f"Unknown item {item.ref}.", field="item")
             store_ids[item.ref] = int(rest)
     return store_ids, (lock_products(org_id, store_ids.values()) if store_ids else {})

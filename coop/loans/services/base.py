@@ -78,7 +78,7 @@ def search_loans(org_id: int, *, status: str | None = None, member_id: int | Non
 def find_loan(org_id: int, text: str) -> Loan:
     """A loan typed on a form as L-000012, 000012 or 12."""
     digits = (text or "").strip().upper().removeprefix("L-").lstrip("0")
-    number = int(digits) if digits.isdigit() else None
+    number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
     loan = db.session.get(Loan, number) if valid_id(number) else None
     if loan is None or loan.org_id != org_id:  # a form's typing mistake, not a missing page
         raise Invalid(f"No loan number {text} in this cooperative.", field="loan")
