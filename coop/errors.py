@@ -7,6 +7,7 @@ form post, bring the officer back to the form with her input and the message.
 from __future__ import annotations
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -58,6 +59,39 @@ _PAGES = {
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     429: (_l("Too many requests"), _l("Wait a moment, then try again.")),
 }
+
+
+# marshmallow's own messages, so a form in Filipino says them in Filipino too.
+_MARSHMALLOW = {
+    "Missing data for required field.": _l("Fill this in."),
+    "Field may not be null.": _l("Fill this in."),
+    "Not a valid integer.": _l("Enter a whole number."),
+    "Not a valid number.": _l("Enter a number."),
+    "Not a valid date.": _l("Enter a date."),
+    "Not a valid datetime.": _l("Enter a date and time."),
+    "Not a valid boolean.": _l("Choose yes or no."),
+    "Not a valid string.": _l("Enter text."),
+    "Unknown field.": _l("This field is not expected here."),
+    "Invalid value.": _l("This value is not accepted."),
+    "Shorter than minimum length {min}.": _l("Too short."),
+    "Longer than maximum length {max}.": _l("Too long."),
+    "Length must be between {min} and {max}.": _l("Too short or too long."),
+}
+
+
+def translated(message) -> str:
+    """A domain's or marshmallow's English message in the reader's language, when the catalogue has it.
+
+    Domain errors are raised with constant English text (extracted by scripts/translations through the
+    error classes' names), so the one lookup here serves every domain."""
+    text = str(message)
+    if text in _MARSHMALLOW:
+        return str(_MARSHMALLOW[text])
+    if text.startswith("Must be one of:"):
+        return str(_l("Choose one of the offered values."))
+    if text.startswith(("Must be greater than", "Must be less than", "Must be at least", "Must be at most")):
+        return str(_l("This number is out of the allowed range."))
+    return gettext(text) if text else text
 
 
 def _wants_json() -> bool:
@@ -125,16 +159,18 @@ def register(app: Flask) -> None:
     def coop_error(error: CoopError):
         _discard()
         _log_refusal(error.status)
-        errors = {error.field: error.message} if error.field else None
         retry_after = getattr(error, "retry_after", None)  # 429: when to come back
         if _wants_json():
+            errors = {error.field: error.message} if error.field else None
             response = _problem(error.status, error.title, error.message, errors, **error.extra)
-        elif request.method == "POST" and error.status in (400, 409, 422):
-            return _back_to_form(error.message, errors)
         else:
+            message = translated(error.message)
+            errors = {error.field: message} if error.field else None
+            if request.method == "POST" and error.status in (400, 409, 422):
+                return _back_to_form(message, errors)
             title = _PAGES[error.status][0] if error.status in _PAGES else error.title
             response = app.make_response((render_template("error.html", status=error.status, title=title,
-                                                          message=error.message), error.status))
+                                                          message=message), error.status))
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         return response
@@ -146,9 +182,11 @@ def register(app: Flask) -> None:
         detail = "; ".join(f"{k}: {v}" if k != "_schema" else v for k, v in errors.items())
         if _wants_json():
             return _problem(422, "Invalid input", detail, errors)
-        if request.method == "POST":
-            return _back_to_form(detail, errors)
-        return render_template("error.html", status=422, title="Invalid input", message=detail), 422
+        shown = {k: translated(v) for k, v in errors.items()}
+        if request.method == "POST":  # the message stands next to each field and, once, at the top
+            return _back_to_form("; ".join(dict.fromkeys(shown.values())), shown)
+        detail = "; ".join(shown.values())
+        return render_template("error.html", status=422, title=_l("Invalid input"), message=detail), 422
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):

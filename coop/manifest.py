@@ -31,6 +31,7 @@ class Setting:
     kind: str | None = None  # inferred from the default when not given
     choices: tuple | None = None
     org_kinds: tuple[str, ...] = ORG_KINDS
+    maximum: int | None = None  # numbers: days, months, counts (default 3650); money: centavos
 
     def __post_init__(self):
         kind = self.kind

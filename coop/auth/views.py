@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
 from ..orgs import services as orgs
-from ..web.forms import load_form
+from ..web.forms import load_form, load_query
 from . import services
 from .access import roles_required
 from .models import ROLES
@@ -268,5 +268,5 @@ def settings():
 @admin.get("/audit")
 @roles_required("admin", "auditor")
 def audit_log():
-    filters = AuditFilterSchema().load(request.args)
+    filters = load_query(AuditFilterSchema())
     return render_template("auth/audit.html", events=audit.events(g.org.id, **filters), filters=filters)

@@ -8,7 +8,7 @@ from ..auth.access import READERS, STAFF, roles_required
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.tabular import to_json
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_json
+from ..web.forms import idempotency_key, load_json, load_query
 from . import reports, services
 from .schemas import (
     CampaignInSchema,
@@ -207,7 +207,7 @@ def member(member_id: int):
 @roles_required(*READERS)
 @documented("A member's commission statement (?start=&end=&campaign_id=)", query=StatementQuerySchema)
 def member_statement(member_id: int):
-    args = StatementQuerySchema().load(request.args)
+    args = load_query(StatementQuerySchema())
     start, end = resolve_range(args, today())
     return jsonify(to_json(reports.member_statement(g.org.id, member_id, start, end, args["campaign_id"])))
 
@@ -316,21 +316,21 @@ def pay_producer():
 @roles_required(*READERS)
 @documented("Goods out with members, aged (?as_of=)", query=AsOfSchema)
 def goods_out():
-    return jsonify(to_json(reports.goods_out(g.org.id, AsOfSchema().load(request.args)["as_of"] or today())))
+    return jsonify(to_json(reports.goods_out(g.org.id, load_query(AsOfSchema())["as_of"] or today())))
 
 
 @bp.get("/reports/remittances-due")
 @roles_required(*READERS)
 @documented("Remittances due from members (?as_of=)", query=AsOfSchema)
 def remittances_due():
-    return jsonify(to_json(reports.remittances_due(g.org.id, AsOfSchema().load(request.args)["as_of"] or today())))
+    return jsonify(to_json(reports.remittances_due(g.org.id, load_query(AsOfSchema())["as_of"] or today())))
 
 
 @bp.get("/reports/commissions")
 @roles_required(*READERS)
 @documented("Commissions by member and campaign (?start=&end=)", query=RangeSchema)
 def commissions():
-    start, end = resolve_range(RangeSchema().load(request.args), today())
+    start, end = resolve_range(load_query(RangeSchema()), today())
     return jsonify(to_json(reports.commissions(g.org.id, start, end)))
 
 

@@ -358,7 +358,7 @@ def due_to_principals(org_id: int, on: date) -> Table:
         columns=(Column("principal", _("Principal")), Column("at_coop", _("Goods at the cooperative"), "money"),
                  Column("with_members", _("Goods with members"), "money"), Column("due", _("Due (ledger)"), "money"),
                  Column("next_due", _("Next payment due"), "date")),
-        rows=tuple(rows), totals=("Total", *(sum(r[i] for r in rows) for i in range(1, 4)), None) if rows else None,
+        rows=tuple(rows), totals=(_("Total"), *(sum(r[i] for r in rows) for i in range(1, 4)), None) if rows else None,
         notes=(_("Goods are at list price and off the balance sheet; only the amount due is a liability."),))
 
 
@@ -382,11 +382,6 @@ def overview(org_id: int) -> Overview:
                     ledger.balance(org_id, "consignment_receivable_members").debit_balance,
                     ledger.balance(org_id, "due_to_principals").credit_balance,
                     ledger.balance(org_id, "due_to_member_producers").credit_balance)
-
-
-def member_choices(org_id: int) -> list[tuple[int, str]]:
-    """Active members for an officer's picker."""
-    return [(m.id, f"{m.label} {m.name}") for m in members.search_members(org_id, status="active", limit=200)]
 
 
 def recent_docs(org_id: int, member_id: int, limit: int = 15) -> list[Doc]:

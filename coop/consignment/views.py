@@ -13,7 +13,7 @@ from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import reports, services
 from .schemas import (
     CampaignInSchema,
@@ -27,6 +27,7 @@ from .schemas import (
     PrincipalUpdateSchema,
     ProducerGoodsInSchema,
     ProducerInSchema,
+    ProducerUpdateSchema,
     ProducerPayoutInSchema,
     SettlementInSchema,
     StatementQuerySchema,
@@ -69,7 +70,7 @@ def index():
         due={p.id: services.principal_due(g.org.id, p.id) for p in principals},
         producers=[(p, members.get_member(g.org.id, p.member_id), services.producer_due(g.org.id, p.id))
                    for p in services.list_producers(g.org.id)],
-        member_choices=reports.member_choices(g.org.id), today=today())
+        pick=members.pick(g.org.id, request.args.get("member"), today()), today=today())
 
 
 @bp.get("/find-member")
@@ -279,7 +280,7 @@ def pay_commission(member_id: int):
 
 
 def _statement(member_id: int, filename: str, **context):
-    args = StatementQuerySchema().load(request.args)
+    args = load_query(StatementQuerySchema())
     start, end = resolve_range(args, today())
     table = reports.member_statement(g.org.id, member_id, start, end, args["campaign_id"])
     audit.record("consignment.statement.view", org_id=g.org.id, user_id=current_user.id, target_type="member",
@@ -326,7 +327,7 @@ def producer(producer_id: int):
 @bp.post("/producers/<int:producer_id>")
 @roles_required(*STAFF)
 def update_producer(producer_id: int):
-    data = load_form(ProducerInSchema(partial=("member_id",)))
+    data = load_form(ProducerUpdateSchema())
     services.update_producer(g.org.id, producer_id, actor_id=current_user.id, fee_bp=data.get("fee_bp"),
                              active=bool(request.form.get("active")))
     flash(_l("Saved."))
@@ -366,7 +367,7 @@ def pay_producer(producer_id: int):
 @bp.get("/producers/<int:producer_id>/statement")
 @roles_required(*READERS)
 def producer_statement(producer_id: int):
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(reports.producer_statement(g.org.id, producer_id, start, end), args["format"],
                    f"producer-statement-{producer_id}", start=start, end=end, date_filter="range")
@@ -387,7 +388,7 @@ def void(doc_id: int):
 @bp.get("/reports/goods-out")
 @roles_required(*READERS)
 def goods_out_report():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     on = args["as_of"] or today()
     return deliver(reports.goods_out(g.org.id, on), args["format"], f"goods-out-{on}", as_of=on, date_filter="as_of")
 
@@ -395,7 +396,7 @@ def goods_out_report():
 @bp.get("/reports/remittances-due")
 @roles_required(*READERS)
 def remittances_due_report():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     on = args["as_of"] or today()
     return deliver(reports.remittances_due(g.org.id, on), args["format"], f"remittances-due-{on}", as_of=on,
                    date_filter="as_of")
@@ -404,7 +405,7 @@ def remittances_due_report():
 @bp.get("/reports/commissions")
 @roles_required(*READERS)
 def commissions_report():
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(reports.commissions(g.org.id, start, end), args["format"], f"commissions-{start}-{end}",
                    start=start, end=end, date_filter="range")

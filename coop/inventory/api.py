@@ -7,7 +7,7 @@ from ..api.openapi import documented
 from ..auth.access import READERS, STAFF, roles_required
 from ..errors import Invalid
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_json
+from ..web.forms import idempotency_key, load_json, load_query
 from . import reports, services
 from .schemas import (
     AdjustmentInSchema,
@@ -80,7 +80,7 @@ def update_product(product_id: int):
 @documented("Stock levels and values, now or ?as_of=DATE", returns=StockLevelOutSchema, many=True,
             query=StockQuerySchema)
 def stock():
-    as_of = StockQuerySchema().load(request.args)["as_of"]
+    as_of = load_query(StockQuerySchema())["as_of"]
     return respond(StockLevelOutSchema(), reports.stock_on_hand(g.org.id, as_of), many=True)
 
 

@@ -11,7 +11,7 @@ from ..members import services as members
 from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import pdf, reports, services
 from .schemas import (
     AdjustmentInSchema,
@@ -63,7 +63,7 @@ def pos():
     cart = [(services.find_item(g.org.id, ref), qty) for ref, qty in _cart()]
     total = sum(services.line_amount(qty, item.price) for item, qty in cart)
     return render_template("inventory/pos.html", text=text, results=results, cart=cart, total=total,
-                           today=today())
+                           today=today(), pick=members.pick(g.org.id, request.args.get("member"), today()))
 
 
 @bp.post("/pos/scan")
@@ -324,7 +324,7 @@ def add_adjustment():
 @bp.get("/reports/stock")
 @roles_required(*READERS)
 def stock_report():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     as_of = args["as_of"]
     return deliver(reports.stock_table(g.org.id, as_of), args["format"], f"stock-{as_of or today()}",
                    as_of=as_of or today(), date_filter="as_of")
@@ -333,7 +333,7 @@ def stock_report():
 @bp.get("/reports/stock-card/<int:product_id>")
 @roles_required(*READERS)
 def stock_card(product_id: int):
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(reports.stock_card_table(g.org.id, product_id, start, end), args["format"],
                    f"stock-card-{product_id}-{start}-{end}", start=start, end=end, date_filter="range")
@@ -342,12 +342,12 @@ def stock_card(product_id: int):
 @bp.get("/reports/low-stock")
 @roles_required(*READERS)
 def low_stock():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     return deliver(reports.low_stock_table(g.org.id), args["format"], f"low-stock-{today()}")
 
 
 def _range_report(build, name: str):
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(build(g.org.id, start, end), args["format"], f"{name}-{start}-{end}", start=start, end=end,
                    date_filter="range")

@@ -197,3 +197,25 @@ def party_activity(org_id: int, party_id: int, start: date, end: date):
                JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
         .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
     return opening, lines
+
+
+def party_lines(org_id: int, party_id: int, start: date, end: date):
+    """A party's lines with where they came from (source, source_id), for statements told in plain words.
+
+    Returns (opening, rows): opening is [(account_id, source, source_id, debit, credit)] summed before start;
+    rows are (entry_id, entry_date, memo, source, source_id, account_id, debit, credit) from start to end.
+    """
+    base = (JournalLine.org_id == org_id, JournalLine.party_id == party_id)
+    opening = [tuple(row) for row in db.session.execute(
+        select(JournalLine.account_id, JournalEntry.source, JournalEntry.source_id,
+               func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*base, JournalEntry.entry_date < start)
+        .group_by(JournalLine.account_id, JournalEntry.source, JournalEntry.source_id))]
+    rows = db.session.execute(
+        select(JournalEntry.id, JournalEntry.entry_date, JournalEntry.memo, JournalEntry.source,
+               JournalEntry.source_id, JournalLine.account_id, JournalLine.debit, JournalLine.credit)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*base, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
+        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
+    return opening, [tuple(row) for row in rows]

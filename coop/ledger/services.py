@@ -29,6 +29,7 @@ from .balances import (  # noqa: F401 (re-exported)
     party_balance,
     party_balances,
     party_balances_by_account,
+    party_lines,
     recompute_problems,
     totals_before,
 )

@@ -7,7 +7,7 @@ from ..api.openapi import documented
 from ..auth.access import READERS, STAFF, roles_required
 from ..members import services as members
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_json
+from ..web.forms import idempotency_key, load_json, load_query
 from . import services
 from .schemas import (
     ApplicationSchema,
@@ -56,7 +56,7 @@ def update_product(product_id: int):
 @roles_required(*READERS)
 @documented("Loans, newest first (?status=, ?member=M-0012)", returns=LoanOutSchema, many=True, query=LoanQuerySchema)
 def loans():
-    args = LoanQuerySchema().load(request.args)
+    args = load_query(LoanQuerySchema())
     member = members.find_by_number(g.org.id, args["member"]) if args["member"] else None
     found = services.search_loans(g.org.id, status=args["status"], member_id=member.id if member else None)
     return respond(LoanOutSchema(), found, many=True)

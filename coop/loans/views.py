@@ -18,7 +18,7 @@ from ..reports.tabular import Table
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.filters import money
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import reports, services
 from .models import (
     CAP_METHODS,
@@ -27,6 +27,7 @@ from .models import (
     INTEREST_METHODS,
     LOAN_STATUSES,
     PENALTY_METHODS,
+    LoanProduct,
     RECEIVABLE_ACCOUNTS,
 )
 from .schemas import (
@@ -84,7 +85,7 @@ def index():
 @bp.get("/all")
 @roles_required(*READERS)
 def listing():
-    args = LoanQuerySchema().load(request.args)
+    args = load_query(LoanQuerySchema())
     member = members.find_by_number(g.org.id, args["member"]) if args["member"] else None
     found = services.search_loans(g.org.id, status=args["status"], member_id=member.id if member else None)
     names = {m.id: m for m in (members.get_member(g.org.id, mid) for mid in {loan.member_id for loan in found})}
@@ -95,7 +96,9 @@ def listing():
 @bp.get("/new")
 @roles_required(*STAFF)
 def new():
-    return render_template("loans/apply.html", products=_applicable_products(), today=today())
+    on = today()
+    return render_template("loans/apply.html", products=_applicable_products(), today=on,
+                           pick=members.pick(g.org.id, request.args.get("member"), on))
 
 
 def _applicable_products():
@@ -189,9 +192,9 @@ def repay(loan_id: int):
 
 
 def _record_payment(loan_id: int, data: dict):
+    payer = data["received_from"] or members.get_member(g.org.id, services.get_loan(g.org.id, loan_id).member_id).name
     txn = services.repay(g.org.id, loan_id, data["amount"], on=data["on"] or today(), actor_id=current_user.id,
-                         idempotency_key=idempotency_key(), cash_account=data["cash_account"],
-                         received_from=data["received_from"])
+                         idempotency_key=idempotency_key(), cash_account=data["cash_account"], received_from=payer)
     flash(_l("Payment recorded; official receipt issued."))
     return redirect(url_for("receipts.show", receipt_id=txn.receipt_id), code=303)
 
@@ -199,7 +202,14 @@ def _record_payment(loan_id: int, data: dict):
 @bp.get("/repay")
 @roles_required(*STAFF)
 def quick_repay_form():
-    return render_template("loans/repay.html", today=today())
+    on = today()
+    pick = members.pick(g.org.id, request.args.get("member"), on)
+    her_loans = [loan for loan in services.loans_of_member(g.org.id, pick.chosen.id) if loan.status == "active"] \
+        if pick.chosen else []
+    chosen = next((loan for loan in her_loans if loan.number == request.args.get("loan")), None)
+    if chosen is None and len(her_loans) == 1:
+        chosen = her_loans[0]
+    return render_template("loans/repay.html", today=on, pick=pick, her_loans=her_loans, chosen=chosen)
 
 
 @bp.post("/repay")
@@ -254,8 +264,13 @@ def products():
 @bp.get("/products/new")
 @roles_required("admin")
 def new_product():
-    template = services.DEFAULT_PRODUCTS["emergency"]
-    return render_template("loans/product_form.html", product=None, values=dict(template), choices=_choices())
+    # Every field the form shows: the columns' defaults, then the emergency template's values.
+    values = {key: None for key in services.PRODUCT_FIELDS}
+    values.update({column.name: column.default.arg for column in LoanProduct.__table__.columns
+                   if column.name in values and column.default is not None and not callable(column.default.arg)})
+    values.update(services.DEFAULT_PRODUCTS["emergency"])
+    values = {key: 0 if value is None else value for key, value in values.items()}
+    return render_template("loans/product_form.html", product=None, values=values, choices=_choices())
 
 
 @bp.get("/products/<int:product_id>")
@@ -304,7 +319,7 @@ def _report(table: Table, args: dict, name: str, date_filter: str):
 @bp.get("/reports/portfolio")
 @roles_required(*READERS)
 def portfolio():
-    args = ReportQuerySchema().load(request.args)
+    args = load_query(ReportQuerySchema())
     on = args["on"] or today()
     return _report(reports.portfolio_table(g.org.id, on), args, f"loan-portfolio-{on}", "as_of")
 
@@ -312,7 +327,7 @@ def portfolio():
 @bp.get("/reports/aging")
 @roles_required(*READERS)
 def aging():
-    args = ReportQuerySchema().load(request.args)
+    args = load_query(ReportQuerySchema())
     on = args["on"] or today()
     return _report(reports.aging_table(g.org.id, on), args, f"loan-aging-{on}", "as_of")
 
@@ -320,7 +335,7 @@ def aging():
 @bp.get("/reports/collections")
 @roles_required(*READERS)
 def collections():
-    args = ReportQuerySchema().load(request.args)
+    args = load_query(ReportQuerySchema())
     end = args["end"] or today()
     args["start"], args["end"] = args["start"] or end.replace(day=1), end
     table = reports.collections_table(g.org.id, args["start"], end)

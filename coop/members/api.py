@@ -7,7 +7,7 @@ from ..audit import services as audit
 from ..auth.access import READERS, STAFF, current_role, roles_required
 from ..receipts import services as receipts
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_json
+from ..web.forms import idempotency_key, load_json, load_query
 from . import services, shares
 from .portal import installment_rows
 from .schemas import (
@@ -43,7 +43,7 @@ def _member_schema(many: bool = False):
 @documented("Members, by number or part of the name (?q=), status and overdue installments",
             query=MemberQuerySchema, returns=MemberOutSchema, many=True)
 def members():
-    args = MemberQuerySchema().load(request.args)
+    args = load_query(MemberQuerySchema())
     found = services.search_members(g.org.id, args["q"], args["limit"], status=args["status"],
                                     overdue_on=today() if args["overdue"] else None, offset=args["offset"])
     if current_role() in STAFF:

@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
+from flask_babel import gettext as _
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from ..web.pdf import fonts, pdf_date as format_date, pdf_money as money
 from ..money import amount_in_words, php_text
 from .models import Member, ShareSubscription
 
@@ -48,4 +54,44 @@ def certificate(subscription: ShareSubscription, member: Member, organization: s
         pdf.drawRightString(x, 26 * mm, title)
     pdf.showPage()
     pdf.save()
+    return buffer.getvalue()
+
+
+def statement_pdf(statement, organization: str) -> bytes:
+    """Her statement in plain words, as on her page: one line per transaction, a running balance per thing.
+
+    Words, dates and pesos in the reader's language (call it inside the request)."""
+    regular, bold = fonts()
+    styles = getSampleStyleSheet()
+    for name in ("Title", "Heading2", "Heading3"):
+        styles[name].fontName = bold
+    small = styles["BodyText"].clone("small", fontSize=8.5, leading=10.5, fontName=regular)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                                 bottomMargin=15 * mm, title=_("My statement"))
+    member = statement.member
+    story = [Paragraph(escape(organization), styles["Title"]),
+             Paragraph(escape(f"{_('My statement')}: {member.name} ({member.label})"), styles["Heading2"]),
+             Paragraph(escape(f"{format_date(statement.start)} – {format_date(statement.end)}"), small),
+             Spacer(1, 4 * mm)]
+
+    def balances(labels, values) -> str:
+        return " · ".join(f"{label} {money(value)}" for label, value in zip(labels, values))
+
+    for track in statement.tracks:
+        story.append(Paragraph(escape(track.title), styles["Heading3"]))
+        rows = [[Paragraph(escape(_("At the start")), small), "", Paragraph(escape(balances(track.labels, track.opening)), small)]]
+        for line in track.lines:
+            sign = "+" if line.amount > 0 else "−"
+            rows.append([Paragraph(escape(f"{format_date(line.on)} · {line.text}"), small),
+                         Paragraph(escape(sign + money(abs(line.amount))), small),
+                         Paragraph(escape(balances(track.labels, line.balances)), small)])
+        rows.append([Paragraph(escape(_("At the end")), small), "", Paragraph(escape(balances(track.labels, track.closing)), small)])
+        table = Table(rows, colWidths=(90 * mm, 30 * mm, 60 * mm))
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                                   ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+        story += [table, Spacer(1, 4 * mm)]
+    if not statement.tracks:
+        story.append(Paragraph(escape(_("Nothing moved in these dates.")), small))
+    document.build(story)
     return buffer.getvalue()

@@ -1,10 +1,15 @@
 """The member's own page: her shares block (first of the portal sections) and her statement."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from ..ledger import services as ledger
+from ..web.filters import money
 from ..reports import services as reports
 from ..reports.tables import party_statement_table
 from ..reports.tabular import Table
@@ -58,3 +63,159 @@ STATE_LABELS = {"paid": "Paid", "overdue": "Overdue", "due": "Due", "part": "Par
 
 def state_label(state: str) -> str:
     return _(STATE_LABELS[state])
+
+
+# ---------------------------------------------------------------- her statement, in plain words
+
+
+@dataclass(frozen=True)
+class PlainLine:
+    on: date
+    text: str
+    amount: int  # the change, signed: + raises the first balance of the track
+    balances: tuple[int, ...]  # after this line
+
+
+@dataclass(frozen=True)
+class Track:
+    """One thing whose balance she follows: her share capital, one loan, her commissions..."""
+
+    title: str
+    labels: tuple[str, ...]  # what each balance is, in her words
+    opening: tuple[int, ...]
+    lines: tuple[PlainLine, ...]
+
+    @property
+    def closing(self) -> tuple[int, ...]:
+        return self.lines[-1].balances if self.lines else self.opening
+
+
+@dataclass(frozen=True)
+class PlainStatement:
+    member: Member
+    start: date
+    end: date
+    tracks: tuple[Track, ...]
+
+
+_LOAN_NUMBER = re.compile(r"\bL-\d+")
+# Her accounts in her words (the chart's names are for the bookkeeper).
+_PLAIN_TITLES = {
+    "loans_receivable_commodity": _l("Store credit (commodity loans)"),
+    "loans_receivable_emergency": _l("Emergency loans"),
+    "loans_receivable_other": _l("Other loans"),
+    "loans_receivable_past_due": _l("Loans past due"),
+    "loans_receivable_restructured": _l("Restructured loans"),
+    "accounts_receivable_members": _l("Other amounts I owe"),
+    "consignment_receivable_members": _l("Consigned goods I sold, to hand in"),
+    "due_to_member_producers": _l("My products sold, owed to me"),
+    "commissions_payable_members": _l("My commissions"),
+    "attendants_earnings_payable": _l("My Wellness Center earnings"),
+    "withdrawable_share_capital_payable": _l("Share capital to be refunded to me"),
+    "savings_deposits": _l("My savings"),
+    "time_deposits": _l("My time deposits"),
+    "interest_on_share_capital_payable": _l("Interest on my share capital"),
+    "patronage_refund_payable": _l("My patronage refund"),
+}
+
+
+def plain_statement(org_id: int, member: Member, start: date, end: date) -> PlainStatement:
+    """Her statement as she reads it: one line per transaction and thing (no double legs, no account codes),
+    with a running balance per thing: her shares (paid-up and still to pay), each loan, each other account.
+
+    Income lines that name her (the interest and fees she paid) are told inside the line, not as balances.
+    A loan account that also moved outside the loans' own entries (a credit sale at the store opens a
+    commodity loan) is followed as one account, so its balance stays whole."""
+    party = member.party_id or services.member_party(member)
+    accounts = {a.id: a for a in ledger.list_accounts(org_id)}
+    opening, rows = ledger.party_lines(org_id, party, start, end)
+    moved = [(account_id, source) for account_id, source, *_rest in opening]
+    moved += [(account_id, source) for _e, _d, _m, source, _s, account_id, *_rest in rows]
+    mixed = {account_id for account_id, source in moved if source != "loans"}
+
+    def is_balance(account_id: int) -> bool:
+        return accounts[account_id].type in ("asset", "liability", "equity")
+
+    def track_of(account_id: int, source: str | None, source_id: str | None):
+        key = accounts[account_id].key
+        if key == shares.SUBSCRIBED:
+            return None  # the mirror of what she still has to pay: shown once, as "still to pay"
+        if key in (shares.PAID_UP, shares.RECEIVABLE):
+            return ("shares",)
+        if source == "loans" and source_id and (account_id not in mixed or not is_balance(account_id)):
+            return ("loan", source_id)
+        if not is_balance(account_id):
+            return ("income", account_id)
+        return ("account", account_id)
+
+    def deltas(track, account_id: int, debit: int, credit: int) -> tuple[int, ...]:
+        account = accounts[account_id]
+        if track == ("shares",):
+            return (credit - debit, 0) if account.key == shares.PAID_UP else (0, debit - credit)
+        return (debit - credit,) if account.normal_side == "debit" else (credit - debit,)
+
+    def add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(x + y for x, y in zip(a, b)) if a else b
+
+    balances: dict[tuple, tuple[int, ...]] = {}
+    for account_id, source, source_id, debit, credit in opening:
+        track = track_of(account_id, source, source_id)
+        if track is not None and track[0] != "income" and is_balance(account_id):
+            balances[track] = add(balances.get(track, ()), deltas(track, account_id, int(debit), int(credit)))
+    opened = dict(balances)
+    titles: dict[tuple, str] = {}
+    by_entry: dict[tuple, dict] = {}
+    for entry_id, on, memo, source, source_id, account_id, debit, credit in rows:
+        track = track_of(account_id, source, source_id)
+        if track is None:
+            continue
+        if track[0] == "income":  # a fee or interest that names her but is no balance of hers: skip
+            continue
+        if track[0] == "loan" and track not in titles:
+            found = _LOAN_NUMBER.search(memo or "")
+            titles[track] = _("Loan %(number)s", number=found.group(0) if found else track[1])
+        line = by_entry.setdefault((entry_id, track), {"on": on, "memo": memo, "delta": (), "charges": 0})
+        if is_balance(account_id):
+            line["delta"] = add(line["delta"], deltas(track, account_id, int(debit), int(credit)))
+        else:
+            line["charges"] += int(credit) - int(debit)
+    lines: dict[tuple, list[PlainLine]] = {}
+    for (entry_id, track), line in by_entry.items():
+        delta = line["delta"] or ((0, 0) if track == ("shares",) else (0,))
+        if not any(delta) and not line["charges"]:
+            continue
+        balances[track] = add(balances.get(track, ()), delta)
+        amount = delta[0] if delta[0] else delta[-1]
+        text = _plain(line["memo"], member)
+        if line["charges"] and amount < 0:  # a payment: the interest and fees she paid go with it
+            amount -= line["charges"]
+            text = _("%(text)s (of which interest and fees %(amount)s)", text=text, amount=money(line["charges"]))
+        lines.setdefault(track, []).append(PlainLine(line["on"], text, amount, balances[track]))
+
+    def describe(track) -> tuple[str, tuple[str, ...]]:
+        if track == ("shares",):
+            return _("My share capital"), (_("Paid-up"), _("Still to pay"))
+        if track[0] == "loan":
+            return titles.get(track, _("Loan")), (_("Still owed"),)
+        account = accounts[track[1]]
+        plain = _PLAIN_TITLES.get(account.key)
+        return (str(plain) if plain else account.name), (_("I owe") if account.normal_side == "debit" else _("Owed to me"),)
+
+    order = {"shares": 0, "loan": 1, "account": 2}
+    tracks = []
+    for track in sorted(set(opened) | set(lines), key=lambda t: (order[t[0]], str(t[1:]))):
+        start_balances = opened.get(track) or ((0, 0) if track == ("shares",) else (0,))
+        if not lines.get(track) and not any(start_balances):
+            continue
+        title, labels = describe(track)
+        tracks.append(Track(title, labels, start_balances, tuple(lines.get(track, ()))))
+    return PlainStatement(member, start, end, tuple(tracks))
+
+
+def _plain(memo: str | None, member: Member) -> str:
+    """The entry's description without her own number, which she knows."""
+    text = memo or ""
+    for mine in (f" by {member.label}", f" to {member.label}", f" for {member.label}", f", {member.label}",
+                 f" {member.label}"):
+        text = text.replace(mine, "")
+    return text.strip() or _("Transaction")

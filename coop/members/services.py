@@ -250,3 +250,23 @@ def find_by_number(org_id: int, text: str, field: str = "member") -> Member:
     if member is None:
         raise Invalid(f"No member number {text} in this cooperative.", field=field)
     return member
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What an officer's "Check" found for a name or number typed in a member picker."""
+
+    text: str
+    matches: tuple[Member, ...]  # at most `limit`, by number
+    chosen: Member | None  # exactly one found
+    standing: Standing | None  # the chosen member's, so the officer sees it before she confirms
+
+
+def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, limit: int = 20) -> Pick:
+    """Members by number ("12", "M-0012") or part of the name; one match is chosen, with her standing."""
+    text = (text or "").strip()[:80]
+    if not text:
+        return Pick("", (), None, None)
+    found = tuple(search_members(org_id, text, limit, status=status))
+    chosen = found[0] if len(found) == 1 else None
+    return Pick(text, found, chosen, standing(org_id, chosen.id, on) if chosen else None)

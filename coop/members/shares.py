@@ -313,7 +313,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         source="shares.payment", source_id=str(payment.id)), actor_id)
     receipt = receipts.issue(org_id, kind="share_payment", party_id=party, amount=amount, on=on,
                              source="shares.payment", source_id=payment.id, actor_id=actor_id,
-                             description="Share capital payment", received_from=member.label)
+                             description="Share capital payment", received_from=member.name)
     payment.entry_id, payment.receipt_id = posted.id, receipt.id
     db.session.flush()
     return payment

@@ -10,10 +10,11 @@ from ..auth.models import ROLES
 from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
 from ..web.filters import money
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from ..manifest import Tile, plugins
 from . import pdf, services, shares
-from .portal import statement_table
+from .pdf import statement_pdf
+from .portal import plain_statement, statement_table
 from .schemas import (
     AdmitSchema,
     DecisionSchema,
@@ -45,7 +46,7 @@ def _cooperative_only():
 @roles_required(*STAFF)
 def index():
     _cooperative_only()
-    args = MemberQuerySchema().load(request.args)
+    args = load_query(MemberQuerySchema())
     on = today()
     found = services.search_members(g.org.id, args["q"], args["limit"], status=args["status"],
                                     overdue_on=on if args["overdue"] else None, offset=args["offset"])
@@ -141,7 +142,8 @@ def subscribe(member_id: int):
 @roles_required(*STAFF)
 def new_payment():
     _cooperative_only()
-    return render_template("members/payment.html", today=today())
+    on = today()
+    return render_template("members/payment.html", today=on, pick=services.pick(g.org.id, request.args.get("member"), on))
 
 
 @bp.post("/members/payments")
@@ -252,11 +254,20 @@ def portal():
 @bp.get("/me/statement")
 @roles_required("member")
 def my_statement():
-    return _statement(services.member_for_user(g.org.id, current_user.id))
+    """Her own statement, in plain words (the ledger view stays for officers)."""
+    member = services.member_for_user(g.org.id, current_user.id)
+    args = load_query(StatementQuerySchema())
+    end = args["end"] or today()
+    start = args["start"] or end.replace(day=1, month=1)
+    found = plain_statement(g.org.id, member, start, end)
+    if args["format"] == "pdf":
+        return Response(statement_pdf(found, g.org.name), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="statement-{start}-{end}.pdf"'})
+    return render_template("members/my_statement.html", statement=found, start=start, end=end)
 
 
 def _statement(member):
-    args = StatementQuerySchema().load(request.args)
+    args = load_query(StatementQuerySchema())
     end = args["end"] or today()
     start = args["start"] or end.replace(day=1, month=1)
     table = statement_table(g.org.id, member, start, end)

@@ -8,7 +8,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..ledger import services as ledger
 from ..manifest import Setting, plugins
-from ..money import to_centavos
+from ..money import MAX_CENTAVOS, to_centavos
 from .models import ORG_KINDS, Organization, OrgSetting
 
 def get_setting(org_id: int, key: str):
@@ -58,6 +58,9 @@ def parse_setting(key: str, text: str):
         raise Invalid(f"{spec.description}: not a valid {spec.kind}.", field=key) from exc
     if spec.kind in ("money", "number") and value < 0:
         raise Invalid(f"{spec.description}: cannot be negative.", field=key)
+    ceiling = spec.maximum if spec.maximum is not None else (MAX_CENTAVOS if spec.kind == "money" else 3650)
+    if spec.kind in ("money", "number") and value > ceiling:
+        raise Invalid(f"{spec.description}: at most {ceiling}.", field=key)
     if spec.kind == "choice" and value not in (spec.choices or ()):
         raise Invalid(f"{spec.description}: one of {', '.join(spec.choices or ())}.", field=key)
     if spec.kind == "text" and not value:

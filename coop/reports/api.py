@@ -6,6 +6,7 @@ from ..api.openapi import documented
 from ..auth.access import READERS, roles_required
 from ..auth.models import ROLES
 from ..timeutil import today
+from ..web.forms import load_query
 from . import services
 from .schemas import AsOfSchema, RangeSchema, resolve_range
 from .tables import (
@@ -25,7 +26,7 @@ bp = blueprint("reports", __name__, "/orgs/<org>/reports")
 @roles_required(*READERS)
 @documented("Trial balance as of a date (?as_of=YYYY-MM-DD)", query=AsOfSchema)
 def trial_balance():
-    as_of = AsOfSchema().load(request.args)["as_of"] or today()
+    as_of = load_query(AsOfSchema())["as_of"] or today()
     return jsonify(to_json(trial_balance_table(services.trial_balance(g.org.id, as_of))))
 
 
@@ -33,7 +34,7 @@ def trial_balance():
 @roles_required(*READERS)
 @documented("An account's lines with running balance (?start=&end=)", query=RangeSchema)
 def general_ledger(account_id: int):
-    start, end = resolve_range(RangeSchema().load(request.args), today())
+    start, end = resolve_range(load_query(RangeSchema()), today())
     return jsonify(to_json(general_ledger_table(services.general_ledger(g.org.id, account_id, start, end))))
 
 
@@ -42,7 +43,7 @@ def general_ledger(account_id: int):
 @documented("A party's statement of account (?start=&end=); a member gets her own only", query=RangeSchema)
 def party_statement(party_id: int):
     own = visible_party(party_id)
-    start, end = resolve_range(RangeSchema().load(request.args), today())
+    start, end = resolve_range(load_query(RangeSchema()), today())
     report = services.party_statement(g.org.id, party_id, start, end, viewer_id=current_user.id, own=own)
     return jsonify(to_json(party_statement_table(report)))
 
@@ -51,7 +52,7 @@ def party_statement(party_id: int):
 @roles_required(*READERS)
 @documented("Statement of financial condition as of a date", query=AsOfSchema)
 def balance_sheet():
-    as_of = AsOfSchema().load(request.args)["as_of"] or today()
+    as_of = load_query(AsOfSchema())["as_of"] or today()
     return jsonify(to_json(balance_sheet_table(services.balance_sheet(g.org.id, as_of))))
 
 
@@ -59,5 +60,5 @@ def balance_sheet():
 @roles_required(*READERS)
 @documented("Statement of operations for a date range", query=RangeSchema)
 def operations():
-    start, end = resolve_range(RangeSchema().load(request.args), today())
+    start, end = resolve_range(load_query(RangeSchema()), today())
     return jsonify(to_json(operations_table(services.statement_of_operations(g.org.id, start, end))))

@@ -6,6 +6,7 @@ from ..auth.models import ROLES
 from ..manifest import parties_of
 from ..manifest import plugins
 from ..timeutil import today
+from ..web.forms import load_query
 from . import services
 from .schemas import AsOfSchema, RangeSchema, resolve_range
 from .tables import (
@@ -50,7 +51,7 @@ def index():
 @bp.get("/trial-balance")
 @roles_required(*READERS)
 def trial_balance():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     as_of = args["as_of"] or today()
     return deliver(trial_balance_table(services.trial_balance(g.org.id, as_of)), args["format"],
                    f"trial-balance-{as_of}", as_of=as_of, date_filter="as_of")
@@ -59,7 +60,7 @@ def trial_balance():
 @bp.get("/general-ledger/<int:account_id>")
 @roles_required(*READERS)
 def general_ledger(account_id: int):
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     report = services.general_ledger(g.org.id, account_id, start, end)
     return deliver(general_ledger_table(report), args["format"], f"ledger-{report.account.code}-{start}-{end}",
@@ -70,7 +71,7 @@ def general_ledger(account_id: int):
 @roles_required(*ROLES)
 def party_statement(party_id: int):
     own = visible_party(party_id)
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     report = services.party_statement(g.org.id, party_id, start, end, viewer_id=current_user.id, own=own)
     return deliver(party_statement_table(report), args["format"],
@@ -80,7 +81,7 @@ def party_statement(party_id: int):
 @bp.get("/balance-sheet")
 @roles_required(*READERS)
 def balance_sheet():
-    args = AsOfSchema().load(request.args)
+    args = load_query(AsOfSchema())
     as_of = args["as_of"] or today()
     return deliver(balance_sheet_table(services.balance_sheet(g.org.id, as_of)), args["format"],
                    f"balance-sheet-{as_of}", as_of=as_of, date_filter="as_of")
@@ -89,7 +90,7 @@ def balance_sheet():
 @bp.get("/operations")
 @roles_required(*READERS)
 def operations():
-    args = RangeSchema().load(request.args)
+    args = load_query(RangeSchema())
     start, end = resolve_range(args, today())
     return deliver(operations_table(services.statement_of_operations(g.org.id, start, end)), args["format"],
                    f"operations-{start}-{end}", start=start, end=end, date_filter="range")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
 
 from ..money import format_money, to_pesos_text
 
@@ -15,7 +16,34 @@ def money(centavos) -> str:
     return format_money(centavos, _babel_locale())
 
 
+# The states records go through, as a reader sees them (the values stay English in the database).
+STATUS_LABELS = {
+    "applicant": _l("applicant"), "active": _l("active"), "inactive": _l("inactive"), "withdrawn": _l("withdrawn"),
+    "deceased": _l("deceased"), "applied": _l("applied"), "approved": _l("approved"), "rejected": _l("rejected"),
+    "cancelled": _l("cancelled"), "closed": _l("closed"), "written_off": _l("written off"),
+    "restructured": _l("restructured"), "draft": _l("draft"), "submitted": _l("submitted"),
+    "revise": _l("to revise"), "signed": _l("signed"), "planned": _l("planned"), "pending": _l("pending"),
+    "released": _l("released"), "booked": _l("booked"), "checked_in": _l("checked in"),
+    "completed": _l("completed"), "no_show": _l("no-show"), "open": _l("open"), "paid": _l("paid"),
+    "past_due": _l("past due"), "turned_down": _l("turned down"), "current": _l("current"),
+    "partially_paid": _l("partially paid"), "fully_paid": _l("fully paid"), "unpaid": _l("unpaid"),
+    "lump_sum": _l("lump sum"), "weekly": _l("weekly"), "semi_monthly": _l("semi-monthly"),
+    "monthly": _l("monthly"), "none": _l("none"), "fixed": _l("fixed"), "flat": _l("flat"),
+    "diminishing": _l("diminishing"), "rate": _l("rate"), "share_multiple": _l("multiple of paid-up capital"),
+    "percent": _l("percent"), "amount": _l("amount"),
+}
+
+
+def status(value) -> str:
+    """A status or a choice (`written_off`) in the reader's language."""
+    if value is None:
+        return ""
+    label = STATUS_LABELS.get(str(value))
+    return str(label) if label is not None else str(value).replace("_", " ")
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(status, "status")
     app.add_template_filter(money, "money")
     app.add_template_filter(to_pesos_text, "pesos")  # an amount in a form field: "2000.50"
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt) if d else "", "date")

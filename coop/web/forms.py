@@ -4,15 +4,22 @@ from __future__ import annotations
 import uuid
 
 from flask import g, request
-from marshmallow import Schema
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, missing
 
 from ..errors import Invalid
 from .idempotency import claim
 
 
 def load_form(schema: Schema) -> dict:
-    """Load a posted form; empty fields count as not given."""
-    data = {}
+    """Load a posted form; empty fields count as not given.
+
+    Except on an edit form, for a value the record cannot be without (a field that is optional in the
+    schema only because an edit may leave it unchanged, with no default and no "none"): emptying it is
+    refused next to the field instead of being silently ignored.
+    """
+    data, emptied = {}, {}
+    fields_by_key = {f.data_key or name: f for name, f in schema.load_fields.items()}
     for key in request.form:
         if key in ("csrf_token", "idempotency_key"):  # the key travels apart: see idempotency_key()
             continue
@@ -21,7 +28,29 @@ def load_form(schema: Schema) -> dict:
             data[key[:-2]] = [v for v in values if v.strip() != ""]
         elif values and values[0].strip() != "":
             data[key] = values[0].strip()
+        else:
+            field = fields_by_key.get(key)
+            if (field is not None and not field.required and field.load_default is missing
+                    and not field.allow_none and not isinstance(field, fields.Boolean)):
+                emptied[key] = [str(_l("This cannot be left empty."))]
+    if emptied:
+        raise ValidationError(emptied)
     return schema.load(data)
+
+
+# Parameters every page understands, read by the shared code: they never reach a page's own schema.
+CROSS_CUTTING = frozenset({"lang"})
+
+
+def query_args() -> dict:
+    """The query string as a page's schema should see it: empty means not given, cross-cutting ones left out."""
+    return {key: value.strip() for key, value in request.args.items()
+            if key not in CROSS_CUTTING and value.strip() != ""}
+
+
+def load_query(schema: Schema) -> dict:
+    """Load the query string (a GET form, a link) like a posted form: empty fields count as not given."""
+    return schema.load(query_args())
 
 
 def load_json(schema: Schema) -> dict:

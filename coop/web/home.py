@@ -18,6 +18,12 @@ def home():
     return render_template("web/home.html", orgs=orgs)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it at the root whatever the page says."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.get("/o/<org>/")
 @roles_required(*ROLES)
 def dashboard():

@@ -1,12 +1,14 @@
 """Sessions and the current organization: loaded once per request, checked on every request."""
 from __future__ import annotations
 
-from flask import Flask, g, request
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from ..audit import services as audit
-from ..auth.access import load_session_user
+from ..auth.access import current_role, load_session_user
 from ..extensions import login_manager
 from ..manifest import plugins
 from . import forms
@@ -47,4 +49,34 @@ def register(app: Flask) -> None:
         org = getattr(g, "org", None)
         nav = [item for item in plugins().nav if role in item.roles and org and org.kind in item.org_kinds]
         return {"get_locale": get_locale, "current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
-                "form_error": forms.form_error, "new_form_key": forms.new_form_key}
+                "form_error": forms.form_error, "new_form_key": forms.new_form_key, "lang_url": lang_url, "url_with": url_with,
+                "can_open": can_open}
+
+
+def lang_url(code: str) -> str:
+    """This very page in another language: the same path and everything she asked for, with lang=code."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def url_with(**changes) -> str:
+    """This page with some query parameters changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return request.path + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def can_open(endpoint: str) -> bool:
+    """Whether the current user's role may open the page `endpoint` (the roles its view declares)."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    roles = getattr(view, "required_roles", None)
+    if roles is None:
+        return True
+    return current_role() in roles

@@ -6,7 +6,7 @@ from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..auth.access import READERS, STAFF, roles_required
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_json
+from ..web.forms import idempotency_key, load_json, load_query
 from . import services
 from .schemas import (
     AttendantInSchema,
@@ -153,7 +153,7 @@ def add_day_off(attendant_id: int):
 @documented("Free start times of a service on a day, with the attendants free at each",
             query=AvailabilityQuerySchema, returns=SlotOutSchema, many=True)
 def availability():
-    query = AvailabilityQuerySchema().load(request.args)
+    query = load_query(AvailabilityQuerySchema())
     slots = services.availability(g.org.id, query["service_id"], query["day"], home=query["kind"] == "home")
     return respond(SlotOutSchema(), slots, many=True)
 
@@ -162,7 +162,7 @@ def availability():
 @roles_required(*READERS)
 @documented("The bookings of a day (default today)", query=DayQuerySchema, returns=BookingOutSchema, many=True)
 def list_bookings():
-    query = DayQuerySchema().load(request.args)
+    query = load_query(DayQuerySchema())
     on = query["day"] or today()
     return respond(BookingOutSchema(), services.bookings_between(g.org.id, on, on, query["attendant_id"]), many=True)
 

@@ -196,6 +196,8 @@ class AvailabilityQuerySchema(Schema):
     service_id = fields.Integer(required=True)
     day = fields.Date(required=True)
     kind = fields.String(load_default="appointment", validate=validate.OneOf(BOOKING_KINDS))
+    attendant_id = fields.Integer(load_default=None, allow_none=True,
+                                  metadata={"description": "only this attendant's free times"})
 
 
 class DayQuerySchema(Schema):

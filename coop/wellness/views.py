@@ -9,12 +9,12 @@ from flask_login import current_user
 
 from ..auth.access import READERS, STAFF, current_role, roles_required
 from ..auth.services import users_of
-from ..members.services import search_members
+from ..members.services import pick as pick_member
 from ..money import format_money
 from ..reports.schemas import RangeSchema
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import services
 from .models import BOOKING_KINDS, PAYMENT_METHODS, SKILLS, STATION_KINDS
 from .reports import BUILDERS, REPORTS
@@ -41,6 +41,7 @@ bp = Blueprint("wellness", __name__, url_prefix="/o/<org>/wellness")
 DESK = STAFF
 SHEET_READERS = READERS + ("attendant",)
 HER_ROLES = ("attendant", "member")  # an attendant's login, or a member's who is also an attendant
+BOOKERS = DESK + ("attendant",)  # the desk books for anyone, an attendant for herself
 
 
 def my_attendant():
@@ -61,6 +62,16 @@ def handled_booking(booking_id: int):
     abort(404)
 
 
+def booked_for(attendant_id: int | None) -> int | None:
+    """The attendant a booking is for: anyone the desk chose; always herself for an attendant."""
+    if current_role() in DESK:
+        return attendant_id
+    mine = my_attendant()
+    if mine is None:
+        abort(404)
+    return mine.id
+
+
 def _back(booking_id: int):
     target = request.form.get("next")
     if target and target.startswith("/") and not target.startswith("//"):
@@ -74,7 +85,7 @@ def _back(booking_id: int):
 @bp.get("/")
 @roles_required(*SHEET_READERS)
 def day():
-    args = DayQuerySchema().load(request.args)
+    args = load_query(DayQuerySchema())
     on = args["day"] or today()
     only = None
     if current_role() == "attendant":
@@ -84,13 +95,15 @@ def day():
         only = mine.id
     return render_template("wellness/day.html", sheet=services.day_sheet(g.org.id, on, only), on=on,
                            today=today(), timedelta=timedelta, services_offered=services.list_services(g.org.id, True),
-                           attendants=services.attendant_names(g.org.id), desk=current_role() in DESK)
+                           attendants=services.attendant_names(g.org.id), desk=current_role() in DESK,
+                           can_book=current_role() in BOOKERS and (current_role() in DESK or only is not None),
+                           only=only)
 
 
 @bp.get("/week")
 @roles_required(*READERS)
 def week():
-    args = DayQuerySchema().load(request.args)
+    args = load_query(DayQuerySchema())
     on = args["day"] or today()
     monday = on - timedelta(days=on.weekday())
     days, rows = services.week_grid(g.org.id, monday)
@@ -101,28 +114,35 @@ def week():
 
 
 @bp.get("/book")
-@roles_required(*DESK)
+@roles_required(*BOOKERS)
 def new_booking():
     offered = services.list_services(g.org.id, active_only=True)
     slots, chosen = None, None
-    if request.args.get("service_id") and request.args.get("day"):
-        query = AvailabilityQuerySchema().load(request.args)
+    query = load_query(AvailabilityQuerySchema(partial=("service_id", "day")))
+    attendant_id = booked_for(query.get("attendant_id"))
+    if query.get("service_id") and query.get("day"):
         chosen = services.get_service(g.org.id, query["service_id"])
         slots = services.availability(g.org.id, chosen.id, query["day"], home=query["kind"] == "home")
+        if attendant_id is not None:  # the free times of the attendant she chose are hers alone
+            slots = [slot for slot in slots if attendant_id in slot.attendant_ids]
         query_day, kind = query["day"], query["kind"]
     else:
-        query_day, kind = today(), request.args.get("kind", "appointment")
+        query_day, kind = query.get("day") or today(), query["kind"]
+    names = services.attendant_names(g.org.id)
+    if current_role() not in DESK:
+        names = {attendant_id: names.get(attendant_id, "")}
     return render_template("wellness/book.html", offered=offered, slots=slots, chosen=chosen, day=query_day,
-                           kind=kind, names=services.attendant_names(g.org.id), kinds=BOOKING_KINDS)
+                           kind=kind, names=names, kinds=BOOKING_KINDS, attendant_id=attendant_id,
+                           desk=current_role() in DESK)
 
 
 @bp.post("/bookings")
-@roles_required(*DESK)
+@roles_required(*BOOKERS)
 def create_booking():
     data = load_form(BookingInSchema())
     booking = services.book(g.org.id, service_id=data["service_id"], starts=data["starts_at"],
                             client_name=data["client_name"], client_mobile=data["client_mobile"],
-                            attendant_id=data["attendant_id"], kind=data["kind"], address=data["address"],
+                            attendant_id=booked_for(data["attendant_id"]), kind=data["kind"], address=data["address"],
                             notes=data["notes"], actor_id=current_user.id, idempotency_key=idempotency_key())
     flash(_l("Booked for %(time)s.", time=services.to_local(booking.starts_at).strftime("%a %d %b %H:%M")))
     if data["kind"] == "walk_in":
@@ -137,7 +157,7 @@ def booking(booking_id: int):
     line = services.describe(g.org.id, [found])[0]
     return render_template("wellness/booking.html", line=line, b=found, methods=PAYMENT_METHODS,
                            names=services.attendant_names(g.org.id), desk=current_role() in DESK,
-                           station_kinds=STATION_KINDS)
+                           can_book=current_role() in BOOKERS, station_kinds=STATION_KINDS)
 
 
 @bp.post("/bookings/<int:booking_id>/check-in")
@@ -176,10 +196,11 @@ def cancel(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/reschedule")
-@roles_required(*DESK)
+@roles_required(*BOOKERS)
 def reschedule(booking_id: int):
     data = load_form(RescheduleSchema())
-    moved = services.reschedule(g.org.id, booking_id, data["starts_at"], data["attendant_id"], current_user.id)
+    moved = services.reschedule(g.org.id, handled_booking(booking_id).id, data["starts_at"],
+                                booked_for(data["attendant_id"]), current_user.id)
     flash(_l("Moved to %(time)s.", time=services.to_local(moved.starts_at).strftime("%a %d %b %H:%M")))
     return _back(booking_id)
 
@@ -280,11 +301,11 @@ def remove_holiday(holiday_id: int):
 def attendants():
     return render_template("wellness/attendants.html", people=services.attendant_names(g.org.id),
                            rows=services.list_attendants(g.org.id), skills=SKILLS,
-                           members=_member_choices(), logins=_login_choices())
+                           pick=_member_pick(), logins=_login_choices())
 
 
-def _member_choices():
-    return [(m.id, f"{m.label} {m.name}") for m in search_members(g.org.id, status="active", limit=200)]
+def _member_pick():
+    return pick_member(g.org.id, request.args.get("member"), today(), status="active")
 
 
 def _login_choices():
@@ -389,7 +410,7 @@ def mine():
 
 def _report_view(name: str):
     def view():
-        args = RangeSchema().load(request.args)
+        args = load_query(RangeSchema())
         end = args["end"] or today()
         start = args["start"] or end.replace(day=1)
         table = BUILDERS[name](g.org.id, start, end)

@@ -160,7 +160,7 @@ def record_remittance(org_id: int, member_id: int, amount: int, *, on: date, act
         Line(paid_via, debit=amount), Line("consignment_receivable_members", credit=amount, party_id=her)], actor_id)
     receipt = receipts.issue(org_id, kind="consignment_remittance", party_id=her, amount=amount, on=on, source=SOURCE,
                              source_id=docs[0].id, description="Remittance for consigned goods sold",
-                             actor_id=actor_id, received_from=member.label)
+                             actor_id=actor_id, received_from=member.name)
     for doc in docs:
         doc.entry_id, doc.receipt_id = docs[0].entry_id, receipt.id
     db.session.flush()

@@ -198,7 +198,7 @@ def record_sale(org_id: int, *, items: list[SaleItem], on: date, payment: str, a
         sale.receipt_id = receipts.issue(
             org_id, kind="sale", party_id=sale.party_id, amount=total, on=on, source="inventory.sale",
             source_id=sale.id, description=f"Store sale {sale.display_number}", actor_id=actor_id,
-            received_from=member.label if member else "Walk-in customer").id
+            received_from=member.name if member else "Walk-in customer").id
     else:
         loan = loans.open_commodity_loan(org_id, member.id, total, on, goods_lines=tuple(goods_lines), memo=memo,
                                          source="inventory.sale", source_id=str(sale.id),
@@ -242,7 +242,11 @@ def sale_returns(sale: Sale) -> list[SaleReturn]:
 
 
 def member_label(sale: Sale) -> str | None:
-    return members.get_member(sale.org_id, sale.member_id).label if sale.member_id else None
+    """Her number and name, as the sale slip and the sale page print them."""
+    if not sale.member_id:
+        return None
+    member = members.get_member(sale.org_id, sale.member_id)
+    return f"{member.label} {member.name}"
 
 
 def receipt_number(sale: Sale) -> str | None:
