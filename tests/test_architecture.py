@@ -55,10 +55,6 @@ LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {
     ("coop", "create_app", "coop.cli"): "coop.cli imports create_app from coop for `main`: a cycle at the top",
     ("coop.receipts.services", "issue", "coop.messaging.sms"): "messaging.sms reads members' shares, which issue "
                                                                 "receipts: a cycle at the top",
-    # --- to move up once the branches changing these modules (messaging, sessions) have landed ---
-    ("coop.jobs.scheduler", "daily", "coop.jobs.services"): "can move to the top: no cycle",
-    ("coop.web.session", "register.page_globals", "coop.auth.access"): "can move to the top: no cycle",
-    ("coop.web.session", "register.pull_org", "coop.orgs.services"): "can move to the top: no cycle",
 }
 
 

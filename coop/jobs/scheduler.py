@@ -9,13 +9,12 @@ from flask import Flask
 from ..extensions import db
 from ..messaging.services import GATEWAYS, deliver
 from ..timeutil import today
+from .services import run_daily
 
 log = logging.getLogger("coop.jobs")
 
 
 def daily(app: Flask) -> None:
-    from .services import run_daily
-
     with app.app_context():
         for slug, job, day, summary in run_daily(today()):
             log.info("%s %s %s: %s", slug, job, day, summary)

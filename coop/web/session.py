@@ -11,6 +11,7 @@ from ..audit import services as audit
 from ..auth.access import current_role, load_session_user
 from ..extensions import login_manager
 from ..manifest import plugins
+from ..orgs.services import get_by_slug
 from . import forms
 
 
@@ -26,8 +27,6 @@ def register(app: Flask) -> None:
     @app.url_value_preprocessor
     def pull_org(endpoint, values):
         if values and "org" in values:
-            from ..orgs.services import get_by_slug
-
             g.org = get_by_slug(values.pop("org"))
 
     @app.url_defaults
@@ -43,8 +42,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def page_globals():
-        from ..auth.access import current_role
-
         role = current_role()
         org = getattr(g, "org", None)
         nav = [item for item in plugins().nav if role in item.roles and org and org.kind in item.org_kinds]
