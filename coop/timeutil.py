@@ -2,6 +2,8 @@
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from marshmallow import fields
+
 MANILA = ZoneInfo("Asia/Manila")
 
 
@@ -11,3 +13,12 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return datetime.now(MANILA).date()
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment stored as naive UTC, written with its offset ("...+00:00") as RFC 3339 and the API document say."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)

@@ -1,17 +1,7 @@
-from datetime import timezone
-
 from marshmallow import Schema, fields, validate
 
+from ..timeutil import UtcDateTime
 from .models import ROLES
-
-
-class UtcDateTime(fields.DateTime):
-    """A moment stored as naive UTC, written with its offset as RFC 3339 asks ("...+00:00")."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class LoginSchema(Schema):

@@ -2,6 +2,7 @@ from marshmallow import Schema, fields, validate
 
 from ..ledger.schemas import CashAccountKey
 from ..money import Money
+from ..timeutil import UtcDateTime
 
 
 class DepositInSchema(Schema):
@@ -39,16 +40,16 @@ class SessionOutSchema(Schema):
     account_id = fields.Integer()
     status = fields.String()
     business_day = fields.Date()
-    opened_at = fields.DateTime()
+    opened_at = UtcDateTime()
     opening_count = Money()
-    closed_at = fields.DateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
     closing_count = Money(allow_none=True)
     expected = Money(allow_none=True)
     over_short = Money(allow_none=True)
     over_short_centavos = fields.Function(lambda row: row.over_short)
     note = fields.String(allow_none=True)
     confirmed_by = fields.Integer(allow_none=True)
-    confirmed_at = fields.DateTime(allow_none=True)
+    confirmed_at = UtcDateTime(allow_none=True)
     entry_id = fields.Integer(allow_none=True)
 
 

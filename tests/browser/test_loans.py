@@ -25,13 +25,13 @@ def test_two_officers_take_an_emergency_loan_from_application_to_a_receipt(make_
     page = first.new_page()
     log_in(page, maker)
     page.goto(f"/o/{slug}/loans/new")
-    page.fill("input[name=member]", label)
+    page.fill("form[method=post] input[name=member]", label)  # the box above is the name search
     page.fill("input[name=amount]", "2,000")
     page.fill("input[name=purpose]", "Hospital bill")
     with page.expect_navigation():
         page.click("form button:has-text('Enter application')")
     assert "another officer approves it" in page.inner_text("main")
-    assert page.locator("form[action$='/approve']").count() == 1
+    assert page.locator("form[action$='/approve']").count() == 0  # the maker is not offered Approve
     shot(page, "loans-application")
     first.close()
 
@@ -53,13 +53,13 @@ def test_two_officers_take_an_emergency_loan_from_application_to_a_receipt(make_
     number = page.locator("h1").inner_text().split()[1]
 
     page.goto(f"/o/{slug}/loans/repay")
-    page.fill("input[name=loan]", number)
+    page.fill("form[method=post] input[name=loan]", number)
     page.fill("input[name=amount]", "343.33")
     with page.expect_navigation():
         page.click("form button:has-text('Record and issue receipt')")
     assert "/receipts/" in page.url and "343.33" in page.inner_text("main")
     page.goto(f"/o/{slug}/loans/repay")
-    page.fill("input[name=loan]", number)
+    page.fill("form[method=post] input[name=loan]", number)
     page.fill("input[name=amount]", "99999")
     with page.expect_navigation():
         page.click("form button:has-text('Record and issue receipt')")
