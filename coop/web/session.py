@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
         nav = [item for item in plugins().nav if role in item.roles and org and org.kind in item.org_kinds]
         return {"get_locale": get_locale, "current_org": org, "current_role": role, "nav_items": nav, "form_value": forms.form_value,
                 "form_error": forms.form_error, "new_form_key": forms.new_form_key, "lang_url": lang_url, "url_with": url_with,
-                "can_open": can_open}
+                "can_open": can_open, "can_open_url": can_open_url}
 
 
 def lang_url(code: str) -> str:
@@ -66,6 +66,15 @@ def url_with(**changes) -> str:
         else:
             args[key] = [value]
     return request.path + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def can_open_url(path: str) -> bool:
+    """Whether the current user's role may open this local path (a link built elsewhere, e.g. a document's)."""
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(path.split("?")[0])
+    except Exception:  # werkzeug raises NotFound, MethodNotAllowed or RequestRedirect: no page to offer
+        return False
+    return can_open(endpoint)
 
 
 def can_open(endpoint: str) -> bool:
