@@ -26,6 +26,7 @@ DOMAINS = (
     "coop.cash",
     "coop.inventory",
     "coop.loans",
+    "coop.savings",
     "coop.consignment",
     "coop.grants",
     "coop.wellness",
