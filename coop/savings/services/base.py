@@ -213,10 +213,12 @@ def replayed(org_id: int, key: str | None, account_id: int, kind: str,
 
 def control_balances(org_id: int) -> list[tuple[str, int, int]]:
     """`coop ledger check`: Savings Deposits and Time Deposits against the sum of the accounts kept in each."""
-    kept = dict(db.session.execute(
-        select(SavingsProduct.kind == "time", func.coalesce(func.sum(SavingsAccount.balance), 0))
+    by_kind = dict(db.session.execute(
+        select(SavingsProduct.kind, func.coalesce(func.sum(SavingsAccount.balance), 0))
         .join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
-        .where(SavingsAccount.org_id == org_id).group_by(SavingsProduct.kind == "time")).all())
+        .where(SavingsAccount.org_id == org_id).group_by(SavingsProduct.kind)).all())
+    kept = {"time_deposits": int(by_kind.get("time", 0)),
+            "savings_deposits": sum(int(total) for kind, total in by_kind.items() if kind != "time")}
     keys = {a.key for a in ledger.list_accounts(org_id)}
-    return [(key, ledger.balance(org_id, key).credit_balance, int(kept.get(is_time, 0)))
-            for key, is_time in (("savings_deposits", False), ("time_deposits", True)) if key in keys]
+    return [(key, ledger.balance(org_id, key).credit_balance, kept[key])
+            for key in ("savings_deposits", "time_deposits") if key in keys]
