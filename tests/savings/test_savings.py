@@ -166,3 +166,19 @@ def test_control_check_and_manual_entries_kept_off_the_control_account(coop, mem
         ledger.post_manual(coop.id, {"entry_date": MONTH, "memo": "By hand", "lines": [
             {"account_id": ledger.get_account(coop.id, "cash_on_hand").id, "debit": 1_00, "credit": 0},
             {"account_id": deposits.id, "debit": 0, "credit": 1_00}]}, officer.id)
+
+
+def test_bal_by_text_includes_her_savings(coop, member, product, officer):
+    from sqlalchemy import select
+
+    from coop.messaging import sms
+    from coop.messaging.models import OutboxMessage
+
+    opened(coop, member, product, officer, amount=1_234_50)
+    sms.set_pin(coop.id, member.id, "4821", None)
+    db.session.commit()
+    assert sms.handle_incoming(coop.id, "+639171234567", "BAL 4821").outcome == "answered"
+    db.session.commit()
+    [reply] = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.org_id == coop.id,
+                                                                  OutboxMessage.purpose == "reply"))
+    assert "savings PHP 1,234.50" in reply

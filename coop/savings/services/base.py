@@ -132,10 +132,12 @@ def parties_of_user(org_id: int, user_id: int) -> set[int]:
     return parties_of_member(org_id, member.id)
 
 
-def total_of_member(org_id: int, member_id: int) -> int:
-    """Her savings across her accounts (kept balances: one indexed read)."""
-    return int(db.session.scalar(select(func.coalesce(func.sum(SavingsAccount.balance), 0)).where(
-        SavingsAccount.org_id == org_id, SavingsAccount.member_id == member_id)))
+def total_of_member(org_id: int, member_id: int) -> int | None:
+    """Her savings across her accounts (kept balances: one indexed read); None when she has no account."""
+    accounts, total = db.session.execute(select(func.count(), func.coalesce(func.sum(SavingsAccount.balance), 0))
+                                         .where(SavingsAccount.org_id == org_id,
+                                                SavingsAccount.member_id == member_id)).one()
+    return int(total) if accounts else None
 
 
 def transactions(org_id: int, account_id: int, start: date | None = None, end: date | None = None,
