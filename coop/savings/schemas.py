@@ -35,7 +35,8 @@ class DateInSchema(Schema):
     on = fields.Date(load_default=None)
 
 
-class PreterminateInSchema(DateInSchema):
+class PreterminateInSchema(Schema):
+    on = fields.Date(required=True)  # the day she asks for her money: stated, so an empty form pays out nothing
     cash_account = CashAccountKey(load_default="cash_on_hand")
 
 
@@ -104,6 +105,7 @@ class TransactionOutSchema(Schema):
 
 class AccountsQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(("active", "dormant", "matured", "closed")))
+    member = fields.String(load_default=None, validate=validate.Length(max=80))  # the officer's "Check" box
 
 
 class StatementQuerySchema(RangeSchema):

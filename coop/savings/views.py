@@ -1,7 +1,7 @@
 """Savings pages under /o/<org>/savings: accounts, the desk's forms, products, the passbook, her own statement."""
 from decimal import Decimal
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -58,7 +58,7 @@ def index():
                            products={p.id: p for p in products}, open_products=[p for p in products if p.active],
                            totals=reports.totals(g.org.id), status=args["status"],
                            status_label=reports.status_label, kind_labels=KIND_LABELS,
-                           pick=members.pick(g.org.id, request.args.get("member"), on), today=on)
+                           pick=members.pick(g.org.id, args["member"], on), today=on)
 
 
 @bp.post("/accounts")
