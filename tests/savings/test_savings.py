@@ -182,3 +182,35 @@ def test_bal_by_text_includes_her_savings(coop, member, product, officer):
     [reply] = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.org_id == coop.id,
                                                                   OutboxMessage.purpose == "reply"))
     assert "savings PHP 1,234.50" in reply
+
+
+def test_pay_a_loan_amortization_from_savings_in_one_entry(coop, member, product, officer, make_user):
+    from coop.loans import services as loans
+
+    checker = make_user(coop, "officer")
+    loan = loans.apply(coop.id, member.id, loans.product_by_code(coop.id, "emergency").id, 200_000, on=MONTH,
+                       actor_id=officer.id, purpose="Seeds")
+    loans.approve(coop.id, loan.id, actor_id=checker.id, on=MONTH)
+    loans.release(coop.id, loan.id, on=MONTH, actor_id=checker.id)
+    account = opened(coop, member, product, officer, amount=1_000_00)
+    owed = loans.get_loan(coop.id, loan.id).outstanding
+    txn = savings.pay_loan(coop.id, account.id, loan.id, 300_00, on=MONTH + timedelta(days=5), actor_id=officer.id)
+    db.session.commit()
+    entry = ledger.get_entry(coop.id, txn.entry_id)
+    assert [(line.account_name, line.debit) for line in entry.lines if line.debit] == [("Savings Deposits", 300_00)]
+    assert receipts.get(coop.id, txn.receipt_id).kind == "loan_repayment"
+    assert account.balance == 700_00 and loans.get_loan(coop.id, loan.id).outstanding == owed - 300_00
+
+
+def test_desk_cash_is_tagged_to_the_tellers_open_session(coop, member, product, officer):
+    from coop.cash import services as cash
+    from coop.ledger.models import JournalEntry
+
+    session = cash.open_session(coop.id, officer.id, opening_count=0)
+    account = opened(coop, member, product, officer, amount=500_00, on=today())
+    txn = savings.withdraw(coop.id, account.id, 100_00, on=today(), actor_id=officer.id)
+    db.session.commit()
+    first = savings.transactions(coop.id, account.id)[0]
+    assert db.session.get(JournalEntry, first.entry_id).teller_session_id == session.id
+    assert db.session.get(JournalEntry, txn.entry_id).teller_session_id == session.id
+    assert cash.expected_count(session) == 400_00
