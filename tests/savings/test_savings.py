@@ -59,6 +59,7 @@ def test_a_months_interest_on_the_average_daily_balance_to_the_centavo(coop, mem
     assert account.balance == 15_000_00 + expected and account.interest_total == expected
     assert ledger.balance(coop.id, "interest_expense_deposits").debit_balance == expected
     assert savings.transactions(coop.id, account.id)[-1].amount == expected
+    assert ledger.recompute_problems(coop.id) == []  # the set-based posting kept every balance row right
     assert savings.end_of_day(coop.id, NEXT).startswith("0 interest")  # the period is posted once
     assert account.period_start == NEXT and account.balance_days == 0
 
