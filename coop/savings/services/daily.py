@@ -28,8 +28,9 @@ _TXN = SavingsTransaction.__table__
 def end_of_day(org_id: int, day: date) -> str:
     db.session.flush()
     products = list_products(org_id)
-    matured = _maturities(org_id, day, [p for p in products if p.kind == "time"])
+    # interest first: a time deposit paid out today into her savings then starts the new period
     posted = sum(post_interest(org_id, product, day) for product in products if product.kind != "time")
+    matured = _maturities(org_id, day, [p for p in products if p.kind == "time"])
     dormant = _dormancy(org_id, day, products)
     db.session.expire_all()  # the bulk statements changed rows the session may hold
     return f"{posted} interest postings, {matured} time deposits matured, {dormant} accounts dormant"

@@ -199,6 +199,17 @@ def _check_withdrawable(account: SavingsAccount, product: SavingsProduct, amount
                         most=php_text(max(0, account.balance - product.minimum_balance))), field="amount")
 
 
+def _outflow(org_id: int, account_id: int, amount: int, on: date | None) -> tuple[SavingsAccount, SavingsProduct, date]:
+    """What every way of taking money out checks, under the account's row lock: returns the account, its product
+    and the effective date."""
+    _check_amount(amount)
+    on = on or today()
+    account, product = _locked(org_id, account_id)
+    _check_withdrawable(account, product, amount)
+    check_chronology(account, product, on)
+    return account, product, on
+
+
 def _take_out(account: SavingsAccount, product: SavingsProduct, amount: int, on: date) -> None:
     move(account, -amount, on)
     account.last_activity_on = on
@@ -213,12 +224,8 @@ def withdraw(org_id: int, account_id: int, amount: int, *, on: date | None = Non
     replay = replayed(org_id, idempotency_key, account_id, "withdrawal", amount)
     if replay is not None:
         return replay
-    _check_amount(amount)
     ledger.cash_account(org_id, cash_account, field="cash_account")
-    on = on or today()
-    account, product = _locked(org_id, account_id)
-    _check_withdrawable(account, product, amount)
-    check_chronology(account, product, on)
+    account, product, on = _outflow(org_id, account_id, amount, on)
     posted = ledger.post(Entry(org_id, on, f"Savings withdrawal {account.number}", (
         Line(product.account_key, debit=amount, party_id=account.party_id, memo=account.number),
         Line(cash_account, credit=amount)),
@@ -254,11 +261,7 @@ def pay_shares(org_id: int, account_id: int, amount: int, *, on: date | None = N
     replay = replayed(org_id, idempotency_key, account_id, "to_shares", amount)
     if replay is not None:
         return replay
-    _check_amount(amount)
-    on = on or today()
-    account, product = _locked(org_id, account_id)
-    _check_withdrawable(account, product, amount)
-    check_chronology(account, product, on)
+    account, product, on = _outflow(org_id, account_id, amount, on)
     payment = shares.record_payment(
         org_id, account.member_id, amount=amount, on=on, actor_id=actor_id, idempotency_key=ledger_key(idempotency_key),
         paid_from=Line(product.account_key, debit=amount, party_id=account.party_id, memo=account.number))
@@ -276,14 +279,10 @@ def pay_loan(org_id: int, account_id: int, loan_id: int, amount: int, *, on: dat
     replay = replayed(org_id, idempotency_key, account_id, "to_loan", amount)
     if replay is not None:
         return replay
-    _check_amount(amount)
-    on = on or today()
-    account, product = _locked(org_id, account_id)
+    account, product, on = _outflow(org_id, account_id, amount, on)
     loan = loans.get_loan(org_id, loan_id)
     if loan.member_id != account.member_id:
         raise Invalid(_("Savings pay only the account holder's own loans."), field="loan_id")
-    _check_withdrawable(account, product, amount)
-    check_chronology(account, product, on)
     member = members.get_member(org_id, account.member_id)
     payment = loans.repay(
         org_id, loan.id, amount, on=on, actor_id=actor_id, idempotency_key=ledger_key(idempotency_key),
