@@ -6,11 +6,7 @@ in a dry run; a real run raises `ImportProblems` on any problem, so the boundary
 back; and a second run of the same file changes nothing (each kind knows what it already has:
 entries by reference, suppliers by name, products by code, members by number).
 
-What is not here, and why: loans with their remaining schedule (coop.loans offers no service that
-opens a loan already running, with its paid installments: only apply, approve and release), and
-products' stock on hand at cost (coop.inventory offers no opening-stock service; a count would
-post the surplus as a gain, not at its cost against the opening balances). The products import
-brings the catalogue; the stock and loans come in as opening balances per account meanwhile.
+Products come with their stock on hand at cost (the count at the cut-over) and open the moving average.
 """
 from __future__ import annotations
 
@@ -21,10 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..errors import CoopError, Invalid
 from ..inventory import services as inventory
+from ..inventory.quantity import to_thousandths
 from ..ledger import services as ledger
 from ..members import imports as member_imports
 from ..members import services as members
@@ -188,6 +185,8 @@ def run_suppliers(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_
 
 def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
                  progress=None) -> Outcome:
+    """The catalogue, and the stock on hand at its cost where the file gives them (the count at the cut-over,
+    dated `as_of`): Dr merchandise inventory, Cr opening balances clearing, so the moving average starts there."""
     outcome = Outcome()
     known = {p.code for p in inventory.list_products(org_id)}
     seen: dict[str, int] = {}
@@ -196,14 +195,16 @@ def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_o
         code, name = r.get("code", ""), r.get("name", "")
         bad = len(outcome.problems)
         if not code:
-            outcome.problems.append(Problem(n, "code", "Give the product's code."))
+            outcome.problems.append(Problem(n, "code", _("Give the product's code.")))
         elif code in seen:
-            outcome.problems.append(Problem(n, "code", f"Code {code} is already on row {seen[code]}."))
+            outcome.problems.append(Problem(n, "code", _("Code %(code)s is already on row %(row)s.", code=code,
+                                                         row=seen[code])))
         if not name:
-            outcome.problems.append(Problem(n, "name", "Give the product's name."))
+            outcome.problems.append(Problem(n, "name", _("Give the product's name.")))
         price = ledger.parse_amount(r.get("sale_price", ""))
         if not price:
-            outcome.problems.append(Problem(n, "sale_price", "Write the sale price in pesos, like 45.50."))
+            outcome.problems.append(Problem(n, "sale_price", _("Write the sale price in pesos, like 45.50.")))
+        stock = _opening_stock(outcome, n, r, as_of)
         if len(outcome.problems) > bad:
             continue
         seen[code] = n
@@ -214,8 +215,35 @@ def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_o
         if not dry_run and not outcome.problems:
             data = {"code": code, "name": name, "sale_price": price}
             data.update({k: r[k] for k in ("category", "unit", "barcode") if r.get(k)})
-            _apply(outcome, n, lambda: inventory.create_product(org_id, actor_id=actor_id, **data))
+            _apply(outcome, n, lambda: _create_product(org_id, data, stock, as_of, actor_id))
     return _finish(outcome, dry_run)
+
+
+def _opening_stock(outcome: Outcome, n: int, r: dict, as_of: date | None) -> tuple[int, int] | None:
+    """(quantity in thousandths, unit cost in centavos) from the row, or None when it gives no stock."""
+    if not r.get("quantity_on_hand"):
+        return None
+    try:
+        quantity = to_thousandths(r["quantity_on_hand"])
+    except ValueError as error:
+        outcome.problems.append(Problem(n, "quantity_on_hand", str(error)))
+        return None
+    cost = ledger.parse_amount(r.get("unit_cost", "")) if r.get("unit_cost") else None
+    if cost is None:
+        outcome.problems.append(Problem(n, "unit_cost", _("Give the cost of one unit in pesos, like 38.25.")))
+        return None
+    if as_of is None:
+        outcome.problems.append(Problem(n, "quantity_on_hand", _("Give the date of the stock count.")))
+        return None
+    return quantity, cost
+
+
+def _create_product(org_id: int, data: dict, stock: tuple[int, int] | None, as_of: date | None,
+                    actor_id: int | None) -> None:
+    product = inventory.create_product(org_id, actor_id=actor_id, **data)
+    if stock:
+        inventory.receive_opening_stock(org_id, product_id=product.id, quantity=stock[0], unit_cost=stock[1],
+                                        on=as_of, actor_id=actor_id)
 
 
 def run_members(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
@@ -266,7 +294,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("members", _l("Members with their share capital"), MEMBER_FIELDS, ("name",), run_members),
     Kind("suppliers", _l("Suppliers"), ("name", "contact_person", "phone", "email", "address", "tin"), ("name",),
          run_suppliers),
-    Kind("products", _l("Products (the catalogue)"), ("code", "name", "category", "unit", "sale_price", "barcode"),
+    Kind("products", _l("Products, with stock on hand and its cost"),
+         ("code", "name", "category", "unit", "sale_price", "barcode", "quantity_on_hand", "unit_cost"),
          ("code", "name", "sale_price"), run_products),
 )}
 

@@ -89,6 +89,34 @@ def test_suppliers_and_products_from_xlsx_and_csv(make_org):
     assert {p.code: p.sale_price for p in inventory.list_products(org.id)} == {"RICE5": 27_500, "SOAP": 2_550}
 
 
+def test_products_with_stock_on_hand_at_cost_open_the_inventory_and_its_moving_average(make_org):
+    from coop.inventory import services as inventory
+
+    org = make_org()
+    content = csv_bytes("code,name,sale_price,unit,quantity on hand,unit cost", "RICE5,Rice 5 kg,275.00,sack,12,238.50",
+                        "SOAP,Soap,25.50,pc,,", "OIL,Oil 1 L,90.00,bottle,1.5,")
+    dry = run(org, "products", content, dry_run=True, as_of=date(2025, 12, 31))
+    assert [(p.row, p.column) for p in dry.problems] == [(4, "unit_cost")]
+    assert run(org, "products", content, dry_run=True).problems[0].column == "quantity_on_hand"  # no count date
+    fine = content.replace(b"1.5,\n", b"1.5,60.00\n")
+    assert run(org, "products", fine, as_of=date(2025, 12, 31)).done == 3
+    db.session.commit()
+    assert run(org, "products", fine, as_of=date(2025, 12, 31)).skipped == 3 and entries() == 2
+    stock = {p.code: (p.qty_on_hand, p.stock_value) for p in inventory.list_products(org.id)}
+    assert stock == {"RICE5": (12_000, 286_200), "SOAP": (0, 0), "OIL": (1_500, 9_000)}
+    assert ledger.balance(org.id, "merchandise_inventory").debit_balance == 295_200
+    assert ledger.balance(org.id, "opening_balance_clearing").credit_balance == 295_200
+
+
+def test_amounts_in_a_file_are_read_strictly(make_org):
+    org = make_org()
+    content = csv_bytes("ref,date,memo,account,debit,credit", "A,2025-01-02,x,11110,\"1,50\",",
+                        "A,2025-01-02,x,30600,,1.50", "B,2025-01-02,x,11110,\"1,234.50\",",
+                        "B,2025-01-02,x,30600,,\"1,234.50\"")
+    dry = run(org, "journal", content, dry_run=True)
+    assert [(p.row, p.column) for p in dry.problems] == [(2, "debit")]
+
+
 def test_members_with_share_capital_through_the_members_import(make_org):
     from coop.members import services as members
 
