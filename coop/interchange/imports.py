@@ -23,6 +23,7 @@ from ..errors import CoopError, Invalid
 from ..inventory import services as inventory
 from ..inventory.quantity import to_thousandths
 from ..ledger import services as ledger
+from ..loans import services as loans
 from ..members import imports as member_imports
 from ..members import services as members
 
@@ -268,6 +269,79 @@ def run_members(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of
     return _finish(outcome, dry_run)
 
 
+LOAN_AMOUNTS = ("amount", "principal", "interest", "principal_paid", "interest_paid")
+
+
+def run_loans(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
+              progress=None) -> Outcome:
+    """Running loans with what is left of their schedule: one row per installment, grouped by the loan's
+    reference in the old books. A loan already brought (by reference) is skipped."""
+    outcome = Outcome()
+    if as_of is None:
+        raise Invalid(_("Give the cut-over date of the loans."), field="as_of")
+    products = {p.code.lower(): p for p in loans.list_products(org_id)}
+    grouped: dict[str, list[tuple[int, dict]]] = {}
+    for n, r in rows:
+        outcome.rows += 1
+        if not r.get("ref"):
+            outcome.problems.append(Problem(n, "ref", _("Give the loan's reference in the old books.")))
+            continue
+        grouped.setdefault(r["ref"], []).append((n, r))
+    loans_ready = []
+    for ref, lines in grouped.items():
+        bad = len(outcome.problems)
+        first_row, first = lines[0]
+        member = _row_member(org_id, outcome, first_row, first.get("member", ""))
+        product = products.get(first.get("product", "").lower())
+        if product is None:
+            outcome.problems.append(Problem(first_row, "product", _("No loan product has the code %(code)s.",
+                                                                    code=first.get("product", ""))))
+        released_on = ledger.parse_date(first.get("released_on"))
+        if released_on is None:
+            outcome.problems.append(Problem(first_row, "released_on", _("Write the date like 2025-03-31.")))
+        amount = _row_amount(outcome, first_row, first, "amount")
+        schedule = []
+        for n, r in lines:
+            due_on = ledger.parse_date(r.get("due_on"))
+            if due_on is None:
+                outcome.problems.append(Problem(n, "due_on", _("Write the date like 2025-03-31.")))
+            figures = [_row_amount(outcome, n, r, name) for name in LOAN_AMOUNTS[1:]]
+            if due_on is not None and None not in figures:
+                schedule.append(loans.OpeningInstallment(due_on, *figures))
+        if len(outcome.problems) > bad:
+            continue
+        problem = loans.check_opening_schedule(released_on, as_of, amount, schedule)
+        if problem:
+            outcome.problems.append(Problem(first_row, "principal", problem))
+            continue
+        if loans.loan_imported(org_id, ref):
+            outcome.skipped += 1
+            continue
+        outcome.done += 1
+        loans_ready.append((first_row, ref, member, product, released_on, amount, schedule))
+    if not dry_run and not outcome.problems:
+        for row, ref, member, product, released_on, amount, schedule in loans_ready:
+            _apply(outcome, row, lambda: loans.open_running_loan(
+                org_id, member_id=member.id, product_id=product.id, released_on=released_on, as_of=as_of,
+                amount=amount, schedule=schedule, reference=ref, actor_id=actor_id))
+    return _finish(outcome, dry_run)
+
+
+def _row_member(org_id: int, outcome: Outcome, row: int, number: str):
+    try:
+        return members.find_by_number(org_id, number)
+    except CoopError:
+        outcome.problems.append(Problem(row, "member", _("No member has the number %(number)s.", number=number)))
+        return None
+
+
+def _row_amount(outcome: Outcome, row: int, r: dict, name: str) -> int | None:
+    amount = ledger.parse_amount(r.get(name, ""))
+    if amount is None:
+        outcome.problems.append(Problem(row, name, _("Write the amount in pesos, like 1,250.00.")))
+    return amount
+
+
 def _apply(outcome: Outcome, row: int, fn) -> None:
     try:
         fn()
@@ -292,6 +366,10 @@ KINDS = {kind.name: kind for kind in (
     Kind("opening_accounts", _l("Opening balances per account (and per member or supplier)"),
          ("account", "debit", "credit", "party"), ("account", "debit", "credit"), run_opening_accounts),
     Kind("members", _l("Members with their share capital"), MEMBER_FIELDS, ("name",), run_members),
+    Kind("loans", _l("Running loans with their remaining schedule (one row per installment)"),
+         ("ref", "member", "product", "released_on", "amount", "due_on", "principal", "interest", "principal_paid",
+          "interest_paid"),
+         ("ref", "member", "product", "released_on", "amount", "due_on", "principal"), run_loans),
     Kind("suppliers", _l("Suppliers"), ("name", "contact_person", "phone", "email", "address", "tin"), ("name",),
          run_suppliers),
     Kind("products", _l("Products, with stock on hand and its cost"),

@@ -108,6 +108,36 @@ def test_products_with_stock_on_hand_at_cost_open_the_inventory_and_its_moving_a
     assert ledger.balance(org.id, "opening_balance_clearing").credit_balance == 295_200
 
 
+def test_running_loans_come_with_their_remaining_schedule_and_reconcile(make_org):
+    from coop.loans import services as loans
+    from coop.members import services as members
+
+    org = make_org()
+    ana = members.create_member(org.id, name="Ana", actor_id=None, status="active")
+    db.session.commit()
+    loans.ensure_products(org.id)
+    header = "ref,member,product,released_on,amount,due_on,principal,interest,principal_paid,interest_paid"
+    content = csv_bytes(header,
+                        "OLD-7,M-0001,emergency,2025-10-31,\"3,000.00\",2025-11-30,1000.00,60.00,1000.00,60.00",
+                        "OLD-7,M-0001,emergency,2025-10-31,\"3,000.00\",2025-12-31,1000.00,60.00,400.00,60.00",
+                        "OLD-7,M-0001,emergency,2025-10-31,\"3,000.00\",2026-01-31,1000.00,60.00,,",
+                        "OLD-8,M-0099,nosuch,2025-10-31,500.00,2025-11-30,400.00,,,")
+    dry = run(org, "loans", content, dry_run=True, as_of=date(2025, 12, 31))
+    assert [(p.row, p.column) for p in dry.problems] == [(5, "member"), (5, "product")]
+    good = b"\n".join(content.split(b"\n")[:4]) + b"\n"
+    assert run(org, "loans", good, as_of=date(2025, 12, 31)).done == 1
+    db.session.commit()
+    assert run(org, "loans", good, as_of=date(2025, 12, 31)).skipped == 1 and entries() == 1
+    (loan,) = loans.loans_of_member(org.id, ana.id)
+    assert (loan.status, loan.principal_outstanding, loan.next_due_on) == ("active", 160_000, date(2025, 12, 31))
+    assert [i.settled for i in loans.installments(loan.id)] == [True, False, False]
+    party = members.member_party(ana)
+    assert ledger.party_balance(org.id, loan.receivable_account, party).debit_balance == 160_000
+    assert ledger.recompute_problems(org.id) == []
+    payment = loans.repay(org.id, loan.id, 66_000, on=date(2026, 1, 5), actor_id=None)
+    assert (payment.principal, payment.interest) == (60_000, 6_000) and loan.principal_outstanding == 100_000
+
+
 def test_amounts_in_a_file_are_read_strictly(make_org):
     org = make_org()
     content = csv_bytes("ref,date,memo,account,debit,credit", "A,2025-01-02,x,11110,\"1,50\",",
