@@ -26,6 +26,7 @@ from ..ledger import services as ledger
 from ..loans import services as loans
 from ..members import imports as member_imports
 from ..members import services as members
+from . import ledgerfile
 
 PREVIEW_ROWS = 10
 MAX_PROBLEMS = 1000
@@ -59,7 +60,10 @@ class ImportProblems(Invalid):
 
 
 def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and the rows (row number as the officer sees it, cells as text) of a CSV or XLSX file."""
+    """The header and the rows (row number as the officer sees it, cells as text) of a CSV or XLSX file.
+    A Beancount file has no columns to match: nothing here, the whole file goes to its kind."""
+    if ledgerfile.is_beancount(filename):
+        return [], iter(())
     if Path(filename or "").suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -119,6 +123,7 @@ class Kind:
     fields: tuple[str, ...]
     required: tuple[str, ...]
     run: Callable  # (org_id, rows, *, dry_run, actor_id, as_of, progress) -> Outcome
+    whole_file: bool = False  # run gets the file's bytes (a Beancount ledger), not mapped rows
 
 
 def _outcome_of(summary, outcome: Outcome) -> Outcome:
@@ -342,6 +347,18 @@ def _row_amount(outcome: Outcome, row: int, r: dict, name: str) -> int | None:
     return amount
 
 
+def run_beancount(org_id: int, content: bytes, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
+                  progress=None) -> Outcome:
+    """A Beancount ledger: what Beancount itself finds wrong (balance assertions included) and what coop
+    cannot place are the file's problems; its transactions go in by the journal's bulk path."""
+    found: list[tuple] = []
+    rows = ledgerfile.rows(org_id, content, found)
+    if found:
+        outcome = Outcome(problems=[Problem(line, column, message) for line, column, message in found[:MAX_PROBLEMS]])
+        return _finish(outcome, dry_run)
+    return _ledger_rows(org_id, iter(rows), dry_run=dry_run, actor_id=actor_id, progress=progress, source="beancount")
+
+
 def _apply(outcome: Outcome, row: int, fn) -> None:
     try:
         fn()
@@ -370,6 +387,8 @@ KINDS = {kind.name: kind for kind in (
          ("ref", "member", "product", "released_on", "amount", "due_on", "principal", "interest", "principal_paid",
           "interest_paid"),
          ("ref", "member", "product", "released_on", "amount", "due_on", "principal"), run_loans),
+    Kind("beancount", _l("A Beancount ledger file (transactions and balance assertions)"), (), (), run_beancount,
+         whole_file=True),
     Kind("suppliers", _l("Suppliers"), ("name", "contact_person", "phone", "email", "address", "tin"), ("name",),
          run_suppliers),
     Kind("products", _l("Products, with stock on hand and its cost"),
@@ -393,6 +412,10 @@ def check_mapping(spec: Kind, header: list[str], mapping: dict[str, str]) -> Non
 def run(org_id: int, kind_name: str, content: bytes, filename: str, mapping: dict[str, str], *, dry_run: bool,
         actor_id: int | None, as_of: date | None = None, progress=None) -> Outcome:
     spec = kind(kind_name)
+    if spec.whole_file:
+        if not ledgerfile.is_beancount(filename):
+            raise Invalid(_("Upload the Beancount file itself (its name ends in .beancount)."), field="file")
+        return spec.run(org_id, content, dry_run=dry_run, actor_id=actor_id, as_of=as_of, progress=progress)
     header, rows = read_table(content, filename)
     check_mapping(spec, header, mapping)
     return spec.run(org_id, mapped_rows(header, rows, mapping, spec.fields), dry_run=dry_run, actor_id=actor_id,

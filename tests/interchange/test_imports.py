@@ -138,6 +138,48 @@ def test_running_loans_come_with_their_remaining_schedule_and_reconcile(make_org
     assert (payment.principal, payment.interest) == (60_000, 6_000) and loan.principal_outstanding == 100_000
 
 
+BEANCOUNT = """option "operating_currency" "PHP"
+2025-01-01 open Assets:Cash-On-Hand PHP
+2025-01-01 open Equity:Opening
+  code: "30900"
+2025-01-01 open Income:Sales PHP
+
+2025-01-02 * "Opening cash"
+  Assets:Cash-On-Hand   1500.00 PHP
+  Equity:Opening
+
+2025-01-03 * "Sari-sari store" "Sales of the day"
+  Assets:Cash-On-Hand   250.50 PHP
+  Income:Sales
+
+2025-01-03 * "Sari-sari store" "Sales of the day"
+  Assets:Cash-On-Hand   250.50 PHP
+  Income:Sales
+
+2025-01-04 balance Assets:Cash-On-Hand  2001.00 PHP
+"""
+
+
+def test_a_beancount_ledger_comes_in_with_its_balance_assertions(make_org):
+    pytest.importorskip("beancount")
+    org = make_org()
+    content = BEANCOUNT.encode()
+    dry = run(org, "beancount", content, dry_run=True, filename="books.beancount")
+    assert (dry.done, dry.problems) == (3, [])
+    assert run(org, "beancount", content, filename="books.beancount").done == 3
+    db.session.commit()
+    assert run(org, "beancount", content, filename="books.beancount").skipped == 3 and entries() == 3
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 200_100
+    assert ledger.balance(org.id, "sales").credit_balance == 50_100
+    wrong = BEANCOUNT.replace("2001.00 PHP", "2000.00 PHP").replace("Income:Sales\n\n2025-01-04", "Income:Nope\n\n2025-01-04")
+    with pytest.raises(imports.ImportProblems) as refused:
+        run(org, "beancount", wrong.encode(), filename="books.beancount")
+    messages = [(p.row, p.column, p.message) for p in refused.value.outcome.problems]
+    assert [(row, column) for row, column, _ in messages] == [(19, "file"), (15, "file")]
+    assert messages[0][2].startswith("Balance failed for 'Assets:Cash-On-Hand'")
+    assert entries() == 3
+
+
 def test_amounts_in_a_file_are_read_strictly(make_org):
     org = make_org()
     content = csv_bytes("ref,date,memo,account,debit,credit", "A,2025-01-02,x,11110,\"1,50\",",
