@@ -286,3 +286,22 @@ def test_the_resume_command_runs_what_is_left(make_org, app):
     db.session.remove()
     result = app.test_cli_runner().invoke(args=["interchange", "resume"])
     assert result.exit_code == 0 and "done" in result.output, result.output
+
+
+def test_a_beancount_file_and_running_loans_through_the_page(make_org, app, client, make_user, login):
+    pytest.importorskip("beancount")
+    app.config["INTERCHANGE_RUN_INLINE"] = True
+    org = make_org(slug="dawnbc")
+    login(make_user(org, "officer"))
+    response = client.post("/o/dawnbc/interchange/imports", data={
+        "kind": "beancount", "file": (io.BytesIO(BEANCOUNT.encode()), "books.beancount")},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    run_id = int(response.headers["Location"].split("/")[-2])
+    assert client.get(response.headers["Location"]).status_code == 200
+    client.post(f"/o/dawnbc/interchange/imports/{run_id}/map", data={}).close()
+    assert b"The file is fine: 3 to import" in client.get(f"/o/dawnbc/interchange/runs/{run_id}").data
+    client.post(f"/o/dawnbc/interchange/imports/{run_id}/confirm").close()
+    assert b"Imported: 3" in client.get(f"/o/dawnbc/interchange/runs/{run_id}").data
+    page = client.get("/o/dawnbc/interchange/imports?lang=fil")
+    assert "Mga tumatakbong pautang".encode() in page.data and b"Beancount" in page.data
