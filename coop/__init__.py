@@ -21,6 +21,7 @@ DOMAINS = (
     "coop.auth",
     "coop.orgs",
     "coop.ledger",
+    "coop.approvals",
     "coop.members",
     "coop.receipts",
     "coop.cash",
