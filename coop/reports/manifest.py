@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS
-from ..manifest import COOPERATIVE, Manifest, NavItem
+from ..manifest import COOPERATIVE, NGO, Manifest, NavItem
 from . import api, views
 
 # The CDA annual report: the four statements with last year's figures beside this year's, and its schedules.
@@ -16,6 +16,15 @@ CDA_STATEMENTS = (
     (_l("Schedule of statutory funds"), "reports.statutory_funds_schedule"),
 )
 
+# The NGO's statements by class of net assets, for its donors and board; grant staff read them too.
+NGO_STATEMENTS = (
+    (_l("Statement of activities (by donor restriction)"), "reports.statement_of_activities"),
+    (_l("Statement of financial position"), "reports.financial_position"),
+)
+
 manifest = Manifest(name="reports", blueprints=(views.bp, api.bp),
-                    nav=(NavItem(_l("Reports"), "reports.index", READERS),),
-                    reports=tuple(NavItem(label, endpoint, READERS, COOPERATIVE) for label, endpoint in CDA_STATEMENTS))
+                    nav=(NavItem(_l("Reports"), "reports.index", READERS),
+                         # grant staff open no reports page: their way to the statements their donors read
+                         NavItem(_l("Financial statements"), "reports.statement_of_activities", ("grant_staff",), NGO)),
+                    reports=tuple(NavItem(label, endpoint, READERS, COOPERATIVE) for label, endpoint in CDA_STATEMENTS)
+                    + tuple(NavItem(label, endpoint, views.NGO_READERS, NGO) for label, endpoint in NGO_STATEMENTS))

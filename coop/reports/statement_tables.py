@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..loans.reports import aging_table
+from .activities import Activities, FinancialPosition
 from .schedules import OTHER_CLASS, LoanPortfolio, ShareClass
 from .statements import UNCLOSED, CashFlows, EquityYear, FinancialCondition, Row, YearOperations
 from .tabular import Column, Table
@@ -182,3 +183,47 @@ def statutory_funds_table(report) -> Table:
     years = tuple(year for year, _lines in report)
     return Table(_("Schedule of statutory funds"), _subtitle(years), columns, tuple(rows),
                  notes=(_("The CETF share due to the federation or union is a liability, shown with the funds."),))
+
+
+# ---------------------------------------------------------------- the NGO's statements by class of net assets
+
+
+def activities_table(report: Activities) -> Table:
+    this, last = report.years
+    columns = (Column("code", _("Code")), Column("name", _("Account")),
+               Column("without", _("Without donor restrictions, %(year)s", year=this), "money"),
+               Column("with", _("With donor restrictions, %(year)s", year=this), "money"),
+               Column("total", _("Total, %(year)s", year=this), "money"),
+               Column("total_last", _("Total, %(year)s", year=last), "money"))
+    rows = [("", _("REVENUE AND SUPPORT"))] + _rows(report.revenue)
+    rows.append(("", _("Net assets released from restriction"), *report.releases))
+    rows += [("", _("EXPENSES"))] + _rows(report.expenses)
+    rows.append(("", _("Total expenses"), report.total_expenses[0], None, report.total_expenses[2],
+                 report.total_expenses[3]))
+    if any(report.other_changes):
+        rows.append(("", _("Other changes in net assets (recorded directly)"), *report.other_changes))
+    rows.append(("", _("CHANGE IN NET ASSETS"), *report.line("change")))
+    rows.append(("", _("Net assets at the beginning of the year"), *report.line("opening")))
+    return Table(_("Statement of activities"), _subtitle(report.years), columns, _pad(rows, len(columns)),
+                 ("", _("Net assets at the end of the year"), *report.line("closing")),
+                 notes=(_("A donor's gift to her fund is revenue with donor restrictions; each grant released from "
+                          "the fund moves it to the net assets without restrictions, which bear the expense."),))
+
+
+def financial_position_table(report: FinancialPosition) -> Table:
+    columns = _year_columns(report.years)
+    fil = _fil()
+    rows = _rows(report.assets) + [("", _("TOTAL ASSETS"), *report.total_assets)]
+    rows += _rows(report.liabilities) + [("", _("Total liabilities"), *report.total_liabilities)]
+    rows += [("", _("NET ASSETS")), ("", _("Without donor restrictions"), *report.without),
+             ("", _("With donor restrictions"))]
+    rows += [(row.code, row.named(fil), *row.amounts) for row in report.funds]
+    if any(report.restricted_unclosed):
+        rows.append(("", _("Gifts with donor restrictions of the year, not yet closed into the funds"),
+                     *report.restricted_unclosed))
+    rows.append(("", _("Total with donor restrictions"), *report.with_restrictions))
+    rows.append(("", _("Total net assets"), *report.total_net_assets))
+    return Table(_("Statement of financial position"),
+                 _("As of December 31, %(this)s and %(last)s", this=report.years[0], last=report.years[1]),
+                 columns, _pad(rows, len(columns)),
+                 ("", _("TOTAL LIABILITIES AND NET ASSETS"), *report.total_liabilities_and_net_assets))

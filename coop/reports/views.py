@@ -11,9 +11,11 @@ from ..manifest import plugins
 from ..timeutil import today
 from ..web.forms import load_query
 from . import services
-from . import schedules, statements
+from . import activities, schedules, statements
 from .schemas import AsOfSchema, RangeSchema, YearSchema, resolve_range
 from .statement_tables import (
+    activities_table,
+    financial_position_table,
     cash_flows_table,
     changes_in_equity_table,
     financial_condition_table,
@@ -177,3 +179,30 @@ def loan_portfolio_schedule():
 def statutory_funds_schedule():
     year, fmt = statement_year()
     return deliver_year(statutory_funds_table(schedules.statutory_funds(g.org.id, year)), fmt, "statutory-funds", year)
+
+
+# ---------------------------------------------------------------- the NGO's statements by class of net assets
+
+NGO_READERS = (*READERS, "grant_staff")
+
+
+def ngo_year() -> tuple[int, str]:
+    if g.org.kind != "ngo":
+        abort(404)
+    args = load_query(YearSchema())
+    return args["year"] or today().year, args["format"]
+
+
+@bp.get("/statements/activities")
+@roles_required(*NGO_READERS)
+def statement_of_activities():
+    year, fmt = ngo_year()
+    return deliver_year(activities_table(activities.activities(g.org.id, year)), fmt, "activities", year)
+
+
+@bp.get("/statements/financial-position")
+@roles_required(*NGO_READERS)
+def financial_position():
+    year, fmt = ngo_year()
+    return deliver_year(financial_position_table(activities.financial_position(g.org.id, year)), fmt,
+                        "financial-position", year)
