@@ -497,4 +497,5 @@ from .bulk import (  # noqa: E402,F401
     iter_journal,
     list_parties,
     parse_amount,
+    parse_date,
 )
