@@ -27,7 +27,7 @@ from ..ledger.models import Account
 
 # The year-end closing entries (coop.yearend's, and the NGO's closing into net assets by class): a
 # statement of the year's operations leaves them out, the balances at the year's end include them.
-CLOSING_SOURCES = ("yearend.closing", "grants.closing")
+CLOSING_SOURCES = ("yearend.close", "grants.closing")
 
 CASH_FLOW_SECTIONS = ("adjustment", "operating", "investing", "financing")
 

@@ -46,7 +46,7 @@ def two_years(org):
     # 2025 net surplus: 10,000 + 33,333 - 24,000 - 1,500 = 17,833 centavos, closed into Undivided Net Surplus
     post(org, date(2025, 12, 31), "Closing 2025", Line("service_fees", debit=10_000), Line("sales", debit=33_333),
          Line("depreciation_expense", credit=24_000), Line("provision_probable_losses", credit=1_500),
-         Line("undivided_net_surplus", credit=17_833), source="yearend.closing")
+         Line("undivided_net_surplus", credit=17_833), source="yearend.close")
     post(org, date(2026, 3, 15), "Allocation of 2025", Line("undivided_net_surplus", debit=17_833),
          Line("reserve_fund", credit=1_784), Line("education_training_fund", credit=892),
          Line("due_to_union_federation", credit=891), Line("community_development_fund", credit=535),
