@@ -30,7 +30,9 @@ from .balances import (  # noqa: F401 (re-exported)
     party_balances,
     party_balances_by_account,
     party_lines,
+    party_totals_as_of,
     recompute_problems,
+    source_totals,
     totals_before,
 )
 from .chart import (  # noqa: F401 (re-exported)
