@@ -215,3 +215,13 @@ def test_desk_cash_is_tagged_to_the_tellers_open_session(coop, member, product, 
     assert db.session.get(JournalEntry, first.entry_id).teller_session_id == session.id
     assert db.session.get(JournalEntry, txn.entry_id).teller_session_id == session.id
     assert cash.expected_count(session) == 400_00
+
+
+def test_no_account_is_opened_in_a_period_whose_interest_is_posted(coop, member, product, officer):
+    from coop.jobs.models import JobRun
+
+    db.session.add(JobRun(org_id=coop.id, job=savings.JOB, day=NEXT, summary=""))
+    db.session.commit()
+    with pytest.raises(Invalid, match="already posted"):
+        savings.open_account(coop.id, member.id, product.id, on=MONTH + timedelta(days=20), actor_id=officer.id)
+    assert savings.open_account(coop.id, member.id, product.id, on=NEXT, actor_id=officer.id).period_start == NEXT

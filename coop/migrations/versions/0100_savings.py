@@ -14,10 +14,12 @@ down_revision = "0007_account_flags"
 branch_labels = ("savings",)
 depends_on = ("0002_members", "0003_receipts")
 
+CONTROL = ("savings_deposits", "time_deposits")
+
 
 def upgrade():
     account = sa.table("account", sa.column("key", sa.String), sa.column("is_control", sa.Boolean))
-    op.execute(account.update().where(account.c.key.in_(("savings_deposits", "time_deposits")))
+    op.execute(account.update().where(account.c.key.in_(CONTROL))
                .values(is_control=True))
     op.create_table(
         "savings_product",
@@ -107,5 +109,5 @@ def downgrade():
     op.drop_table("savings_account")
     op.drop_table("savings_product")
     account = sa.table("account", sa.column("key", sa.String), sa.column("is_control", sa.Boolean))
-    op.execute(account.update().where(account.c.key.in_(("savings_deposits", "time_deposits")))
+    op.execute(account.update().where(account.c.key.in_(CONTROL))
                .values(is_control=False))

@@ -7,6 +7,7 @@
 from .base import (  # noqa: F401
     DEFAULT_PRODUCTS,
     INTEREST_SOURCE,
+    JOB,
     SOURCE,
     accounts_of_member,
     average_daily_balance,

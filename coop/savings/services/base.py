@@ -18,6 +18,7 @@ from ..text import _
 SOURCE = "savings"  # an entry of one account: its source_id is the account's id
 INTEREST_SOURCE = "savings.interest"  # a period's interest over many accounts
 INTEREST_EXPENSE = "interest_expense_deposits"
+JOB = "savings.end_of_day"
 # Interest in centavos = balance-days x yearly rate in basis points / (10,000 x 365), rounded half up.
 YEAR_BP_DAYS = 10_000 * 365
 
@@ -44,6 +45,12 @@ def period_end(start: date, posting_period: str) -> date:
     months = PERIODS[posting_period]
     last_month = ((start.month - 1) // months + 1) * months
     return date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
+
+
+def period_start(day: date, posting_period: str) -> date:
+    """The first day of the interest period that holds `day`."""
+    months = PERIODS[posting_period]
+    return date(day.year, (day.month - 1) // months * months + 1, 1)
 
 
 def ledger_key(key: str | None, suffix: str = "") -> str | None:

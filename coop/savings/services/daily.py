@@ -16,8 +16,18 @@ from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...timeutil import utcnow
-from ..models import ACTIVE, CLOSED, DORMANT, MATURED, PERIODS, SavingsAccount, SavingsProduct, SavingsTransaction
-from .base import INTEREST_EXPENSE, INTEREST_SOURCE, SOURCE, YEAR_BP_DAYS, interest_on, list_products, move, record
+from ..models import ACTIVE, CLOSED, DORMANT, MATURED, SavingsAccount, SavingsProduct, SavingsTransaction
+from .base import (
+    INTEREST_EXPENSE,
+    INTEREST_SOURCE,
+    SOURCE,
+    YEAR_BP_DAYS,
+    interest_on,
+    list_products,
+    move,
+    period_start,
+    record,
+)
 
 ENTRY_CHUNK = 2000  # accounts per interest entry: an entry's page stays readable
 
@@ -36,17 +46,12 @@ def end_of_day(org_id: int, day: date) -> str:
     return f"{posted} interest postings, {matured} time deposits matured, {dormant} accounts dormant"
 
 
-def closes_period(day: date, posting_period: str) -> bool:
-    """Whether the day before `day` is the last day of an interest period (so `day` starts the next)."""
-    return day.day == 1 and (day.month - 1) % PERIODS[posting_period] == 0
-
-
 def post_interest(org_id: int, product: SavingsProduct, day: date) -> int:
-    """Post the interest of the period ending the day before `day` on every account of the product, on its
-    average daily balance (balance-days / days x rate x days / 365). Returns the accounts credited."""
-    if not closes_period(day, product.posting_period):
-        return 0
-    end = day - timedelta(days=1)
+    """Post the interest of every account of the product whose interest period ended before `day`, on its average
+    daily balance (balance-days / days x rate x days / 365), dated the period's last day. On the first day of a
+    period that is every account; on another day (a first run, a gap longer than the runner catches up) it is
+    the accounts a missed boundary left behind. Returns the accounts credited."""
+    end = period_start(day, product.posting_period) - timedelta(days=1)
     c = _ACCOUNT.c
     due = ((c.org_id == org_id) & (c.product_id == product.id) & (c.period_start <= end)
            & c.status.in_((ACTIVE, DORMANT)))

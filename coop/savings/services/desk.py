@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from ...audit import services as audit
 from ...errors import Conflict, Invalid
 from ...extensions import db
+from ...jobs import services as jobs
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...loans import services as loans
@@ -24,6 +25,7 @@ from ..models import ACTIVE, CLOSED, DORMANT, MATURED, MATURITY_CHOICES, Savings
 from ..text import _
 from .base import (
     INTEREST_EXPENSE,
+    JOB,
     PRODUCT_FIELDS,
     SOURCE,
     check_chronology,
@@ -33,6 +35,7 @@ from .base import (
     interest_on,
     ledger_key,
     move,
+    period_end,
     record,
     replayed,
     txn_by_key,
@@ -102,6 +105,11 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     elif amount and amount < product.minimum_balance:
         raise Invalid(_("The first deposit is at least the minimum balance, %(amount)s.",
                         amount=php_text(product.minimum_balance)), field="amount")
+    posted_before = jobs.last_done(org_id, JOB)
+    if product.kind != "time" and posted_before is not None and period_end(on, product.posting_period) < posted_before:
+        # the interest of that period is posted already: an account opened in it would never be credited for it
+        raise Invalid(_("The interest up to %(day)s is already posted: date the opening after it.",
+                        day=(posted_before - timedelta(days=1)).isoformat()), field="on")
     holder = (holder or "").strip() or None
     if product.kind == "youth" and not holder:
         raise Invalid(_("Name the child the youth savings account is for."), field="holder")
@@ -122,7 +130,6 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
         _receive(account, product, amount, on, actor_id=actor_id, idempotency_key=idempotency_key,
                  cash_account="cash_on_hand", received_from=member.name, opening=True)
     return account
-
 
 
 
