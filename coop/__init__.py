@@ -29,6 +29,7 @@ DOMAINS = (
     "coop.consignment",
     "coop.grants",
     "coop.wellness",
+    "coop.cases",
     "coop.interchange",
     "coop.messaging",
     "coop.jobs",
