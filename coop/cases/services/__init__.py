@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from .base import (FOLLOWUP_DAYS, SCALE, SENDER, TEXT_OVERDUE, OutOfOrder, case_for, is_admin, may_open,
+from .base import (FOLLOWUP_DAYS, SCALE, SENDER, TEXT_OVERDUE, case_for, is_admin, may_open,
                    may_see)
 from .cases import (Linked, assessments_of, assign_worker, assignments, case_categories, enroll_in_grants,
                     link_beneficiary, linked_beneficiary, open_case, open_count, readiness_marks,
@@ -25,7 +25,7 @@ from .setup import (add_category, add_program, categories, ensure_default_catego
 from .subject import her_rows
 
 __all__ = [
-    "FOLLOWUP_DAYS", "SCALE", "SENDER", "TEXT_OVERDUE", "Linked", "OutOfOrder", "Overdue", "add_agency",
+    "FOLLOWUP_DAYS", "SCALE", "SENDER", "TEXT_OVERDUE", "Linked", "Overdue", "add_agency",
     "add_category", "add_program", "agencies", "assessments_of", "assign_worker", "assignments", "case_categories",
     "case_for", "categories", "close_referral", "enroll_in_grants", "ensure_default_categories", "followups_of",
     "funds", "get_agency", "get_program", "her_rows", "indicators", "is_admin", "link_beneficiary",

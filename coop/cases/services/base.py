@@ -21,10 +21,6 @@ CASE_WORKER = "case_worker"
 HIDDEN = "No such case."
 
 
-class OutOfOrder(Invalid):
-    title = "Dates out of order"
-
-
 def next_number(model, org_id: int) -> int:
     return (db.session.scalar(select(func.max(model.number)).where(model.org_id == org_id)) or 0) + 1
 
@@ -60,12 +56,12 @@ def case_for(org_id: int, case_id: int, actor_id: int | None, *, lock: bool = Fa
 
 def not_future(on: date, field: str) -> None:
     if on > today():
-        raise OutOfOrder("A date in the future cannot be recorded yet.", field=field)
+        raise Invalid("A date in the future cannot be recorded yet.", field=field)
 
 
 def not_before(on: date, earliest: date, field: str) -> None:
     if on < earliest:
-        raise OutOfOrder("This date is before the case was opened or the step it follows.", field=field)
+        raise Invalid("This date is before the case was opened or the step it follows.", field=field)
 
 
 def check_day(case: Case, on: date, field: str) -> None:
