@@ -11,9 +11,10 @@ from ..web.forms import load_json, load_query
 from . import services
 from .schemas import (AgencyInSchema, AgencyOutSchema, AgencyUpdateSchema, AssessmentInSchema, AssessmentOutSchema,
                       AssignSchema, CaseBriefSchema, CaseInSchema, CaseListQuery, CaseOutSchema, CaseUpdateSchema,
-                      FollowupDoneSchema, FollowupOutSchema, FollowupPlanSchema, LinkSchema, OutcomeOutSchema,
-                      OutcomeQuery, OverdueOutSchema, ReferralCloseSchema, ReferralInSchema, ReferralOutSchema,
-                      SealSchema, SessionInSchema, SessionOutSchema, StatusSchema, UnassignSchema)
+                      FollowupDoneSchema, FollowupOutSchema, FollowupPlanSchema, LinkSchema, NamedOutSchema,
+                      NameSchema, OutcomeOutSchema, OutcomeQuery, OverdueOutSchema, ProgramInSchema,
+                      ReferralCloseSchema, ReferralInSchema, ReferralOutSchema, SealSchema, SessionInSchema,
+                      SessionOutSchema, StatusSchema, UnassignSchema)
 from .views import CASE_STAFF, OUTCOME_READERS, outcome_table
 
 bp = blueprint("cases", __name__, "/orgs/<org>/cases")
@@ -252,6 +253,40 @@ def add_agency():
 def update_agency(agency_id: int):
     return respond(AgencyOutSchema(), services.update_agency(g.org.id, agency_id, load_json(AgencyUpdateSchema()),
                                                              current_user.id))
+
+
+# ------------------------------------------------------------------ the NGO's lists (admin)
+
+
+@bp.get("/categories")
+@roles_required(*CASE_STAFF)
+@documented("Presenting-situation categories the organization uses", returns=NamedOutSchema, many=True)
+def categories():
+    return respond(NamedOutSchema(), services.categories(g.org.id), many=True)
+
+
+@bp.post("/categories")
+@roles_required("admin")
+@documented("Add a presenting-situation category", body=NameSchema, returns=NamedOutSchema, status=201)
+def add_category():
+    return respond(NamedOutSchema(), services.add_category(g.org.id, load_json(NameSchema())["name"],
+                                                           current_user.id), 201)
+
+
+@bp.get("/programs")
+@roles_required(*OUTCOME_READERS)
+@documented("Programs (the outcome report's cut), each with its donor fund", returns=NamedOutSchema, many=True)
+def programs():
+    return respond(NamedOutSchema(), services.programs(g.org.id), many=True)
+
+
+@bp.post("/programs")
+@roles_required("admin")
+@documented("Add a program, funded by a donor fund or not", body=ProgramInSchema, returns=NamedOutSchema, status=201)
+def add_program():
+    data = load_json(ProgramInSchema())
+    return respond(NamedOutSchema(), services.add_program(g.org.id, data["name"], data.get("fund_id"),
+                                                          current_user.id), 201)
 
 
 # ------------------------------------------------------------------ outcomes

@@ -1,6 +1,6 @@
 """Case work input and output, for forms and JSON alike. Output schemas carrying names or notes are for the
 case's assigned workers and the admin only; the outcome schema carries counts only."""
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..money import Money
 from .models import (AGENCY_KINDS, CLOSING_REASONS, FACILITATOR_KINDS, HOUSEHOLDS, REFERRER_KINDS, SESSION_KINDS,
@@ -13,11 +13,7 @@ FALSE = {"0", "false", "", False}
 
 
 class InSchema(Schema):
-    """Input: a form's hidden idempotency key is read by the view, not loaded here."""
-
-    @pre_load
-    def drop_form_key(self, data, **kwargs):
-        return {k: v for k, v in data.items() if k != "idempotency_key"} if isinstance(data, dict) else data
+    """Input (forms and JSON). Nothing here posts to the ledger, so no idempotency key is read."""
 
 
 def _optional(field_class, **kwargs):
@@ -264,6 +260,15 @@ class AgencyOutSchema(Schema):
     email = fields.String(allow_none=True)
     address = fields.String(allow_none=True)
     active = fields.Boolean()
+
+
+class NamedOutSchema(Schema):
+    """A category or a program: its name, whether in use, and for a program the donor fund paying for it."""
+
+    id = fields.Integer()
+    name = fields.String()
+    active = fields.Boolean()
+    fund_id = fields.Integer(allow_none=True)
 
 
 class OverdueOutSchema(Schema):

@@ -65,3 +65,19 @@ def test_bad_input_is_a_problem_and_a_stranger_gets_404(ngo, worker, other_worke
     refused_rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "refused.404",
                                                                AuditEvent.user_id == other_worker.id)).all()
     assert len(refused_rows) == 3
+
+
+def test_the_admin_sets_up_categories_and_programs(ngo, admin, worker, grant_staff, api):
+    from coop.grants import services as grants
+
+    fund = grants.add_fund(ngo.id, "ILO project", None, grant_staff.id)
+    db.session.commit()
+    base = f"/api/v1/orgs/{ngo.slug}/cases"
+    boss = api(admin)
+    assert boss.post(base + "/categories", json={"name": "Children of migrants"}).status_code == 201
+    program = boss.post(base + "/programs", json={"name": "Reintegration", "fund_id": fund.id})
+    assert program.status_code == 201 and program.json["fund_id"] == fund.id
+    assert boss.post(base + "/programs", json={"name": "Other", "fund_id": 999_999}).status_code == 404
+    assert api(worker).post(base + "/categories", json={"name": "Nope"}).status_code == 403
+    names = [c["name"] for c in api(worker).get(base + "/categories").json]
+    assert "Children of migrants" in names and "Trafficking" in names
