@@ -353,3 +353,18 @@ def test_the_outcome_report_reconciles_with_the_records(ngo, worker, admin, gran
     assert by_program["cases.sessions"].count == 3 and by_donor["cases.sessions"].count == 3
     assert by_program["cases.sessions"].count + by_donor["cases.sessions"].count == sessions_in_period
     assert by_donor["cases.ready"].count == 1 and by_program["cases.ready"].count == 0
+
+
+def test_back_in_recovery_she_is_no_longer_certified(ngo, worker, grant_staff, intake):
+    woman = grants.add_beneficiary(ngo.id, {"name": NAME}, grant_staff.id)
+    case = intake()
+    services.link_beneficiary(ngo.id, case.id, woman.number, worker.id)
+    services.record_assessment(ngo.id, case.id, {"assessed_on": DAY - timedelta(days=5), "level": 1,
+                                                 "certifies_ready": True}, worker.id)
+    db.session.commit()
+    assert grants.is_ready(ngo.id, woman)
+    services.set_status(ngo.id, case.id, status="recovery", on=DAY, actor_id=worker.id)
+    db.session.commit()
+    assert case.status == "recovery" and case.ready_on is None and not grants.is_ready(ngo.id, woman)
+    services.record_assessment(ngo.id, case.id, {"assessed_on": DAY, "level": 2, "certifies_ready": True}, worker.id)
+    assert grants.is_ready(ngo.id, woman)

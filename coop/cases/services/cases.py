@@ -160,7 +160,7 @@ MOVES = {"intake": ("recovery",), "recovery": ("intake",), "ready": ("recovery",
 def set_status(org_id: int, case_id: int, *, status: str, on: date, actor_id: int, reason: str | None = None,
                agency_id: int | None = None) -> Case:
     """Move the case: into recovery, back; closed or transferred (with a reason); reopened. "Ready" comes only
-    from a social worker's assessment that certifies her."""
+    from a social worker's assessment that certifies her, and a move back to recovery or intake withdraws it."""
     case = case_for(org_id, case_id, actor_id, lock=True)
     check_day(case, on, "on")
     not_before(on, case.status_on, "on")
@@ -176,6 +176,8 @@ def set_status(org_id: int, case_id: int, *, status: str, on: date, actor_id: in
     elif status in MOVES.get(case.status, ()):
         if not case.is_open:
             case.closing_reason, case.transferred_to, case.ended_on = None, None, None
+        # Back in recovery (a relapse, a reopened case) she is no longer certified: grants reads that at once.
+        case.ready_on, case.ready_by = None, None
     else:
         raise Conflict("The case cannot move to that status from where it is.", field="status")
     previous = case.status
