@@ -143,6 +143,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class OutcomeFilter:
+    """A cut of the donor outcome report that another package offers (a cluster, a training course): one more
+    choice on the report's form, and the cases it keeps; every indicator then counts those women only."""
+
+    key: str  # the query parameter: "<package>_<what>", e.g. "clusters_cluster"
+    label: str  # lazy_gettext
+    options: Callable[[int], list[tuple[int, str]]]  # org_id -> [(id, label)]: names of groups, never of women
+    cases: Callable[[int, int], frozenset[int]]  # (org_id, the chosen id) -> the ids of the cases it keeps
+
+
+@dataclass(frozen=True)
 class DataSubject:
     """A kind of person whose data coop/privacy exports on request, besides a member (a case's woman...).
 
@@ -232,6 +243,7 @@ class Manifest:
     control_checks: tuple[ControlCheck, ...] = ()  # `coop ledger check`: control accounts against own records
     readiness: tuple[ReadinessSource, ...] = ()  # grants: who certified a beneficiary ready (coop.cases)
     indicators: tuple[Indicator, ...] = ()  # lines of the donor outcome report (coop.cases shows them)
+    outcome_filters: tuple[OutcomeFilter, ...] = ()  # more cuts of that report (a cluster, a course)
     data_subjects: tuple[DataSubject, ...] = ()  # people coop/privacy exports besides members
     approval_kinds: Mapping[str, ApprovalKind] = field(default_factory=dict)  # "<package>.<verb>" -> maker-checker
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
@@ -259,6 +271,7 @@ class Plugins:
     control_checks: list[ControlCheck] = field(default_factory=list)
     readiness: list[ReadinessSource] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    outcome_filters: list[OutcomeFilter] = field(default_factory=list)
     data_subjects: dict[str, DataSubject] = field(default_factory=dict)
     approval_kinds: dict[str, ApprovalKind] = field(default_factory=dict)
 
@@ -283,6 +296,9 @@ class Plugins:
             _unique(indicator.key, {i.key for i in self.indicators}, "indicator")
         self.indicators.extend(manifest.indicators)
         self.indicators.sort(key=lambda indicator: indicator.order)
+        for cut in manifest.outcome_filters:
+            _unique(cut.key, {f.key for f in self.outcome_filters}, "outcome filter")
+        self.outcome_filters.extend(manifest.outcome_filters)
         for subject in manifest.data_subjects:
             _unique(subject.kind, self.data_subjects, "data subject")
             self.data_subjects[subject.kind] = subject

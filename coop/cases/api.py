@@ -15,7 +15,7 @@ from .schemas import (AgencyInSchema, AgencyOutSchema, AgencyUpdateSchema, Asses
                       NameSchema, OutcomeOutSchema, OutcomeQuery, OverdueOutSchema, ProgramInSchema,
                       ReferralCloseSchema, ReferralInSchema, ReferralOutSchema, SealSchema, SessionInSchema,
                       SessionOutSchema, StatusSchema, UnassignSchema)
-from .views import CASE_STAFF, OUTCOME_READERS, outcome_table
+from .views import CASE_STAFF, OUTCOME_READERS, chosen_cuts, outcome_table
 
 bp = blueprint("cases", __name__, "/orgs/<org>/cases")
 
@@ -298,7 +298,7 @@ def add_program():
             query=OutcomeQuery)
 def outcomes():
     args = load_query(OutcomeQuery())
-    _table, found = outcome_table(g.org.id, args)
+    _table, found = outcome_table(g.org.id, args, chosen_cuts(g.org.id))
     return respond(OutcomeOutSchema(), {
         "start": found["start"], "end": found["end"], "program_id": args.get("program_id"),
         "fund_id": args.get("fund_id"),

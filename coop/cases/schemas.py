@@ -1,6 +1,6 @@
 """Case work input and output, for forms and JSON alike. Output schemas carrying names or notes are for the
 case's assigned workers and the admin only; the outcome schema carries counts only."""
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..money import Money
 from .models import (AGENCY_KINDS, CLOSING_REASONS, FACILITATOR_KINDS, HOUSEHOLDS, REFERRER_KINDS, SESSION_KINDS,
@@ -162,6 +162,11 @@ class CaseListQuery(Schema):
 
 
 class OutcomeQuery(Schema):
+    """The report's own cuts; another package's filters (`OutcomeFilter`) travel beside them, read by their key."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     start = fields.Date(load_default=None)
     end = fields.Date(load_default=None)
     program_id = fields.Integer(load_default=None, strict=False)

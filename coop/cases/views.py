@@ -8,12 +8,14 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from marshmallow import fields
 
 from ..auth.access import current_role, roles_required
+from ..manifest import OutcomeFilter, plugins
 from ..reports.tabular import Column, Table
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import load_form, load_query
+from ..web.forms import load_form, load_query, query_args
 from . import services
 from .models import (AGENCY_KINDS, CLOSING_REASONS, FACILITATOR_KINDS, HOUSEHOLDS, REFERRER_KINDS, SCALES,
                      SESSION_KINDS, STATUSES)
@@ -296,23 +298,41 @@ def set_worker_phone():
 # ------------------------------------------------------------------ outcomes for donors (no names)
 
 
-def outcome_table(org_id: int, args: dict) -> tuple[Table, dict]:
+def chosen_cuts(org_id: int) -> list[tuple[OutcomeFilter, int, str]]:
+    """Other packages' filters chosen in the query string: (the filter, the chosen id, its label)."""
+    chosen = []
+    args = query_args()
+    for cut in plugins().outcome_filters:
+        if cut.key in args:
+            value = fields.Integer(strict=False).deserialize(args[cut.key], cut.key, args)
+            label = dict(cut.options(org_id)).get(value)
+            if label is None:
+                abort(404)
+            chosen.append((cut, value, label))
+    return chosen
+
+
+def outcome_table(org_id: int, args: dict, cuts: list[tuple[OutcomeFilter, int, str]]) -> tuple[Table, dict]:
     end = args.get("end") or today()
     start = args.get("start") or date(end.year, 1, 1)
     program = services.get_program(org_id, args["program_id"]) if args.get("program_id") else None
     funds = {f.id: f for f in services.funds(org_id)}
     if args.get("fund_id") and args["fund_id"] not in funds:
         abort(404)
+    kept = None
+    for cut, value, _label in cuts:
+        kept = cut.cases(org_id, value) if kept is None else kept & cut.cases(org_id, value)
     scope = services.scope_for(org_id, start, end, program_id=program.id if program else None,
-                               fund_id=args.get("fund_id"))
+                               fund_id=args.get("fund_id"), kept=kept)
     lines = services.outcome_lines(scope)
-    cut = [str(_l("%(start)s to %(end)s", start=start.isoformat(), end=end.isoformat()))]
+    cut_words = [str(_l("%(start)s to %(end)s", start=start.isoformat(), end=end.isoformat()))]
     if program:
-        cut.append(str(_l("program: %(name)s", name=program.name)))
+        cut_words.append(str(_l("program: %(name)s", name=program.name)))
     if args.get("fund_id"):
-        cut.append(str(_l("donor: %(name)s", name=funds[args["fund_id"]].donor_name)))
+        cut_words.append(str(_l("donor: %(name)s", name=funds[args["fund_id"]].donor_name)))
+    cut_words += [f"{cut.label}: {label}" for cut, _value, label in cuts]
     table = Table(
-        title=str(_l("Outcomes for donors")), subtitle="; ".join(cut),
+        title=str(_l("Outcomes for donors")), subtitle="; ".join(cut_words),
         columns=(Column("indicator", str(_l("Indicator"))), Column("count", str(_l("Count")), "number"),
                  Column("known", str(_l("Of those known")), "number"), Column("amount", str(_l("Amount")), "money")),
         rows=tuple((str(i.label), v.count, v.known, v.amount) for i, v in lines),
@@ -324,9 +344,12 @@ def outcome_table(org_id: int, args: dict) -> tuple[Table, dict]:
 @roles_required(*OUTCOME_READERS)
 def outcomes():
     args = load_query(OutcomeQuery())
-    table, found = outcome_table(g.org.id, args)
+    cuts = chosen_cuts(g.org.id)
+    table, found = outcome_table(g.org.id, args, cuts)
     if args["format"] != "html":
         return deliver(table, args["format"], f"outcomes-{found['start']}-{found['end']}")
     return render_template("cases/outcomes.html", table=table, start=found["start"], end=found["end"],
                            program_id=args.get("program_id"), fund_id=args.get("fund_id"),
-                           programs=services.programs(g.org.id), funds=services.funds(g.org.id))
+                           programs=services.programs(g.org.id), funds=services.funds(g.org.id),
+                           filters=[(cut, cut.options(g.org.id)) for cut in plugins().outcome_filters],
+                           chosen={cut.key: value for cut, value, _label in cuts})

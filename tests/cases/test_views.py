@@ -132,3 +132,25 @@ def test_a_cooperative_has_no_case_pages(make_org, make_user, login):
     coop = make_org("cooperative")
     client = login(make_user(coop, "admin"))
     assert client.get(f"/o/{coop.slug}/cases/").status_code == 404
+
+
+def test_another_package_cuts_the_outcome_report_by_its_own_groups(ngo, worker, auditor, intake, login, app):
+    """A clusters package would declare an OutcomeFilter in its manifest: here one is added by hand."""
+    from coop.manifest import OutcomeFilter, plugins
+
+    kept, left = intake(), intake()
+    for case in (kept, left):
+        services.record_session(ngo.id, case.id, {"kind": "group", "held_on": DAY, "facilitator_kind": "peer",
+                                                  "peer_counselor": "Rosa", "minutes": 120}, worker.id)
+    db.session.commit()
+    plugins(app).outcome_filters.append(OutcomeFilter(
+        "clusters_cluster", "Cluster", lambda org_id: [(7, "Center-based cluster")],
+        lambda org_id, cluster_id: frozenset({kept.id}) if cluster_id == 7 else frozenset()))
+    client = login(auditor)
+    page = client.get(url(ngo, "outcomes?clusters_cluster=7"))
+    assert page.status_code == 200 and "Center-based cluster" in page.get_data(as_text=True)
+    csv = client.get(url(ngo, "outcomes?clusters_cluster=7&format=csv")).get_data(as_text=True)
+    assert "Sessions held,1," in csv
+    assert "Sessions held,2," in client.get(url(ngo, "outcomes?format=csv")).get_data(as_text=True)
+    assert client.get(url(ngo, "outcomes?clusters_cluster=8")).status_code == 404
+    assert client.get(url(ngo, "outcomes?clusters_cluster=abc")).status_code == 422
