@@ -31,6 +31,7 @@ DOMAINS = (
     "coop.consignment",
     "coop.grants",
     "coop.wellness",
+    "coop.cases",
     "coop.interchange",
     "coop.messaging",
     "coop.jobs",
