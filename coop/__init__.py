@@ -29,6 +29,7 @@ DOMAINS = (
     "coop.consignment",
     "coop.grants",
     "coop.wellness",
+    "coop.yearend",
     "coop.interchange",
     "coop.messaging",
     "coop.jobs",

@@ -25,6 +25,7 @@ from .balances import (  # noqa: F401 (re-exported)
     balance,
     balances_as_of,
     parties_balances,
+    parties_movements,
     party_activity,
     party_balance,
     party_balances,
