@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Hashable, Mapping
 
+from ..money import php_text
+
 BP = 10_000  # basis points in a whole
 NON_MEMBERS = 0  # the key of non-members' patronage among the members' ids (ids start at 1)
 
@@ -129,15 +131,16 @@ def split(net_surplus: int, rates: Rates, capital_weights: Mapping[int, int], pe
         Check("education_maximum", rates.education_bp <= 1_000, "≤ 10%", _pct(rates.education_bp)),
         Check("community_minimum", rates.community_bp >= 300, "≥ 3%", _pct(rates.community_bp)),
         Check("optional_maximum", rates.optional_bp <= 700, "≤ 7%", _pct(rates.optional_bp)),
-        Check("statutory_within_surplus", statutory <= net_surplus, f"≤ {net_surplus}", str(statutory)),
+        Check("statutory_within_surplus", statutory <= net_surplus, f"≤ {php_text(net_surplus)}", php_text(statutory)),
         Check("interest_rate_cap", rates.interest_rate_bp <= rates.interest_cap_bp,
               f"≤ {_pct(rates.interest_cap_bp)}", _pct(rates.interest_rate_bp)),
-        Check("interest_within_remainder", wanted_interest <= remainder, f"≤ {remainder}", str(wanted_interest)),
+        Check("interest_within_remainder", wanted_interest <= remainder, f"≤ {php_text(remainder)}",
+              php_text(wanted_interest)),
         # IRR Rule 10: at least 30% of the net surplus after the statutory funds goes to patronage refunds
-        Check("refund_minimum", 10 * refund_total >= 3 * remainder, f"≥ {share_of(remainder, 3, 10)}",
-              str(refund_total)),
+        Check("refund_minimum", 10 * refund_total >= 3 * remainder, f"≥ {php_text(share_of(remainder, 3, 10))}",
+              php_text(refund_total)),
         Check("refund_rate", refund_total * BP * BP <= 2 * rates.interest_rate_bp * patronage,
-              f"≤ 2 × {_pct(rates.interest_rate_bp)}",
+              f"≤ {_pct(2 * rates.interest_rate_bp)}",
               _pct(share_of(refund_total, BP * BP, patronage)) if patronage else "0%"),
     )
     return Split(net_surplus=net_surplus, reserve=reserve, education=education_fund - federation,

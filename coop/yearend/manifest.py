@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS
 from ..manifest import COOPERATIVE, Document, Manifest, NavItem, PortalSection, Setting
-from . import api, services, views
+from . import api, demo, services, views
 from .portal import portal_context
 
 
@@ -55,4 +55,5 @@ manifest = Manifest(
     nav=(NavItem(_l("Year end"), "yearend.index", READERS, COOPERATIVE),),
     portal=(PortalSection("yearend/_portal.html", portal_context, order=60),),
     control_checks=(services.control_balances,),
+    demo_seeder=demo.seed,
 )
