@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth.access import READERS
 from ..manifest import COOPERATIVE, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, demo, services, views
+from .models import CAPITAL_METHODS
 from .portal import portal_context
 
 
@@ -37,9 +38,9 @@ manifest = Manifest(
         Setting(services.SETTING_INTEREST_CAP, 10,
                 _l("Year end: the highest interest on share capital the assembly may set (%% a year)"),
                 kind="percent", org_kinds=COOPERATIVE),
-        Setting(services.SETTING_CAPITAL_METHOD, "monthly",
-                _l("Year end: average paid-up capital from month-end balances (monthly) or daily balances (daily)"),
-                kind="choice", choices=("monthly", "daily"), org_kinds=COOPERATIVE),
+        Setting(services.SETTING_CAPITAL_METHOD, "month_end",
+                _l("Year end: average paid-up capital from month-end balances (month_end) or daily balances (daily)"),
+                kind="choice", choices=CAPITAL_METHODS, org_kinds=COOPERATIVE),
         Setting("yearend.weight_store", 100, _l("Year end: weight of store purchases in patronage (%%)"),
                 kind="percent", org_kinds=COOPERATIVE),
         Setting("yearend.weight_loans", 100, _l("Year end: weight of loan interest and fees in patronage (%%)"),

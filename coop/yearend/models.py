@@ -16,7 +16,7 @@ REQUEST_KINDS = ("close_year", "reopen_year", "approve_allocation")
 REQUEST_STATUSES = ("pending", "done", "rejected")
 ALLOCATION_STATUSES = ("draft", "reviewed", "approved", "posted", "cancelled")
 PAYOUT_CHOICES = ("cash", "share_capital", "revolving")
-CAPITAL_METHODS = ("monthly", "daily")
+CAPITAL_METHODS = ("month_end", "daily")
 
 
 class FiscalYear(db.Model):
@@ -71,7 +71,7 @@ class Allocation(db.Model):
     year: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default="draft")
     net_surplus: Mapped[int] = mapped_column(BigInteger)
-    capital_method: Mapped[str] = mapped_column(String(10), default="monthly")
+    capital_method: Mapped[str] = mapped_column(String(10), default="month_end")
     reserve_bp: Mapped[int]
     education_bp: Mapped[int]
     federation_bp: Mapped[int]  # the part of the education and training fund due to the federation or union

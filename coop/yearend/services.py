@@ -33,7 +33,7 @@ from ..orgs.services import get_setting
 from ..timeutil import today, utcnow
 from . import bases
 from .allocation import BP, Rates, split
-from .models import Allocation, AllocationLine, FiscalYear, YearendRequest
+from .models import CAPITAL_METHODS, Allocation, AllocationLine, FiscalYear, YearendRequest
 
 SURPLUS = "undivided_net_surplus"
 RESERVE, EDUCATION, FEDERATION = "reserve_fund", "education_training_fund", "due_to_union_federation"
@@ -224,7 +224,7 @@ def close_year(org_id: int, year: int, *, requested_by: int | None, approved_by:
         row.closing_entry_id = posted.id
     for month in range(1, 13):
         if not ledger.is_closed(org_id, date(year, month, 1)):
-            ledger.close_period(org_id, year, month, approved_by)
+            ledger.close_period(org_id, year, month, approved_by, with_year=True)
     row.status, row.net_surplus = "closed", net
     row.closed_by, row.approved_by, row.closed_at = requested_by, approved_by, utcnow()
     db.session.flush()
@@ -254,7 +254,7 @@ def reopen_year(org_id: int, year: int, *, reason: str, requested_by: int | None
     row = _check_reopenable(org_id, year)
     for month in range(1, 13):
         if ledger.is_closed(org_id, date(year, month, 1)):
-            ledger.reopen_period(org_id, year, month, approved_by, reason)
+            ledger.reopen_period(org_id, year, month, approved_by, reason, with_year=True)
     if row.closing_entry_id is not None:
         ledger.reverse(org_id, row.closing_entry_id, on=date(year, 12, 31), reason=f"Reopening of {year}: {reason}",
                        actor_id=approved_by)
@@ -340,7 +340,7 @@ def propose(org_id: int, year: int, *, actor_id: int | None, reserve_bp: int, ed
         ("reserve_bp", reserve_bp), ("education_bp", education_bp), ("federation_bp", federation_bp),
         ("community_bp", community_bp), ("optional_bp", optional_bp), ("interest_rate_bp", interest_rate_bp))}
     method = capital_method or get_setting(org_id, SETTING_CAPITAL_METHOD)
-    if method not in ("monthly", "daily"):
+    if method not in CAPITAL_METHODS:
         raise Invalid(_("Average capital is figured monthly or daily."), field="capital_method")
     if db.session.scalar(select(Allocation.id).where(Allocation.org_id == org_id, Allocation.year == year,
                                                      Allocation.status.in_(ACTIVE))):

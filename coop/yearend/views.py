@@ -141,12 +141,16 @@ def slip(allocation_id: int, member_id: int):
                            pdf_url=url_for("yearend.slip_pdf", allocation_id=allocation_id, member_id=member_id))
 
 
-@bp.get("/allocations/<int:allocation_id>/members/<int:member_id>.pdf")
-@roles_required(*READERS)
-def slip_pdf(allocation_id: int, member_id: int):
+def _slip_pdf(allocation_id: int, member_id: int) -> Response:
     found, line, member = _slip(allocation_id, member_id)
     return Response(pdf.slip(g.org.name, found, line, member), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="slip-{line.slip_number}.pdf"'})
+
+
+@bp.get("/allocations/<int:allocation_id>/members/<int:member_id>.pdf")
+@roles_required(*READERS)
+def slip_pdf(allocation_id: int, member_id: int):
+    return _slip_pdf(allocation_id, member_id)
 
 
 @bp.get("/me/<int:allocation_id>")
@@ -161,7 +165,4 @@ def my_slip(allocation_id: int):
 @bp.get("/me/<int:allocation_id>.pdf")
 @roles_required("member")
 def my_slip_pdf(allocation_id: int):
-    member = members.member_for_user(g.org.id, current_user.id)
-    found, line, member = _slip(allocation_id, member.id)
-    return Response(pdf.slip(g.org.name, found, line, member), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="slip-{line.slip_number}.pdf"'})
+    return _slip_pdf(allocation_id, members.member_for_user(g.org.id, current_user.id).id)

@@ -55,3 +55,44 @@ def test_the_pages_walk_the_same_flow(books, login, make_user):
     assert page.status_code == 200 and b"Checks" in page.data
     bad = client.post(f"{home}allocations", data={"year": books.year, "reserve": "abc"})
     assert bad.status_code in (303, 422)
+
+
+def test_the_slip_the_payout_form_and_her_portal(books, login, make_user, client):
+    from coop.extensions import db
+    from coop.yearend import services as yearend
+
+    org = books.org
+    asked = yearend.request_act(org.id, "close_year", {"year": books.year}, actor_id=books.maker.id)
+    yearend.decide(org.id, asked.id, approve=True, actor_id=books.checker.id)
+    allocation = yearend.propose(org.id, books.year, actor_id=books.maker.id, reserve_bp=1_000, education_bp=1_000,
+                                 federation_bp=5_000, community_bp=300, optional_bp=700, interest_rate_bp=500)
+    yearend.review(org.id, allocation.id, board_resolution=None, actor_id=books.maker.id)
+    asked = yearend.request_act(org.id, "approve_allocation", {
+        "allocation_id": allocation.id, "resolution_number": "GA-9", "assembly_date": today().isoformat()},
+        actor_id=books.maker.id)
+    yearend.decide(org.id, asked.id, approve=True, actor_id=books.checker.id)
+    yearend.post_allocation(org.id, allocation.id, on=today(), actor_id=books.maker.id)
+    her = make_user(org, "member")
+    books.bea.user_id = her.id
+    db.session.commit()
+
+    officer = login(books.maker)
+    slip = f"/o/{org.slug}/yearend/allocations/{allocation.id}/members/{books.bea.id}"
+    page = officer.get(slip)
+    assert page.status_code == 200 and b"YE-" in page.data
+    assert officer.get(f"{slip}.pdf").data.startswith(b"%PDF")
+    response = officer.post(f"{slip}/payout", data={"choice": "share_capital", "on": today().isoformat(),
+                                                     "cash_account": "cash_on_hand"})
+    assert response.status_code == 303
+    line = yearend.get_line(org.id, allocation.id, books.bea.id)
+    # Bea owed PhP800 on her subscription: her interest and refund went there first
+    assert line.paid_on == today() and line.to_subscription == min(800_00, line.total)
+    assert line.to_subscription + line.to_share_capital + line.to_cash == line.total
+    officer.get("/logout")
+
+    mine = login(her)
+    portal = mine.get(f"/o/{org.slug}/me")
+    assert portal.status_code == 200 and b"patronage refund" in portal.data.lower()
+    assert mine.get(f"/o/{org.slug}/yearend/me/{allocation.id}").status_code == 200
+    assert mine.get(f"/o/{org.slug}/yearend/me/{allocation.id}.pdf").data.startswith(b"%PDF")
+    assert mine.get(slip).status_code in (403, 404)

@@ -6,7 +6,7 @@ import pytest
 from coop.errors import Conflict, Forbidden, Invalid
 from coop.extensions import db
 from coop.ledger import services as ledger
-from coop.ledger.errors import ClosedPeriodError
+from coop.ledger.errors import ClosedPeriodError, RefusedEntry
 from coop.ledger.records import Entry, Line
 from coop.members import shares
 from coop.orgs.services import set_setting
@@ -49,6 +49,8 @@ def test_a_year_is_closed_by_a_second_officer_into_undivided_net_surplus_and_ref
         yearend.request_act(org.id, "close_year", {"year": books.year}, actor_id=books.maker.id)
     with pytest.raises(Invalid):
         yearend.request_act(org.id, "close_year", {"year": today().year}, actor_id=books.maker.id)
+    with pytest.raises(RefusedEntry, match="year-end page"):  # the ledger's own reopening leaves it to the year
+        ledger.reopen_period(org.id, books.year, 6, books.maker.id, "a late bill")
 
 
 def test_reopening_reverses_the_closing_and_opens_the_months(books):

@@ -5,7 +5,8 @@ Revises: 0001_foundation
 
 Existing cooperatives get the two accounts the shipped chart now has (revolving capital, the general
 fund for non-members' patronage refunds), and the payables the schedule keeps per member become
-control accounts: only the year end moves them.
+control accounts: only the year end moves them. A month closed with its year is marked, so the
+ledger's own reopening leaves it to the year end.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -29,6 +30,8 @@ def _add_account(key, code, name, name_fil, type_, sibling_key, control):
 
 
 def upgrade():
+    # a month closed with its year opens only with the year (the year end's approved act)
+    op.add_column("closed_period", sa.Column("with_year", sa.Boolean(), server_default=sa.false(), nullable=False))
     _add_account("revolving_capital", "30400", "Revolving Capital", "Revolving Capital (Umiikot na Puhunan)",
                  "equity", "undivided_net_surplus", True)
     _add_account("general_fund_non_members", "21470", "General Fund - Patronage Refund of Non-members",
@@ -144,6 +147,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("closed_period") as batch:
+        batch.drop_column("with_year")
     for table in ("yearend_allocation_line", "yearend_allocation", "yearend_request", "yearend_year"):
         op.drop_table(table)
     account = sa.table("account", sa.column("key", sa.String), sa.column("is_control", sa.Boolean))
