@@ -221,6 +221,11 @@ def party_lines(org_id: int, party_id: int, start: date, end: date):
     return opening, [tuple(row) for row in rows]
 
 
+def first_entry_date(org_id: int) -> date | None:
+    """The date of the organization's earliest entry (None before the first)."""
+    return db.session.scalar(select(func.min(JournalEntry.entry_date)).where(JournalEntry.org_id == org_id))
+
+
 def parties_movements(org_id: int, account: str | int, start: date, end: date):
     """Every party's balance on one account before `start`, and its lines from start to end (inclusive):
     (opening {party_id: Balance}, [(entry_date, party_id, debit, credit)] oldest first). For figures over

@@ -24,6 +24,7 @@ from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
     balances_as_of,
+    first_entry_date,
     parties_balances,
     parties_movements,
     party_activity,

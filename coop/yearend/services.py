@@ -29,6 +29,7 @@ from ..ledger.records import Entry, Line
 from ..loans import services as loans
 from ..members import services as members
 from ..members import shares
+from ..orgs import services as orgs
 from ..orgs.services import get_setting
 from ..timeutil import today, utcnow
 from . import bases
@@ -87,8 +88,7 @@ def years(org_id: int) -> list[FiscalYear]:
 
 def closable_years(org_id: int) -> list[int]:
     """The years a closing may be asked for: those over and not closed, back to the first posting."""
-    first = db.session.scalar(select(func.min(ledger.JournalEntry.entry_date)).where(
-        ledger.JournalEntry.org_id == org_id))
+    first = ledger.first_entry_date(org_id)
     last = today().year - 1
     if first is None:
         return []
@@ -110,6 +110,11 @@ def year_result(org_id: int, year: int) -> list[tuple[ledger.Account, int]]:
         if net:
             result.append((account, net))
     return result
+
+
+def _check_cooperative(org_id: int) -> None:
+    if orgs.get(org_id).kind != "cooperative":
+        raise Invalid(_("Closing a year into undivided net surplus and allocating it is a cooperative's year end."))
 
 
 def _check_year_over(year: int, field: str = "year") -> None:
@@ -190,6 +195,7 @@ def decide(org_id: int, request_id: int, *, approve: bool, actor_id: int):
 
 
 def _check_closable(org_id: int, year: int) -> None:
+    _check_cooperative(org_id)
     _check_year_over(year)
     if is_year_closed(org_id, year):
         raise Conflict(_("%(year)s is already closed.", year=year), field="year")
