@@ -16,6 +16,8 @@ down_revision = "0001_foundation"
 branch_labels = ("yearend",)
 depends_on = ("0002_members", "0080_cash")
 
+# the accounts only the year end moves (revolving capital is added flagged)
+CONTROL = ("interest_on_share_capital_payable", "patronage_refund_payable", "revolving_capital")
 ENTRY_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -38,9 +40,7 @@ def upgrade():
                  "Pangkalahatang Pondo - Patronage Refund ng mga Hindi Miyembro", "liability",
                  "patronage_refund_payable", False)
     account = sa.table("account", sa.column("key", sa.String), sa.column("is_control", sa.Boolean))
-    op.execute(account.update().where(account.c.key.in_(("interest_on_share_capital_payable",
-                                                         "patronage_refund_payable")))
-               .values(is_control=True))
+    op.execute(account.update().where(account.c.key.in_(CONTROL)).values(is_control=True))
 
     op.create_table(
         "yearend_year",
