@@ -143,3 +143,27 @@ def test_the_whole_flow_with_its_refusals(books):
     for key, in_ledger, own in yearend.control_balances(org.id):
         assert in_ledger == own, key
     db.session.commit()
+
+
+def test_her_interest_and_refund_pay_what_she_owes_on_loans_before_cash(books):
+    from coop.inventory import services as store
+    from coop.loans import services as loans
+
+    org = books.org
+    close(books)
+    allocation = yearend.propose(org.id, books.year, actor_id=books.maker.id, interest_rate_bp=500, **LAW)
+    yearend.review(org.id, allocation.id, board_resolution=None, actor_id=books.maker.id)
+    approve(books, allocation)
+    yearend.post_allocation(org.id, allocation.id, on=today(), actor_id=books.maker.id)
+    rice = store.list_products(org.id)[0]
+    sale = store.record_sale(org.id, items=[store.SaleItem(store.product_ref(rice.id), 8_000)], on=today(),
+                             payment="credit", actor_id=books.maker.id, member_id=books.cora.id)
+    loan = loans.get_loan(org.id, sale.loan_id)
+    owed = loan.outstanding
+    line = yearend.get_line(org.id, allocation.id, books.cora.id)
+    assert line.total > owed == 400_00
+    paid = yearend.pay_out(org.id, allocation.id, books.cora.id, choice="cash", on=today(), actor_id=books.maker.id)
+    assert (paid.to_subscription, paid.to_loans, paid.to_cash) == (0, owed, line.total - owed)
+    assert loans.get_loan(org.id, loan.id).outstanding == 0
+    assert ledger.party_balance(org.id, "interest_on_share_capital_payable", line.party_id).credit_balance == 0
+    assert ledger.party_balance(org.id, "patronage_refund_payable", line.party_id).credit_balance == 0
