@@ -11,11 +11,12 @@ from ..api.openapi import documented
 from ..auth.access import READERS, STAFF, roles_required
 from ..web.forms import idempotency_key, load_json
 from . import services
-from .models import Allocation, FiscalYear
+from .models import Allocation
 from .schemas import (
     AllocationDetailOutSchema,
     AllocationOutSchema,
     ApprovalSchema,
+    DecisionOutSchema,
     LineOutSchema,
     PayoutSchema,
     PostSchema,
@@ -31,19 +32,15 @@ bp = blueprint("yearend", __name__, "/orgs/<org>/yearend")
 
 
 def _detail(allocation: Allocation, status: int = 200):
-    body = AllocationOutSchema().dump(allocation)
-    body["schedule"] = LineOutSchema(many=True).dump(services.schedule(allocation))
-    response = jsonify(body)
+    response = jsonify(_allocation_body(allocation))
     response.status_code = status
     return response
 
 
-def _result(made, status: int = 200):
-    if isinstance(made, Allocation):
-        return _detail(made, status)
-    if isinstance(made, FiscalYear):
-        return respond(YearOutSchema(), made, status)
-    return respond(RequestOutSchema(), made, status)
+def _allocation_body(allocation: Allocation) -> dict:
+    body = AllocationOutSchema().dump(allocation)
+    body["schedule"] = LineOutSchema(many=True).dump(services.schedule(allocation))
+    return body
 
 
 @bp.get("/years")
@@ -82,10 +79,13 @@ def requests():
 
 @bp.post("/requests/<int:request_id>/approve")
 @roles_required(*STAFF)
-@documented("Carry out what another officer asked for: returns the closed or reopened year, or the approved "
-            "allocation", returns=YearOutSchema)
+@documented("Carry out what another officer asked for: the request, with the closed or reopened year or the "
+            "approved allocation as its result", returns=DecisionOutSchema)
 def approve_request(request_id: int):
-    return _result(services.decide(g.org.id, request_id, approve=True, actor_id=current_user.id))
+    made = services.decide(g.org.id, request_id, approve=True, actor_id=current_user.id)
+    body = RequestOutSchema().dump(services.get_request(g.org.id, request_id))
+    body["result"] = _allocation_body(made) if isinstance(made, Allocation) else YearOutSchema().dump(made)
+    return jsonify(body)
 
 
 @bp.post("/requests/<int:request_id>/reject")

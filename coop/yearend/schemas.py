@@ -77,6 +77,11 @@ class RequestOutSchema(Schema):
     decided_by = fields.Integer(allow_none=True)
 
 
+class DecisionOutSchema(RequestOutSchema):
+    result = fields.Dict(metadata={"description": "what the act made: the closed or reopened year, or the "
+                                                 "approved allocation with its schedule"})
+
+
 class LineOutSchema(Schema):
     member_id = fields.Integer()
     party_id = fields.Integer()

@@ -13,7 +13,7 @@ def test_the_year_is_closed_allocated_and_paid_through_the_api(books, api, make_
     assert asked.status_code == 201
     assert maker.post(f"{base}/requests/{asked.json['id']}/approve").status_code == 403
     closed = checker.post(f"{base}/requests/{asked.json['id']}/approve")
-    assert closed.status_code == 200 and closed.json["status"] == "closed"
+    assert closed.status_code == 200 and closed.json["status"] == "done" and closed.json["result"]["status"] == "closed"
     proposal = maker.post(f"{base}/allocations", json={"year": books.year, **law})
     assert proposal.status_code == 201 and all(check["passed"] for check in proposal.json["checks"])
     number = proposal.json["id"]
@@ -26,7 +26,7 @@ def test_the_year_is_closed_allocated_and_paid_through_the_api(books, api, make_
                        json={"resolution_number": "GA-7", "assembly_date": today().isoformat()})
     assert asked.status_code == 201
     approved = checker.post(f"{base}/requests/{asked.json['id']}/approve")
-    assert approved.json["status"] == "approved" and approved.json["resolution_number"] == "GA-7"
+    assert approved.json["result"]["status"] == "approved" and approved.json["result"]["resolution_number"] == "GA-7"
     posted = maker.post(f"{base}/allocations/{number}/post", json={"on": today().isoformat()},
                         headers={"Idempotency-Key": "ye-post"})
     assert posted.status_code == 200 and posted.json["entry_id"]
@@ -96,3 +96,26 @@ def test_the_slip_the_payout_form_and_her_portal(books, login, make_user, client
     assert mine.get(f"/o/{org.slug}/yearend/me/{allocation.id}").status_code == 200
     assert mine.get(f"/o/{org.slug}/yearend/me/{allocation.id}.pdf").data.startswith(b"%PDF")
     assert mine.get(slip).status_code in (403, 404)
+
+
+def test_every_form_posted_empty_or_bad_is_refused_next_to_its_fields(books, login):
+    from coop.extensions import db
+    from coop.yearend import services as yearend
+
+    org = books.org
+    asked = yearend.request_act(org.id, "close_year", {"year": books.year}, actor_id=books.maker.id)
+    yearend.decide(org.id, asked.id, approve=True, actor_id=books.checker.id)
+    allocation = yearend.propose(org.id, books.year, actor_id=books.maker.id, reserve_bp=1_000, education_bp=1_000,
+                                 federation_bp=5_000, community_bp=300, optional_bp=700, interest_rate_bp=500)
+    db.session.commit()
+    client = login(books.maker)
+    home = f"/o/{org.slug}/yearend"
+    posts = ["close", "reopen", "allocations", f"allocations/{allocation.id}/review",
+             f"allocations/{allocation.id}/approval", f"allocations/{allocation.id}/post",
+             f"allocations/{allocation.id}/members/{books.ana.id}/payout", "requests/99999/approve",
+             f"allocations/{allocation.id}/cancel"]
+    for bad in ({}, {"year": "x", "reason": "\u00a0", "on": "31/12", "choice": "gold", "assembly_date": "soon",
+                     "resolution_number": "x" * 80, "reserve": "101", "board_resolution": "y" * 90}):
+        for path in posts:
+            response = client.post(f"{home}/{path}", data=bad)
+            assert response.status_code in (303, 404, 409, 422), (path, bad, response.status_code)
