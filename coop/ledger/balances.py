@@ -221,22 +221,6 @@ def party_lines(org_id: int, party_id: int, start: date, end: date):
     return opening, [tuple(row) for row in rows]
 
 
-# The source of an entry that closes a year's income and expense into equity (posted by the year end):
-# a statement of operations for a period leaves these entries, and their reversals, out.
-CLOSING_SOURCE = "closing"
-
-
-def closing_totals(org_id: int, start: date, end: date) -> dict[int, Balance]:
-    """Per account, the lines of the closing entries (and their reversals) dated start to end."""
-    rows = db.session.execute(
-        select(JournalLine.account_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalEntry.org_id == org_id, JournalEntry.source == CLOSING_SOURCE,
-               JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
-        .group_by(JournalLine.account_id))
-    return {account: Balance(int(d), int(c)) for account, d, c in rows}
-
-
 def first_entry_date(org_id: int) -> date | None:
     """The date of the organization's earliest entry (None before the first)."""
     return db.session.scalar(select(func.min(JournalEntry.entry_date)).where(JournalEntry.org_id == org_id))

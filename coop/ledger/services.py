@@ -23,9 +23,7 @@ from ..timeutil import today, utcnow
 from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
-    CLOSING_SOURCE,
     balances_as_of,
-    closing_totals,
     first_entry_date,
     parties_balances,
     parties_movements,

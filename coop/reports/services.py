@@ -187,12 +187,10 @@ class Operations:
 
 
 def statement_of_operations(org_id: int, start: date, end: date) -> Operations:
-    """Income and expenses from start to end (both inclusive), before any closing of a year into equity."""
+    """Income and expenses from start to end (both inclusive)."""
     accounts = ledger.list_accounts(org_id)
     at_end = ledger.balances_as_of(org_id, end)
     before = ledger.balances_as_of(org_id, date.fromordinal(start.toordinal() - 1))
-    closed = ledger.closing_totals(org_id, start, end)
-    amounts = {a: b.debit_balance - (before[a].debit_balance if a in before else 0)
-               - (closed[a].debit_balance if a in closed else 0) for a, b in at_end.items()}
+    amounts = {a: b.debit_balance - (before[a].debit_balance if a in before else 0) for a, b in at_end.items()}
     return Operations(start, end, _section("Income", accounts, amounts, ("income",), True),
                       _section("Expenses", accounts, amounts, ("expense",), False))

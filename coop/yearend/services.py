@@ -42,8 +42,7 @@ COMMUNITY, OPTIONAL = "community_development_fund", "optional_fund"
 INTEREST_PAYABLE, REFUND_PAYABLE = "interest_on_share_capital_payable", "patronage_refund_payable"
 NON_MEMBERS_FUND, REVOLVING = "general_fund_non_members", "revolving_capital"
 
-# the closing entry's source is the ledger's: statements of operations leave closings out
-SOURCE_CLOSE, SOURCE_ALLOCATION, SOURCE_PAYOUT = ledger.CLOSING_SOURCE, "yearend.allocation", "yearend.payout"
+SOURCE_CLOSE, SOURCE_ALLOCATION, SOURCE_PAYOUT = "yearend.close", "yearend.allocation", "yearend.payout"
 
 SETTING_REGISTRATION_YEAR = "yearend.registration_year"
 SETTING_INTEREST_CAP = "yearend.interest_cap"
