@@ -1,13 +1,15 @@
 """Year-end JSON under /api/v1/orgs/<org>/yearend. Posting calls take an Idempotency-Key header.
 
-The flow: POST years/close (asks) -> POST requests/{id}/approve (another officer closes) -> POST allocations
-(a draft) -> POST allocations/{id}/review -> POST allocations/{id}/approval (the assembly's resolution)
--> requests/{id}/approve -> POST allocations/{id}/post -> POST allocations/{id}/members/{member}/payout."""
+The flow: POST years/close (asks; 202 with the request for approval) -> another officer's POST
+/approvals/{id}/approval (closes) -> POST allocations (a draft) -> POST allocations/{id}/review -> POST
+allocations/{id}/approval (the assembly's resolution; 202) -> /approvals/{id}/approval -> POST
+allocations/{id}/post -> POST allocations/{id}/members/{member}/payout."""
 from flask import g, jsonify
 from flask_login import current_user
 
 from ..api import blueprint, respond
 from ..api.openapi import documented
+from ..approvals.schemas import ApprovalOutSchema
 from ..auth.access import READERS, STAFF, roles_required
 from ..web.forms import idempotency_key, load_json
 from . import services
@@ -16,13 +18,11 @@ from .schemas import (
     AllocationDetailOutSchema,
     AllocationOutSchema,
     ApprovalSchema,
-    DecisionOutSchema,
     LineOutSchema,
     PayoutSchema,
     PostSchema,
     ProposalSchema,
     ReopenSchema,
-    RequestOutSchema,
     ReviewSchema,
     YearOutSchema,
     YearSchema,
@@ -32,15 +32,13 @@ bp = blueprint("yearend", __name__, "/orgs/<org>/yearend")
 
 
 def _detail(allocation: Allocation, status: int = 200):
-    response = jsonify(_allocation_body(allocation))
+    body = AllocationOutSchema().dump(allocation)
+    body["schedule"] = LineOutSchema(many=True).dump(services.schedule(allocation))
+    response = jsonify(body)
     response.status_code = status
     return response
 
 
-def _allocation_body(allocation: Allocation) -> dict:
-    body = AllocationOutSchema().dump(allocation)
-    body["schedule"] = LineOutSchema(many=True).dump(services.schedule(allocation))
-    return body
 
 
 @bp.get("/years")
@@ -52,47 +50,21 @@ def years():
 
 @bp.post("/years/close")
 @roles_required(*STAFF)
-@documented("Ask for a year to be closed; another officer approves the request", body=YearSchema,
-            returns=RequestOutSchema, status=201)
+@documented("Ask for a year to be closed; another officer approves the request (coop.approvals)",
+            body=YearSchema, returns=ApprovalOutSchema, status=202)
 def request_close():
     data = load_json(YearSchema())
-    return respond(RequestOutSchema(), services.request_act(g.org.id, "close_year", {"year": data["year"]},
-                                                            actor_id=current_user.id), 201)
+    return respond(ApprovalOutSchema(), services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id), 202)
 
 
 @bp.post("/years/reopen")
 @roles_required(*STAFF)
 @documented("Ask for a closed year to be reopened (its closing entry reversed); another officer approves",
-            body=ReopenSchema, returns=RequestOutSchema, status=201)
+            body=ReopenSchema, returns=ApprovalOutSchema, status=202)
 def request_reopen():
     data = load_json(ReopenSchema())
-    return respond(RequestOutSchema(), services.request_act(g.org.id, "reopen_year", {"year": data["year"]},
-                                                            actor_id=current_user.id, reason=data["reason"]), 201)
-
-
-@bp.get("/requests")
-@roles_required(*READERS)
-@documented("Requests waiting for a second officer", returns=RequestOutSchema, many=True)
-def requests():
-    return respond(RequestOutSchema(), services.pending_requests(g.org.id), many=True)
-
-
-@bp.post("/requests/<int:request_id>/approve")
-@roles_required(*STAFF)
-@documented("Carry out what another officer asked for: the request, with the closed or reopened year or the "
-            "approved allocation as its result", returns=DecisionOutSchema)
-def approve_request(request_id: int):
-    made = services.decide(g.org.id, request_id, approve=True, actor_id=current_user.id)
-    body = RequestOutSchema().dump(services.get_request(g.org.id, request_id))
-    body["result"] = _allocation_body(made) if isinstance(made, Allocation) else YearOutSchema().dump(made)
-    return jsonify(body)
-
-
-@bp.post("/requests/<int:request_id>/reject")
-@roles_required(*STAFF)
-@documented("Turn down what another officer asked for", returns=RequestOutSchema)
-def reject_request(request_id: int):
-    return respond(RequestOutSchema(), services.decide(g.org.id, request_id, approve=False, actor_id=current_user.id))
+    return respond(ApprovalOutSchema(), services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"],
+                                                               actor_id=current_user.id), 202)
 
 
 @bp.get("/allocations")
@@ -134,12 +106,10 @@ def cancel(allocation_id: int):
 @bp.post("/allocations/<int:allocation_id>/approval")
 @roles_required(*STAFF)
 @documented("Record the general assembly's approval (resolution number, date); another officer confirms",
-            body=ApprovalSchema, returns=RequestOutSchema, status=201)
+            body=ApprovalSchema, returns=ApprovalOutSchema, status=202)
 def request_approval(allocation_id: int):
-    data = load_json(ApprovalSchema())
-    return respond(RequestOutSchema(), services.request_act(g.org.id, "approve_allocation", {
-        "allocation_id": allocation_id, "resolution_number": data["resolution_number"],
-        "assembly_date": data["assembly_date"].isoformat()}, actor_id=current_user.id), 201)
+    return respond(ApprovalOutSchema(), services.ask_to_approve(g.org.id, allocation_id, actor_id=current_user.id,
+                                                                **load_json(ApprovalSchema())), 202)
 
 
 @bp.post("/allocations/<int:allocation_id>/post")

@@ -1,11 +1,25 @@
 """The year end: what it plugs into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..auth.access import READERS
-from ..manifest import COOPERATIVE, Document, Manifest, NavItem, PortalSection, Setting
+from ..auth.access import READERS, STAFF
+from ..manifest import ApprovalKind, COOPERATIVE, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, demo, services, views
 from .models import CAPITAL_METHODS
 from .portal import portal_context
+
+
+def _describe_year(_org_id: int, payload: dict) -> list[tuple[str, str]]:
+    rows = [(_l("Year"), str(payload["year"]))]
+    if payload.get("reason"):
+        rows.append((_l("Reason"), payload["reason"]))
+    return rows
+
+
+def _describe_approval(org_id: int, payload: dict) -> list[tuple[str, str]]:
+    allocation = services.get_allocation(org_id, payload["allocation_id"])
+    return [(_l("Allocation of the net surplus of %(year)s", year=allocation.year), f"#{allocation.id}"),
+            (_l("General assembly resolution number"), payload["resolution_number"]),
+            (_l("Date of the general assembly"), payload["assembly_date"])]
 
 
 manifest = Manifest(
@@ -56,5 +70,17 @@ manifest = Manifest(
     nav=(NavItem(_l("Year end"), "yearend.index", READERS, COOPERATIVE),),
     portal=(PortalSection("yearend/_portal.html", portal_context, order=60),),
     control_checks=(services.control_balances,),
+    approval_kinds={
+        services.KIND_CLOSE: ApprovalKind(_l("Closing of a year"), services.execute_close, STAFF,
+                                          describe=_describe_year, check=services.check_close,
+                                          link=lambda org_id, payload: ("yearend.index", {})),
+        services.KIND_REOPEN: ApprovalKind(_l("Reopening of a closed year"), services.execute_reopen, STAFF,
+                                           describe=_describe_year, check=services.check_reopen,
+                                           link=lambda org_id, payload: ("yearend.index", {})),
+        services.KIND_APPROVE: ApprovalKind(
+            _l("General assembly approval of the allocation of the net surplus"), services.execute_approval, STAFF,
+            describe=_describe_approval, check=services.check_approval,
+            link=lambda org_id, payload: ("yearend.allocation", {"allocation_id": payload["allocation_id"]})),
+    },
     demo_seeder=demo.seed,
 )

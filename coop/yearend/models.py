@@ -1,5 +1,5 @@
-"""The year end's records: the closed years, the officers' requests a second officer approves, the
-allocation of the net surplus with its per-member schedule, and what each member was paid."""
+"""The year end's records: the closed years, the allocation of the net surplus with its per-member
+schedule, and what each member was paid. (The requests a second officer approves are coop.approvals'.)"""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -12,8 +12,6 @@ from ..timeutil import utcnow
 
 # a fiscal year is the calendar year (the CDA's default; a different fiscal year would shift `start`/`end`)
 YEAR_STATUSES = ("open", "closed")
-REQUEST_KINDS = ("close_year", "reopen_year", "approve_allocation")
-REQUEST_STATUSES = ("pending", "done", "rejected")
 ALLOCATION_STATUSES = ("draft", "reviewed", "approved", "posted", "cancelled")
 PAYOUT_CHOICES = ("cash", "share_capital", "revolving")
 CAPITAL_METHODS = ("month_end", "daily")
@@ -38,25 +36,6 @@ class FiscalYear(db.Model):
     reopened_at: Mapped[datetime | None]
     reopen_reason: Mapped[str | None] = mapped_column(String(300))
     times_reopened: Mapped[int] = mapped_column(default=0)
-
-
-class YearendRequest(db.Model):
-    """An act one officer asks for and another officer carries out (maker-checker): close or reopen a year,
-    approve an allocation. `payload` holds the plain values the act is executed with."""
-
-    __tablename__ = "yearend_request"
-    __table_args__ = (Index("ix_yearend_request_org_status", "org_id", "status"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    kind: Mapped[str] = mapped_column(String(30))
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    reason: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    requested_by: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None]
 
 
 class Allocation(db.Model):

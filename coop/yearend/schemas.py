@@ -67,21 +67,6 @@ class YearOutSchema(Schema):
     times_reopened = fields.Integer()
 
 
-class RequestOutSchema(Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    payload = fields.Dict()
-    reason = fields.String(allow_none=True)
-    status = fields.String()
-    requested_by = fields.Integer()
-    decided_by = fields.Integer(allow_none=True)
-
-
-class DecisionOutSchema(RequestOutSchema):
-    result = fields.Dict(metadata={"description": "what the act made: the closed or reopened year, or the "
-                                                 "approved allocation with its schedule"})
-
-
 class LineOutSchema(Schema):
     member_id = fields.Integer()
     party_id = fields.Integer()

@@ -2,9 +2,10 @@
 
 1. Closing a year posts its income and expense to Undivided Net Surplus (or Net Loss) in one entry dated
    31 December and closes its months, so the ledger's open-period check refuses any posting into it.
-   Reopening reverses that entry and reopens the months. Both are maker-checker acts: one officer asks
-   (`request_act`), another carries it out (`decide`), which calls the executor (`close_year`,
-   `reopen_year`, `approve_allocation`): plain functions taking plain values, with both officers' ids.
+   Reopening reverses that entry and reopens the months. Both are maker-checker acts through
+   coop.approvals: one officer asks (`ask_to_close`, `ask_to_reopen`, `ask_to_approve`), another approves,
+   which runs the executor (`close_year`, `reopen_year`, `approve_allocation`): plain functions taking
+   plain values, with both officers' ids.
 2. An allocation is proposed (a draft with every figure, the per-member schedule and the Art. 86 and IRR
    checks), reviewed by the board, approved by the general assembly (resolution number and date, recorded
    by one officer and confirmed by another), then posted: one entry for the funds and the payables, each
@@ -19,11 +20,14 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ..approvals import services as approvals
+from ..approvals.models import Approval
 from ..audit import services as audit
 from ..cash.text import _
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..kernel import get_in_org
+from ..manifest import Execution
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..loans import services as loans
@@ -34,7 +38,7 @@ from ..orgs.services import get_setting
 from ..timeutil import today, utcnow
 from . import bases
 from .allocation import BP, Rates, split
-from .models import CAPITAL_METHODS, Allocation, AllocationLine, FiscalYear, YearendRequest
+from .models import CAPITAL_METHODS, Allocation, AllocationLine, FiscalYear
 
 SURPLUS = "undivided_net_surplus"
 RESERVE, EDUCATION, FEDERATION = "reserve_fund", "education_training_fund", "due_to_union_federation"
@@ -54,6 +58,9 @@ SETTING_DEFAULTS = {"reserve_bp": "yearend.reserve", "education_bp": "yearend.ed
                     "optional_bp": "yearend.optional", "interest_rate_bp": "yearend.interest_rate"}
 
 ACTIVE = ("draft", "reviewed", "approved", "posted")
+# the maker-checker kinds (coop.approvals), declared in the manifest
+KIND_CLOSE, KIND_REOPEN, KIND_APPROVE = "yearend.close_year", "yearend.reopen_year", "yearend.approve_allocation"
+KINDS = (KIND_CLOSE, KIND_REOPEN, KIND_APPROVE)
 
 
 class NotSecondOfficer(Forbidden):
@@ -124,7 +131,7 @@ def _check_year_over(year: int, field: str = "year") -> None:
         raise Invalid(_("%(year)s is not over yet: a year is closed after 31 December.", year=year), field=field)
 
 
-# ---------------------------------------------------------------- maker-checker
+# ---------------------------------------------------------------- maker-checker (coop.approvals)
 
 
 def _check_two_officers(requested_by: int | None, approved_by: int | None) -> None:
@@ -132,63 +139,66 @@ def _check_two_officers(requested_by: int | None, approved_by: int | None) -> No
         raise NotSecondOfficer(_("Another officer carries out what you asked for."))
 
 
-def request_act(org_id: int, kind: str, payload: dict, *, actor_id: int, reason: str | None = None) -> YearendRequest:
-    """Ask for a year-end act another officer will carry out; what can be checked now is checked now."""
-    reason = (reason or "").strip() or None
-    if kind == "close_year":
-        _check_closable(org_id, payload["year"])
-    elif kind == "reopen_year":
-        if not reason:
-            raise Invalid(_("Give the reason for reopening."), field="reason")
-        _check_reopenable(org_id, payload["year"])
-    elif kind == "approve_allocation":
-        allocation = get_allocation(org_id, payload["allocation_id"])
-        _check_approvable(org_id, allocation, payload["resolution_number"], date.fromisoformat(payload["assembly_date"]))
-    else:
-        raise Invalid("Unknown kind of request.", field="kind")
-    waiting = [row.payload for row in pending_requests(org_id) if row.kind == kind]
-    if payload in waiting or (kind == "approve_allocation" and any(
-            other.get("allocation_id") == payload["allocation_id"] for other in waiting)):
-        raise Conflict(_("The same request is already waiting for another officer."))
-    row = YearendRequest(org_id=org_id, kind=kind, payload=payload, reason=reason, status="pending",
-                         requested_by=actor_id, requested_at=utcnow())
-    db.session.add(row)
-    db.session.flush()
-    audit.record(f"yearend.request.{kind}", org_id=org_id, user_id=actor_id, target_type="yearend_request",
-                 target_id=row.id, details=payload)
-    return row
+def check_close(org_id: int, payload: dict, _key: str | None = None) -> None:
+    """The `check` of a closing request: refused before anything waits for the second officer."""
+    _check_closable(org_id, payload["year"])
 
 
-def pending_requests(org_id: int) -> list[YearendRequest]:
-    return list(db.session.scalars(select(YearendRequest).where(
-        YearendRequest.org_id == org_id, YearendRequest.status == "pending").order_by(YearendRequest.id)))
+def check_reopen(org_id: int, payload: dict, _key: str | None = None) -> None:
+    if not (payload.get("reason") or "").strip():
+        raise Invalid(_("Give the reason for reopening."), field="reason")
+    _check_reopenable(org_id, payload["year"])
 
 
-def get_request(org_id: int, request_id: int) -> YearendRequest:
-    return get_in_org(YearendRequest, org_id, request_id, "No such request.")
+def check_approval(org_id: int, payload: dict, _key: str | None = None) -> None:
+    _check_approvable(org_id, get_allocation(org_id, payload["allocation_id"]), payload["resolution_number"],
+                      date.fromisoformat(payload["assembly_date"]))
 
 
-def decide(org_id: int, request_id: int, *, approve: bool, actor_id: int):
-    """A second officer carries out (or turns down) what another asked for; returns what the act made."""
-    row = get_in_org(YearendRequest, org_id, request_id, "No such request.", lock=True)
-    if row.status != "pending":
-        raise Conflict(_("This request was already decided."))
-    _check_two_officers(row.requested_by, actor_id)
-    row.status, row.decided_by, row.decided_at = ("done" if approve else "rejected"), actor_id, utcnow()
-    audit.record(f"yearend.request.{'approve' if approve else 'reject'}", org_id=org_id, user_id=actor_id,
-                 target_type="yearend_request", target_id=row.id)
-    if not approve:
-        db.session.flush()
-        return row
-    payload = row.payload
-    if row.kind == "close_year":
-        return close_year(org_id, payload["year"], requested_by=row.requested_by, approved_by=actor_id)
-    if row.kind == "reopen_year":
-        return reopen_year(org_id, payload["year"], reason=row.reason or "", requested_by=row.requested_by,
-                           approved_by=actor_id)
-    return approve_allocation(org_id, payload["allocation_id"], resolution_number=payload["resolution_number"],
-                              assembly_date=date.fromisoformat(payload["assembly_date"]),
-                              requested_by=row.requested_by, approved_by=actor_id)
+def ask_to_close(org_id: int, year: int, *, actor_id: int) -> Approval:
+    """Ask for the year's closing; another officer approves it (coop.approvals runs `close_year`)."""
+    return approvals.run_or_hold(org_id, KIND_CLOSE, {"year": year}, maker_id=actor_id, subject=f"year:{year}").held
+
+
+def ask_to_reopen(org_id: int, year: int, *, reason: str, actor_id: int) -> Approval:
+    return approvals.run_or_hold(org_id, KIND_REOPEN, {"year": year, "reason": (reason or "").strip()},
+                                 maker_id=actor_id, subject=f"year:{year}").held
+
+
+def ask_to_approve(org_id: int, allocation_id: int, *, resolution_number: str, assembly_date: date,
+                   actor_id: int) -> Approval:
+    """Record the general assembly's approval (resolution number and date); another officer confirms it."""
+    return approvals.run_or_hold(org_id, KIND_APPROVE, {
+        "allocation_id": allocation_id, "resolution_number": (resolution_number or "").strip(),
+        "assembly_date": assembly_date.isoformat()}, maker_id=actor_id, subject=f"allocation:{allocation_id}").held
+
+
+def pending_requests(org_id: int) -> list[Approval]:
+    """The year end's requests waiting for a second officer, oldest first."""
+    return [row for row in approvals.approvals(org_id) if row.kind in KINDS]
+
+
+def waiting_approval(org_id: int, allocation_id: int) -> Approval | None:
+    return approvals.pending_for(org_id, KIND_APPROVE, f"allocation:{allocation_id}")
+
+
+# the executors of the three kinds: plain values in, the record made out
+
+
+def execute_close(run: Execution) -> FiscalYear:
+    return close_year(run.org_id, run.payload["year"], requested_by=run.maker_id, approved_by=run.actor_id)
+
+
+def execute_reopen(run: Execution) -> FiscalYear:
+    return reopen_year(run.org_id, run.payload["year"], reason=run.payload["reason"], requested_by=run.maker_id,
+                       approved_by=run.actor_id)
+
+
+def execute_approval(run: Execution) -> Allocation:
+    return approve_allocation(run.org_id, run.payload["allocation_id"],
+                              resolution_number=run.payload["resolution_number"],
+                              assembly_date=date.fromisoformat(run.payload["assembly_date"]),
+                              requested_by=run.maker_id, approved_by=run.actor_id)
 
 
 # ---------------------------------------------------------------- closing and reopening

@@ -31,7 +31,7 @@ def index():
 @roles_required(*STAFF)
 def request_close():
     data = load_form(YearSchema())
-    services.request_act(g.org.id, "close_year", {"year": data["year"]}, actor_id=current_user.id)
+    services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id)
     flash(_l("Closing of %(year)s asked for: another officer approves it.", year=data["year"]))
     return redirect(url_for("yearend.index"), code=303)
 
@@ -40,25 +40,8 @@ def request_close():
 @roles_required(*STAFF)
 def request_reopen():
     data = load_form(ReopenSchema())
-    services.request_act(g.org.id, "reopen_year", {"year": data["year"]}, actor_id=current_user.id,
-                         reason=data["reason"])
+    services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"], actor_id=current_user.id)
     flash(_l("Reopening of %(year)s asked for: another officer approves it.", year=data["year"]))
-    return redirect(url_for("yearend.index"), code=303)
-
-
-@bp.post("/requests/<int:request_id>/approve")
-@roles_required(*STAFF)
-def approve_request(request_id: int):
-    services.decide(g.org.id, request_id, approve=True, actor_id=current_user.id)
-    flash(_l("Done."))
-    return redirect(url_for("yearend.index"), code=303)
-
-
-@bp.post("/requests/<int:request_id>/reject")
-@roles_required(*STAFF)
-def reject_request(request_id: int):
-    services.decide(g.org.id, request_id, approve=False, actor_id=current_user.id)
-    flash(_l("Request turned down."))
     return redirect(url_for("yearend.index"), code=303)
 
 
@@ -74,9 +57,8 @@ def propose():
 @roles_required(*READERS)
 def allocation(allocation_id: int):
     found = services.get_allocation(g.org.id, allocation_id)
-    waiting = [row for row in services.pending_requests(g.org.id)
-               if row.kind == "approve_allocation" and row.payload.get("allocation_id") == found.id]
-    return render_template("yearend/allocation.html", a=found, lines=services.schedule(found), waiting=waiting,
+    return render_template("yearend/allocation.html", a=found, lines=services.schedule(found),
+                           waiting=services.waiting_approval(g.org.id, found.id),
                            accounts=ledger.cash_accounts(g.org.id), today=today())
 
 
@@ -100,9 +82,7 @@ def cancel(allocation_id: int):
 @roles_required(*STAFF)
 def request_approval(allocation_id: int):
     data = load_form(ApprovalSchema())
-    services.request_act(g.org.id, "approve_allocation", {
-        "allocation_id": allocation_id, "resolution_number": data["resolution_number"],
-        "assembly_date": data["assembly_date"].isoformat()}, actor_id=current_user.id)
+    services.ask_to_approve(g.org.id, allocation_id, actor_id=current_user.id, **data)
     flash(_l("The general assembly's approval is recorded: another officer confirms it."))
     return redirect(url_for("yearend.allocation", allocation_id=allocation_id), code=303)
 

@@ -1,4 +1,5 @@
 """The flow through the API and the pages: close, propose, review, approve, post, pay out, the slip."""
+from coop.approvals import services as approvals
 from coop.timeutil import today
 
 
@@ -9,11 +10,13 @@ def test_the_year_is_closed_allocated_and_paid_through_the_api(books, api, make_
            "interest_rate": 5}
     refused = maker.post(f"{base}/allocations", json={"year": books.year, **law})
     assert refused.status_code == 422 and refused.json["detail"].startswith("Close")
+    inbox = f"/api/v1/orgs/{books.org.slug}/approvals"
     asked = maker.post(f"{base}/years/close", json={"year": books.year})
-    assert asked.status_code == 201
-    assert maker.post(f"{base}/requests/{asked.json['id']}/approve").status_code == 403
-    closed = checker.post(f"{base}/requests/{asked.json['id']}/approve")
-    assert closed.status_code == 200 and closed.json["status"] == "done" and closed.json["result"]["status"] == "closed"
+    assert asked.status_code == 202 and asked.json["kind"] == "yearend.close_year"
+    assert maker.post(f"{inbox}/{asked.json['id']}/approval", json={}).status_code == 403
+    closed = checker.post(f"{inbox}/{asked.json['id']}/approval", json={})
+    assert closed.status_code == 200 and closed.json["status"] == "approved"
+    assert maker.get(f"{base}/years").json[0]["status"] == "closed"
     proposal = maker.post(f"{base}/allocations", json={"year": books.year, **law})
     assert proposal.status_code == 201 and all(check["passed"] for check in proposal.json["checks"])
     number = proposal.json["id"]
@@ -24,9 +27,10 @@ def test_the_year_is_closed_allocated_and_paid_through_the_api(books, api, make_
     assert bad.status_code == 422
     asked = maker.post(f"{base}/allocations/{number}/approval",
                        json={"resolution_number": "GA-7", "assembly_date": today().isoformat()})
-    assert asked.status_code == 201
-    approved = checker.post(f"{base}/requests/{asked.json['id']}/approve")
-    assert approved.json["result"]["status"] == "approved" and approved.json["result"]["resolution_number"] == "GA-7"
+    assert asked.status_code == 202
+    assert checker.post(f"{inbox}/{asked.json['id']}/approval", json={}).status_code == 200
+    approved = maker.get(f"{base}/allocations/{number}").json
+    assert approved["status"] == "approved" and approved["resolution_number"] == "GA-7"
     posted = maker.post(f"{base}/allocations/{number}/post", json={"on": today().isoformat()},
                         headers={"Idempotency-Key": "ye-post"})
     assert posted.status_code == 200 and posted.json["entry_id"]
@@ -44,7 +48,8 @@ def test_the_pages_walk_the_same_flow(books, login, make_user):
     response = client.post(f"{home}close", data={"year": books.year})
     assert response.status_code == 303
     [asked] = yearend.pending_requests(books.org.id)
-    yearend.decide(books.org.id, asked.id, approve=True, actor_id=books.checker.id)
+    assert client.get(home).status_code == 200
+    approvals.approve(books.org.id, asked.id, books.checker.id)
     from coop.extensions import db
     db.session.commit()
     response = client.post(f"{home}allocations", data={"year": books.year, "reserve": "10", "education": "10",
@@ -62,15 +67,13 @@ def test_the_slip_the_payout_form_and_her_portal(books, login, make_user, client
     from coop.yearend import services as yearend
 
     org = books.org
-    asked = yearend.request_act(org.id, "close_year", {"year": books.year}, actor_id=books.maker.id)
-    yearend.decide(org.id, asked.id, approve=True, actor_id=books.checker.id)
+    approvals.approve(org.id, yearend.ask_to_close(org.id, books.year, actor_id=books.maker.id).id, books.checker.id)
     allocation = yearend.propose(org.id, books.year, actor_id=books.maker.id, reserve_bp=1_000, education_bp=1_000,
                                  federation_bp=5_000, community_bp=300, optional_bp=700, interest_rate_bp=500)
     yearend.review(org.id, allocation.id, board_resolution=None, actor_id=books.maker.id)
-    asked = yearend.request_act(org.id, "approve_allocation", {
-        "allocation_id": allocation.id, "resolution_number": "GA-9", "assembly_date": today().isoformat()},
-        actor_id=books.maker.id)
-    yearend.decide(org.id, asked.id, approve=True, actor_id=books.checker.id)
+    asked = yearend.ask_to_approve(org.id, allocation.id, resolution_number="GA-9", assembly_date=today(),
+                                   actor_id=books.maker.id)
+    approvals.approve(org.id, asked.id, books.checker.id)
     yearend.post_allocation(org.id, allocation.id, on=today(), actor_id=books.maker.id)
     her = make_user(org, "member")
     books.bea.user_id = her.id
@@ -103,8 +106,7 @@ def test_every_form_posted_empty_or_bad_is_refused_next_to_its_fields(books, log
     from coop.yearend import services as yearend
 
     org = books.org
-    asked = yearend.request_act(org.id, "close_year", {"year": books.year}, actor_id=books.maker.id)
-    yearend.decide(org.id, asked.id, approve=True, actor_id=books.checker.id)
+    approvals.approve(org.id, yearend.ask_to_close(org.id, books.year, actor_id=books.maker.id).id, books.checker.id)
     allocation = yearend.propose(org.id, books.year, actor_id=books.maker.id, reserve_bp=1_000, education_bp=1_000,
                                  federation_bp=5_000, community_bp=300, optional_bp=700, interest_rate_bp=500)
     db.session.commit()
@@ -112,7 +114,7 @@ def test_every_form_posted_empty_or_bad_is_refused_next_to_its_fields(books, log
     home = f"/o/{org.slug}/yearend"
     posts = ["close", "reopen", "allocations", f"allocations/{allocation.id}/review",
              f"allocations/{allocation.id}/approval", f"allocations/{allocation.id}/post",
-             f"allocations/{allocation.id}/members/{books.ana.id}/payout", "requests/99999/approve",
+             f"allocations/{allocation.id}/members/{books.ana.id}/payout",
              f"allocations/{allocation.id}/cancel"]
     for bad in ({}, {"year": "x", "reason": "\u00a0", "on": "31/12", "choice": "gold", "assembly_date": "soon",
                      "resolution_number": "x" * 80, "reserve": "101", "board_resolution": "y" * 90}):

@@ -1,4 +1,4 @@
-"""yearend: closed fiscal years, maker-checker requests, the allocation of the net surplus and its schedule
+"""yearend: closed fiscal years, the allocation of the net surplus and its per-member schedule
 
 Revision ID: 0120_yearend
 Revises: 0001_foundation
@@ -65,24 +65,6 @@ def upgrade():
         sa.UniqueConstraint("org_id", "year", name=op.f("uq_yearend_year_org_id")),
     )
     op.create_index("ix_yearend_year_org_id", "yearend_year", ["org_id"])
-    op.create_table(
-        "yearend_request",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("org_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(30), nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("reason", sa.String(300), nullable=True),
-        sa.Column("status", sa.String(10), nullable=False),
-        sa.Column("requested_by", sa.Integer(), nullable=False),
-        sa.Column("requested_at", sa.DateTime(), nullable=False),
-        sa.Column("decided_by", sa.Integer(), nullable=True),
-        sa.Column("decided_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["org_id"], ["organization.id"], name=op.f("fk_yearend_request_org_id_organization")),
-        sa.ForeignKeyConstraint(["requested_by"], ["user.id"], name=op.f("fk_yearend_request_requested_by_user")),
-        sa.ForeignKeyConstraint(["decided_by"], ["user.id"], name=op.f("fk_yearend_request_decided_by_user")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_yearend_request")),
-    )
-    op.create_index("ix_yearend_request_org_status", "yearend_request", ["org_id", "status"])
     money = ("reserve", "education", "federation", "community", "optional", "interest", "refund",
              "refund_non_members", "leftover", "capital_base", "patronage_base", "non_member_patronage")
     op.create_table(
@@ -149,7 +131,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("closed_period") as batch:
         batch.drop_column("with_year")
-    for table in ("yearend_allocation_line", "yearend_allocation", "yearend_request", "yearend_year"):
+    for table in ("yearend_allocation_line", "yearend_allocation", "yearend_year"):
         op.drop_table(table)
     account = sa.table("account", sa.column("key", sa.String), sa.column("is_control", sa.Boolean))
     op.execute(account.update().where(account.c.key.in_(("interest_on_share_capital_payable",
