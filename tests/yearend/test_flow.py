@@ -173,3 +173,30 @@ def test_her_interest_and_refund_pay_what_she_owes_on_loans_before_cash(books):
     assert loans.get_loan(org.id, loan.id).outstanding == 0
     assert ledger.party_balance(org.id, "interest_on_share_capital_payable", line.party_id).credit_balance == 0
     assert ledger.party_balance(org.id, "patronage_refund_payable", line.party_id).credit_balance == 0
+
+
+def test_average_daily_balances_count_each_day_a_share_was_held(books):
+    from coop.yearend import bases
+
+    capital = bases.capital(books.org.id, books.year, "daily")
+    days = capital.periods
+    assert days in (365, 366)
+    averages = {member: weight // days for member, weight in capital.weights.items()}
+    july = (date(books.year, 12, 31) - d(7)).days + 1
+    march = (d(3, 31) - d(1)).days
+    assert averages[books.ana.id] == 2_000_00
+    assert averages[books.bea.id] == 1_200_00 * july // days
+    assert averages[books.cora.id] == (3_000_00 * march + 5_000_00 * (days - march)) // days
+    monthly = bases.capital(books.org.id, books.year, "month_end")
+    assert monthly.periods == 12 and monthly.weights[books.cora.id] == 3_000_00 * 2 + 5_000_00 * 10
+
+
+def test_patronage_comes_from_the_store_weighted_by_policy_and_non_members_apart(books):
+    from coop.yearend import bases
+
+    found = bases.patronage(books.org.id, books.year)
+    assert found.detail[books.bea.id] == {"store": 15_000_00}
+    assert found.weights[books.ana.id] == 5_000_00 * 10_000 and found.non_member_centavos == 5_000_00
+    set_setting(books.org.id, "yearend.weight_store", 50)
+    halved = bases.patronage(books.org.id, books.year)
+    assert halved.weights[books.ana.id] == 5_000_00 * 5_000 and halved.non_member_weight == 5_000_00 * 5_000
