@@ -74,12 +74,13 @@ def pay_out(org_id: int, allocation_id: int, member_id: int, *, choice: str, on:
     applied = defaultdict(int)
     for n, (source, sink, amount) in enumerate(_pieces(sources, sinks)):
         if sink == "subscription":
-            shares.record_payment(org_id, member_id, amount=amount, on=on, actor_id=actor_id, paid_from=source,
-                                  idempotency_key=key(n))
+            shares.record_payment(org_id, member_id, amount=amount, on=on, actor_id=actor_id,
+                                  paid_from=Line(source, debit=amount, party_id=line.party_id), idempotency_key=key(n))
             applied["subscription"] += amount
         else:
-            loans.repay(org_id, int(sink.split(":")[1]), amount, on=on, actor_id=actor_id, paid_from=source,
-                        idempotency_key=key(n), received_from=member.name)
+            loans.repay(org_id, int(sink.split(":")[1]), amount, on=on, actor_id=actor_id,
+                        paid_from=Line(source, debit=amount, party_id=line.party_id), idempotency_key=key(n),
+                        received_from=member.name)
             applied["loans"] += amount
     rest = sum(amount for _, amount in sources)
     to_shares = 0
@@ -90,7 +91,8 @@ def pay_out(org_id: int, allocation_id: int, member_id: int, *, choice: str, on:
             shares.subscribe(org_id, member_id, shares=count, on=on, actor_id=actor_id, kind="additional",
                              idempotency_key=key("subscribe"))
             for n, (source, _sink, amount) in enumerate(_pieces(sources, [("shares", count * par)])):
-                shares.record_payment(org_id, member_id, amount=amount, on=on, actor_id=actor_id, paid_from=source,
+                shares.record_payment(org_id, member_id, amount=amount, on=on, actor_id=actor_id,
+                                      paid_from=Line(source, debit=amount, party_id=line.party_id),
                                       idempotency_key=key(f"shares{n}"))
             to_shares = count * par
     rest = sum(amount for _, amount in sources)
