@@ -32,6 +32,7 @@ DOMAINS = (
     "coop.grants",
     "coop.wellness",
     "coop.cases",
+    "coop.yearend",
     "coop.interchange",
     "coop.messaging",
     "coop.jobs",
