@@ -1,7 +1,8 @@
 """Livelihood grants: what they plug into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DailyJob, DashboardTiles, Document, Manifest, NavItem, Setting
+from ..manifest import NGO, ApprovalKind, DailyJob, DashboardTiles, Document, Manifest, NavItem, Setting
+from ..web.filters import money, status
 from . import api, services, views
 from .demo import seed_demo
 from .portal import grant_tiles, staff_tiles
@@ -9,6 +10,20 @@ from .portal import grant_tiles, staff_tiles
 REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor funds")),
            ("status", _l("Grants by status")), ("tranches-due", _l("Tranches due")),
            ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")))
+
+def _describe_release(org_id: int, payload: dict) -> list[tuple[str, str]]:
+    """No beneficiary's name: the inbox is open to officers and auditors too."""
+    tranche = services.get_tranche(org_id, payload["tranche_id"])
+    moa = services.get_moa(org_id, tranche.moa_id)
+    fund = services.get_fund(org_id, moa.fund_id)
+    return [(_l("MOA"), moa.label), (_l("Tranche"), str(tranche.seq)), (_l("Amount"), money(tranche.amount)),
+            (_l("Release date"), tranche.release_on.isoformat() if tranche.release_on else ""),
+            (_l("Condition"), status(tranche.condition)), (_l("Donor fund"), fund.donor_name)]
+
+
+def _moa_page(org_id: int, payload: dict):
+    return "grants.moa", {"moa_id": services.get_tranche(org_id, payload["tranche_id"]).moa_id}
+
 
 manifest = Manifest(
     name="grants",
@@ -34,4 +49,7 @@ manifest = Manifest(
     daily_jobs=(DailyJob("grants.followups", services.list_due_followups, NGO),),
     demo_seeder=seed_demo,
     release_kinds={"grant": services.grant_release},
+    approval_kinds={services.RELEASE_KIND: ApprovalKind(
+        _l("Grant tranche release"), services.execute_release, views.GRANT_STAFF, describe=_describe_release,
+        link=_moa_page, on_reject=services.execute_rejection)},
 )

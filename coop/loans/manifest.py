@@ -1,10 +1,46 @@
 """Loans: what they plug into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..auth.access import READERS
-from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
+from ..auth.access import READERS, STAFF
+from ..manifest import (
+    COOPERATIVE,
+    ApprovalKind,
+    DailyJob,
+    DashboardTiles,
+    Document,
+    Manifest,
+    NavItem,
+    PortalSection,
+    Setting,
+)
+from ..web.filters import money, status
 from . import api, demo, services, views
+from .services import lending, restructuring
 from .services.control import control_balances as loan_control
+
+
+def _describe_loan(org_id: int, payload: dict) -> list[tuple[str, str]]:
+    loan = services.get_loan(org_id, payload["loan_id"])
+    rows = [(_l("Loan"), loan.number), (_l("Product"), services.product_of(loan).name),
+            (_l("Amount"), money(loan.amount)), (_l("Status"), status(loan.status))]
+    if loan.status == "applied":
+        rows.append((_l("Installments"), f"{loan.term_count} ({status(loan.frequency)})"))
+    if loan.status == "active":
+        rows.append((_l("Principal outstanding"), money(loan.principal_outstanding)))
+    return rows
+
+
+def _describe_request(org_id: int, payload: dict) -> list[tuple[str, str]]:
+    request = next(r for r in services.requests_of(payload["loan_id"]) if r.id == payload["request_id"])
+    rows = _describe_loan(org_id, payload) + [(_l("Reason"), request.reason)]
+    for key, value in sorted((request.terms or {}).items()):
+        rows.append((status(key), status(value) if isinstance(value, str) else str(value)))
+    return rows
+
+
+def _loan_page(org_id: int, payload: dict):
+    return "loans.show", {"loan_id": payload["loan_id"]}
+
 
 manifest = Manifest(
     name="loans",
@@ -30,4 +66,15 @@ manifest = Manifest(
     daily_jobs=(DailyJob("loans.end_of_day", services.end_of_day, COOPERATIVE),),
     demo_seeder=demo.seed,
     standing_checks=(services.arrears_reasons,),
+    approval_kinds={
+        lending.APPROVE_KIND: ApprovalKind(_l("Loan application"), lending.execute_approval, STAFF,
+                                           describe=_describe_loan, link=_loan_page,
+                                           on_reject=lending.execute_rejection),
+        restructuring.KINDS["write_off"]: ApprovalKind(
+            _l("Loan write-off"), restructuring.execute_request, STAFF, describe=_describe_request, link=_loan_page,
+            on_reject=restructuring.execute_request_rejection),
+        restructuring.KINDS["restructure"]: ApprovalKind(
+            _l("Loan restructuring"), restructuring.execute_request, STAFF, describe=_describe_request,
+            link=_loan_page, on_reject=restructuring.execute_request_rejection),
+    },
 )

@@ -31,7 +31,6 @@ from .base import (
     RESTRICTED_GROUP_KEY,
     NotReady,
     ReleaseRefused,
-    SameStaff,
     add_months,
     bounds,
     check_bounds,
@@ -75,9 +74,12 @@ from .plans import (
 )
 from .program import ProgramSummary, all_moas, all_plans, program_summary, stage_of
 from .releases import (
+    RELEASE_KIND,
     ReleaseLines,
     add_purchase,
     approve_release,
+    execute_rejection,
+    execute_release,
     grant_release,
     purchases_of,
     release_blocker,
@@ -86,8 +88,8 @@ from .releases import (
 )
 
 __all__ = [
-    "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
-    "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "SameStaff", "TrancheDue",
+    "RELEASE_KIND", "execute_rejection", "execute_release", "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
+    "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "TrancheDue",
     "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",
     "all_plans", "approve_release", "bounds", "certify_ready", "check_bounds", "close_moa", "create_plan",
     "draft_moa", "void_moa", "fund_position", "get_beneficiary", "get_fund", "get_moa", "get_plan", "get_tranche",
