@@ -23,7 +23,9 @@ from ..timeutil import today, utcnow
 from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
+    balance_as_of,
     balances_as_of,
+    locked_balance,
     parties_balances,
     party_activity,
     party_balance,

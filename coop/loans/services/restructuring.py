@@ -15,6 +15,7 @@ from ...ledger.records import Entry, Line
 from ...manifest import Execution
 from ..models import FREQUENCIES, INTEREST_METHODS, Loan, LoanRequest, LoanTransaction
 from .base import RESTRUCTURED_ACCOUNT, SOURCE, installments, locked_loan, write_schedule
+from .provisioning import consume_allowance
 
 
 def request_change(org_id: int, loan_id: int, kind: str, *, reason: str, actor_id: int | None, on: date,
@@ -137,7 +138,9 @@ def _write_off(loan: Loan, request: LoanRequest, on: date, actor_id: int | None)
     if loan.status != "active":
         raise Conflict(f"Loan {loan.number} is {loan.status}.")
     principal, accrued = loan.principal_outstanding, _open_accrued_penalties(loan)
-    lines = [Line("allowance_probable_losses", debit=principal + accrued), *_owed_lines(loan, principal, accrued)]
+    # the allowance takes it; what it does not hold is provided in the same entry, so it never goes negative
+    lines = [*consume_allowance(loan.org_id, principal + accrued, f"Write-off of loan {loan.number}"),
+             *_owed_lines(loan, principal, accrued)]
     entry = ledger.post(Entry(loan.org_id, on, f"Write-off of loan {loan.number}: {request.reason}"[:300],
                               tuple(lines), source=SOURCE, source_id=str(loan.id),
                               idempotency_key=f"loans:write-off:{request.id}"), actor_id)
