@@ -49,6 +49,7 @@ manifest = Manifest(
     daily_jobs=(DailyJob("grants.followups", services.list_due_followups, NGO),),
     demo_seeder=seed_demo,
     release_kinds={"grant": services.grant_release},
+    control_checks=(services.control_balances,),
     approval_kinds={services.RELEASE_KIND: ApprovalKind(
         _l("Grant tranche release"), services.execute_release, views.GRANT_STAFF, describe=_describe_release,
         link=_moa_page, on_reject=services.execute_rejection)},

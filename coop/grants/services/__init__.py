@@ -57,7 +57,8 @@ from .followups import (
     pending_approvals,
     tranches_due,
 )
-from .funds import FundPosition, add_fund, fund_position, get_fund, list_funds, receipts_of, receive
+from .funds import (FundPosition, add_fund, control_balances, fund_position, get_fund, list_funds, receipts_of,
+                    receive)
 from .moas import (add_tranche, draft_moa, get_moa, get_tranche, moas_of, remove_last_tranche, sign_moa, tranches_of,
                    void_moa)
 from .monitoring import MonthDue, close_moa, monitoring_months, monitoring_schedule, record_monitoring, reports_of
@@ -88,7 +89,7 @@ from .releases import (
 )
 
 __all__ = [
-    "RELEASE_KIND", "execute_rejection", "execute_release", "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
+    "RELEASE_KIND", "control_balances", "execute_rejection", "execute_release", "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
     "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "TrancheDue",
     "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",
     "all_plans", "approve_release", "bounds", "certify_ready", "check_bounds", "close_moa", "create_plan",
