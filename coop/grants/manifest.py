@@ -9,7 +9,9 @@ from .portal import grant_tiles, staff_tiles
 
 REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor funds")),
            ("status", _l("Grants by status")), ("tranches-due", _l("Tranches due")),
-           ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")))
+           ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")),
+           ("fund-report", _l("Fund report per donor (the year)")),
+           ("program-expenses", _l("Program expenses by MOA and by donor")))
 
 def _describe_release(org_id: int, payload: dict) -> list[tuple[str, str]]:
     """No beneficiary's name: the inbox is open to officers and auditors too."""

@@ -32,7 +32,9 @@ from .balances import (  # noqa: F401 (re-exported)
     party_balances,
     party_balances_by_account,
     party_lines,
+    party_totals_as_of,
     recompute_problems,
+    source_totals,
     totals_before,
 )
 from .chart import (  # noqa: F401 (re-exported)
@@ -584,4 +586,5 @@ from .bulk import (  # noqa: E402,F401
     iter_journal,
     list_parties,
     parse_amount,
+    parse_date,
 )
