@@ -1,12 +1,8 @@
 """Livelihood grants: what they plug into the application."""
 from flask_babel import lazy_gettext as _l
 
-<<<<<<< HEAD
-from ..manifest import NGO, ApprovalKind, DailyJob, DashboardTiles, Document, Manifest, NavItem, Setting
+from ..manifest import NGO, ApprovalKind, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
 from ..web.filters import money, status
-=======
-from ..manifest import NGO, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
->>>>>>> main
 from . import api, services, views
 from .demo import seed_demo
 from .services import outcomes
@@ -56,12 +52,10 @@ manifest = Manifest(
     daily_jobs=(DailyJob("grants.followups", services.list_due_followups, NGO),),
     demo_seeder=seed_demo,
     release_kinds={"grant": services.grant_release},
-<<<<<<< HEAD
     control_checks=(services.control_balances,),
     approval_kinds={services.RELEASE_KIND: ApprovalKind(
         _l("Grant tranche release"), services.execute_release, views.GRANT_STAFF, describe=_describe_release,
         link=_moa_page, on_reject=services.execute_rejection)},
-=======
     indicators=(
         Indicator("grants.released", _l("Grant tranches released (count, amount)"), outcomes.grants_released, 60),
         Indicator("grants.running_3m", _l("Businesses running 3 months after the first release (of those known)"),
@@ -71,5 +65,4 @@ manifest = Manifest(
         Indicator("grants.savings", _l("Savings reported at monitoring visits (reports, amount)"),
                   outcomes.savings_reported, 63),
     ),
->>>>>>> main
 )
