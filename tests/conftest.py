@@ -217,3 +217,19 @@ def concurrently(app):
         return results, errors
 
     return run
+
+
+@pytest.fixture
+def controls_agree(app):
+    """After the test, every organization's control accounts agree with their domains' records (`coop ledger
+    check`). A test that failed already is left to its own failure."""
+    yield
+    from coop.cli.ledger import control_problems
+    from coop.orgs.models import Organization
+
+    try:
+        db.session.flush()
+        found = {org_id: control_problems(org_id) for org_id in db.session.scalars(db.select(Organization.id))}
+    except Exception:  # the test's session is broken: it has failed for its own reason
+        return
+    assert {org_id: p for org_id, p in found.items() if p} == {}

@@ -45,6 +45,22 @@ def balance(org_id: int, account: str | int) -> Balance:
     return _read_balance(org_id, account, None)
 
 
+def locked_balance(org_id: int, account: str | int) -> Balance:
+    """An account's balance under its row lock (PostgreSQL), for a verb that posts from what it reads
+    (a write-off consuming the allowance): a second one waits and reads what the first left."""
+    account_id = get_account(org_id, account).id
+    row = db.session.execute(select(AccountBalance.debit_total, AccountBalance.credit_total)
+                             .where(AccountBalance.account_id == account_id).with_for_update()).first()
+    return Balance(0, 0) if row is None else Balance(row.debit_total, row.credit_total)
+
+
+def balance_as_of(org_id: int, account: str | int, as_of: date) -> Balance:
+    """An account's balance at the end of a date (the lines dated after it left out)."""
+    account_id = get_account(org_id, account).id
+    found = totals_before(org_id, date.fromordinal(as_of.toordinal() + 1), account_id).get(account_id)
+    return found or Balance(0, 0)
+
+
 def party_balance(org_id: int, account: str | int, party_id: int) -> Balance:
     return _read_balance(org_id, account, party_id)
 

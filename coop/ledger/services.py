@@ -23,8 +23,10 @@ from ..timeutil import today, utcnow
 from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
+    balance_as_of,
     balances_as_of,
     first_entry_date,
+    locked_balance,
     parties_balances,
     parties_movements,
     party_activity,

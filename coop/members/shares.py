@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from ..approvals import services as approvals
 from ..audit import services as audit
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
+from ..manifest import Execution
 from ..money import php_text
 from ..orgs.services import get_setting
 from ..receipts import services as receipts
@@ -351,7 +353,12 @@ def request_withdrawal(org_id: int, member_id: int, *, on: date, reason: str, ac
     db.session.flush()
     audit.record("shares.withdrawal.request", org_id=org_id, user_id=actor_id, target_type="share_withdrawal",
                  target_id=withdrawal.id)
+    approvals.hold(org_id, WITHDRAWAL_KIND, {"withdrawal_id": withdrawal.id}, maker_id=actor_id,
+                   subject=f"share_withdrawal:{withdrawal.id}", amount=withdrawal.refund)
     return withdrawal
+
+
+WITHDRAWAL_KIND = "members.share_withdrawal"
 
 
 def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on: date) -> dict[int, int]:
@@ -382,23 +389,36 @@ def _get_withdrawal(org_id: int, withdrawal_id: int) -> ShareWithdrawal:
 
 def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: date, actor_id: int,
                       note: str | None = None) -> ShareWithdrawal:
-    """The checker (an officer other than the one who recorded it) approves or rejects, once.
+    """The checker (an officer other than the one who recorded it) approves or rejects, once (coop.approvals)."""
+    withdrawal = _get_withdrawal(org_id, withdrawal_id)
+    if withdrawal.status != "pending":
+        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+    approval_id = approvals.ensure_pending(org_id, WITHDRAWAL_KIND, f"share_withdrawal:{withdrawal.id}",
+                                           {"withdrawal_id": withdrawal.id}, maker_id=withdrawal.requested_by,
+                                           amount=withdrawal.refund)
+    if approve:
+        return approvals.approve(org_id, approval_id, actor_id, on=on, note=note or "").outcome
+    return approvals.reject(org_id, approval_id, actor_id, note or "", on=on).outcome
 
-    Approval closes her open subscriptions (the unpaid part leaves subscribed capital and the
-    receivable), offsets what she owes against her paid-up capital and owes her the rest.
-    """
+
+def execute_withdrawal(run: Execution) -> ShareWithdrawal:
+    return _decide_withdrawal(run.org_id, run.payload["withdrawal_id"], True, run.on, run.actor_id, run.note)
+
+
+def execute_withdrawal_rejection(run: Execution) -> ShareWithdrawal:
+    return _decide_withdrawal(run.org_id, run.payload["withdrawal_id"], False, run.on, run.actor_id, run.note)
+
+
+def _decide_withdrawal(org_id: int, withdrawal_id: int, approve: bool, on: date, actor_id: int | None,
+                       note: str | None) -> ShareWithdrawal:
+    """Approval closes her open subscriptions (the unpaid part leaves subscribed capital and the
+    receivable), offsets what she owes against her paid-up capital and owes her the rest."""
     withdrawal = _get_withdrawal(org_id, withdrawal_id)
     member = _lock_member(org_id, withdrawal.member_id)
-    # compare-and-swap: of two checkers clicking at once, one decides
-    taken = db.session.execute(update(ShareWithdrawal).where(
-        ShareWithdrawal.id == withdrawal.id, ShareWithdrawal.status == "pending")
-        .values(status="deciding").execution_options(synchronize_session=False)).rowcount
     db.session.refresh(withdrawal)
-    if not taken:
+    if withdrawal.status != "pending":
         raise Conflict(f"This withdrawal was already {withdrawal.status}.")
-    if withdrawal.requested_by is not None and withdrawal.requested_by == actor_id:
-        raise Forbidden("The officer who recorded a withdrawal cannot approve it: ask another officer.")
-    withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note
+    withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note or None
     if not approve:
         withdrawal.status = "rejected"
         db.session.flush()
