@@ -20,13 +20,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args()
     if args.only != "postgresql":
-        run("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='coop-bench-')}/bench.sqlite", args)
+        run("SQLite", f"sqlite:///{scratch(prefix='coop-bench-')}/bench.sqlite", args)
     if args.only != "sqlite":
         url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
         if reachable(url):

@@ -26,7 +26,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, insert, select, text, update  # noqa: E402

@@ -20,7 +20,7 @@ from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..money import php_text
-from ..orgs.services import get_setting
+from ..orgs.services import get_setting, setting_or_default, setting_query
 from ..receipts import services as receipts
 from ..timeutil import utcnow
 from .base import get_member, member_party, set_status
@@ -108,15 +108,19 @@ class ShareSummary:
     next_due_amount: int
 
 
-def summary(org_id: int, member: Member, on: date) -> ShareSummary:
-    """Her position, read from balance rows and her open installments (a handful), never the journal."""
+def summary(org_id: int, member: Member, on: date, open_installments: list[ShareInstallment] | None = None) -> ShareSummary:
+    """Her position, read from balance rows and her open installments (a handful), never the journal.
+    A caller that already holds her open installments (the member's summary) passes them."""
     balances = ledger.party_balances(org_id, member.party_id) if member.party_id else {}
     paid_up = balances[PAID_UP].credit_balance if PAID_UP in balances else 0
     due = balances[RECEIVABLE].debit_balance if RECEIVABLE in balances else 0
-    open_rows = db.session.execute(
-        select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
-        .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
-        .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    if open_installments is None:
+        open_rows = db.session.execute(
+            select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
+            .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
+            .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    else:
+        open_rows = [(row.due_on, row.amount - row.paid) for row in open_installments]
     overdue = sum(balance for due_on, balance in open_rows if due_on < on)
     next_due_on = open_rows[0][0] if open_rows else None
     next_amount = sum(balance for due_on, balance in open_rows if due_on == next_due_on) if open_rows else 0
@@ -152,11 +156,13 @@ def get_payment(org_id: int, payment_id: int) -> SharePayment:
 
 def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
     """Good standing: no share installment overdue more than the policy's grace days."""
-    grace = int(get_setting(org_id, "shares.grace_days"))
-    oldest = db.session.scalar(select(func.min(ShareInstallment.due_on)).where(
-        ShareInstallment.member_id == member_id, ShareInstallment.open.is_(True),
-        ShareInstallment.due_on < on - timedelta(days=grace)))
-    return [f"share installment overdue since {oldest.isoformat()}"] if oldest else []
+    # her oldest open installment and the policy in one statement (this runs on every good-standing check)
+    oldest, grace = db.session.execute(select(
+        select(func.min(ShareInstallment.due_on)).where(ShareInstallment.member_id == member_id,
+                                                        ShareInstallment.open.is_(True)).scalar_subquery(),
+        setting_query(org_id, "shares.grace_days"))).one()
+    grace = int(setting_or_default("shares.grace_days", grace))
+    return [f"share installment overdue since {oldest.isoformat()}"] if oldest and oldest < on - timedelta(days=grace) else []
 
 
 def totals(org_id: int, on: date) -> dict[str, int]:

@@ -19,18 +19,20 @@ def test_serve_runs_waitress_with_the_threads_and_connection_limit_of_the_settin
 
 
 def test_behind_a_trusted_proxy_https_hsts_and_the_audited_address_are_the_clients(database_url, make_org, make_user):
-    org = make_org()
-    user = make_user(org, "officer")
+    user = make_user(make_org(), "officer")
+    username, user_id = user.username, user.id
+    db.session.commit()  # reading them began a transaction: SQLite's write lock is the served app's now
     proxied = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
                           "TRUSTED_PROXIES": 1})
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "coop.example"}
     with proxied.test_client() as client:
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD}, headers=forwarded)
+        response = client.post("/login", data={"username": username, "password": PASSWORD}, headers=forwarded)
         assert response.status_code == 303
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
         assert "Secure" in response.headers["Set-Cookie"]
     with proxied.app_context():
-        addresses = db.session.scalars(select(AuditEvent.ip).where(AuditEvent.user_id == user.id)).all()
+        addresses = db.session.scalars(select(AuditEvent.ip).where(AuditEvent.user_id == user_id)).all()
+        db.session.remove()
         db.engine.dispose()
     assert addresses and set(addresses) == {"203.0.113.7"}
 
