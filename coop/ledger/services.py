@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, exists, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -144,6 +144,15 @@ _CLOSED_MONTHS = select(ClosedPeriod.__table__.c.year, ClosedPeriod.__table__.c.
     ClosedPeriod.__table__.c.org_id == bindparam("org_id"),
     ClosedPeriod.__table__.c.year.in_(bindparam("years", expanding=True)),
     ClosedPeriod.__table__.c.reopened_at.is_(None))
+# One round trip for a post's checks when its entries fall in one month (every single post): the accounts
+# named, how many of the parties named are the organization's, and whether that month is closed.
+_ACCOUNTS_AND_CHECKS = _ACCOUNTS_NAMED.add_columns(
+    select(func.count()).select_from(Party.__table__).where(
+        Party.__table__.c.org_id == bindparam("org_id"),
+        Party.__table__.c.id.in_(bindparam("party_ids", expanding=True))).scalar_subquery().label("parties_known"),
+    exists().where(ClosedPeriod.__table__.c.org_id == bindparam("org_id"),
+                   ClosedPeriod.__table__.c.year == bindparam("year"), ClosedPeriod.__table__.c.month == bindparam("month"),
+                   ClosedPeriod.__table__.c.reopened_at.is_(None)).label("month_closed"))
 _INSERT_ENTRIES = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_LINES = insert(JournalLine.__table__)
 
@@ -174,12 +183,42 @@ def _check_accounts(org_id: int, lines: tuple[Line, ...], found: dict, prefix: s
                                "accounts.", field=f"lines.{n}.account")
 
 
-def _check_parties(org_id: int, lines: tuple[Line, ...]) -> None:
+def _load_accounts_and_checks(org_id: int, lines: tuple[Line, ...], month: tuple[int, int]) -> tuple[dict, int, bool]:
+    """`_load_accounts`, with how many of the parties named are the organization's and whether the month is
+    closed, in the same statement. No account found, no row: the accounts' check refuses the entry first."""
+    keys = sorted({line.account for line in lines if isinstance(line.account, str)})
+    ids = sorted({line.account for line in lines if isinstance(line.account, int)})
+    party_ids = sorted({line.party_id for line in lines if line.party_id is not None})
+    found, parties_known, closed = {}, 0, False
+    for account in db.session.execute(_ACCOUNTS_AND_CHECKS, {"org_id": org_id, "keys": keys, "ids": ids,
+                                                             "party_ids": party_ids, "year": month[0], "month": month[1]}):
+        if account.key in keys:
+            found[account.key] = account
+        if account.id in ids:
+            found[account.id] = account
+        parties_known, closed = account.parties_known, account.month_closed
+    return found, parties_known, closed
+
+
+def _refuse_control_accounts(org_id: int, lines: tuple[Line, ...], found: dict) -> None:
+    """A manual entry names no control account: those move only with their domain's records."""
+    for n, line in enumerate(lines, start=1):
+        account = found.get(line.account)
+        if account is not None and account.org_id == org_id and account.is_control:
+            raise ControlAccount(
+                f"Line {n}: {account.code} {account.name} is a control account, kept with its own records (loans, "
+                "stock, shares, funds...); post through the document it belongs to, not a journal entry.",
+                field=f"lines.{n}.account")
+
+
+def _check_parties(org_id: int, lines: tuple[Line, ...], known_count: int | None = None) -> None:
+    """Every party named is the organization's (known_count: how many are, when already read with the accounts)."""
     party_ids = {line.party_id for line in lines if line.party_id is not None}
     if not party_ids:
         return
-    known = set(db.session.scalars(_KNOWN_PARTIES, {"org_id": org_id, "ids": sorted(party_ids)}))
-    if party_ids - known:
+    if known_count is None:
+        known_count = len(set(db.session.scalars(_KNOWN_PARTIES, {"org_id": org_id, "ids": sorted(party_ids)})))
+    if known_count != len(party_ids):
         raise RefusedEntry("A line names a party of no one in this organization.", field="lines.party_id")
 
 
@@ -228,7 +267,7 @@ def post_many(entries: list[Entry] | tuple[Entry, ...], actor_id: int | None = N
 
 
 def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int | None, *,
-              numbered: bool) -> list[PostedEntry]:
+              numbered: bool, refuse_control: bool = False) -> list[PostedEntry]:
     def prefix(n: int) -> str:
         return f"Entry {n}: " if numbered else ""
 
@@ -242,13 +281,19 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     fresh = [n for n in range(len(batch)) if n not in replays]
 
     all_lines = tuple(line for n in fresh for line in batch[n][0].lines)
-    found = _load_accounts(org_id, all_lines)
+    months = {(batch[n][0].entry_date.year, batch[n][0].entry_date.month) for n in fresh}
+    if len(months) == 1:
+        found, parties_known, month_closed = _load_accounts_and_checks(org_id, all_lines, *months)
+    else:
+        found, parties_known, month_closed = _load_accounts(org_id, all_lines), None, False
     for n in fresh:
         _check_accounts(org_id, batch[n][0].lines, found, prefix(n + 1))
-    _check_parties(org_id, all_lines)
+        if refuse_control:
+            _refuse_control_accounts(org_id, batch[n][0].lines, found)
+    _check_parties(org_id, all_lines, parties_known)
     for n in fresh:
         _check_not_future(org_id, [batch[n][0].entry_date], "entry_date", "An entry", prefix(n + 1))
-    closed = _closed_months(org_id, {(batch[n][0].entry_date.year, batch[n][0].entry_date.month) for n in fresh})
+    closed = (months if month_closed else set()) if len(months) == 1 else _closed_months(org_id, months)
     for n in fresh:
         entry = batch[n][0]
         if (entry.entry_date.year, entry.entry_date.month) in closed:
@@ -327,16 +372,10 @@ def post_manual(org_id: int, data: dict, actor_id: int | None, idempotency_key: 
     """A journal entry typed in by an officer (data as EntryInSchema loads it)."""
     lines = tuple(Line(account=line["account_id"], debit=line["debit"], credit=line["credit"],
                        party_id=line.get("party_id"), memo=line.get("memo")) for line in data["lines"])
-    found = _load_accounts(org_id, lines)
-    for n, line in enumerate(lines, start=1):
-        account = found.get(line.account)
-        if account is not None and account.org_id == org_id and account.is_control:
-            raise ControlAccount(
-                f"Line {n}: {account.code} {account.name} is a control account, kept with its own records (loans, "
-                "stock, shares, funds...); post through the document it belongs to, not a journal entry.",
-                field=f"lines.{n}.account")
-    return post(Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines,
-                      source="manual", idempotency_key=idempotency_key), actor_id)
+    entry = Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines, source="manual",
+                  idempotency_key=idempotency_key)
+    # the control accounts are refused with the accounts post reads anyway (one statement, not two)
+    return _post_all(org_id, [(entry, None)], actor_id, numbered=False, refuse_control=True)[0]
 
 
 def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date]) -> None:

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, update
+from sqlalchemy import Integer, bindparam, cast, column, func, insert, literal, select, update, values
 
 from ...extensions import db
 from ...ledger import services as ledger
@@ -38,13 +38,31 @@ def end_of_day(org_id: int, day: date) -> str:
     return f"{penalties} penalties, {moved} moved to/from past due, {reminders} reminders"
 
 
-def _bulk_update(table, key: str, rows: list[dict]) -> None:
-    """One UPDATE run for many rows: rows carry `_id` and the new values of the same columns."""
+BULK_CHUNK = 5000  # rows per UPDATE ... FROM (VALUES ...) statement
+
+
+def _bulk_update(table, key: str, rows: list[dict], *, add: tuple[str, ...] = ()) -> None:
+    """Many rows updated by a few set-based statements: rows carry `_id` and the new values of the same
+    columns (those named in `add` are added to the column instead). On PostgreSQL one
+    `UPDATE ... FROM (VALUES ...)` per BULK_CHUNK rows, not one statement per row; SQLite's
+    executemany runs in process and costs no round trips."""
     if not rows:
         return
     columns = [name for name in rows[0] if name != "_id"]
-    db.session.execute(update(table).where(table.c[key] == bindparam("_id"))
-                       .values({name: bindparam(name) for name in columns}), rows)
+
+    def new_value(name, source):
+        return table.c[name] + source if name in add else source
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(update(table).where(table.c[key] == bindparam("_id"))
+                           .values({name: new_value(name, bindparam(name)) for name in columns}), rows)
+        return
+    for start in range(0, len(rows), BULK_CHUNK):
+        chunk = rows[start:start + BULK_CHUNK]
+        given = values(column("_id", table.c[key].type), *(column(name, table.c[name].type) for name in columns),
+                       name="given").data([tuple(row[name] for name in ("_id", *columns)) for row in chunk])
+        db.session.execute(update(table).where(table.c[key] == given.c._id)
+                           .values({name: new_value(name, given.c[name]) for name in columns}))
 
 
 # ---------------------------------------------------------------- penalties
@@ -110,10 +128,8 @@ def _charge_penalties(org_id: int, day: date) -> int:
              "entry_id": posted[c.entry].id if c.entry is not None else None, "reversed": False,
              "idempotency_key": f"penalty:{c.installment_id}:{c.period}", "at": utcnow()} for c in charges])
     _bulk_update(Installment.__table__, "id", installment_rows)
-    if loan_totals:
-        db.session.execute(update(Loan.__table__).where(loan.id == bindparam("_id")).values(
-            penalty_due=loan.penalty_due + bindparam("charged")),
-            [{"_id": loan_id, "charged": charged} for loan_id, charged in sorted(loan_totals.items())])
+    _bulk_update(Loan.__table__, "id", [{"_id": loan_id, "penalty_due": charged}
+                                        for loan_id, charged in sorted(loan_totals.items())], add=("penalty_due",))
     return len(charges)
 
 
@@ -206,21 +222,20 @@ def _remind(org_id: int, day: date) -> int:
                ((inst.due_on == before) & inst.reminded_before.is_(False))
                | ((inst.due_on == day - timedelta(days=1)) & inst.reminded_missed.is_(False)))
         .order_by(inst.id)).all()
-    sent, flags = 0, []
-    with db.session.no_autoflush:
-        mobiles = {member_id: members.get_member(org_id, member_id).mobile for member_id in {r.member_id for r in rows}}
-        for row in rows:
-            missed = row.due_on < day
-            flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
-            if not mobiles[row.member_id]:
-                continue
-            amount, number = php_text(row.balance), f"L-{row.loan_id:06d}"
-            text = (f"Paalala / Reminder: {amount} on {number} was due {row.due_on:%d %b %Y}. "
-                    "Please pay at the cooperative office." if missed else
-                    f"Paalala / Reminder: {amount} on {number} is due {row.due_on:%d %b %Y}.")
-            if outbox.enqueue(org_id, channel="sms", recipient=mobiles[row.member_id], body=text,
-                              dedupe_key=f"loan:{row.id}:{'missed' if missed else 'before'}"):
-                sent += 1
+    flags, batch = [], []
+    phones = members.mobiles(org_id, {row.member_id for row in rows})
+    for row in rows:
+        missed = row.due_on < day
+        flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
+        if not phones.get(row.member_id):
+            continue
+        amount, number = php_text(row.balance), f"L-{row.loan_id:06d}"
+        text = (f"Paalala / Reminder: {amount} on {number} was due {row.due_on:%d %b %Y}. "
+                "Please pay at the cooperative office." if missed else
+                f"Paalala / Reminder: {amount} on {number} is due {row.due_on:%d %b %Y}.")
+        batch.append(outbox.Message("sms", phones[row.member_id], text,
+                                    f"loan:{row.id}:{'missed' if missed else 'before'}"))
+    sent = outbox.enqueue_many(org_id, batch)
     for key in ("reminded_before", "reminded_missed"):
         _bulk_update(Installment.__table__, "id", [row for row in flags if key in row])
     return sent

@@ -18,7 +18,7 @@ def send_reminders(org_id: int, day: date) -> str:
     tomorrow = day + timedelta(days=1)
     bookings = bookings_between(org_id, tomorrow, tomorrow, statuses=("booked",))
     clients = clients_by_id(org_id, (b.client_id for b in bookings))
-    queued = 0
+    batch = []
     for booking in bookings:
         client = clients[booking.client_id]
         if not client.mobile:
@@ -26,7 +26,5 @@ def send_reminders(org_id: int, day: date) -> str:
         starts = to_local(booking.starts_at)
         body = (f"{sender}: a reminder of your appointment tomorrow, {starts:%a %d %b} at {starts:%I:%M %p}. "
                 "To change it, please call or text us.")
-        if outbox.enqueue(org_id, channel="sms", recipient=client.mobile, body=body,
-                          dedupe_key=f"wellness-reminder-{booking.id}-{starts:%Y%m%d%H%M}"):
-            queued += 1
-    return f"{queued} wellness reminders queued"
+        batch.append(outbox.Message("sms", client.mobile, body, f"wellness-reminder-{booking.id}-{starts:%Y%m%d%H%M}"))
+    return f"{outbox.enqueue_many(org_id, batch)} wellness reminders queued"
