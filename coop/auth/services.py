@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from ..audit import services as audit
 from ..errors import CoopError, Forbidden, Invalid, NotFound
@@ -533,21 +533,31 @@ class Visit:
     role: str | None = None
 
 
+def _visit_with(credential, held_if):
+    return (select(Organization, credential, User, OrgRole.role).select_from(Organization)
+            .outerjoin(credential, held_if).outerjoin(User, User.id == credential.user_id)
+            .outerjoin(OrgRole, (OrgRole.user_id == User.id) & (OrgRole.org_id == Organization.id))
+            .where(Organization.slug == bindparam("slug")))
+
+
+# Built once: on every request, building these cost more than running them.
+_VISIT = select(Organization).where(Organization.slug == bindparam("slug"))
+_VISIT_SESSION = _visit_with(UserSession, UserSession.token_hash == bindparam("digest"))
+_VISIT_TOKEN = _visit_with(ApiToken, (ApiToken.token_hash == bindparam("digest")) & ApiToken.revoked_at.is_(None)
+                           & (ApiToken.expires_at > bindparam("now")))
+
+
 def visit(slug: str, *, session_raw: str | None = None, token_raw: str | None = None) -> Visit:
     """One round trip instead of four (organization, session or token, user, role); NotFound for no such slug."""
-    query = select(Organization).select_from(Organization).where(Organization.slug == slug)
     credential = None
     if session_raw and len(session_raw) <= 100:
         credential = UserSession
-        query = query.add_columns(UserSession).outerjoin(UserSession, UserSession.token_hash == digest(session_raw))
+        row = db.session.execute(_VISIT_SESSION, {"slug": slug, "digest": digest(session_raw)}).first()
     elif token_raw and len(token_raw) <= 200:
         credential = ApiToken
-        query = query.add_columns(ApiToken).outerjoin(ApiToken, (ApiToken.token_hash == digest(token_raw))
-                                                      & ApiToken.revoked_at.is_(None) & (ApiToken.expires_at > utcnow()))
-    if credential is not None:
-        query = (query.add_columns(User, OrgRole.role).outerjoin(User, User.id == credential.user_id)
-                 .outerjoin(OrgRole, (OrgRole.user_id == User.id) & (OrgRole.org_id == Organization.id)))
-    row = db.session.execute(query).first()
+        row = db.session.execute(_VISIT_TOKEN, {"slug": slug, "digest": digest(token_raw), "now": utcnow()}).first()
+    else:
+        row = db.session.execute(_VISIT, {"slug": slug}).first()
     if row is None:
         raise NotFound("No such organization.")
     if credential is None:

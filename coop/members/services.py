@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..audit import services as audit
 from ..auth import services as auth
@@ -34,8 +34,11 @@ class Standing:
     reasons: tuple[str, ...]
 
 
+_MEMBER_OF_USER = select(Member).where(Member.org_id == bindparam("org_id"), Member.user_id == bindparam("user_id"))
+
+
 def member_for_user(org_id: int, user_id: int) -> Member:
-    member = db.session.scalar(select(Member).where(Member.org_id == org_id, Member.user_id == user_id))
+    member = db.session.scalar(_MEMBER_OF_USER, {"org_id": org_id, "user_id": user_id})
     if member is None:
         raise NotFound("No member record is linked to this login.")
     return member
@@ -53,7 +56,7 @@ def mobiles(org_id: int, member_ids) -> dict[int, str | None]:
     found: dict[int, str | None] = {}
     for start in range(0, len(ids), 1000):
         found.update(db.session.execute(select(Member.id, Member.mobile).where(
-            Member.org_id == org_id, Member.id.in_(ids[start:start + 1000]))).tuples())
+            Member.org_id == org_id, Member.id.in_(ids[start:start + 1000]))).all())
     return found
 
 

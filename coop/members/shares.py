@@ -7,11 +7,12 @@ running `paid` totals kept in the same transaction, for the schedule and the ove
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..audit import services as audit
 from ..errors import Conflict, Forbidden, Invalid
@@ -133,11 +134,15 @@ def subscriptions_of(org_id: int, member_id: int) -> list[ShareSubscription]:
         .order_by(ShareSubscription.subscribed_on, ShareSubscription.id)))
 
 
+_INSTALLMENTS = (select(ShareInstallment).where(ShareInstallment.org_id == bindparam("org_id"),
+                                                ShareInstallment.member_id == bindparam("member_id"))
+                 .order_by(ShareInstallment.due_on, ShareInstallment.id))
+_OPEN_INSTALLMENTS = _INSTALLMENTS.where(ShareInstallment.open.is_(True))
+
+
 def installments_of(org_id: int, member_id: int, open_only: bool = False) -> list[ShareInstallment]:
-    query = select(ShareInstallment).where(ShareInstallment.org_id == org_id, ShareInstallment.member_id == member_id)
-    if open_only:
-        query = query.where(ShareInstallment.open.is_(True))
-    return list(db.session.scalars(query.order_by(ShareInstallment.due_on, ShareInstallment.id)))
+    return list(db.session.scalars(_OPEN_INSTALLMENTS if open_only else _INSTALLMENTS,
+                                   {"org_id": org_id, "member_id": member_id}))
 
 
 def payments_of(org_id: int, member_id: int, limit: int = 50) -> list[SharePayment]:
@@ -154,13 +159,19 @@ def get_payment(org_id: int, payment_id: int) -> SharePayment:
     return get_in_org(SharePayment, org_id, payment_id, "No such payment.")
 
 
+@lru_cache(maxsize=1)
+def _oldest_open_and_grace():
+    """Built once (the settings' registry exists only once the application is): her oldest open
+    installment's due date and the organization's grace days, if it set them."""
+    return select(select(func.min(ShareInstallment.due_on)).where(
+        ShareInstallment.member_id == bindparam("member_id"), ShareInstallment.open.is_(True)).scalar_subquery(),
+        setting_query(bindparam("org_id"), "shares.grace_days"))
+
+
 def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
     """Good standing: no share installment overdue more than the policy's grace days."""
     # her oldest open installment and the policy in one statement (this runs on every good-standing check)
-    oldest, grace = db.session.execute(select(
-        select(func.min(ShareInstallment.due_on)).where(ShareInstallment.member_id == member_id,
-                                                        ShareInstallment.open.is_(True)).scalar_subquery(),
-        setting_query(org_id, "shares.grace_days"))).one()
+    oldest, grace = db.session.execute(_oldest_open_and_grace(), {"org_id": org_id, "member_id": member_id}).one()
     grace = int(setting_or_default("shares.grace_days", grace))
     return [f"share installment overdue since {oldest.isoformat()}"] if oldest and oldest < on - timedelta(days=grace) else []
 

@@ -53,8 +53,8 @@ def list_due_followups(org_id: int, day: date) -> str:
     wanted += [("tranche", due.moa.id, due.tranche.seq, due.tranche.planned_on) for due in tranches_due(org_id, day)]
     # what is already on the list, read once for the agreements concerned (not one query per follow-up)
     moa_ids = sorted({moa_id for _, moa_id, _, _ in wanted})
-    on_list = set(db.session.execute(select(FollowUp.kind, FollowUp.moa_id, FollowUp.ref).where(
-        FollowUp.org_id == org_id, FollowUp.moa_id.in_(moa_ids))).tuples()) if moa_ids else set()
+    on_list = {tuple(row) for row in db.session.execute(select(FollowUp.kind, FollowUp.moa_id, FollowUp.ref).where(
+        FollowUp.org_id == org_id, FollowUp.moa_id.in_(moa_ids)))} if moa_ids else set()
     for kind, moa_id, ref, due_on in wanted:
         if (kind, moa_id, ref) not in on_list:
             on_list.add((kind, moa_id, ref))

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, bindparam, cast, column, func, insert, literal, select, update, values
+from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, text, update
 
 from ...extensions import db
 from ...ledger import services as ledger
@@ -38,31 +38,28 @@ def end_of_day(org_id: int, day: date) -> str:
     return f"{penalties} penalties, {moved} moved to/from past due, {reminders} reminders"
 
 
-BULK_CHUNK = 5000  # rows per UPDATE ... FROM (VALUES ...) statement
-
-
 def _bulk_update(table, key: str, rows: list[dict], *, add: tuple[str, ...] = ()) -> None:
-    """Many rows updated by a few set-based statements: rows carry `_id` and the new values of the same
+    """Many rows updated by one set-based statement: rows carry `_id` and the new values of the same
     columns (those named in `add` are added to the column instead). On PostgreSQL one
-    `UPDATE ... FROM (VALUES ...)` per BULK_CHUNK rows, not one statement per row; SQLite's
-    executemany runs in process and costs no round trips."""
+    `UPDATE ... FROM unnest(arrays)`, whatever the number of rows (not a statement per row, and no
+    statement text growing with the rows); SQLite's executemany runs in process, without round trips."""
     if not rows:
         return
     columns = [name for name in rows[0] if name != "_id"]
-
-    def new_value(name, source):
-        return table.c[name] + source if name in add else source
-
-    if db.session.get_bind().dialect.name != "postgresql":
-        db.session.execute(update(table).where(table.c[key] == bindparam("_id"))
-                           .values({name: new_value(name, bindparam(name)) for name in columns}), rows)
+    dialect = db.session.get_bind().dialect
+    if dialect.name != "postgresql":
+        db.session.execute(update(table).where(table.c[key] == bindparam("_id")).values(
+            {name: (table.c[name] + bindparam(name)) if name in add else bindparam(name) for name in columns}), rows)
         return
-    for start in range(0, len(rows), BULK_CHUNK):
-        chunk = rows[start:start + BULK_CHUNK]
-        given = values(column("_id", table.c[key].type), *(column(name, table.c[name].type) for name in columns),
-                       name="given").data([tuple(row[name] for name in ("_id", *columns)) for row in chunk])
-        db.session.execute(update(table).where(table.c[key] == given.c._id)
-                           .values({name: new_value(name, given.c[name]) for name in columns}))
+    names = ("_id", *columns)
+    types = (table.c[key].type, *(table.c[name].type for name in columns))
+    arrays = ", ".join(f"CAST(:{name} AS {kind.compile(dialect=dialect)}[])" for name, kind in zip(names, types))
+    sets = ", ".join(f'"{name}" = ' + (f'"{table.name}"."{name}" + given."{name}"' if name in add else f'given."{name}"')
+                     for name in columns)
+    db.session.execute(
+        text(f'UPDATE "{table.name}" SET {sets} FROM unnest({arrays}) AS given({", ".join(names)}) '
+             f'WHERE "{table.name}"."{key}" = given._id'),
+        {name: [row[name] for row in rows] for name in names})
 
 
 # ---------------------------------------------------------------- penalties
