@@ -19,6 +19,9 @@ from sqlalchemy import create_engine, text
 _INSTANCE = tempfile.mkdtemp(prefix="coop-test-instance-")
 os.environ.setdefault("COOP_INSTANCE", _INSTANCE)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# PostgreSQL: a test's commits need not wait for the WAL to reach the disk (nothing here must survive a
+# crash); on a shared CI disk that wait, not the work, was most of the suite's wall time.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
 
 from coop import create_app  # noqa: E402
 from coop.extensions import db  # noqa: E402
