@@ -70,6 +70,16 @@ def get_user(user_id: int) -> User:
     return user
 
 
+def locales(user_ids) -> dict[int, str]:
+    """Many users' languages in one statement per thousand (a daily job's texts, each in her language)."""
+    ids = sorted(set(user_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 1000):
+        found.update((user_id, locale) for user_id, locale in db.session.execute(
+            select(User.id, User.locale).where(User.id.in_(ids[start:start + 1000]))))
+    return found
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 

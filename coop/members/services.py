@@ -50,13 +50,14 @@ def parties_of_user(org_id: int, user_id: int) -> set[int]:
     return {party_id} if party_id else set()
 
 
-def mobiles(org_id: int, member_ids) -> dict[int, str | None]:
-    """Many members' mobile numbers in one statement (a daily job's reminders)."""
+def contacts(org_id: int, member_ids) -> dict[int, tuple[str | None, int | None]]:
+    """Many members' mobile numbers and logins (user ids) in one statement per thousand (a daily job's reminders)."""
     ids = sorted(set(member_ids))
-    found: dict[int, str | None] = {}
+    found: dict[int, tuple[str | None, int | None]] = {}
     for start in range(0, len(ids), 1000):
-        found.update(db.session.execute(select(Member.id, Member.mobile).where(
-            Member.org_id == org_id, Member.id.in_(ids[start:start + 1000]))).all())
+        found.update((member_id, (mobile, user_id)) for member_id, mobile, user_id in db.session.execute(
+            select(Member.id, Member.mobile, Member.user_id).where(
+                Member.org_id == org_id, Member.id.in_(ids[start:start + 1000]))))
     return found
 
 
@@ -283,3 +284,9 @@ def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, 
     found = tuple(search_members(org_id, text, limit, status=status))
     chosen = found[0] if len(found) == 1 else None
     return Pick(text, found, chosen, standing(org_id, chosen.id, on) if chosen else None)
+
+
+def membership_types_by_party(org_id: int) -> dict[int, str]:
+    """Each member's ledger party and her membership type (regular, associate): the share capital schedule's classes."""
+    return {party: kind for party, kind in db.session.execute(
+        select(Member.party_id, Member.membership_type).where(Member.org_id == org_id, Member.party_id.is_not(None)))}

@@ -7,11 +7,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, text, update
 
+from flask_babel import format_date, gettext as _
+
+from ...auth import services as auth
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...members import services as members
 from ...messaging import services as outbox
+from ...messaging.texts import language, written_in
 from ...money import php_text
 from ...orgs.services import get_setting
 from ...timeutil import utcnow
@@ -220,19 +224,28 @@ def _remind(org_id: int, day: date) -> int:
                | ((inst.due_on == day - timedelta(days=1)) & inst.reminded_missed.is_(False)))
         .order_by(inst.id)).all()
     flags, batch = [], []
-    phones = members.mobiles(org_id, {row.member_id for row in rows})
+    default_language = get_setting(org_id, "messaging.language")
+    contacts = members.contacts(org_id, {row.member_id for row in rows})  # member id -> (mobile, user id)
+    locales = auth.locales(user_id for _, user_id in contacts.values() if user_id)
     for row in rows:
         missed = row.due_on < day
         flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
-        if not phones.get(row.member_id):
+        mobile, user_id = contacts.get(row.member_id, (None, None))
+        if not mobile:
             continue
-        amount, number = php_text(row.balance), f"L-{row.loan_id:06d}"
-        text = (f"Paalala / Reminder: {amount} on {number} was due {row.due_on:%d %b %Y}. "
-                "Please pay at the cooperative office." if missed else
-                f"Paalala / Reminder: {amount} on {number} is due {row.due_on:%d %b %Y}.")
-        batch.append(outbox.Message("sms", phones[row.member_id], text,
-                                    f"loan:{row.id}:{'missed' if missed else 'before'}"))
-    sent = outbox.enqueue_many(org_id, batch)
+        with written_in(language(locales.get(user_id), default_language)):
+            body = _loan_reminder(php_text(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
+        batch.append(outbox.Message("sms", mobile, body, f"loan:{row.id}:{'missed' if missed else 'before'}"))
+    sent = outbox.enqueue_many(org_id, batch)  # a few statements for all of them
     for key in ("reminded_before", "reminded_missed"):
         _bulk_update(Installment.__table__, "id", [row for row in flags if key in row])
     return sent
+
+
+def _loan_reminder(amount: str, number: str, due_on: date, missed: bool) -> str:
+    """The text in the language in force: an amount, a loan number and a date, nothing about who or what."""
+    if missed:
+        return _("Reminder: %(amount)s on %(number)s was due %(due)s. Please pay at the cooperative office.",
+                 amount=amount, number=number, due=format_date(due_on, "d MMM yyyy"))
+    return _("Reminder: %(amount)s on %(number)s is due %(due)s.", amount=amount, number=number,
+             due=format_date(due_on, "d MMM yyyy"))
