@@ -65,12 +65,14 @@ def party_balance(org_id: int, account: str | int, party_id: int) -> Balance:
     return _read_balance(org_id, account, party_id)
 
 
+_PARTY_BALANCES = (select(Account.key, Account.code, PartyBalance.debit_total, PartyBalance.credit_total)
+                   .join(Account, Account.id == PartyBalance.account_id)
+                   .where(PartyBalance.org_id == bindparam("org_id"), PartyBalance.party_id == bindparam("party_id")))
+
+
 def party_balances(org_id: int, party_id: int) -> dict[str, Balance]:
     """Every account the party has moved on, by account key (or code when the account has no key)."""
-    rows = db.session.execute(
-        select(Account.key, Account.code, PartyBalance.debit_total, PartyBalance.credit_total)
-        .join(Account, Account.id == PartyBalance.account_id)
-        .where(PartyBalance.org_id == org_id, PartyBalance.party_id == party_id))
+    rows = db.session.execute(_PARTY_BALANCES, {"org_id": org_id, "party_id": party_id})
     return {key or code: Balance(d, c) for key, code, d, c in rows}
 
 

@@ -7,11 +7,12 @@ running `paid` totals kept in the same transaction, for the schedule and the ove
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..approvals import services as approvals
 from ..audit import services as audit
@@ -22,7 +23,7 @@ from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..manifest import Execution
 from ..money import php_text
-from ..orgs.services import get_setting
+from ..orgs.services import get_setting, setting_or_default, setting_query
 from ..receipts import services as receipts
 from ..timeutil import utcnow
 from .base import get_member, member_party, set_status
@@ -110,15 +111,19 @@ class ShareSummary:
     next_due_amount: int
 
 
-def summary(org_id: int, member: Member, on: date) -> ShareSummary:
-    """Her position, read from balance rows and her open installments (a handful), never the journal."""
+def summary(org_id: int, member: Member, on: date, open_installments: list[ShareInstallment] | None = None) -> ShareSummary:
+    """Her position, read from balance rows and her open installments (a handful), never the journal.
+    A caller that already holds her open installments (the member's summary) passes them."""
     balances = ledger.party_balances(org_id, member.party_id) if member.party_id else {}
     paid_up = balances[PAID_UP].credit_balance if PAID_UP in balances else 0
     due = balances[RECEIVABLE].debit_balance if RECEIVABLE in balances else 0
-    open_rows = db.session.execute(
-        select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
-        .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
-        .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    if open_installments is None:
+        open_rows = db.session.execute(
+            select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
+            .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
+            .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    else:
+        open_rows = [(row.due_on, row.amount - row.paid) for row in open_installments]
     overdue = sum(balance for due_on, balance in open_rows if due_on < on)
     next_due_on = open_rows[0][0] if open_rows else None
     next_amount = sum(balance for due_on, balance in open_rows if due_on == next_due_on) if open_rows else 0
@@ -131,11 +136,15 @@ def subscriptions_of(org_id: int, member_id: int) -> list[ShareSubscription]:
         .order_by(ShareSubscription.subscribed_on, ShareSubscription.id)))
 
 
+_INSTALLMENTS = (select(ShareInstallment).where(ShareInstallment.org_id == bindparam("org_id"),
+                                                ShareInstallment.member_id == bindparam("member_id"))
+                 .order_by(ShareInstallment.due_on, ShareInstallment.id))
+_OPEN_INSTALLMENTS = _INSTALLMENTS.where(ShareInstallment.open.is_(True))
+
+
 def installments_of(org_id: int, member_id: int, open_only: bool = False) -> list[ShareInstallment]:
-    query = select(ShareInstallment).where(ShareInstallment.org_id == org_id, ShareInstallment.member_id == member_id)
-    if open_only:
-        query = query.where(ShareInstallment.open.is_(True))
-    return list(db.session.scalars(query.order_by(ShareInstallment.due_on, ShareInstallment.id)))
+    return list(db.session.scalars(_OPEN_INSTALLMENTS if open_only else _INSTALLMENTS,
+                                   {"org_id": org_id, "member_id": member_id}))
 
 
 def payments_of(org_id: int, member_id: int, limit: int = 50) -> list[SharePayment]:
@@ -152,13 +161,21 @@ def get_payment(org_id: int, payment_id: int) -> SharePayment:
     return get_in_org(SharePayment, org_id, payment_id, "No such payment.")
 
 
+@lru_cache(maxsize=1)
+def _oldest_open_and_grace():
+    """Built once (the settings' registry exists only once the application is): her oldest open
+    installment's due date and the organization's grace days, if it set them."""
+    return select(select(func.min(ShareInstallment.due_on)).where(
+        ShareInstallment.member_id == bindparam("member_id"), ShareInstallment.open.is_(True)).scalar_subquery(),
+        setting_query(bindparam("org_id"), "shares.grace_days"))
+
+
 def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
     """Good standing: no share installment overdue more than the policy's grace days."""
-    grace = int(get_setting(org_id, "shares.grace_days"))
-    oldest = db.session.scalar(select(func.min(ShareInstallment.due_on)).where(
-        ShareInstallment.member_id == member_id, ShareInstallment.open.is_(True),
-        ShareInstallment.due_on < on - timedelta(days=grace)))
-    return [f"share installment overdue since {oldest.isoformat()}"] if oldest else []
+    # her oldest open installment and the policy in one statement (this runs on every good-standing check)
+    oldest, grace = db.session.execute(_oldest_open_and_grace(), {"org_id": org_id, "member_id": member_id}).one()
+    grace = int(setting_or_default("shares.grace_days", grace))
+    return [f"share installment overdue since {oldest.isoformat()}"] if oldest and oldest < on - timedelta(days=grace) else []
 
 
 def totals(org_id: int, on: date) -> dict[str, int]:
