@@ -12,7 +12,8 @@ Split by verb; callers keep `from coop.loans import services` and call `services
 - `repayments`: payments with their receipts, and reversals;
 - `restructuring`: write-off and restructuring requests (maker-checker);
 - `daily`: the end of day (penalties, past due, aging, reminders);
-- `standing`: the loans' part of a member's good standing.
+- `standing`: the loans' part of a member's good standing;
+- `comakers`: the members who guarantee a loan, their guarantees, the texts when it falls behind.
 """
 from .base import (
     PAST_DUE_ACCOUNT,
@@ -32,13 +33,15 @@ from .base import (
     transaction_by_key,
     transactions,
 )
+from .comakers import comakers_of, guarantees_of, notify_comakers
 from .commodity import commodity_outstanding, open_commodity_loan, return_commodity_goods
 from .daily import MOVE_CHUNK, end_of_day
-from .lending import apply, approve, cancel, check_application, preview_schedule, reject, release
+from .lending import apply, approve, cancel, check_application, disclosure_of, preview_schedule, reject, release
 from .products import (
     DEFAULT_PRODUCTS,
     PRODUCT_FIELDS,
     cap_for,
+    cbu_for,
     create_product,
     ensure_products,
     fee_for,
@@ -55,7 +58,8 @@ from .standing import arrears_reasons
 __all__ = [
     "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
     "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve", "arrears_reasons", "cancel",
-    "cap_for", "check_application", "commodity_outstanding", "create_product", "decide_request", "end_of_day",
+    "cap_for", "cbu_for", "check_application", "comakers_of", "commodity_outstanding", "create_product",
+    "decide_request", "disclosure_of", "end_of_day", "guarantees_of", "notify_comakers",
     "ensure_products", "fee_for", "find_loan", "get_loan", "get_product", "get_transaction", "installments",
     "list_products", "loans_of_member", "next_installment", "open_commodity_loan", "paid_up_capital",
     "pending_requests", "preview_schedule", "product_by_code", "product_of", "reject", "release", "repay",
