@@ -16,7 +16,6 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
-from ..money import php_text
 from ..orgs.services import get_setting
 from ..receipts import services as receipts
 from .base import get_member, member_party
@@ -52,8 +51,8 @@ def check_paid_for_admission(org_id: int, member: Member) -> None:
     """Admission waits for the fee when the policy says so."""
     rules = policy(org_id)
     if rules.charged and rules.before_admission and fee_of(org_id, member.id) is None:
-        raise Invalid(f"The membership fee of {php_text(rules.amount)} is not paid yet: collect it first, "
-                      f"or tick \"collect the membership fee now\".", field="collect_fee")
+        raise Invalid("The membership fee is not paid yet: collect it first, or tick \"collect the membership fee "
+                      "now\".", field="collect_fee")
 
 
 def pay(org_id: int, member_id: int, *, on: date, actor_id: int | None, idempotency_key: str | None = None,

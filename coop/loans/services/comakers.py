@@ -21,16 +21,22 @@ from ...orgs.services import get_setting
 from ..models import OPEN_STATUSES, Loan, LoanComaker, LoanProduct
 
 
+def find_comakers(org_id: int, numbers: list[str]) -> list[int]:
+    """The co-makers typed by member number on an application, in the fields comaker_1 and comaker_2."""
+    return [members.find_by_number(org_id, text, field=f"comaker_{n}").id
+            for n, text in enumerate(numbers, start=1) if (text or "").strip()]
+
+
 def check_comakers(org_id: int, product: LoanProduct, borrower_id: int, comaker_ids: list[int], on: date) -> None:
     """As many co-makers as the product requires, each another member, active and in good standing."""
     if len(comaker_ids) != len(set(comaker_ids)):
-        raise Invalid("Name each co-maker once.", field="comakers")
+        raise Invalid("Name each co-maker once.", field="comaker_1")
     if len(comaker_ids) < product.comakers_required:
-        raise Invalid("This loan needs co-makers: members in good standing who guarantee it.", field="comakers")
+        raise Invalid("This loan needs co-makers: members in good standing who guarantee it.", field="comaker_1")
     if len(comaker_ids) > max(product.comakers_required, 0) or len(comaker_ids) > 2:
-        raise Invalid("More co-makers than this loan takes.", field="comakers")
+        raise Invalid("More co-makers than this loan takes.", field="comaker_1")
     if borrower_id in comaker_ids:
-        raise Invalid("The borrower cannot be her own co-maker.", field="comakers")
+        raise Invalid("The borrower cannot be her own co-maker.", field="comaker_1")
     check_standing_of(org_id, comaker_ids, on)
 
 
@@ -41,7 +47,7 @@ def check_standing_of(org_id: int, comaker_ids, on: date) -> None:
         if not found.good:
             comaker = members.get_member(org_id, member_id)
             raise Invalid(f"Co-maker {comaker.label} is not in good standing: " + "; ".join(found.reasons) + ".",
-                          field="comakers")
+                          field="comaker_1")
 
 
 def add_comakers(loan: Loan, comaker_ids: list[int]) -> None:

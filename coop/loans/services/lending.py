@@ -74,6 +74,8 @@ def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date
     term = product.term_count if term_count is None else term_count
     if via == "portal" and not product.member_can_apply:
         raise Forbidden(f"Apply for a {product.name.lower()} at the office.")
+    if via == "portal" and product.comakers_required:
+        raise Forbidden("Apply for this loan at the office, with your co-makers.")
     comaker_ids = list(comaker_ids)
     check_application(org_id, member_id, product, amount, term, on, comaker_ids=comaker_ids)
     lock_borrower(org_id, member_id)
