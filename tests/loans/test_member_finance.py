@@ -140,3 +140,59 @@ def test_a_loan_in_arrears_tells_its_co_makers_once_in_their_language(
     assert "ginagarantiyahan mo bilang co-maker" in notices["09183334444"]  # her login reads Filipino
     assert "Ana" not in notices["09181112222"]  # the text names no borrower
     assert members.standing(coop.id, first.id, due).good  # a guarantee alone costs her no standing
+
+
+def test_pages_api_and_papers_of_a_loan_with_cbu_and_a_co_maker(coop, member, make_member, make_user, officer,
+                                                                  checker, login, client, api):
+    emergency_with_cbu(coop.id, comakers_required=1)
+    guarantor = make_member("Luz Guarantor", mobile="09181112222")
+    base = f"/o/{coop.slug}/loans"
+    login(officer)
+    product_id = loans.product_by_code(coop.id, "emergency").id
+    missing = client.post(f"{base}/", data={"member": member.label, "product_id": product_id, "amount": "2,000",
+                                            "idempotency_key": "k0"}, headers={"Referer": f"{base}/new"})
+    assert missing.status_code in (302, 303) and loans.search_loans(coop.id) == []
+    response = client.post(f"{base}/", data={"member": member.label, "product_id": product_id, "amount": "2,000",
+                                             "comaker_1": guarantor.label, "purpose": "Medicine",
+                                             "idempotency_key": "k1"})
+    assert response.status_code == 303
+    loan = loans.search_loans(coop.id)[0]
+    assert [c.id for c in loans.comakers_of(loan)] == [guarantor.id]
+    page = client.get(f"{base}/{loan.id}").get_data(as_text=True)
+    assert "Luz Guarantor" in page and "₱40.00" in page
+
+    disclosure = client.get(f"{base}/{loan.id}/disclosure")
+    html = disclosure.get_data(as_text=True)
+    assert disclosure.status_code == 200 and "₱160.00" in html and "a month" in html and "₱1,920.00" in html
+    assert client.get(f"{base}/{loan.id}/disclosure?format=pdf").mimetype == "application/pdf"
+    note = client.get(f"{base}/{loan.id}/promissory-note.pdf")
+    assert note.status_code == 200 and note.data.startswith(b"%PDF")
+    guarantees = client.get(f"{base}/guarantees/{guarantor.id}").get_data(as_text=True)
+    assert loan.number in guarantees
+
+    client.post("/logout")
+    login(checker)
+    assert client.post(f"{base}/{loan.id}/approve", data={}).status_code == 303
+    preview = client.get(f"{base}/{loan.id}").get_data(as_text=True)
+    assert "₱1,920.00" in preview and "capital build-up" in preview
+    assert client.post(f"{base}/{loan.id}/release", data={"idempotency_key": "rel"}).status_code == 303
+    rest = api(checker)
+    found = rest.get(f"/api/v1/orgs/{coop.slug}/loans/{loan.id}/disclosure").json
+    assert (found["net_proceeds"], found["finance_charges"], found["cbu_retention"]) == ("1920.00", "160.00", "40.00")
+    assert 3.9 < found["effective_rate_monthly_pct"] < 4.2
+    assert rest.get(f"/api/v1/orgs/{coop.slug}/loans/{loan.id}").json["net_proceeds"] == "1920.00"
+
+
+def test_her_statement_tells_the_fee_and_the_capital_build_up_of_a_release(coop, member, officer, checker, app):
+    from coop.members.portal import plain_statement
+
+    emergency_with_cbu(coop.id)
+    loan = release(coop, member, officer, checker)
+    with app.test_request_context():
+        statement = plain_statement(coop.id, member, DAY, DAY)
+    by_title = {track.title: track for track in statement.tracks}
+    capital = by_title["My share capital"]
+    assert capital.closing == (4_000, 0) and "Capital build-up" in capital.lines[0].text
+    assert loan.number in capital.lines[0].text
+    owed = by_title[f"Loan {loan.number}"]
+    assert owed.closing == (200_000,) and "service fee" in owed.lines[0].text
