@@ -47,6 +47,13 @@ def fee_of(org_id: int, member_id: int) -> MembershipFee | None:
                                                          MembershipFee.member_id == member_id))
 
 
+def refundable_held(org_id: int, member: Member) -> int:
+    """The refundable membership fee the cooperative holds for her (returned when she withdraws)."""
+    if member.party_id is None:
+        return 0
+    return ledger.party_balance(org_id, REFUNDABLE, member.party_id).credit_balance
+
+
 def check_paid_for_admission(org_id: int, member: Member) -> None:
     """Admission waits for the fee when the policy says so."""
     rules = policy(org_id)

@@ -23,6 +23,7 @@ from ..money import php_text
 from ..orgs.services import get_setting
 from ..receipts import services as receipts
 from ..timeutil import utcnow
+from . import fees
 from .base import get_member, member_party, set_status
 from .models import (
     FREQUENCIES,
@@ -419,10 +420,11 @@ def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on
     owed_by_account = obligations(org_id, member)
     owed = sum(owed_by_account.values())
     paid_up = summary(org_id, member, on).paid_up
-    if owed > paid_up:
+    held_fee = fees.refundable_held(org_id, member)  # a refundable membership fee goes back with her capital
+    if owed > paid_up + held_fee:
         raise Invalid(f"She owes {php_text(owed)}, more than her paid-up capital of {php_text(paid_up)}: "
                       "collect the difference first.")
-    withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up - owed
+    withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up + held_fee - owed
     return owed_by_account
 
 
@@ -473,6 +475,9 @@ def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: dat
         lines += [Line(SUBSCRIBED, debit=unpaid, party_id=party), Line(RECEIVABLE, credit=unpaid, party_id=party)]
     if withdrawal.paid_up:
         lines.append(Line(PAID_UP, debit=withdrawal.paid_up, party_id=party))
+    held_fee = fees.refundable_held(org_id, member)
+    if held_fee:
+        lines.append(Line(fees.REFUNDABLE, debit=held_fee, party_id=party, memo="Refundable membership fee"))
     for account_id, balance in sorted(owed_by_account.items()):
         lines.append(Line(account_id, credit=balance, party_id=party) if balance > 0
                      else Line(account_id, debit=-balance, party_id=party))

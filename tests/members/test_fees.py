@@ -115,3 +115,19 @@ def test_pages_and_api(coop, officer, fee_policy, login, client, api):
     assert rest.get(base).json["receipt_id"] == paid.json["receipt_id"]
     bad = rest.post(base, json={"on": "yesterday"})
     assert bad.status_code == 422 and "on" in bad.json["errors"]
+
+
+def test_a_refundable_fee_goes_back_to_her_with_her_capital_when_she_withdraws(coop, officer, officer2, fee_policy):
+    from coop.members import shares
+
+    fee_policy(refundable=True)
+    carmen = associate(coop, officer)
+    services.admit(coop.id, carmen.id, on=DAY, board_resolution="BR 5", actor_id=officer.id, collect_fee=True)
+    shares.subscribe(coop.id, carmen.id, shares=20, on=DAY, actor_id=officer.id)
+    shares.record_payment(coop.id, carmen.id, amount=2_000_00, on=DAY, actor_id=officer.id)
+    withdrawal = shares.request_withdrawal(coop.id, carmen.id, on=DAY, reason="moving away", actor_id=officer.id)
+    shares.decide_withdrawal(coop.id, withdrawal.id, approve=True, on=DAY, actor_id=officer2.id)
+    db.session.commit()
+    assert withdrawal.refund == 2_000_00 + 300_00
+    assert ledger.party_balance(coop.id, "accounts_payable_non_trade", carmen.party_id).credit_balance == 0
+    assert ledger.recompute_problems(coop.id) == []

@@ -33,7 +33,7 @@ def check_comakers(org_id: int, product: LoanProduct, borrower_id: int, comaker_
         raise Invalid("Name each co-maker once.", field="comaker_1")
     if len(comaker_ids) < product.comakers_required:
         raise Invalid("This loan needs co-makers: members in good standing who guarantee it.", field="comaker_1")
-    if len(comaker_ids) > max(product.comakers_required, 0) or len(comaker_ids) > 2:
+    if len(comaker_ids) > product.comakers_required:
         raise Invalid("More co-makers than this loan takes.", field="comaker_1")
     if borrower_id in comaker_ids:
         raise Invalid("The borrower cannot be her own co-maker.", field="comaker_1")
