@@ -6,8 +6,10 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from ..money import CURRENCY, pesos_text, to_pesos_text
+from ..money import CURRENCY, format_money, pesos_text, to_pesos_text
 
 
 @dataclass(frozen=True)
@@ -28,11 +30,11 @@ class Table:
     links: tuple = field(default=())  # per row: url or None, used by the page only
 
 
-def _cell_text(value, kind: str) -> str:
+def _cell_text(value, kind: str, locale: str | None = None) -> str:
     if value is None or value == "":
         return ""
     if kind == "money":
-        return pesos_text(value)
+        return format_money(value, locale) if locale else pesos_text(value)
     if kind == "date" and isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -65,7 +67,25 @@ def to_csv(table: Table) -> str:
     return out.getvalue()
 
 
-def to_pdf(table: Table, organization: str) -> bytes:
+# A font with the peso sign (U+20B1), where the system has one; reportlab's own fonts lack it.
+PESO_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf")
+
+
+@lru_cache(maxsize=1)
+def _peso_font() -> str | None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for path in PESO_FONTS:
+        if Path(path).exists():
+            pdfmetrics.registerFont(TTFont("PesoSans", path))
+            return "PesoSans"
+    return None
+
+
+def to_pdf(table: Table, organization: str, locale: str | None = None) -> bytes:
+    """The table on A4 (landscape when wide). With a Babel locale, money is written as the page writes it
+    ("₱1,234.50") in a font that has the peso sign; without one, or with no such font, plain grouped pesos."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -74,6 +94,9 @@ def to_pdf(table: Table, organization: str) -> bytes:
     from reportlab.platypus import Table as PdfTable
     from reportlab.platypus import TableStyle
 
+    font = _peso_font() if locale else None
+    if font is None:
+        locale = None
     buffer = io.BytesIO()
     wide = len(table.columns) > 5
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4, leftMargin=15 * mm, rightMargin=15 * mm,
@@ -82,19 +105,25 @@ def to_pdf(table: Table, organization: str) -> bytes:
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     story = [Paragraph(organization, styles["Heading2"]), Paragraph(table.title, styles["Heading3"]),
              Paragraph(table.subtitle, styles["Normal"]), Spacer(1, 5 * mm)]
-    header = [Paragraph(f"<b>{c.label}</b>" + (f" ({CURRENCY})" if c.kind == "money" else ""), cell) for c in table.columns]
-    body = [[_cell_text(v, c.kind) if c.kind in ("money", "number") else Paragraph(_escape(_cell_text(v, c.kind)), cell)
+    if font:
+        cell.fontName = font
+    header = [Paragraph(f"<b>{_escape(str(c.label))}</b>" + (f" ({CURRENCY})" if c.kind == "money" and not locale else ""),
+                        cell) for c in table.columns]
+    body = [[_cell_text(v, c.kind, locale) if c.kind in ("money", "number")
+             else Paragraph(_escape(_cell_text(v, c.kind)), cell)
              for c, v in zip(table.columns, row)] for row in table.rows]
     data = [header] + body
     if table.totals:
-        data.append([_cell_text(v, c.kind) for c, v in zip(table.columns, table.totals)])
+        data.append([_cell_text(v, c.kind, locale) for c, v in zip(table.columns, table.totals)])
     pdf_table = PdfTable(data, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("FONTSIZE", (0, 0), (-1, -1), 8.5)]
     for n, c in enumerate(table.columns):
         if c.kind in ("money", "number"):
             style.append(("ALIGN", (n, 1), (n, -1), "RIGHT"))
-    if table.totals:
+    if font:
+        style.append(("FONTNAME", (0, 0), (-1, -1), font))
+    if table.totals and not font:
         style.append(("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"))
     pdf_table.setStyle(TableStyle(style))
     story.append(pdf_table)
