@@ -17,7 +17,6 @@ from .. import schedule as sched
 from ..models import Loan, LoanProduct, LoanTransaction
 from .base import (
     SOURCE,
-    schedule_of,
     NotInGoodStanding,
     OverCap,
     check_amount,
@@ -29,6 +28,7 @@ from .base import (
     open_loans,
     product_of,
     replayed,
+    schedule_of,
     write_schedule,
 )
 from .comakers import add_comakers, check_comakers, check_standing_of, comakers_of
