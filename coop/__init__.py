@@ -27,6 +27,7 @@ DOMAINS = (
     "coop.cash",
     "coop.inventory",
     "coop.loans",
+    "coop.savings",
     "coop.consignment",
     "coop.grants",
     "coop.wellness",

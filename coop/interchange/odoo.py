@@ -54,7 +54,8 @@ MODELS = {JOURNALS: "account.journal", CHART: "account.account", TAGS: "res.part
           PARTNERS: "res.partner", ENTRIES: "account.move"}
 
 TAG_NAMES = {"member": "Member", "supplier": "Supplier", "principal": "Principal", "donor": "Donor",
-             "beneficiary": "Beneficiary", "attendant": "Attendant", "client": "Client"}
+             "beneficiary": "Beneficiary", "attendant": "Attendant", "client": "Client",
+             "savings": "Savings account"}
 COMPANY_KINDS = ("supplier", "principal", "donor")
 
 # coop account keys with their own Odoo type; the rest follow the coop type (and their heading)
