@@ -31,6 +31,8 @@ DOMAINS = (
     "coop.consignment",
     "coop.grants",
     "coop.wellness",
+    "coop.cases",
+    "coop.yearend",
     "coop.interchange",
     "coop.messaging",
     "coop.jobs",

@@ -221,6 +221,29 @@ def party_lines(org_id: int, party_id: int, start: date, end: date):
     return opening, [tuple(row) for row in rows]
 
 
+def first_entry_date(org_id: int) -> date | None:
+    """The date of the organization's earliest entry (None before the first)."""
+    return db.session.scalar(select(func.min(JournalEntry.entry_date)).where(JournalEntry.org_id == org_id))
+
+
+def parties_movements(org_id: int, account: str | int, start: date, end: date):
+    """Every party's balance on one account before `start`, and its lines from start to end (inclusive):
+    (opening {party_id: Balance}, [(entry_date, party_id, debit, credit)] oldest first). For figures over
+    a period per party (average share capital for the year end), read once per period, not per page."""
+    account_id = get_account(org_id, account).id
+    base = (JournalLine.org_id == org_id, JournalLine.account_id == account_id, JournalLine.party_id.is_not(None))
+    opening = {party: Balance(int(d), int(c)) for party, d, c in db.session.execute(
+        select(JournalLine.party_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*base, JournalEntry.entry_date < start).group_by(JournalLine.party_id))}
+    lines = [tuple(row) for row in db.session.execute(
+        select(JournalEntry.entry_date, JournalLine.party_id, JournalLine.debit, JournalLine.credit)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*base, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
+        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id))]
+    return opening, lines
+
+
 def source_totals(org_id: int, sources: tuple[str, ...], start: date, end: date) -> dict[int, Balance]:
     """Debit and credit totals per account of the entries from some sources dated start to end (inclusive).
 

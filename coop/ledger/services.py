@@ -24,7 +24,9 @@ from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
     balances_as_of,
+    first_entry_date,
     parties_balances,
+    parties_movements,
     party_activity,
     party_balance,
     party_balances,
@@ -622,19 +624,23 @@ def _cash_keys(org_id: int) -> set[str]:
 # ---------------------------------------------------------------- periods
 
 
-def close_period(org_id: int, year: int, month: int, actor_id: int | None) -> ClosedPeriod:
+def close_period(org_id: int, year: int, month: int, actor_id: int | None, *, with_year: bool = False) -> ClosedPeriod:
+    """Close a month. `with_year`: closed by the year's closing, so only the year's reopening opens it."""
     if not 1 <= month <= 12:
         raise RefusedEntry("A month is 1 to 12.", field="month")
     if is_closed(org_id, date(year, month, 1)):
         raise RefusedEntry(f"{date(year, month, 1):%B %Y} is already closed.")
-    period = ClosedPeriod(org_id=org_id, year=year, month=month, closed_by=actor_id, closed_at=utcnow())
+    period = ClosedPeriod(org_id=org_id, year=year, month=month, closed_by=actor_id, closed_at=utcnow(),
+                          with_year=with_year)
     db.session.add(period)
     db.session.flush()
     audit.record("period.close", org_id=org_id, user_id=actor_id, target_type="period", target_id=f"{year}-{month:02d}")
     return period
 
 
-def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reason: str) -> ClosedPeriod:
+def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reason: str, *,
+                  with_year: bool = False) -> ClosedPeriod:
+    """Reopen a month. A month of a closed year opens only with the year (`with_year`, the year end's act)."""
     if not reason or not reason.strip():
         raise RefusedEntry("Give the reason for reopening.", field="reason")
     period = db.session.scalar(select(ClosedPeriod).where(
@@ -642,6 +648,9 @@ def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reas
         ClosedPeriod.reopened_at.is_(None)))
     if period is None:
         raise RefusedEntry(f"{date(year, month, 1):%B %Y} is not closed.")
+    if period.with_year and not with_year:
+        raise RefusedEntry("This month was closed with its year: reopen the year on the year-end page, where "
+                           "another officer approves it.", field="month")
     period.reopened_by, period.reopened_at, period.reopen_reason = actor_id, utcnow(), reason.strip()
     db.session.flush()
     audit.record("period.reopen", org_id=org_id, user_id=actor_id, target_type="period",

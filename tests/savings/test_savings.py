@@ -201,6 +201,10 @@ def test_pay_a_loan_amortization_from_savings_in_one_entry(coop, member, product
     assert [(line.account_name, line.debit) for line in entry.lines if line.debit] == [("Savings Deposits", 300_00)]
     assert receipts.get(coop.id, txn.receipt_id).kind == "loan_repayment"
     assert account.balance == 700_00 and loans.get_loan(coop.id, loan.id).outstanding == owed - 300_00
+    with pytest.raises(Conflict):  # the loan alone would put the money back on the ledger, not in her account
+        loans.reverse_repayment(coop.id, txn.id, on=MONTH + timedelta(days=6), reason="Wrong loan", actor_id=checker.id)
+    db.session.rollback()
+    assert ledger.recompute_problems(coop.id) == [] and savings.get_account(coop.id, account.id).balance == 700_00
 
 
 def test_desk_cash_is_tagged_to_the_tellers_open_session(coop, member, product, officer):

@@ -139,6 +139,11 @@ def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_
     # a payment's entry has one debit, the cash account it came into; the rest is rebuilt from the allocation,
     # so the principal goes back to wherever the loan's principal sits today (it may have moved to past due since)
     (cash,) = [line for line in ledger.get_entry(org_id, txn.entry_id).lines if line.debit]
+    if not ledger.get_account(org_id, cash.account_id).is_cash:
+        # paid from another domain's account (her savings): putting the money back there is that domain's
+        # own movement, so the loan cannot undo it alone without the two disagreeing
+        raise Conflict("This payment came from her savings account, not the cash box: deposit the amount back "
+                       "to her savings and record the loan as it stands.")
     lines = [Line(cash.account_id, credit=cash.debit, party_id=cash.party_id, memo=cash.memo),
              *(replace(line, debit=line.credit, credit=line.debit) for line in _collection_lines(loan, parts))]
     entry = ledger.post(Entry(org_id, on, f"Reversal of a payment on loan {loan.number}: {reason}"[:300],
