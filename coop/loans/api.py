@@ -11,6 +11,7 @@ from ..web.forms import idempotency_key, load_json, load_query
 from . import services
 from .schemas import (
     ApplicationSchema,
+    DisclosureOutSchema,
     DecisionSchema,
     InstallmentOutSchema,
     LoanOutSchema,
@@ -73,7 +74,8 @@ def apply():
     data = load_json(ApplicationSchema())
     member = members.find_by_number(g.org.id, data["member"])
     loan = services.apply(g.org.id, member.id, data["product_id"], data["amount"], on=data["on"] or today(),
-                          actor_id=current_user.id, term_count=data["term_count"], purpose=data["purpose"])
+                          actor_id=current_user.id, term_count=data["term_count"], purpose=data["purpose"],
+                          comaker_ids=services.find_comakers(g.org.id, [data["comaker_1"], data["comaker_2"]]))
     return respond(LoanOutSchema(), loan, 201)
 
 
@@ -117,6 +119,14 @@ def release(loan_id: int):
 @documented("One loan", returns=LoanOutSchema)
 def loan(loan_id: int):
     return respond(LoanOutSchema(), services.get_loan(g.org.id, loan_id))
+
+
+@bp.get("/<int:loan_id>/disclosure")
+@roles_required(*READERS)
+@documented("The Truth in Lending disclosure: every finance charge in pesos and as an effective rate "
+            "(as if released today until it is released)", returns=DisclosureOutSchema)
+def disclosure(loan_id: int):
+    return respond(DisclosureOutSchema(), services.disclosure_of(services.get_loan(g.org.id, loan_id), today()))
 
 
 @bp.get("/<int:loan_id>/schedule")

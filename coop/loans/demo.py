@@ -1,4 +1,7 @@
-"""Demo loans: emergency and commodity loans in the states an officer meets in a week."""
+"""Demo loans: emergency and commodity loans in the states an officer meets in a week.
+
+Emergency loans carry a 2% service fee and a 2% capital build-up retained at release; a livelihood loan
+needs a co-maker (the demo member, Rosario, guarantees one)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,10 +26,16 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     maker, checker = users["officer"].id, users["officer2"].id
     start = today() - timedelta(days=50)
     people = _borrowers(coop_id, start)
-    emergency = services.product_by_code(coop_id, "emergency")
+    emergency = services.update_product(coop_id, services.product_by_code(coop_id, "emergency").id, {
+        "fee_method": "percent", "fee_rate_bp": 200, "cbu_method": "percent", "cbu_rate_bp": 200}, actor_id=None)
+    livelihood = services.create_product(coop_id, "livelihood", {
+        "name": "Livelihood loan", "member_can_apply": False, "cap_amount": 500_000, "cap_ceiling": 500_000,
+        "frequency": "monthly", "term_count": 6, "interest_rate_bp": 150, "fee_method": "percent",
+        "fee_rate_bp": 200, "cbu_method": "percent", "cbu_rate_bp": 500, "comakers_required": 1}, actor_id=None)
 
-    def emergency_loan(member, amount, on, purpose, *, release=True, pay=()):
-        loan = services.apply(coop_id, member.id, emergency.id, amount, on=on, actor_id=maker, purpose=purpose)
+    def emergency_loan(member, amount, on, purpose, *, release=True, pay=(), product=emergency, comakers=()):
+        loan = services.apply(coop_id, member.id, product.id, amount, on=on, actor_id=maker, purpose=purpose,
+                              comaker_ids=[comaker.id for comaker in comakers])
         services.approve(coop_id, loan.id, actor_id=checker, on=on)
         if release:
             services.release(coop_id, loan.id, on=on, actor_id=checker, idempotency_key=f"demo-release-{loan.id}")
@@ -50,6 +59,9 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     emergency_loan(people[1], 200_000, start + timedelta(days=5), "Hospital bill", pay=((15, 34_333),))
     # released recently, nothing due yet
     emergency_loan(people[2], 100_000, today() - timedelta(days=3), "Roof repair after the typhoon")
+    # a livelihood loan guaranteed by the demo member, running
+    emergency_loan(people[4], 300_000, start + timedelta(days=10), "Sewing machine for a dressmaking business",
+                   product=livelihood, comakers=(people[0],), pay=((31, 54_500),))
     # waiting for a second officer's approval
     services.apply(coop_id, people[3].id, emergency.id, 80_000, on=today(), actor_id=maker,
                    purpose="Capital for a sari-sari store", via="officer")

@@ -18,6 +18,8 @@ INTEREST_METHODS = ("flat", "diminishing")
 CAP_METHODS = ("fixed", "share_multiple")
 FEE_METHODS = ("none", "fixed", "percent")
 PENALTY_METHODS = ("none", "rate", "fixed")
+CBU_METHODS = ("none", "fixed", "percent")  # capital build-up retained at release
+ROUNDINGS = ("nearest", "down")  # how equal installments are rounded (schedule.split_evenly)
 RECEIVABLE_ACCOUNTS = ("loans_receivable_commodity", "loans_receivable_emergency", "loans_receivable_other")
 
 # applied -> approved -> active -> closed; or rejected / cancelled before release; active -> written_off | restructured
@@ -59,6 +61,12 @@ class LoanProduct(db.Model):
     penalty_amount: Mapped[int] = mapped_column(BigInteger, default=0)  # fixed, per period
     penalty_period_days: Mapped[int] = mapped_column(default=30)
     penalty_grace_days: Mapped[int] = mapped_column(default=0)
+    installment_rounding: Mapped[str] = mapped_column(String(10), default="nearest")
+    # capital build-up (CBU): a part of the loan retained at release toward her share capital
+    cbu_method: Mapped[str] = mapped_column(String(20), default="none")
+    cbu_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    cbu_rate_bp: Mapped[int] = mapped_column(default=0)
+    comakers_required: Mapped[int] = mapped_column(default=0)  # 0, 1 or 2 members in good standing
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -96,6 +104,8 @@ class Loan(db.Model):
     interest_method: Mapped[str] = mapped_column(String(20))
     interest_rate_bp: Mapped[int] = mapped_column(default=0)
     fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    cbu_retention: Mapped[int] = mapped_column(BigInteger, default=0)  # retained at release toward her capital
+    installment_rounding: Mapped[str] = mapped_column(String(10), default="nearest")
     receivable_account: Mapped[str] = mapped_column(String(60))  # where the principal sits now
     applied_on: Mapped[date]
     applied_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -132,12 +142,31 @@ class Loan(db.Model):
         return self.principal_outstanding + self.interest_due - self.interest_paid + self.penalty_due - self.penalty_paid
 
     @property
+    def net_proceeds(self) -> int:
+        """The cash she takes home at release: the loan less the service fee and the capital build-up."""
+        return self.amount - self.fee - self.cbu_retention
+
+    @property
     def principal_outstanding(self) -> int:
         return self.principal_due - self.principal_paid
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class LoanComaker(db.Model):
+    """A member who guarantees a loan: named on the application and the promissory note, told when it falls behind."""
+
+    __tablename__ = "loan_comaker"
+    __table_args__ = (UniqueConstraint("loan_id", "member_id"), Index("ix_loan_comaker_member", "org_id", "member_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    position: Mapped[int] = mapped_column(default=1)  # first or second co-maker
+    notified_on: Mapped[date | None]  # the last day she was told the loan is in arrears
 
 
 class Installment(db.Model):

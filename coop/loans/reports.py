@@ -17,6 +17,7 @@ from ..members import services as members
 from ..money import pesos_text
 from ..reports.tabular import Column, Table
 from . import schedule as sched
+from .disclosure import Disclosure, annual
 from .models import Installment, Loan, LoanProduct, LoanTransaction
 from .services import aging_bucket_of, installments, list_products, provisioning, provisions
 
@@ -215,14 +216,14 @@ def _bucket_label(key: str) -> str:
     return _("Current") if key == "current" else _("%(days)s days", days=key)
 
 
-def _rate_text(rate) -> str:
+def _percent_text(rate) -> str:
     return f"{rate:g}%"
 
 
 def provisioning_table(org_id: int, on: date) -> Table:
     """The allowance for probable losses the policy asks for on a day, bucket by bucket, against what is held."""
     found = provisioning(org_id, on)
-    rows = tuple((_bucket_label(line.bucket), line.loans, line.outstanding, _rate_text(line.rate), line.required)
+    rows = tuple((_bucket_label(line.bucket), line.loans, line.outstanding, _percent_text(line.rate), line.required)
                  for line in found.lines)
     verb = _("to provide") if found.adjustment >= 0 else _("excess to reverse")
     return Table(
@@ -249,3 +250,49 @@ def provisions_table(org_id: int) -> Table:
                  Column("held", _("Held before"), "money"), Column("adjustment", _("Provided (reversed)"), "money"),
                  Column("entry", _("Journal entry"))),
         rows=rows)
+
+
+def _rate_text(monthly: float | None) -> str:
+    if monthly is None:
+        return _("none")
+    return _("%(month)s%% a month, %(year)s%% a year", month=f"{monthly * 100:.2f}",
+             year=f"{annual(monthly) * 100:.2f}")
+
+
+def disclosure_table(loan: Loan, member, product: LoanProduct, found: Disclosure) -> Table:
+    """The Truth in Lending disclosure statement she signs before release (RA 3765): every finance charge in
+    pesos and as an effective rate, what is deducted, what she takes home and what she pays back."""
+    first = found.installments[0] if found.installments else None
+    if loan.frequency == "lump_sum":
+        terms = _("one payment after %(days)s days", days=loan.term_days)
+    else:
+        terms = _("%(count)s installments, %(frequency)s", count=loan.term_count,
+                  frequency=loan.frequency.replace("_", "-"))
+    rows = (
+        (_("Amount of the loan"), found.principal, ""),
+        (_("Interest (%(rate)s%% a month, %(method)s)", rate=f"{loan.interest_rate_bp / 100:.2f}",
+           method=loan.interest_method), found.interest, _rate_text(found.interest_rate_monthly)),
+        (_("Service fee, deducted at release"), found.service_fee, _rate_text(found.fee_rate_monthly)),
+        (_("Total finance charges (effective interest rate)"), found.finance_charges,
+         _rate_text(found.total_rate_monthly)),
+        (_("Capital build-up, deducted at release to her share capital (hers: not a finance charge)"),
+         found.cbu_retention, ""),
+        (_("Net proceeds: the cash she receives"), found.net_proceeds, ""),
+        (_("Total to repay"), found.total_to_repay, ""),
+    )
+    notes = [_("Terms: %(terms)s; the first payment of %(amount)s is due %(day)s.", terms=terms,
+               amount=pesos_text(first.total) if first else "-",
+               day=first.due_on.isoformat() if first else "-"),
+             _("The effective rate is the monthly rate at which the cash she receives grows into what she pays back, "
+               "each payment on its due date (Truth in Lending Act, RA 3765; BSP Circular 730).")]
+    if product.penalty_method != "none":
+        notes.append(_("Late payments are charged a penalty per the cooperative's policy, after %(days)s days' grace.",
+                       days=product.penalty_grace_days))
+    return Table(
+        title=_("Loan %(number)s: disclosure statement", number=loan.number),
+        subtitle=_("%(member)s · %(product)s · %(state)s", member=f"{member.label} {member.name}",
+                   product=product.name, state=_("released %(day)s", day=loan.released_on.isoformat())
+                   if loan.released_on else _("as if released today")),
+        columns=(Column("item", _("Item")), Column("amount", _("Amount"), "money"),
+                 Column("effective_rate", _("Effective rate"))),
+        rows=rows, notes=tuple(notes))

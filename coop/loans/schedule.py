@@ -1,7 +1,10 @@
 """Amortization schedules and penalties: pure functions of numbers and dates, no database.
 
 Rates are basis points per month. Every split rounds to whole centavos and the last installment
-takes the remainder, so a schedule always sums to the loan exactly.
+takes the difference, so a schedule always sums to the loan exactly. How the equal parts are rounded
+is a product setting (`ROUNDINGS`): "nearest" (the cooperatives' custom and the default) rounds each
+to the nearest centavo, so the last is never more than the others (2,000 over 3: 666.67, 666.67,
+666.66); "down" cuts each to the centavo and the last takes the remainder (666.66, 666.66, 666.68).
 """
 from __future__ import annotations
 
@@ -55,14 +58,26 @@ def period_rate(rate_bp: int, frequency: str, term_days: int = 0) -> Fraction:
     return Fraction(rate_bp, 10_000) * months
 
 
-def split_evenly(total: int, count: int) -> list[int]:
-    """Equal whole-centavo parts; the last takes the remainder."""
+ROUNDINGS = ("nearest", "down")
+
+
+def split_evenly(total: int, count: int, rounding: str = "nearest") -> list[int]:
+    """Equal whole-centavo parts; the last absorbs the difference so the parts sum to `total`.
+
+    "nearest" rounds each part half up to the centavo; where that would leave the last part below
+    zero (a few centavos over many installments) the parts are cut down instead.
+    """
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding {rounding}")
     part = total // count
+    if rounding == "nearest":
+        nearest = round_half_up(Fraction(total, count))
+        part = nearest if nearest * (count - 1) <= total else part
     return [part] * (count - 1) + [total - part * (count - 1)]
 
 
 def build(principal: int, start: date, *, frequency: str, count: int, method: str, rate_bp: int,
-          term_days: int = 0) -> list[Row]:
+          term_days: int = 0, rounding: str = "nearest") -> list[Row]:
     if principal <= 0:
         raise ValueError("principal must be positive")
     count = 1 if frequency == "lump_sum" else count
@@ -71,8 +86,8 @@ def build(principal: int, start: date, *, frequency: str, count: int, method: st
     dates = due_dates(start, frequency, count, term_days)
     rate = period_rate(rate_bp, frequency, term_days)
     if method == "flat" or rate == 0:
-        principals = split_evenly(principal, count)
-        interests = split_evenly(round_half_up(principal * rate * count), count)
+        principals = split_evenly(principal, count, rounding)
+        interests = split_evenly(round_half_up(principal * rate * count), count, rounding)
         return [Row(k + 1, dates[k], principals[k], interests[k]) for k in range(count)]
     if method != "diminishing":
         raise ValueError(f"interest method {method}")

@@ -5,7 +5,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..ledger.schemas import CashAccountKey
 from ..money import Money
-from .models import CAP_METHODS, FEE_METHODS, FREQUENCIES, INTEREST_METHODS, PENALTY_METHODS, RECEIVABLE_ACCOUNTS
+from .disclosure import annual
+from .models import (
+    CAP_METHODS,
+    CBU_METHODS,
+    FEE_METHODS,
+    FREQUENCIES,
+    INTEREST_METHODS,
+    PENALTY_METHODS,
+    RECEIVABLE_ACCOUNTS,
+    ROUNDINGS,
+)
 
 
 class Percent(fields.Field):
@@ -53,6 +63,11 @@ class ProductSchema(Schema):
     penalty_amount = Money(allow_zero=True)
     penalty_period_days = fields.Integer(validate=validate.Range(min=1, max=366))
     penalty_grace_days = fields.Integer(validate=validate.Range(min=0, max=366))
+    installment_rounding = fields.String(validate=validate.OneOf(ROUNDINGS))
+    cbu_method = fields.String(validate=validate.OneOf(CBU_METHODS))
+    cbu_amount = Money(allow_zero=True)
+    cbu_rate = Percent(attribute="cbu_rate_bp", data_key="cbu_rate_pct")
+    comakers_required = fields.Integer(validate=validate.Range(min=0, max=2))
 
 
 class ProductOutSchema(ProductSchema):
@@ -64,6 +79,10 @@ class ProductOutSchema(ProductSchema):
 class ApplicationSchema(Schema):
     member = fields.String(required=True, validate=validate.Length(min=1, max=20))  # 12 or M-0012
     product_id = fields.Integer(required=True)
+    comaker_1 = fields.String(load_default="", validate=validate.Length(max=20),
+                              metadata={"description": "first co-maker's member number, when the product needs one"})
+    comaker_2 = fields.String(load_default="", validate=validate.Length(max=20),
+                              metadata={"description": "second co-maker's member number"})
     amount = Money(required=True)
     term_count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=120))
     purpose = fields.String(load_default="", validate=validate.Length(max=300))
@@ -164,6 +183,9 @@ class LoanOutSchema(Schema):
     amount = Money()
     amount_centavos = fields.Function(lambda obj: obj.amount)
     fee = Money()
+    cbu_retention = Money(metadata={"description": "capital build-up retained at release toward her share capital"})
+    net_proceeds = Money(metadata={"description": "cash handed over at release: amount less fee and capital build-up"})
+    installment_rounding = fields.String()
     purpose = fields.String(allow_none=True)
     frequency = fields.String()
     term_count = fields.Integer()
@@ -183,6 +205,26 @@ class LoanOutSchema(Schema):
     principal_outstanding = Money()
     restructured_from_id = fields.Integer(allow_none=True)
     receivable_account = fields.String()
+
+
+class DisclosureOutSchema(Schema):
+    """The Truth in Lending disclosure: every finance charge in pesos and as an effective rate."""
+
+    principal = Money()
+    interest = Money()
+    service_fee = Money()
+    finance_charges = Money()
+    cbu_retention = Money(metadata={"description": "not a finance charge: it stays hers, as share capital"})
+    net_proceeds = Money()
+    total_to_repay = Money()
+    interest_rate_monthly_pct = fields.Function(lambda d: _pct(d.interest_rate_monthly))
+    fee_rate_monthly_pct = fields.Function(lambda d: _pct(d.fee_rate_monthly))
+    effective_rate_monthly_pct = fields.Function(lambda d: _pct(d.total_rate_monthly))
+    effective_rate_annual_pct = fields.Function(lambda d: _pct(annual(d.total_rate_monthly)))
+
+
+def _pct(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 2)
 
 
 class LoanQuerySchema(Schema):

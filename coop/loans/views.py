@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -19,9 +19,10 @@ from ..reports.views import deliver
 from ..timeutil import today
 from ..web.filters import money
 from ..web.forms import idempotency_key, load_form, load_query
-from . import reports, services
+from . import pdf, reports, services
 from .models import (
     CAP_METHODS,
+    CBU_METHODS,
     FEE_METHODS,
     FREQUENCIES,
     INTEREST_METHODS,
@@ -29,6 +30,7 @@ from .models import (
     PENALTY_METHODS,
     LoanProduct,
     RECEIVABLE_ACCOUNTS,
+    ROUNDINGS,
 )
 from .schemas import (
     ApplicationSchema,
@@ -111,7 +113,8 @@ def apply():
     data = load_form(ApplicationSchema())
     member = members.find_by_number(g.org.id, data["member"])
     loan = services.apply(g.org.id, member.id, data["product_id"], data["amount"], on=data["on"] or today(),
-                          actor_id=current_user.id, term_count=data["term_count"], purpose=data["purpose"])
+                          actor_id=current_user.id, term_count=data["term_count"], purpose=data["purpose"],
+                          comaker_ids=services.find_comakers(g.org.id, [data["comaker_1"], data["comaker_2"]]))
     flash(_l("Application %(number)s entered; another officer approves it.", number=loan.number))
     return _back(loan.id)
 
@@ -129,7 +132,7 @@ def show(loan_id: int):
                            product=services.product_of(loan), rows=services.installments(loan.id),
                            transactions=services.transactions(loan.id), requests=services.requests_of(loan.id),
                            preview=preview, on=on, cash_accounts=ledger.cash_accounts(g.org.id),
-                           successor=services.successor_of(loan))
+                           successor=services.successor_of(loan), comakers=services.comakers_of(loan))
 
 
 @bp.get("/<int:loan_id>/schedule.pdf")
@@ -142,6 +145,44 @@ def schedule_pdf(loan_id: int):
 def _schedule_pdf(loan, member):
     table = reports.schedule_table(loan, member, services.product_of(loan), today())
     return deliver(table, "pdf", f"{loan.number}-schedule")
+
+
+@bp.get("/<int:loan_id>/disclosure")
+@roles_required(*READERS)
+def disclosure(loan_id: int):
+    loan = _loan_for_staff(loan_id)
+    return _disclosure(loan, members.get_member(g.org.id, loan.member_id))
+
+
+def _disclosure(loan, member):
+    args = load_query(ReportQuerySchema())
+    found = services.disclosure_of(loan, today())
+    table = reports.disclosure_table(loan, member, services.product_of(loan), found)
+    return deliver(table, args["format"], f"{loan.number}-disclosure")
+
+
+@bp.get("/<int:loan_id>/promissory-note.pdf")
+@roles_required(*READERS)
+def promissory_note(loan_id: int):
+    loan = _loan_for_staff(loan_id)
+    return _promissory_note(loan, members.get_member(g.org.id, loan.member_id))
+
+
+def _promissory_note(loan, member):
+    body = pdf.promissory_note(loan, member, services.comakers_of(loan), services.disclosure_of(loan, today()),
+                               g.org.name)
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{loan.number}-promissory-note.pdf"'})
+
+
+@bp.get("/guarantees/<int:member_id>")
+@roles_required(*STAFF)
+def guarantees(member_id: int):
+    """A member's standing as co-maker: the loans she guarantees, and how each is paying."""
+    member = members.view_member(g.org.id, member_id, current_user.id)
+    return render_template("loans/guarantees.html", member=member, on=today(),
+                           loans=services.guarantees_of(g.org.id, member.id, open_only=False),
+                           standing=members.standing(g.org.id, member.id, today()))
 
 
 @bp.post("/<int:loan_id>/approve")
@@ -291,7 +332,8 @@ def edit_product(product_id: int):
 
 def _choices():
     return {"cap_method": CAP_METHODS, "frequency": FREQUENCIES, "interest_method": INTEREST_METHODS,
-            "fee_method": FEE_METHODS, "penalty_method": PENALTY_METHODS, "receivable_account": RECEIVABLE_ACCOUNTS}
+            "fee_method": FEE_METHODS, "penalty_method": PENALTY_METHODS, "receivable_account": RECEIVABLE_ACCOUNTS,
+            "installment_rounding": ROUNDINGS, "cbu_method": CBU_METHODS}
 
 
 @bp.post("/products")
@@ -377,6 +419,20 @@ def mine(loan_id: int):
                            payments=[t for t in services.transactions(loan.id) if t.kind == "repayment"])
 
 
+@bp.get("/mine/<int:loan_id>/disclosure")
+@roles_required("member")
+def my_disclosure(loan_id: int):
+    loan, member = _my_loan(loan_id)
+    return _disclosure(loan, member)
+
+
+@bp.get("/mine/<int:loan_id>/promissory-note.pdf")
+@roles_required("member")
+def my_promissory_note(loan_id: int):
+    loan, member = _my_loan(loan_id)
+    return _promissory_note(loan, member)
+
+
 @bp.get("/mine/<int:loan_id>/schedule.pdf")
 @roles_required("member")
 def my_schedule_pdf(loan_id: int):
@@ -388,7 +444,7 @@ def my_schedule_pdf(loan_id: int):
 @roles_required("member")
 def my_application_form():
     member = members.member_for_user(g.org.id, current_user.id)
-    offered = [p for p in _applicable_products() if p.member_can_apply]
+    offered = [p for p in _applicable_products() if p.member_can_apply and not p.comakers_required]
     caps = {p.id: services.cap_for(g.org.id, p, members.member_party(member)) for p in offered}
     return render_template("loans/member_apply.html", products=offered, caps=caps)
 
@@ -409,12 +465,14 @@ def portal_section(org_id: int, member_id: int) -> dict | None:
     """The loans block on the member's page: her open loans, the next amount due, a link to apply."""
     own = services.loans_of_member(org_id, member_id)
     on = today()
-    can_apply = any(p.member_can_apply for p in services.list_products(org_id, active_only=True))
+    can_apply = any(p.member_can_apply and not p.comakers_required
+                    for p in services.list_products(org_id, active_only=True))
     current = [loan for loan in own if loan.status in ("applied", "approved", "active")]
     past = [loan for loan in own if loan not in current][:5]
     next_rows = {loan.id: services.next_installment(loan.id) for loan in current if loan.status == "active"}
     return {"loans_open": current, "loans_past": past, "next_rows": next_rows, "on": on, "can_apply": can_apply,
-            "products_by_id": {p.id: p for p in services.list_products(org_id)}}
+            "products_by_id": {p.id: p for p in services.list_products(org_id)},
+            "guarantees": services.guarantees_of(org_id, member_id)}
 
 
 def dashboard_tiles(org_id: int) -> list:

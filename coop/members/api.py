@@ -5,19 +5,22 @@ from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..audit import services as audit
 from ..auth.access import READERS, STAFF, current_role, roles_required
+from ..errors import NotFound
 from ..receipts import services as receipts
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_json, load_query
-from . import services, shares
+from . import fees, services, shares
 from .portal import installment_rows
 from .schemas import (
     AdmitSchema,
+    ApplicationInSchema,
     DecisionSchema,
-    MemberInSchema,
     MemberOutSchema,
     MemberPersonalOutSchema,
     MemberQuerySchema,
     MemberUpdateSchema,
+    MembershipFeeInSchema,
+    MembershipFeeOutSchema,
     PaymentInSchema,
     PaymentOutSchema,
     StatusSchema,
@@ -54,9 +57,10 @@ def members():
 
 @bp.post("/members")
 @roles_required(*STAFF)
-@documented("Record a membership application", body=MemberInSchema, returns=MemberPersonalOutSchema, status=201)
+@documented("Record a membership application (collect_fee: with the membership fee and its receipt)",
+            body=ApplicationInSchema, returns=MemberPersonalOutSchema, status=201)
 def apply():
-    member = services.apply(g.org.id, actor_id=current_user.id, **load_json(MemberInSchema()))
+    member = services.apply(g.org.id, actor_id=current_user.id, **load_json(ApplicationInSchema()))
     return respond(MemberPersonalOutSchema(), member, 201)
 
 
@@ -84,10 +88,33 @@ def update(member_id: int):
 def admit(member_id: int):
     data = load_json(AdmitSchema())
     admission = services.admit(g.org.id, member_id, on=data["on"], board_resolution=data["board_resolution"],
-                               actor_id=current_user.id)
+                               actor_id=current_user.id, collect_fee=data["collect_fee"],
+                               cash_account=data["cash_account"])
     body = MemberOutSchema().dump(admission.member)
     body.update(username=admission.username, initial_password=admission.initial_password)
     return body, 200
+
+
+@bp.get("/members/<int:member_id>/membership-fee")
+@roles_required(*READERS)
+@documented("Her membership fee, if paid (404 otherwise)", returns=MembershipFeeOutSchema)
+def membership_fee(member_id: int):
+    services.get_member(g.org.id, member_id)
+    fee = fees.fee_of(g.org.id, member_id)
+    if fee is None:
+        raise NotFound("Her membership fee is not paid.")
+    return respond(MembershipFeeOutSchema(), fee)
+
+
+@bp.post("/members/<int:member_id>/membership-fee")
+@roles_required(*STAFF)
+@documented("Collect her membership fee (the policy's amount, once) with an official receipt; send an "
+            "Idempotency-Key header", body=MembershipFeeInSchema, returns=MembershipFeeOutSchema, status=201)
+def pay_membership_fee(member_id: int):
+    data = load_json(MembershipFeeInSchema())
+    fee = fees.pay(g.org.id, member_id, on=data["on"], actor_id=current_user.id, idempotency_key=idempotency_key(),
+                   cash_account=data["cash_account"])
+    return respond(MembershipFeeOutSchema(), fee, 201)
 
 
 @bp.post("/members/<int:member_id>/status")

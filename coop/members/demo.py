@@ -1,12 +1,17 @@
-"""Demo members of the demo cooperative: the demo `member` login is Rosario, paying PhP2,000 in four."""
+"""Demo members of the demo cooperative: the demo `member` login is Rosario, paying PhP2,000 in four.
+
+The cooperative charges a PhP300 membership fee before admission: most paid it when admitted, one
+applicant paid it with her application, the other has not paid yet (her admission waits)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+from ..orgs.services import set_setting
 from ..timeutil import today
 from . import services, shares
 
 # name, barangay, town, status, shares subscribed, plan installments, installments paid, weeks ago admitted
+MEMBERSHIP_FEE = 300_00
 PEOPLE = (
     ("Josefina Dela Cruz", "San Roque", "Marikina", "active", 20, 1, 1, 80),
     ("Maricel Bautista", "Bagong Silangan", "Quezon City", "active", 20, 4, 4, 70),
@@ -26,6 +31,7 @@ PEOPLE = (
 def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     officer, officer2 = users["officer"].id, users["officer2"].id
     now = today()
+    set_setting(coop_id, "members.membership_fee", MEMBERSHIP_FEE)
     rosario = services.apply(coop_id, name="Rosario Manalo", actor_id=officer, on=now - timedelta(weeks=10),
                              mobile="09171234567", barangay="Sta. Elena", town="Marikina", province="Metro Manila",
                              beneficiary_name="Liza Manalo", beneficiary_relation="daughter")
@@ -42,7 +48,8 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
         applied = now - timedelta(weeks=weeks + 1)
         member = services.apply(coop_id, name=name, actor_id=officer, on=applied, mobile=f"0917{5550100 + n:07d}",
                                 barangay=barangay, town=town, province="Metro Manila",
-                                membership_type="associate" if status != "applicant" and not paid else "regular")
+                                membership_type="associate" if status != "applicant" and not paid else "regular",
+                                collect_fee=name == "Imelda Garcia")
         if status == "applicant":
             continue
         start = now - timedelta(weeks=weeks)
@@ -64,4 +71,5 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
 
 def _admit(coop_id, member, on, officer_id):
     number = 20 + member.number
-    services.admit(coop_id, member.id, on=on, board_resolution=f"BR {on.year}-{number:03d}", actor_id=officer_id)
+    services.admit(coop_id, member.id, on=on, board_resolution=f"BR {on.year}-{number:03d}", actor_id=officer_id,
+                   collect_fee=True)

@@ -16,7 +16,7 @@ from ..manifest import (
 )
 from ..web.filters import money
 from . import api, cli, demo, jobs, portal, services, shares, views
-from .models import SharePayment, ShareSubscription, ShareTransfer, ShareWithdrawal
+from .models import MembershipFee, SharePayment, ShareSubscription, ShareTransfer, ShareWithdrawal
 
 
 def _member_of(model, org_id: int, source_id: str) -> dict:
@@ -51,6 +51,8 @@ manifest = Manifest(
             ShareWithdrawal, o, i)),
         "shares.refund": Document(_l("Share refund"), "members.show", find=lambda o, i: _member_of(
             ShareWithdrawal, o, i)),
+        "members.fee": Document(_l("Membership fee"), "members.show", find=lambda o, i: _member_of(
+            MembershipFee, o, i)),
         "shares.transfer": Document(_l("Share transfer"), "members.show", find=lambda o, i: _member_of(
             ShareTransfer, o, i)),
     },
@@ -65,6 +67,13 @@ manifest = Manifest(
                    "quarterly), separated by commas"), "text", org_kinds=COOPERATIVE),
         Setting("shares.grace_days", 30, _l("Days an installment may be overdue before she loses good standing"),
                 "number", org_kinds=COOPERATIVE),
+        Setting("members.membership_fee", 0, _l("Membership fee, paid once with the application or at admission "
+                                                 "(0: none)"), "money", org_kinds=COOPERATIVE),
+        Setting("members.membership_fee_refundable", False,
+                _l("The membership fee is refunded when she leaves (held for her, not income)"), "bool",
+                org_kinds=COOPERATIVE),
+        Setting("members.membership_fee_before_admission", True,
+                _l("Admission waits until the membership fee is paid"), "bool", org_kinds=COOPERATIVE),
         Setting("shares.reminder_days_before", 3, _l("Days before a due date to send a reminder"), "number",
                 org_kinds=COOPERATIVE),
     ),

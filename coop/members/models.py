@@ -60,7 +60,7 @@ class MemberStatusChange(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-SUBSCRIPTION_KINDS = ("initial", "additional", "transfer", "opening")
+SUBSCRIPTION_KINDS = ("initial", "additional", "transfer", "opening", "retention")  # retention: capital build-up
 FREQUENCIES = {"weekly": 7, "semi-monthly": 15, "monthly": 1, "quarterly": 3}  # days, or months for the last two
 
 
@@ -132,6 +132,29 @@ class SharePayment(db.Model):
     paid_on: Mapped[date]
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipt.id"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # money paid in another domain's entry (a loan's capital build-up at release): "loans", the loan's id
+    source: Mapped[str | None] = mapped_column(String(40))
+    source_id: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MembershipFee(db.Model):
+    """Her membership fee, paid once, with the application or at admission (the policy's amount then)."""
+
+    __tablename__ = "membership_fee"
+    __table_args__ = (UniqueConstraint("org_id", "member_id"), UniqueConstraint("org_id", "idempotency_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date]
+    refundable: Mapped[bool] = mapped_column(default=False)  # a deposit owed back to her, not income
+    stage: Mapped[str] = mapped_column(String(20), default="admission")  # application | admission
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipt.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

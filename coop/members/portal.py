@@ -14,7 +14,7 @@ from ..reports import services as reports
 from ..reports.tables import party_statement_table
 from ..reports.tabular import Table
 from ..timeutil import today
-from . import services, shares
+from . import fees, services, shares
 from .models import Member
 
 
@@ -112,6 +112,7 @@ _PLAIN_TITLES = {
     "commissions_payable_members": _l("My commissions"),
     "attendants_earnings_payable": _l("My Wellness Center earnings"),
     "withdrawable_share_capital_payable": _l("Share capital to be refunded to me"),
+    "accounts_payable_non_trade": _l("My refundable membership fee"),
     "savings_deposits": _l("My savings"),
     "time_deposits": _l("My time deposits"),
     "interest_on_share_capital_payable": _l("Interest on my share capital"),
@@ -144,6 +145,8 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
             return ("shares",)
         if source == "loans" and source_id and (account_id not in mixed or not is_balance(account_id)):
             return ("loan", source_id)
+        if source == fees.SOURCE:
+            return ("fees",)  # her membership fee: income of the cooperative, but a payment she made
         if not is_balance(account_id):
             return ("income", account_id)
         return ("account", account_id)
@@ -152,6 +155,8 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         account = accounts[account_id]
         if track == ("shares",):
             return (credit - debit, 0) if account.key == shares.PAID_UP else (0, debit - credit)
+        if track == ("fees",):
+            return (credit - debit,)
         return (debit - credit,) if account.normal_side == "debit" else (credit - debit,)
 
     def add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -174,8 +179,9 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         if track[0] == "loan" and track not in titles:
             found = _LOAN_NUMBER.search(memo or "")
             titles[track] = _("Loan %(number)s", number=found.group(0) if found else track[1])
-        line = by_entry.setdefault((entry_id, track), {"on": on, "memo": memo, "delta": (), "charges": 0})
-        if is_balance(account_id):
+        line = by_entry.setdefault((entry_id, track), {"on": on, "memo": memo, "delta": (), "charges": 0,
+                                                       "source": source})
+        if is_balance(account_id) or track == ("fees",):
             line["delta"] = add(line["delta"], deltas(track, account_id, int(debit), int(credit)))
         else:
             line["charges"] += int(credit) - int(debit)
@@ -190,18 +196,24 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         if line["charges"] and amount < 0:  # a payment: the interest and fees she paid go with it
             amount -= line["charges"]
             text = _("%(text)s (of which interest and fees %(amount)s)", text=text, amount=money(line["charges"]))
+        elif line["charges"] and amount > 0:  # a release: the service fee kept out of what she received
+            text = _("%(text)s (less the service fee %(amount)s)", text=text, amount=money(line["charges"]))
+        if track == ("shares",) and line["source"] == "loans":
+            text = _("Capital build-up retained at the %(text)s", text=text[:1].lower() + text[1:])
         lines.setdefault(track, []).append(PlainLine(line["on"], text, amount, balances[track]))
 
     def describe(track) -> tuple[str, tuple[str, ...]]:
         if track == ("shares",):
             return _("My share capital"), (_("Paid-up"), _("Still to pay"))
+        if track == ("fees",):
+            return _("My membership fee"), (_("Paid"),)
         if track[0] == "loan":
             return titles.get(track, _("Loan")), (_("Still owed"),)
         account = accounts[track[1]]
         plain = _PLAIN_TITLES.get(account.key)
         return (str(plain) if plain else account.name), (_("I owe") if account.normal_side == "debit" else _("Owed to me"),)
 
-    order = {"shares": 0, "loan": 1, "account": 2}
+    order = {"shares": 0, "loan": 1, "account": 2, "fees": 3}
     tracks = []
     for track in sorted(set(opened) | set(lines), key=lambda t: (order[t[0]], str(t[1:]))):
         start_balances = opened.get(track) or ((0, 0) if track == ("shares",) else (0,))

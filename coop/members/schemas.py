@@ -1,5 +1,6 @@
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from ..ledger.schemas import CashAccountKey
 from ..money import Money
 from .models import MEMBER_STATUSES, MEMBERSHIP_TYPES
 
@@ -78,6 +79,31 @@ class MemberQuerySchema(Schema):
 class AdmitSchema(Schema):
     board_resolution = fields.String(required=True, validate=validate.Length(min=1, max=60))
     on = fields.Date(required=True)
+    collect_fee = fields.Boolean(load_default=False, metadata={"description": "collect the membership fee now"})
+    cash_account = CashAccountKey()
+
+
+class ApplicationInSchema(MemberInSchema):
+    """An officer's application form: the profile, and the membership fee collected with it if she pays now."""
+
+    collect_fee = fields.Boolean(load_default=False, metadata={"description": "collect the membership fee now"})
+    cash_account = CashAccountKey()
+
+
+class MembershipFeeInSchema(Schema):
+    on = fields.Date(required=True)
+    cash_account = CashAccountKey()
+
+
+class MembershipFeeOutSchema(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    amount = Money()
+    paid_on = fields.Date()
+    refundable = fields.Boolean()
+    stage = fields.String()
+    receipt_id = fields.Integer(allow_none=True)
+    entry_id = fields.Integer(allow_none=True)
 
 
 class StatusSchema(Schema):
@@ -144,6 +170,8 @@ class PaymentOutSchema(Schema):
     receipt_id = fields.Integer(allow_none=True)
     receipt_number = fields.String(allow_none=True)
     entry_id = fields.Integer(allow_none=True)
+    source = fields.String(allow_none=True, metadata={"description": "loans: a capital build-up retained at release"})
+    source_id = fields.String(allow_none=True)
 
 
 class WithdrawalInSchema(Schema):

@@ -14,7 +14,7 @@ from ..manifest import plugins
 from ..money import php_text
 from ..orgs import services as orgs
 from ..timeutil import today
-from . import shares
+from . import fees, shares
 from .base import get_member, member_party, set_status
 from .models import (
     MEMBER_STATUSES,
@@ -210,10 +210,15 @@ def status_history(org_id: int, member_id: int) -> list[MemberStatusChange]:
 
 
 def apply(org_id: int, *, name: str, actor_id: int | None, source: str = "officer", on: date | None = None,
-          **fields) -> Member:
-    """A membership application, typed by an officer or sent by the applicant herself."""
-    return create_member(org_id, name=name, actor_id=actor_id, status="applicant", on=on,
-                         application_source=source, **fields)
+          collect_fee: bool = False, cash_account: str = "cash_on_hand", **fields) -> Member:
+    """A membership application, typed by an officer or sent by the applicant herself; the officer may
+    collect the membership fee with it."""
+    member = create_member(org_id, name=name, actor_id=actor_id, status="applicant", on=on,
+                           application_source=source, **fields)
+    if collect_fee:
+        fees.pay(org_id, member.id, on=member.applied_on or today(), actor_id=actor_id, cash_account=cash_account,
+                 stage="application")
+    return member
 
 
 @dataclass(frozen=True)
@@ -223,8 +228,12 @@ class Admission:
     initial_password: str | None  # shown once to the officer, who hands it to the member
 
 
-def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor_id: int | None) -> Admission:
-    """The board admits an applicant: she becomes active and gets a login to her own page."""
+def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor_id: int | None,
+          collect_fee: bool = False, cash_account: str = "cash_on_hand") -> Admission:
+    """The board admits an applicant: she becomes active and gets a login to her own page.
+
+    The membership fee is collected now when asked (`collect_fee`); when the policy wants it paid before
+    admission and it is not, admission is refused."""
     member = get_member(org_id, member_id)
     if member.status != "applicant":
         raise Invalid(f"Only an applicant is admitted; this member is {member.status}.", field="status")
@@ -232,6 +241,9 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
         raise Invalid("Give the board resolution number.", field="board_resolution")
     if member.applied_on is not None and on < member.applied_on:
         raise Invalid(f"She cannot be admitted before she applied ({member.applied_on:%d %B %Y}).", field="on")
+    if collect_fee:
+        fees.pay(org_id, member.id, on=on, actor_id=actor_id, cash_account=cash_account, stage="admission")
+    fees.check_paid_for_admission(org_id, member)
     if member.membership_type == "regular":
         minimum = int(orgs.get_setting(org_id, "shares.minimum_paid_up_regular"))
         paid_up = shares.summary(org_id, member, on).paid_up

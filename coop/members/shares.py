@@ -26,6 +26,7 @@ from ..money import php_text
 from ..orgs.services import get_setting, setting_or_default, setting_query
 from ..receipts import services as receipts
 from ..timeutil import utcnow
+from . import fees
 from .base import get_member, member_party, set_status
 from .models import (
     FREQUENCIES,
@@ -289,9 +290,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         raise Invalid("The amount must be more than zero.", field="amount")
     ledger.check_date(org_id, on, field="on", what="A payment")
     member = _lock_member(org_id, member_id)
-    open_rows = list(db.session.scalars(select(ShareInstallment).where(
-        ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
-        .order_by(ShareInstallment.due_on, ShareInstallment.seq, ShareInstallment.id)))
+    open_rows = _open_installments(member.id)
     owed = sum(row.balance for row in open_rows)
     if owed == 0:
         if not db.session.scalar(select(ShareSubscription.id).where(ShareSubscription.member_id == member.id).limit(1)):
@@ -301,6 +300,34 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
     if amount > owed:
         raise Invalid(f"That is more than she owes: at most {php_text(owed)} is due on her shares.",
                       field="amount")
+    _pay_installments(open_rows, amount, on)
+    payment = SharePayment(org_id=org_id, member_id=member.id, amount=amount, paid_on=on,
+                           idempotency_key=idempotency_key, recorded_by=actor_id)
+    db.session.add(payment)
+    db.session.flush()
+    party = member_party(member)
+    posted = ledger.post(Entry(org_id, on, f"Share capital payment {member.label}", (
+        paid_from or Line(CASH, debit=amount),
+        Line(RECEIVABLE, credit=amount, party_id=party),
+        Line(SUBSCRIBED, debit=amount, party_id=party),
+        Line(PAID_UP, credit=amount, party_id=party)),
+        source="shares.payment", source_id=str(payment.id)), actor_id)
+    receipt = receipts.issue(org_id, kind="share_payment", party_id=party, amount=amount, on=on,
+                             source="shares.payment", source_id=payment.id, actor_id=actor_id,
+                             description="Share capital payment", received_from=member.name)
+    payment.entry_id, payment.receipt_id = posted.id, receipt.id
+    db.session.flush()
+    return payment
+
+
+def _open_installments(member_id: int) -> list[ShareInstallment]:
+    return list(db.session.scalars(select(ShareInstallment).where(
+        ShareInstallment.member_id == member_id, ShareInstallment.open.is_(True))
+        .order_by(ShareInstallment.due_on, ShareInstallment.seq, ShareInstallment.id)))
+
+
+def _pay_installments(open_rows: list[ShareInstallment], amount: int, on: date) -> None:
+    """Apply `amount` (at most what the rows still owe) oldest installment first, keeping the running totals."""
     subscribed = {row.id: row.subscribed_on for row in db.session.scalars(select(ShareSubscription).where(
         ShareSubscription.id.in_({row.subscription_id for row in open_rows})))}
     left = amount
@@ -321,23 +348,59 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         subscription.paid += part
         if subscription.paid == subscription.amount:
             subscription.status = "paid"
-    payment = SharePayment(org_id=org_id, member_id=member.id, amount=amount, paid_on=on,
-                           idempotency_key=idempotency_key, recorded_by=actor_id)
+
+
+@dataclass(frozen=True)
+class CapitalRetention:
+    """Capital build-up retained from money the cooperative hands her, as her share capital sees it."""
+
+    payment: SharePayment
+    to_subscription: int  # paid on her open subscription (oldest installment first)
+    to_paid_up: int  # beyond it, straight to paid-up capital
+    lines: tuple[Line, ...]  # the credit side for the caller's entry; the debit is the caller's
+
+
+def retain_capital(org_id: int, member_id: int, amount: int, *, on: date, actor_id: int | None, source: str,
+                   source_id) -> CapitalRetention:
+    """Capital build-up (a loan's CBU retention): her unpaid subscription first, then paid-up capital.
+
+    The caller posts `lines` inside its own balanced entry (the loan's release) and then calls
+    `link_retention` with that entry. The part beyond her subscription is kept as a fully paid
+    subscription of kind "retention" (whole shares where it reaches the par value), so paid-up capital
+    still equals what her subscriptions record as paid.
+    """
+    if not isinstance(amount, int) or amount <= 0:
+        raise Invalid("The capital build-up must be more than zero.", field="amount")
+    member = _lock_member(org_id, member_id)
+    open_rows = _open_installments(member.id)
+    to_subscription = min(amount, sum(row.balance for row in open_rows))
+    if to_subscription:
+        _pay_installments(open_rows, to_subscription, on)
+    to_paid_up = amount - to_subscription
+    party = member_party(member)
+    lines = []
+    if to_subscription:
+        lines += [Line(RECEIVABLE, credit=to_subscription, party_id=party, memo="Capital build-up"),
+                  Line(SUBSCRIBED, debit=to_subscription, party_id=party, memo="Capital build-up")]
+    lines.append(Line(PAID_UP, credit=amount, party_id=party, memo="Capital build-up"))
+    if to_paid_up:
+        par = int(get_setting(org_id, "shares.par_value"))
+        db.session.add(ShareSubscription(
+            org_id=org_id, member_id=member.id, kind="retention", shares=to_paid_up // par, par_value=par,
+            amount=to_paid_up, paid=to_paid_up, subscribed_on=on, installments=1, status="paid",
+            created_by=actor_id))
+    payment = SharePayment(org_id=org_id, member_id=member.id, amount=amount, paid_on=on, recorded_by=actor_id,
+                           source=source, source_id=str(source_id))
     db.session.add(payment)
     db.session.flush()
-    party = member_party(member)
-    posted = ledger.post(Entry(org_id, on, f"Share capital payment {member.label}", (
-        paid_from or Line(CASH, debit=amount),
-        Line(RECEIVABLE, credit=amount, party_id=party),
-        Line(SUBSCRIBED, debit=amount, party_id=party),
-        Line(PAID_UP, credit=amount, party_id=party)),
-        source="shares.payment", source_id=str(payment.id)), actor_id)
-    receipt = receipts.issue(org_id, kind="share_payment", party_id=party, amount=amount, on=on,
-                             source="shares.payment", source_id=payment.id, actor_id=actor_id,
-                             description="Share capital payment", received_from=member.name)
-    payment.entry_id, payment.receipt_id = posted.id, receipt.id
+    return CapitalRetention(payment, to_subscription, to_paid_up, tuple(lines))
+
+
+def link_retention(org_id: int, payment_id: int, *, entry_id: int, receipt_id: int | None) -> None:
+    """The entry (and receipt) that carried a capital build-up, recorded on its share payment."""
+    payment = get_payment(org_id, payment_id)
+    payment.entry_id, payment.receipt_id = entry_id, receipt_id
     db.session.flush()
-    return payment
 
 
 # ---------------------------------------------------------------- leaving
@@ -383,10 +446,11 @@ def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on
     owed_by_account = obligations(org_id, member)
     owed = sum(owed_by_account.values())
     paid_up = summary(org_id, member, on).paid_up
-    if owed > paid_up:
+    held_fee = fees.refundable_held(org_id, member)  # a refundable membership fee goes back with her capital
+    if owed > paid_up + held_fee:
         raise Invalid(f"She owes {php_text(owed)}, more than her paid-up capital of {php_text(paid_up)}: "
                       "collect the difference first.")
-    withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up - owed
+    withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up + held_fee - owed
     return owed_by_account
 
 
@@ -450,6 +514,9 @@ def _decide_withdrawal(org_id: int, withdrawal_id: int, approve: bool, on: date,
         lines += [Line(SUBSCRIBED, debit=unpaid, party_id=party), Line(RECEIVABLE, credit=unpaid, party_id=party)]
     if withdrawal.paid_up:
         lines.append(Line(PAID_UP, debit=withdrawal.paid_up, party_id=party))
+    held_fee = fees.refundable_held(org_id, member)
+    if held_fee:
+        lines.append(Line(fees.REFUNDABLE, debit=held_fee, party_id=party, memo="Refundable membership fee"))
     for account_id, balance in sorted(owed_by_account.items()):
         lines.append(Line(account_id, credit=balance, party_id=party) if balance > 0
                      else Line(account_id, debit=-balance, party_id=party))

@@ -7,20 +7,23 @@ from ..audit import services as audit
 from ..auth.access import STAFF, current_role, roles_required
 from ..auth.services import throttle
 from ..auth.models import ROLES
+from ..ledger import services as ledger
 from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
 from ..web.filters import money
 from ..web.forms import idempotency_key, load_form, load_query
 from ..manifest import Tile, plugins
-from . import pdf, services, shares
+from . import fees, pdf, services, shares
 from .pdf import statement_pdf
 from .portal import plain_statement, statement_table
 from .schemas import (
     AdmitSchema,
+    ApplicationInSchema,
     DecisionSchema,
     MemberInSchema,
     MemberQuerySchema,
     MemberUpdateSchema,
+    MembershipFeeInSchema,
     PaymentFormSchema,
     PaymentInSchema,
     StatementQuerySchema,
@@ -61,14 +64,16 @@ def index():
 @roles_required(*STAFF)
 def new():
     _cooperative_only()
-    return render_template("members/form.html", member=None, today=today())
+    return render_template("members/form.html", member=None, today=today(), fee_policy=fees.policy(g.org.id),
+                           cash_accounts=ledger.cash_accounts(g.org.id))
 
 
 @bp.post("/members/")
 @roles_required(*STAFF)
 def create():
     _cooperative_only()
-    member = services.apply(g.org.id, actor_id=current_user.id, source="officer", **load_form(MemberInSchema()))
+    member = services.apply(g.org.id, actor_id=current_user.id, source="officer",
+                            **load_form(ApplicationInSchema()))
     flash(_l("Application of %(label)s recorded.", label=member.label))
     return redirect(url_for("members.show", member_id=member.id), code=303)
 
@@ -84,7 +89,9 @@ def show(member_id: int):
         subscriptions=shares.subscriptions_of(g.org.id, member.id),
         installments=shares.installments_of(g.org.id, member.id),
         payments=shares.payments_of(g.org.id, member.id), withdrawals=shares.withdrawals_of(g.org.id, member.id),
-        plans=shares.plans(g.org.id), status_choices=services.STATUS_CHANGES.get(member.status, ()))
+        plans=shares.plans(g.org.id), status_choices=services.STATUS_CHANGES.get(member.status, ()),
+        fee_policy=fees.policy(g.org.id), fee=fees.fee_of(g.org.id, member.id),
+        cash_accounts=ledger.cash_accounts(g.org.id))
 
 
 @bp.get("/members/<int:member_id>/edit")
@@ -107,13 +114,24 @@ def update(member_id: int):
 def admit(member_id: int):
     data = load_form(AdmitSchema())
     admission = services.admit(g.org.id, member_id, on=data["on"], board_resolution=data["board_resolution"],
-                               actor_id=current_user.id)
+                               actor_id=current_user.id, collect_fee=data["collect_fee"],
+                               cash_account=data["cash_account"])
     if admission.initial_password:
         flash(_l("Admitted. Her login is %(username)s, initial password (shown once): %(password)s",
                  username=admission.username, password=admission.initial_password), "warning")
     else:
         flash(_l("Admitted."))
     return redirect(url_for("members.show", member_id=member_id), code=303)
+
+
+@bp.post("/members/<int:member_id>/membership-fee")
+@roles_required(*STAFF)
+def pay_fee(member_id: int):
+    data = load_form(MembershipFeeInSchema())
+    fee = fees.pay(g.org.id, member_id, on=data["on"], actor_id=current_user.id, idempotency_key=idempotency_key(),
+                   cash_account=data["cash_account"])
+    flash(_l("Membership fee recorded; official receipt issued."))
+    return redirect(url_for("receipts.show", receipt_id=fee.receipt_id), code=303)
 
 
 @bp.post("/members/<int:member_id>/status")

@@ -31,6 +31,8 @@ STATUS_LABELS = {
     "monthly": _l("monthly"), "none": _l("none"), "fixed": _l("fixed"), "flat": _l("flat"),
     "diminishing": _l("diminishing"), "rate": _l("rate"), "share_multiple": _l("multiple of paid-up capital"),
     "percent": _l("percent"), "amount": _l("amount"), "failed": _l("failed"),
+    "nearest": _l("each to the nearest centavo, the last absorbs the difference"),
+    "down": _l("each cut down to the centavo, the last takes the remainder"),
 }
 
 

@@ -1,5 +1,6 @@
 """Property tests of schedules, penalties and allocation: pure functions, no database."""
 from datetime import date
+from fractions import Fraction
 from types import SimpleNamespace
 
 from hypothesis import given
@@ -10,14 +11,33 @@ from coop.loans import schedule as sched
 frequencies = st.sampled_from(["weekly", "semi_monthly", "monthly", "lump_sum"])
 methods = st.sampled_from(["flat", "diminishing"])
 starts = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
+roundings = st.sampled_from(sched.ROUNDINGS)
+
+
+def test_the_default_rounds_each_installment_to_the_centavo_and_the_last_absorbs_the_difference():
+    rows = sched.build(2_000_00, date(2026, 3, 2), frequency="monthly", count=3, method="flat", rate_bp=200)
+    assert [(r.principal, r.interest, r.total) for r in rows] == [
+        (666_67, 40_00, 706_67), (666_67, 40_00, 706_67), (666_66, 40_00, 706_66)]
+    down = sched.build(2_000_00, date(2026, 3, 2), frequency="monthly", count=3, method="flat", rate_bp=200,
+                       rounding="down")
+    assert [r.principal for r in down] == [666_66, 666_66, 666_68]
+
+
+@given(total=st.integers(0, 10_000_000_000), count=st.integers(1, 360), rounding=roundings)
+def test_installments_sum_to_the_principal_for_every_amount_and_term(total, count, rounding):
+    parts = sched.split_evenly(total, count, rounding)
+    assert sum(parts) == total and len(parts) == count
+    assert all(part >= 0 for part in parts) and len(set(parts[:-1])) <= 1
+    if rounding == "nearest" and count > 1 and parts[0] * (count - 1) <= total:
+        assert parts[0] == sched.round_half_up(Fraction(total, count)) or parts[0] == total // count
 
 
 @given(principal=st.integers(1, 50_000_000), count=st.integers(1, 60), frequency=frequencies, method=methods,
-       rate=st.integers(0, 1_000), start=starts, term_days=st.integers(1, 90))
+       rate=st.integers(0, 1_000), start=starts, term_days=st.integers(1, 90), rounding=roundings)
 def test_a_schedule_sums_to_the_loan_exactly_and_never_goes_negative(principal, count, frequency, method, rate,
-                                                                     start, term_days):
+                                                                     start, term_days, rounding):
     rows = sched.build(principal, start, frequency=frequency, count=count, method=method, rate_bp=rate,
-                       term_days=term_days)
+                       term_days=term_days, rounding=rounding)
     assert sum(r.principal for r in rows) == principal
     assert all(r.principal >= 0 and r.interest >= 0 for r in rows)
     assert len(rows) == (1 if frequency == "lump_sum" else count)
@@ -28,12 +48,16 @@ def test_a_schedule_sums_to_the_loan_exactly_and_never_goes_negative(principal, 
 
 
 @given(principal=st.integers(1, 50_000_000), count=st.integers(1, 60), rate=st.integers(1, 1_000), start=starts,
-       frequency=st.sampled_from(["weekly", "semi_monthly", "monthly"]))
+       frequency=st.sampled_from(["weekly", "semi_monthly", "monthly"]), rounding=roundings)
 def test_flat_installments_are_equal_but_the_last_and_diminishing_interest_falls(principal, count, rate, start,
-                                                                                  frequency):
-    flat = sched.build(principal, start, frequency=frequency, count=count, method="flat", rate_bp=rate)
+                                                                                  frequency, rounding):
+    flat = sched.build(principal, start, frequency=frequency, count=count, method="flat", rate_bp=rate,
+                       rounding=rounding)
     assert len({r.principal for r in flat[:-1]}) <= 1 and len({r.interest for r in flat[:-1]}) <= 1
-    assert 0 <= flat[-1].principal - flat[0].principal < count
+    if rounding == "down":
+        assert 0 <= flat[-1].principal - flat[0].principal < count
+    else:  # nearest: the last differs by at most half a centavo per installment (or, cut down, under one)
+        assert abs(flat[-1].principal - flat[0].principal) < count
     diminishing = sched.build(principal, start, frequency=frequency, count=count, method="diminishing", rate_bp=rate)
     interests = [r.interest for r in diminishing]
     assert interests == sorted(interests, reverse=True)

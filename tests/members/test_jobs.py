@@ -43,7 +43,9 @@ def test_demo_member_is_a_real_member(app):
     coop = get_by_slug("dawn-mpc")
     rosario = services.member_for_user(coop.id, find_user("member").id)
     summary = shares.summary(coop.id, rosario, today())
-    assert (summary.paid_up, summary.due) == (1_000_00, 1_000_00) and summary.next_due_on
+    # two of her four installments paid; the loans' demo may retain a capital build-up from her loan toward the rest
+    assert summary.paid_up + summary.due == 2_000_00 and summary.next_due_on
+    assert 1_000_00 <= summary.paid_up < 1_100_00
     from coop.members.demo import PEOPLE
 
     names = {m.name for m in services.search_members(coop.id, limit=200)}  # other domains seed members too

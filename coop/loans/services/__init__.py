@@ -13,7 +13,8 @@ Split by verb; callers keep `from coop.loans import services` and call `services
 - `restructuring`: write-off and restructuring requests (maker-checker);
 - `provisioning`: the allowance for probable losses at each month end, write-offs against it, recoveries;
 - `daily`: the end of day (penalties, past due, aging, reminders);
-- `standing`: the loans' part of a member's good standing.
+- `standing`: the loans' part of a member's good standing;
+- `comakers`: the members who guarantee a loan, their guarantees, the texts when it falls behind.
 """
 from .base import (
     PAST_DUE_ACCOUNT,
@@ -34,14 +35,16 @@ from .base import (
     transaction_by_key,
     transactions,
 )
+from .comakers import comakers_of, find_comakers, guarantees_of, notify_comakers
 from .commodity import commodity_outstanding, open_commodity_loan, return_commodity_goods
 from .daily import MOVE_CHUNK, end_of_day
-from .lending import apply, approve, cancel, check_application, preview_schedule, reject, release
+from .lending import apply, approve, cancel, check_application, disclosure_of, preview_schedule, reject, release
 from .opening import OpeningInstallment, check_opening_schedule, loan_imported, open_running_loan
 from .products import (
     DEFAULT_PRODUCTS,
     PRODUCT_FIELDS,
     cap_for,
+    cbu_for,
     create_product,
     ensure_products,
     fee_for,
@@ -72,8 +75,10 @@ __all__ = [
     "BUCKETS", "CDA_RATES", "PROVISION_SOURCE", "aging_bucket_of", "month_end_provisioning", "provide",
     "provisioning", "provisions", "rate_setting", "recover", "recovered_so_far", "written_off",
     "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
-    "OpeningInstallment", "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve", "arrears_reasons", "cancel",
-    "cap_for", "check_application", "commodity_outstanding", "create_product", "decide_request", "end_of_day",
+    "OpeningInstallment", "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve",
+    "arrears_reasons", "cancel", "cap_for", "cbu_for", "check_application", "comakers_of", "commodity_outstanding",
+    "create_product", "decide_request", "disclosure_of", "end_of_day", "find_comakers", "guarantees_of",
+    "notify_comakers",
     "ensure_products", "fee_for", "find_loan", "get_loan", "get_product", "get_transaction", "installments",
     "check_opening_schedule", "list_products", "loan_imported", "loans_of_member", "next_installment",
     "open_commodity_loan", "open_running_loan", "paid_up_capital",

@@ -156,9 +156,15 @@ def lock_borrower(org_id: int, member_id: int) -> None:
 # ---------------------------------------------------------------- schedules
 
 
+def schedule_of(loan: Loan, start: date) -> list[sched.Row]:
+    """The schedule this loan's terms give from `start` (a preview, or the one fixed at release)."""
+    return sched.build(loan.amount, start, frequency=loan.frequency, count=loan.term_count,
+                       method=loan.interest_method, rate_bp=loan.interest_rate_bp, term_days=loan.term_days,
+                       rounding=loan.installment_rounding or "nearest")
+
+
 def write_schedule(loan: Loan, start: date) -> list[Installment]:
-    rows = sched.build(loan.amount, start, frequency=loan.frequency, count=loan.term_count,
-                       method=loan.interest_method, rate_bp=loan.interest_rate_bp, term_days=loan.term_days)
+    rows = schedule_of(loan, start)
     made = [Installment(org_id=loan.org_id, loan_id=loan.id, number=row.number, due_on=row.due_on,
                         principal_due=row.principal, interest_due=row.interest) for row in rows]
     db.session.add_all(made)

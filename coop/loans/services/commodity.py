@@ -84,6 +84,7 @@ def open_commodity_loan(org_id: int, member_id: int, amount: int, on: date, *, g
     loan = Loan(org_id=org_id, member_id=member_id, party_id=party_id, product_id=product.id, status="active",
                 amount=amount, purpose=memo[:300], frequency="lump_sum", term_count=1, term_days=product.term_days,
                 interest_method=product.interest_method, interest_rate_bp=product.interest_rate_bp, fee=0,
+                installment_rounding=product.installment_rounding,
                 receivable_account=product.receivable_account, applied_on=on, applied_by=actor_id,
                 applied_via="store", decided_on=on, released_on=on, released_by=actor_id, release_entry_id=entry.id,
                 source=source, source_id=source_key, idempotency_key=idempotency_key)

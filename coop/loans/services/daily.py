@@ -22,12 +22,14 @@ from ...timeutil import utcnow
 from .. import schedule as sched
 from ..models import Installment, Loan, LoanProduct, LoanTransaction
 from .base import PAST_DUE_ACCOUNT, RESTRUCTURED_ACCOUNT, SOURCE
+from .comakers import notify_comakers
 
 MOVE_CHUNK = 200  # loans per journal entry when the end of day moves many at once
 
 
 def end_of_day(org_id: int, day: date) -> str:
-    """Mark overdue, charge penalties per policy, move missed loans to past due, update aging, remind.
+    """Mark overdue, charge penalties per policy, move missed loans to past due, update aging, remind (the
+    borrowers, and the co-makers of loans in arrears).
 
     Everything it does is keyed to the day and the installment, so running a day twice does nothing
     twice, and the jobs runner catches up missed days one by one in order. It works in bulk (Core
@@ -39,7 +41,8 @@ def end_of_day(org_id: int, day: date) -> str:
     _update_aging(org_id, day)
     db.session.expire_all()  # the bulk statements changed rows the session may hold
     reminders = _remind(org_id, day)
-    return f"{penalties} penalties, {moved} moved to/from past due, {reminders} reminders"
+    told = notify_comakers(org_id, day)
+    return f"{penalties} penalties, {moved} moved to/from past due, {reminders} reminders, {told} co-maker notices"
 
 
 def _bulk_update(table, key: str, rows: list[dict], *, add: tuple[str, ...] = ()) -> None:

@@ -11,7 +11,10 @@ from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...manifest import Execution
 from ...members import services as members
+from ...members import shares
 from ...money import php_text
+from ...receipts import services as receipts
+from .. import disclosure
 from .. import schedule as sched
 from ..models import Loan, LoanProduct, LoanTransaction
 from .base import (
@@ -27,12 +30,15 @@ from .base import (
     open_loans,
     product_of,
     replayed,
+    schedule_of,
     write_schedule,
 )
-from .products import cap_for, fee_for, get_product
+from .comakers import add_comakers, check_comakers, check_standing_of, comakers_of
+from .products import cap_for, cbu_for, fee_for, get_product
+
 
 def check_application(org_id: int, member_id: int, product: LoanProduct, amount: int, term_count: int,
-                      on: date, *, ignore_loan_id: int | None = None) -> None:
+                      on: date, *, ignore_loan_id: int | None = None, comaker_ids: list[int] | None = None) -> None:
     """Every rule an application must pass; raises the first one it breaks."""
     check_amount(amount)
     if not product.active:
@@ -56,16 +62,24 @@ def check_application(org_id: int, member_id: int, product: LoanProduct, amount:
         if len(others) >= product.max_open_loans:
             raise Invalid(f"The member already has {len(others)} open {product.name.lower()} "
                           f"(at most {product.max_open_loans} at a time).", field="product_id")
+    if comaker_ids is not None:
+        check_comakers(org_id, product, member_id, comaker_ids, on)
 
 
 def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date, actor_id: int | None,
-          term_count: int | None = None, purpose: str = "", via: str = "officer") -> Loan:
-    """An application, by an officer or by the member from her portal; another officer decides it."""
+          term_count: int | None = None, purpose: str = "", via: str = "officer",
+          comaker_ids: list[int] | tuple = ()) -> Loan:
+    """An application, by an officer or by the member from her portal; another officer decides it.
+
+    `comaker_ids`: the members who guarantee it, as many as the product requires."""
     product = get_product(org_id, product_id)
     term = product.term_count if term_count is None else term_count
     if via == "portal" and not product.member_can_apply:
         raise Forbidden(f"Apply for a {product.name.lower()} at the office.")
-    check_application(org_id, member_id, product, amount, term, on)
+    if via == "portal" and product.comakers_required:
+        raise Forbidden("Apply for this loan at the office, with your co-makers.")
+    comaker_ids = list(comaker_ids)
+    check_application(org_id, member_id, product, amount, term, on, comaker_ids=comaker_ids)
     lock_borrower(org_id, member_id)
     check_application(org_id, member_id, product, amount, term, on)  # under the lock: one open loan holds
     member = members.get_member(org_id, member_id)
@@ -74,9 +88,11 @@ def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date
                 frequency=product.frequency, term_count=1 if product.frequency == "lump_sum" else term,
                 term_days=product.term_days, interest_method=product.interest_method,
                 interest_rate_bp=product.interest_rate_bp, fee=fee_for(product, amount),
+                cbu_retention=cbu_for(product, amount), installment_rounding=product.installment_rounding,
                 receivable_account=product.receivable_account, applied_on=on, applied_by=actor_id, applied_via=via)
     db.session.add(loan)
     db.session.flush()
+    add_comakers(loan, comaker_ids)
     audit.record("loan.apply", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id,
                  details={"via": via})
     approvals.hold(org_id, APPROVE_KIND, {"loan_id": loan.id}, maker_id=actor_id, subject=f"loan:{loan.id}",
@@ -85,8 +101,7 @@ def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date
 
 
 def preview_schedule(loan: Loan, start: date) -> list[sched.Row]:
-    return sched.build(loan.amount, start, frequency=loan.frequency, count=loan.term_count,
-                       method=loan.interest_method, rate_bp=loan.interest_rate_bp, term_days=loan.term_days)
+    return schedule_of(loan, start)
 
 
 def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: str, approve: bool) -> Loan:
@@ -105,6 +120,7 @@ def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: s
     if approve:
         check_application(org_id, loan.member_id, product_of(loan), loan.amount, loan.term_count, on,
                           ignore_loan_id=loan.id)
+        check_standing_of(org_id, [comaker.id for comaker in comakers_of(loan)], on)
     loan.status = "approved" if approve else "rejected"
     loan.decided_on, loan.decided_by, loan.decision_reason = on, actor_id, reason[:300] or None
     db.session.flush()
@@ -159,8 +175,10 @@ def cancel(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason:
 
 def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempotency_key: str | None = None,
             cash_account: str = "cash_on_hand") -> Loan:
-    """Hand over the money: Dr loans receivable (her party) for the whole loan, Cr cash net of the fee,
-    Cr service fees for the fee. The schedule is fixed now, from the release date."""
+    """Hand over the money in one entry: Dr loans receivable (her party) for the whole loan; Cr cash for the
+    net proceeds; Cr service fees for the fee; the capital build-up to her unpaid subscription first and to
+    paid-up capital after (through the members' share capital). The fee and the capital build-up are
+    money she pays out of the loan: one official receipt for both. The schedule is fixed now."""
     if replayed(org_id, idempotency_key, lambda t: t.loan_id == loan_id and t.kind == "release") is not None:
         return get_loan(org_id, loan_id)
     ledger.cash_account(org_id, cash_account, field="cash_account")
@@ -174,16 +192,46 @@ def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempo
                       field="on")
     ledger.check_date(org_id, on, field="on", what="A release")
     lines = [Line(loan.receivable_account, debit=loan.amount, party_id=loan.party_id),
-             Line(cash_account, credit=loan.amount - loan.fee)]
+             Line(cash_account, credit=loan.net_proceeds)]
     if loan.fee:
         lines.append(Line("service_fees", credit=loan.fee, party_id=loan.party_id, memo="Service fee"))
+    retention = None
+    if loan.cbu_retention:
+        retention = shares.retain_capital(org_id, loan.member_id, loan.cbu_retention, on=on, actor_id=actor_id,
+                                          source=SOURCE, source_id=loan.id)
+        lines.extend(retention.lines)
     entry = ledger.post(Entry(org_id, on, f"Release of loan {loan.number}", tuple(lines), source=SOURCE,
                               source_id=str(loan.id), idempotency_key=ledger_key(idempotency_key)), actor_id)
+    receipt = _deductions_receipt(loan, on, actor_id) if loan.fee + loan.cbu_retention else None
+    if retention is not None:
+        shares.link_retention(org_id, retention.payment.id, entry_id=entry.id,
+                              receipt_id=receipt.id if receipt else None)
     loan.status, loan.released_on, loan.released_by, loan.release_entry_id = "active", on, actor_id, entry.id
     write_schedule(loan, on)
     db.session.add(LoanTransaction(org_id=org_id, loan_id=loan.id, kind="release", on_date=on, amount=loan.amount,
                                    principal=loan.amount, entry_id=entry.id, idempotency_key=idempotency_key,
-                                   actor_id=actor_id))
+                                   receipt_id=receipt.id if receipt else None, actor_id=actor_id))
     audit.record("loan.release", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id)
     db.session.flush()
     return loan
+
+
+def _deductions_receipt(loan: Loan, on: date, actor_id: int | None):
+    """The official receipt for what she paid out of the loan at release: the fee and her capital build-up."""
+    parts = []
+    if loan.fee:
+        parts.append(f"service fee {php_text(loan.fee)}")
+    if loan.cbu_retention:
+        parts.append(f"capital build-up {php_text(loan.cbu_retention)} (to her share capital)")
+    member = members.get_member(loan.org_id, loan.member_id)
+    return receipts.issue(loan.org_id, kind="loan_release", party_id=loan.party_id,
+                          amount=loan.fee + loan.cbu_retention, on=on, source=SOURCE, source_id=loan.id,
+                          actor_id=actor_id, received_from=member.name,
+                          description=f"Loan {loan.number}, deducted at release: " + ", ".join(parts))
+
+
+def disclosure_of(loan: Loan, on: date) -> disclosure.Disclosure:
+    """Her Truth in Lending disclosure: from the fixed schedule once released, else as if released on `on`."""
+    start = loan.released_on or on
+    return disclosure.disclose(loan.amount, loan.fee, loan.cbu_retention, schedule_of(loan, start), start,
+                               loan.frequency)

@@ -12,11 +12,13 @@ from ...timeutil import utcnow
 from .. import schedule as sched
 from ..models import (
     CAP_METHODS,
+    CBU_METHODS,
     FEE_METHODS,
     FREQUENCIES,
     INTEREST_METHODS,
     PENALTY_METHODS,
     RECEIVABLE_ACCOUNTS,
+    ROUNDINGS,
     LoanProduct,
 )
 
@@ -39,9 +41,11 @@ PRODUCT_FIELDS = ("name", "receivable_account", "active", "member_can_apply", "c
                   "cap_share_multiple_pct", "cap_ceiling", "min_amount", "max_open_loans", "frequency", "term_count",
                   "max_term_count", "term_days", "interest_method", "interest_rate_bp", "fee_method", "fee_amount",
                   "fee_rate_bp", "penalty_method", "penalty_rate_bp", "penalty_amount", "penalty_period_days",
-                  "penalty_grace_days")
+                  "penalty_grace_days", "installment_rounding", "cbu_method", "cbu_amount", "cbu_rate_bp",
+                  "comakers_required")
 _CHOICES = {"cap_method": CAP_METHODS, "frequency": FREQUENCIES, "interest_method": INTEREST_METHODS,
-            "fee_method": FEE_METHODS, "penalty_method": PENALTY_METHODS, "receivable_account": RECEIVABLE_ACCOUNTS}
+            "fee_method": FEE_METHODS, "penalty_method": PENALTY_METHODS, "receivable_account": RECEIVABLE_ACCOUNTS,
+            "installment_rounding": ROUNDINGS, "cbu_method": CBU_METHODS}
 
 
 def ensure_products(org_id: int) -> None:
@@ -95,6 +99,11 @@ def _check_product(values: dict) -> None:
         raise Invalid("A penalty period is at least one day.", field="penalty_period_days")
     if values.get("fee_rate_bp", 0) > 10_000:
         raise Invalid("A service fee rate is at most 100%.", field="fee_rate_bp")
+    if values.get("fee_rate_bp", 0) + values.get("cbu_rate_bp", 0) >= 10_000:
+        raise Invalid("The service fee and the capital build-up together must leave her some cash.",
+                      field="cbu_rate_bp")
+    if values.get("comakers_required", 0) > 2:
+        raise Invalid("A loan has at most two co-makers.", field="comakers_required")
 
 
 def create_product(org_id: int, code: str, values: dict, actor_id: int | None) -> LoanProduct:
@@ -150,9 +159,20 @@ def cap_for(org_id: int, product: LoanProduct, party_id: int) -> int:
     return min(cap, product.cap_ceiling) if product.cap_ceiling else cap
 
 
-def fee_for(product: LoanProduct, amount: int) -> int:
-    if product.fee_method == "fixed":
-        return min(product.fee_amount, amount)
-    if product.fee_method == "percent":
-        return sched.round_half_up(sched.Fraction(amount * product.fee_rate_bp, 10_000))
+def _deduction(method: str, fixed: int, rate_bp: int, amount: int) -> int:
+    if method == "fixed":
+        return min(fixed, amount)
+    if method == "percent":
+        return sched.round_half_up(sched.Fraction(amount * rate_bp, 10_000))
     return 0
+
+
+def fee_for(product: LoanProduct, amount: int) -> int:
+    return _deduction(product.fee_method, product.fee_amount, product.fee_rate_bp, amount)
+
+
+def cbu_for(product: LoanProduct, amount: int) -> int:
+    """The capital build-up retained at release: never more than what the service fee leaves of the loan."""
+    return min(_deduction(product.cbu_method, product.cbu_amount, product.cbu_rate_bp, amount),
+               amount - fee_for(product, amount))
+

@@ -160,7 +160,7 @@ def _restructure(loan: Loan, request: LoanRequest, on: date, actor_id: int | Non
                status="active", amount=principal + accrued, purpose=f"Restructuring of loan {loan.number}",
                frequency=terms["frequency"], term_count=terms["term_count"], term_days=0,
                interest_method=terms["interest_method"], interest_rate_bp=terms["interest_rate_bp"], fee=0,
-               receivable_account=RESTRUCTURED_ACCOUNT, applied_on=request.requested_on,
+               installment_rounding=loan.installment_rounding, receivable_account=RESTRUCTURED_ACCOUNT, applied_on=request.requested_on,
                applied_by=request.requested_by, applied_via="restructure", decided_on=on, decided_by=actor_id,
                decision_reason=request.reason, released_on=on, released_by=actor_id, restructured_from_id=loan.id)
     db.session.add(new)

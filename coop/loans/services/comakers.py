@@ -1,0 +1,105 @@
+"""Co-makers: members in good standing who guarantee a loan, as many as its product requires (one or two).
+
+They are named on the application and the promissory note; each sees her guarantees on her own standing
+page; when the loan falls into arrears each is told by text, in her own language, once per missed due date.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...auth import services as auth
+from ...errors import Invalid
+from ...extensions import db
+from ...members import services as members
+from ...messaging import services as outbox
+from ...messaging.texts import language, written_in
+from ...orgs import services as orgs
+from ...orgs.services import get_setting
+from ..models import OPEN_STATUSES, Loan, LoanComaker, LoanProduct
+
+
+def find_comakers(org_id: int, numbers: list[str]) -> list[int]:
+    """The co-makers typed by member number on an application, in the fields comaker_1 and comaker_2."""
+    return [members.find_by_number(org_id, text, field=f"comaker_{n}").id
+            for n, text in enumerate(numbers, start=1) if (text or "").strip()]
+
+
+def check_comakers(org_id: int, product: LoanProduct, borrower_id: int, comaker_ids: list[int], on: date) -> None:
+    """As many co-makers as the product requires, each another member, active and in good standing."""
+    if len(comaker_ids) != len(set(comaker_ids)):
+        raise Invalid("Name each co-maker once.", field="comaker_1")
+    if len(comaker_ids) < product.comakers_required:
+        raise Invalid("This loan needs co-makers: members in good standing who guarantee it.", field="comaker_1")
+    if len(comaker_ids) > product.comakers_required:
+        raise Invalid("More co-makers than this loan takes.", field="comaker_1")
+    if borrower_id in comaker_ids:
+        raise Invalid("The borrower cannot be her own co-maker.", field="comaker_1")
+    check_standing_of(org_id, comaker_ids, on)
+
+
+def check_standing_of(org_id: int, comaker_ids, on: date) -> None:
+    """Each co-maker is in good standing on `on` (at application, and again when the loan is approved)."""
+    for member_id in comaker_ids:
+        found = members.standing(org_id, member_id, on)
+        if not found.good:
+            comaker = members.get_member(org_id, member_id)
+            raise Invalid(f"Co-maker {comaker.label} is not in good standing: " + "; ".join(found.reasons) + ".",
+                          field="comaker_1")
+
+
+def add_comakers(loan: Loan, comaker_ids: list[int]) -> None:
+    db.session.add_all(LoanComaker(org_id=loan.org_id, loan_id=loan.id, member_id=member_id, position=n)
+                       for n, member_id in enumerate(comaker_ids, start=1))
+    db.session.flush()
+
+
+def comakers_of(loan: Loan) -> list:
+    """The co-makers' member records, first one first."""
+    rows = db.session.scalars(select(LoanComaker).where(LoanComaker.loan_id == loan.id)
+                              .order_by(LoanComaker.position))
+    return [members.get_member(loan.org_id, row.member_id) for row in rows]
+
+
+def guarantees_of(org_id: int, member_id: int, *, open_only: bool = True) -> list[Loan]:
+    """The loans this member guarantees as co-maker (open ones by default), newest first."""
+    query = (select(Loan).join(LoanComaker, LoanComaker.loan_id == Loan.id)
+             .where(LoanComaker.org_id == org_id, LoanComaker.member_id == member_id))
+    if open_only:
+        query = query.where(Loan.status.in_(OPEN_STATUSES))
+    return list(db.session.scalars(query.order_by(Loan.id.desc())))
+
+
+def _language_of(org_id: int, member) -> str:
+    locale = auth.get_user(member.user_id).locale if member.user_id else None
+    return language(locale, get_setting(org_id, "messaging.language"))
+
+
+def notify_comakers(org_id: int, day: date) -> int:
+    """A text to each co-maker of a loan in arrears, once per missed due date (the dedupe key holds it)."""
+    rows = db.session.execute(
+        select(LoanComaker, Loan.next_due_on, Loan.id)
+        .join(Loan, Loan.id == LoanComaker.loan_id)
+        .where(LoanComaker.org_id == org_id, Loan.status == "active", Loan.days_past_due > 0,
+               Loan.next_due_on < day)
+        .order_by(LoanComaker.id)).all()
+    sent, name = 0, orgs.get(org_id).name if rows else ""
+    for comaker, due_on, loan_id in rows:
+        member = members.get_member(org_id, comaker.member_id)
+        if comaker.notified_on is not None and comaker.notified_on >= due_on:
+            continue
+        comaker.notified_on = day
+        if not member.mobile:
+            continue
+        with written_in(_language_of(org_id, member)):
+            body = _("%(org)s: loan %(number)s, which you guarantee as co-maker, has been unpaid since %(day)s. "
+                     "Please remind the borrower or visit the office.", org=name, number=f"L-{loan_id:06d}",
+                     day=due_on.strftime("%d %b %Y"))
+        if outbox.enqueue(org_id, channel="sms", recipient=member.mobile, body=body,
+                          dedupe_key=f"comaker:{loan_id}:{comaker.member_id}:{due_on.isoformat()}",
+                          purpose="notice"):
+            sent += 1
+    db.session.flush()
+    return sent
