@@ -222,6 +222,36 @@ def _normalise_code(code: str) -> str:
     return "".join((code or "").split()).lower()
 
 
+def _totp_step(secret: str, code: str) -> int | None:
+    """The time step whose code this is (now, or one step either side for a phone's clock), else None."""
+    if not (secret and code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = utcnow().replace(tzinfo=timezone.utc)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _spend_totp(user: User, code: str, secret: str | None = None) -> bool:
+    """Accept an authenticator code once: its time step must be later than the last one accepted.
+
+    One UPDATE, so two requests carrying the same code (a replay, or a code read over a shoulder)
+    cannot both pass, even in parallel."""
+    step = _totp_step(secret or user.totp_secret or "", _normalise_code(code))
+    if step is None:
+        return False
+    spent = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
+
+
 def new_recovery_codes(user_id: int) -> list[str]:
     """Ten fresh one-time codes (any earlier ones stop working); the caller shows them once."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
@@ -242,8 +272,7 @@ def renew_recovery_codes(user_id: int, code: str, *, max_failures: int = 5,
     user = get_user(user_id)
     if not user.totp_secret or not _reserve_attempt(user_id, max_failures, lock_minutes):
         return None
-    cleaned = _normalise_code(code)
-    if not (cleaned.isdigit() and pyotp.TOTP(user.totp_secret).verify(cleaned, valid_window=1)):
+    if not _spend_totp(user, code):
         audit.record("login.failed", org_id=None, user_id=user_id, details={"recovery_codes": True})
         return None
     _clear_failures(user_id)
@@ -271,8 +300,8 @@ def _use_recovery_code(user_id: int, code: str) -> bool:
 def _code_is_right(user: User, code: str) -> str | None:
     """'totp' or 'recovery' when the code opens the second step, else None."""
     cleaned = _normalise_code(code)
-    if user.totp_secret and cleaned.isdigit() and pyotp.TOTP(user.totp_secret).verify(cleaned, valid_window=1):
-        return "totp"
+    if user.totp_secret and cleaned.isdigit() and len(cleaned) == 6:
+        return "totp" if _spend_totp(user, cleaned) else None
     if user.totp_secret and _use_recovery_code(user.id, cleaned):
         return "recovery"
     return None
@@ -282,9 +311,9 @@ def enable_totp(user_id: int, secret: str, code: str, *, keep_session_id: int | 
     """Turn on the second login step once the user proves her authenticator shows the right code.
 
     Returns her recovery codes, to be shown once. Her other sessions end."""
-    if not secret or not pyotp.TOTP(secret).verify(_normalise_code(code), valid_window=1):
-        raise Invalid("That code is not right. Check the time on your phone and try the newest code.", field="code")
     user = get_user(user_id)
+    if not secret or not _spend_totp(user, code, secret):
+        raise Invalid("That code is not right. Check the time on your phone and try the newest code.", field="code")
     user.totp_secret = secret
     revoke_sessions(user_id, except_id=keep_session_id)
     audit.record("totp.enabled", org_id=None, user_id=user_id)
@@ -293,11 +322,12 @@ def enable_totp(user_id: int, secret: str, code: str, *, keep_session_id: int | 
 
 def disable_totp(user_id: int, code: str) -> None:
     user = get_user(user_id)
-    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(_normalise_code(code), valid_window=1):
+    if not user.totp_secret or not _spend_totp(user, code):
         raise Invalid("That code is not right.", field="code")
     if _totp_required(user_id):
         raise Invalid("Your organization requires the second login step for your role: it stays on.", field="code")
     user.totp_secret = None
+    user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     audit.record("totp.disabled", org_id=None, user_id=user_id)
 
@@ -313,6 +343,7 @@ def reset_totp(org_id: int, user_id: int, actor_id: int) -> User:
     if not user.totp_secret:
         raise Invalid("This user has no second login step to reset.")
     user.totp_secret = None
+    user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     revoke_sessions(user_id)
     revoke_tokens(user_id)
