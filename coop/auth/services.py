@@ -12,7 +12,7 @@ from argon2.exceptions import VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, or_, select, update
 
 from ..audit import services as audit
-from ..errors import CoopError, Forbidden, Invalid, NotFound
+from ..errors import CoopError, Forbidden, Invalid, NotFound, Words
 from ..extensions import db
 from ..kernel import dialect_insert, valid_id
 from ..manifest import plugins
@@ -46,7 +46,8 @@ class TooManyAttempts(CoopError):
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"A password has at least {MIN_PASSWORD} characters.", field="password")
+        raise Invalid("A password has at least %(least)s characters.", field="password",
+                      values={"least": MIN_PASSWORD})
     return _hasher.hash(password)
 
 
@@ -55,7 +56,7 @@ def create_user(username: str, password: str, display_name: str, locale: str = "
     if not username:
         raise Invalid("Choose a username.", field="username")
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise Invalid(f"The username {username} is taken.", field="username")
+        raise Invalid("The username %(username)s is taken.", field="username", values={"username": username})
     user = User(username=username, password_hash=hash_password(password), display_name=display_name,
                 locale=locale if locale in ("en", "fil") else "en")
     db.session.add(user)
@@ -76,7 +77,7 @@ def find_user(username: str) -> User | None:
 
 def grant_role(user_id: int, org_id: int, role: str) -> OrgRole:
     if role not in ROLES:
-        raise Invalid(f"A role is one of {', '.join(ROLES)}.", field="role")
+        raise Invalid("A role is one of %(choices)s.", field="role", values={"choices": ', '.join(ROLES)})
     row = db.session.scalar(select(OrgRole).where(OrgRole.user_id == user_id, OrgRole.org_id == org_id))
     if row is None:
         row = OrgRole(user_id=user_id, org_id=org_id, role=role)
@@ -144,8 +145,9 @@ class LoginAttempt:
     needs_second_step: bool = False
 
 
-_WRONG = "Wrong username or password."
-_LOCKED = "Too many failed attempts: this account is locked for a while. Try again later."
+# refusals are returned, not raised (their counts are kept): Words puts them in the catalogue for the login page
+_WRONG = Words("Wrong username or password.")
+_LOCKED = Words("Too many failed attempts: this account is locked for a while. Try again later.")
 
 
 def _reserve_attempt(user_id: int, max_failures: int, lock_minutes: int) -> bool:
@@ -194,7 +196,7 @@ def authenticate(username: str, password: str, *, max_failures: int = 5, lock_mi
         audit.record("login.failed", org_id=None, user_id=user.id)
         return LoginAttempt(None, _WRONG)
     if not user.active:
-        return LoginAttempt(None, "This account is disabled.")
+        return LoginAttempt(None, Words("This account is disabled."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     if user.totp_secret:
@@ -360,7 +362,7 @@ def verify_second_step(user_id: int, code: str, *, max_failures: int = 5, lock_m
     kind = _code_is_right(user, code)
     if kind is None:
         audit.record("login.failed", org_id=None, user_id=user.id, details={"second_step": True})
-        return LoginAttempt(None, "That code is not right.")
+        return LoginAttempt(None, Words("That code is not right."))
     _clear_failures(user.id)
     audit.record("login", org_id=None, user_id=user.id, details={"second_step": kind})
     return LoginAttempt(user)
@@ -512,7 +514,8 @@ def new_token(user_id: int, label: str, *, days: int | None = None) -> tuple[str
     if days is None:
         days = max(1, min(int(_strictest(user_id, "auth.token_days")), longest))
     if not 1 <= days <= longest:
-        raise Invalid(f"A token lasts from 1 to {longest} days.", field="expires_in_days")
+        raise Invalid("A token lasts from 1 to %(longest)s days.", field="expires_in_days",
+                      values={"longest": longest})
     token = "coop_" + secrets.token_urlsafe(32)
     now = utcnow()
     row = ApiToken(user_id=user_id, token_hash=_digest(token), label=label or "api", created_at=now,

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..audit import services as audit
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden, Invalid, Pesos, Status, Words
 from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
@@ -216,7 +216,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
         return replay
     member = _lock_member(org_id, member_id)
     if member.status not in ("applicant", "active", "inactive"):
-        raise Invalid(f"A member who is {member.status} cannot subscribe to shares.", field="member_id")
+        raise Invalid("A member who is %(status)s cannot subscribe to shares.", field="member_id",
+                      values={"status": Status(member.status)})
     if not isinstance(shares, int) or shares < 1:
         raise Invalid("Subscribe to at least one share.", field="shares")
     plan = find_plan(org_id, installments, frequency)
@@ -227,8 +228,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
     minimum = int(get_setting(org_id, "shares.minimum_subscription"))
     if earlier + amount < minimum:
         need = -(-(minimum - earlier) // par)
-        raise Invalid(f"The minimum subscription is {php_text(minimum)}: subscribe to at least {need} shares "
-                      f"of {php_text(par)}.", field="shares")
+        raise Invalid("The minimum subscription is %(minimum)s: subscribe to at least %(need)s shares of %(par)s.", field="shares",
+                      values={"minimum": Pesos(minimum), "need": need, "par": Pesos(par)})
     if plan.installments > 1 and amount // plan.installments < 1_00:
         raise Invalid("Each installment would be less than one peso; choose fewer installments.", field="plan")
     first_due = first_due or on
@@ -266,7 +267,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         return replay
     if not isinstance(amount, int) or amount <= 0:
         raise Invalid("The amount must be more than zero.", field="amount")
-    ledger.check_date(org_id, on, field="on", what="A payment")
+    ledger.check_date(org_id, on, field="on", what=Words("A payment"))
     member = _lock_member(org_id, member_id)
     open_rows = list(db.session.scalars(select(ShareInstallment).where(
         ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
@@ -278,8 +279,8 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         raise Invalid("Her share subscription is fully paid: nothing is due. Record a new subscription first.",
                       field="amount")
     if amount > owed:
-        raise Invalid(f"That is more than she owes: at most {php_text(owed)} is due on her shares.",
-                      field="amount")
+        raise Invalid("That is more than she owes: at most %(owed)s is due on her shares.",
+                      field="amount", values={"owed": Pesos(owed)})
     subscribed = {row.id: row.subscribed_on for row in db.session.scalars(select(ShareSubscription).where(
         ShareSubscription.id.in_({row.subscription_id for row in open_rows})))}
     left = amount
@@ -288,8 +289,8 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         if left == 0:
             break
         if on < subscribed[row.subscription_id]:
-            raise Invalid(f"A payment cannot be dated before the subscription it pays: that subscription is dated "
-                          f"{subscribed[row.subscription_id]:%d %B %Y}.", field="on")
+            raise Invalid("A payment cannot be dated before the subscription it pays: that subscription is dated "
+                          "%(subscribed)s.", field="on", values={"subscribed": subscribed[row.subscription_id]})
         part = min(left, row.balance)
         row.paid += part
         row.open = row.paid < row.amount
@@ -336,7 +337,8 @@ def request_withdrawal(org_id: int, member_id: int, *, on: date, reason: str, ac
     """An officer records that a member leaves; the refund waits for a second officer's approval."""
     member = _lock_member(org_id, member_id)
     if member.status not in ("active", "inactive", "deceased"):
-        raise Invalid(f"A member who is {member.status} has no share capital to withdraw.", field="member_id")
+        raise Invalid("A member who is %(status)s has no share capital to withdraw.", field="member_id",
+                      values={"status": Status(member.status)})
     if not reason or not reason.strip():
         raise Invalid("Give the reason she leaves.", field="reason")
     if db.session.scalar(select(ShareWithdrawal.id).where(ShareWithdrawal.member_id == member.id,
@@ -358,8 +360,8 @@ def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on
     owed = sum(owed_by_account.values())
     paid_up = summary(org_id, member, on).paid_up
     if owed > paid_up:
-        raise Invalid(f"She owes {php_text(owed)}, more than her paid-up capital of {php_text(paid_up)}: "
-                      "collect the difference first.")
+        raise Invalid("She owes %(owed)s, more than her paid-up capital of %(paid_up)s: collect the difference first.",
+                      values={"owed": Pesos(owed), "paid_up": Pesos(paid_up)})
     withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up - owed
     return owed_by_account
 
@@ -393,7 +395,7 @@ def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: dat
         .values(status="deciding").execution_options(synchronize_session=False)).rowcount
     db.session.refresh(withdrawal)
     if not taken:
-        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+        raise Conflict("This withdrawal was already %(status)s.", values={"status": Status(withdrawal.status)})
     if withdrawal.requested_by is not None and withdrawal.requested_by == actor_id:
         raise Forbidden("The officer who recorded a withdrawal cannot approve it: ask another officer.")
     withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note
@@ -465,13 +467,15 @@ def transfer(org_id: int, from_member_id: int, to_member_id: int, *, shares: int
     locked = {first: _lock_member(org_id, first), second: _lock_member(org_id, second)}
     giver, taker = locked[from_member_id], locked[to_member_id]
     if taker.status not in ("applicant", "active", "inactive"):
-        raise Invalid(f"A member who is {taker.status} cannot receive shares.", field="to_member_id")
+        raise Invalid("A member who is %(status)s cannot receive shares.", field="to_member_id",
+                      values={"status": Status(taker.status)})
     par = int(get_setting(org_id, "shares.par_value"))
     amount = shares * par
     fully_paid = [s for s in subscriptions_of(org_id, giver.id) if s.status == "paid"]
     available = sum(s.paid for s in fully_paid)
     if amount > available:
-        raise Invalid(f"Only fully paid shares are transferred: she has {available // par} of them.", field="shares")
+        raise Invalid("Only fully paid shares are transferred: she has %(amount)s of them.", field="shares",
+                      values={"amount": available // par})
     record = ShareTransfer(org_id=org_id, from_member_id=giver.id, to_member_id=taker.id, shares=shares,
                            amount=amount, transferred_on=on, recorded_by=actor_id)
     db.session.add(record)

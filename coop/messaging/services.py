@@ -60,9 +60,9 @@ def enqueue(org_id: int, *, channel: str, recipient: str, body: str, dedupe_key:
     """Queue a message; False when one with the same dedupe key was queued before (nothing is sent twice),
     or when it is a reminder to a number that opted out (kept as "opted_out" for the officers' page)."""
     if channel not in CHANNELS:
-        raise Invalid(f"A channel is one of {', '.join(CHANNELS)}.", field="channel")
+        raise Invalid("A channel is one of %(choices)s.", field="channel", values={"choices": ', '.join(CHANNELS)})
     if purpose not in PURPOSES:
-        raise Invalid(f"A purpose is one of {', '.join(PURPOSES)}.", field="purpose")
+        raise Invalid("A purpose is one of %(choices)s.", field="purpose", values={"choices": ', '.join(PURPOSES)})
     exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.org_id == org_id,
                                                               OutboxMessage.dedupe_key == dedupe_key))
     if exists:
@@ -149,7 +149,8 @@ def opt_in(org_id: int, mobile: str) -> None:
 def set_secret(org_id: int, name: str, value: str, actor_id: int | None) -> None:
     """Seal and store a gateway credential; the audit trail records that it changed, never the value."""
     if name not in SECRET_NAMES:
-        raise Invalid(f"A credential is one of {', '.join(SECRET_NAMES)}.", field="name")
+        raise Invalid("A credential is one of %(choices)s.", field="name",
+                      values={"choices": ', '.join(SECRET_NAMES)})
     row = db.session.scalar(select(GatewaySecret).where(GatewaySecret.org_id == org_id, GatewaySecret.name == name))
     value = (value or "").strip()
     if not value:

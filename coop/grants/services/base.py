@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ...errors import Invalid
+from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...money import pesos_text
 from ...orgs.services import get_setting
@@ -48,8 +48,8 @@ def bounds(org_id: int) -> tuple[int, int]:
 def check_bounds(org_id: int, amount: int, field: str = "amount_requested") -> None:
     low, high = bounds(org_id)
     if not low <= amount <= high:
-        raise Invalid(f"A grant in this program is from {pesos(low)} to {pesos(high)}; "
-                      f"{pesos(amount)} is outside.", field=field)
+        raise Invalid("A grant in this program is from %(low)s to %(high)s; %(amount)s is outside.", field=field,
+                      values={"low": Pesos(low), "high": Pesos(high), "amount": Pesos(amount)})
 
 
 def pesos(centavos: int) -> str:

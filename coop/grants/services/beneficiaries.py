@@ -63,7 +63,8 @@ def certify_ready(org_id: int, beneficiary_id: int, *, on: date, note: str, acto
     """The social worker's word that counselling is done and she is ready for economic reintegration."""
     beneficiary = get_beneficiary(org_id, beneficiary_id)
     if beneficiary.is_ready:
-        raise Conflict(f"{beneficiary.label} was certified ready on {beneficiary.ready_on:%d %B %Y}.")
+        raise Conflict("%(label)s was certified ready on %(ready_on)s.",
+                       values={"label": beneficiary.label, "ready_on": beneficiary.ready_on})
     beneficiary.ready_on, beneficiary.ready_by, beneficiary.ready_note = on, actor_id, note
     db.session.flush()
     audit.record("grants.beneficiary.ready", org_id=org_id, user_id=actor_id, target_type="beneficiary",
