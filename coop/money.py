@@ -76,9 +76,9 @@ def pesos_text(centavos: int) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
-def php_text(centavos: int, *, grouped: bool = True) -> str:
-    """An amount with its currency in a message or on paper: "PHP 2,000.50" (grouped=False: "PHP 2000.50")."""
-    return f"{CURRENCY} {pesos_text(centavos) if grouped else to_pesos_text(centavos)}"
+def php_text(centavos: int) -> str:
+    """An amount with its currency in a message or on paper, as Babel writes it on every page: "₱2,000.50"."""
+    return format_money(centavos)
 
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

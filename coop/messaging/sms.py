@@ -125,6 +125,8 @@ def position(org_id: int, member) -> Position:
 
 
 def _position_text(org_id: int, member, lang: str) -> str:
+    # Texts write "PHP", not "₱": the peso sign is outside the GSM 7-bit alphabet and would turn every text
+    # into UCS-2, 70 characters a part instead of 160 (each part is paid). Pages, PDFs and messages use "₱".
     found = position(org_id, member)
     with written_in(lang):
         next_due = found.next_due_on.strftime("%d %b %Y") if found.next_due_on else _("none")

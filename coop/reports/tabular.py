@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..money import CURRENCY, pesos_text, to_pesos_text
+from ..money import pesos_text, to_pesos_text
+from ..web.pdf import fonts
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,14 @@ def to_pdf(table: Table, organization: str) -> bytes:
     wide = len(table.columns) > 5
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm, title=table.title, author=organization)
+    regular, bold = fonts()
     styles = getSampleStyleSheet()
+    for name in ("Normal", "BodyText", "Heading2", "Heading3"):
+        styles[name].fontName = bold if name.startswith("Heading") else regular
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     story = [Paragraph(organization, styles["Heading2"]), Paragraph(table.title, styles["Heading3"]),
              Paragraph(table.subtitle, styles["Normal"]), Spacer(1, 5 * mm)]
-    header = [Paragraph(f"<b>{c.label}</b>" + (f" ({CURRENCY})" if c.kind == "money" else ""), cell) for c in table.columns]
+    header = [Paragraph(f"<b>{c.label}</b>" + (" (₱)" if c.kind == "money" else ""), cell) for c in table.columns]
     body = [[_cell_text(v, c.kind) if c.kind in ("money", "number") else Paragraph(_escape(_cell_text(v, c.kind)), cell)
              for c, v in zip(table.columns, row)] for row in table.rows]
     data = [header] + body
@@ -90,12 +94,13 @@ def to_pdf(table: Table, organization: str) -> bytes:
         data.append([_cell_text(v, c.kind) for c, v in zip(table.columns, table.totals)])
     pdf_table = PdfTable(data, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("FONTSIZE", (0, 0), (-1, -1), 8.5)]
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+             ("FONTNAME", (0, 0), (-1, -1), regular)]
     for n, c in enumerate(table.columns):
         if c.kind in ("money", "number"):
             style.append(("ALIGN", (n, 1), (n, -1), "RIGHT"))
     if table.totals:
-        style.append(("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"))
+        style.append(("FONTNAME", (0, -1), (-1, -1), bold))
     pdf_table.setStyle(TableStyle(style))
     story.append(pdf_table)
     for note in table.notes:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ...errors import Invalid, Pesos
 from ...extensions import db
-from ...money import pesos_text
+from ...money import php_text
 from ...orgs.services import get_setting
 from ..models import FollowUp
 
@@ -53,8 +53,8 @@ def check_bounds(org_id: int, amount: int, field: str = "amount_requested") -> N
 
 
 def pesos(centavos: int) -> str:
-    """An amount in a grants message: "PhP5,000.00" (the digits from coop.money; the spelling officers know)."""
-    return f"PhP{pesos_text(centavos)}"
+    """An amount in a grants message, as on every page: "₱5,000.00"."""
+    return php_text(centavos)
 
 
 def next_number(model, org_id: int) -> int:
