@@ -259,6 +259,21 @@ def find_by_number(org_id: int, text: str, field: str = "member") -> Member:
     return member
 
 
+def find_member(org_id: int, text: str, field: str = "member") -> Member:
+    """A member typed on a form by number (12, 0012, M-0012) or by her name, or part of it, when only she matches."""
+    cleaned = (text or "").strip()
+    digits = cleaned.upper().removeprefix("M-")
+    if not cleaned or digits.isascii() and digits.isdigit():
+        return find_by_number(org_id, cleaned, field)
+    found = search_members(org_id, cleaned[:80], 2)
+    if not found:
+        raise Invalid("No member matches %(text)s.", field=field, values={"text": cleaned})
+    if len(found) > 1:
+        raise Invalid("Several members match %(text)s: type her number or more of her name.", field=field,
+                      values={"text": cleaned})
+    return found[0]
+
+
 @dataclass(frozen=True)
 class Pick:
     """What an officer's "Check" found for a name or number typed in a member picker."""
@@ -267,6 +282,7 @@ class Pick:
     matches: tuple[Member, ...]  # at most `limit`, by number
     chosen: Member | None  # exactly one found
     standing: Standing | None  # the chosen member's, so the officer sees it before she confirms
+    more: bool = False  # more members match than are listed: she types more of the name
 
 
 def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, limit: int = 20) -> Pick:
@@ -274,6 +290,7 @@ def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, 
     text = (text or "").strip()[:80]
     if not text:
         return Pick("", (), None, None)
-    found = tuple(search_members(org_id, text, limit, status=status))
+    found = tuple(search_members(org_id, text, limit + 1, status=status))
     chosen = found[0] if len(found) == 1 else None
-    return Pick(text, found, chosen, standing(org_id, chosen.id, on) if chosen else None)
+    return Pick(text, found[:limit], chosen, standing(org_id, chosen.id, on) if chosen else None,
+                more=len(found) > limit)

@@ -277,7 +277,7 @@ def send_notice(org_id: int, *, to: str, member: str | None, body: str, actor_id
     if to == "member":
         if not member:
             raise Invalid("Give the member's number.", field="member")
-        recipients = [members.find_by_number(org_id, member)]
+        recipients = [members.find_member(org_id, member)]
     else:
         recipients, offset = [], 0
         while True:
