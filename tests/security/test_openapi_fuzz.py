@@ -16,7 +16,8 @@ from coop.demo import DEMO_USERS
 from coop.extensions import db
 
 pytestmark = pytest.mark.slow
-EXAMPLES = 8
+EXAMPLES = 8  # for the roles that reach every operation's data (officer, NGO admin)
+EXAMPLES_OTHERS = 2  # the other roles: mostly refusals, which must be documented answers too
 
 
 ROLES = {slug: [u for u, _p, _n, _r, s in DEMO_USERS if s == slug] for slug in ("dawn-mpc", "batis")}
@@ -31,7 +32,7 @@ def test_no_server_errors_and_answers_match_the_schema(seeded_demo, who):
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+        @settings(max_examples=EXAMPLES if username in ("officer", "ngo-admin") else EXAMPLES_OTHERS, deadline=None, database=None, suppress_health_check=list(HealthCheck),
                   phases=[Phase.explicit, Phase.generate])
         @given(case=operation.as_strategy())
         def call(case):
@@ -55,5 +56,5 @@ def test_no_server_errors_and_answers_match_the_schema(seeded_demo, who):
                 failures.append((case.method, case.formatted_path, case.body, str(exc)[:600]))
 
         call()
-    assert calls[0] > 100
+    assert calls[0] > 100 if username in ("officer", "ngo-admin") else calls[0] > 30
     assert failures == [], "\n".join(f"{m} {p}: {t[:300]}" for m, p, _b, t in failures)
