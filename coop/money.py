@@ -81,6 +81,12 @@ def php_text(centavos: int) -> str:
     return format_money(centavos)
 
 
+def sms_pesos(centavos: int) -> str:
+    """An amount in a text message: "PHP 2,000.50". The peso sign is outside the GSM 7-bit alphabet and would
+    make every text UCS-2 (70 characters a part instead of 160, each part paid): texts alone write PHP."""
+    return f"PHP {pesos_text(centavos)}"
+
+
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
          "sixteen seventeen eighteen nineteen").split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()

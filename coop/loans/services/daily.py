@@ -12,7 +12,7 @@ from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...members import services as members
 from ...messaging import services as outbox
-from ...money import php_text
+from ...money import sms_pesos
 from ...orgs.services import get_setting
 from ...timeutil import utcnow
 from .. import schedule as sched
@@ -214,7 +214,7 @@ def _remind(org_id: int, day: date) -> int:
             flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
             if not mobiles[row.member_id]:
                 continue
-            amount, number = php_text(row.balance), f"L-{row.loan_id:06d}"
+            amount, number = sms_pesos(row.balance), f"L-{row.loan_id:06d}"
             text = (f"Paalala / Reminder: {amount} on {number} was due {row.due_on:%d %b %Y}. "
                     "Please pay at the cooperative office." if missed else
                     f"Paalala / Reminder: {amount} on {number} is due {row.due_on:%d %b %Y}.")
