@@ -5,7 +5,7 @@ import importlib
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -21,6 +21,7 @@ DOMAINS = (
     "coop.auth",
     "coop.orgs",
     "coop.ledger",
+    "coop.approvals",
     "coop.members",
     "coop.receipts",
     "coop.cash",
@@ -109,6 +110,8 @@ def begin_immediate(connection) -> None:
 
 
 def _locale():
+    if not has_request_context():  # a job, the command line, a service called in a test: English unless forced
+        return "en"
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in ("en", "fil"):
         return chosen

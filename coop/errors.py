@@ -219,6 +219,8 @@ def _log_refusal(status: int) -> None:
 def register(app: Flask) -> None:
     @app.errorhandler(CoopError)
     def coop_error(error: CoopError):
+        if getattr(error, "keep_changes", False):  # e.g. a command marked failed: the mark is the answer's record
+            g.keep_changes = True
         _discard()
         _log_refusal(error.status)
         retry_after = getattr(error, "retry_after", None)  # 429: when to come back

@@ -99,6 +99,47 @@ class Document:
     find: Callable[[int, str], dict] | None = None
 
 
+@dataclass(frozen=True)
+class Execution:
+    """What an approval kind's `execute` (and `on_reject`) is handed: the stored command and who decides.
+
+    `actor_id` is the checker (or the maker when the command ran at once, below the policy amount);
+    `on` the decision's date; `note` the checker's words; `idempotency_key` the request's key, if any."""
+
+    org_id: int
+    approval_id: int | None
+    payload: dict
+    maker_id: int | None
+    actor_id: int | None
+    on: date
+    note: str = ""
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalKind:
+    """A command that may wait for a second person (coop.approvals, maker-checker).
+
+    execute(Execution) -> the record it made (its `id` is kept as the approval's result reference);
+    it raises a domain error to refuse, which leaves the command pending (a 409, meaning the command
+    can never run any more, marks it failed). `roles` may check it (never the maker). With `threshold`
+    (a money setting key) `run_or_hold` runs amounts up to the setting at once. `describe(org_id,
+    payload)` gives the payload in plain words, [(label, value)], for the inbox; `link(org_id, payload)`
+    the subject's page as (endpoint, args) or None; `on_reject(Execution)` lets the domain close its own
+    record when the checker turns the command down; `check(org_id, payload, idempotency_key)` refuses a
+    command before anything is held (a domain error) and returns the amount the policy compares.
+    """
+
+    label: str  # lazy_gettext
+    execute: Callable[["Execution"], Any]
+    roles: tuple[str, ...] = ("admin", "officer")
+    threshold: str | None = None
+    describe: Callable[[int, dict], list[tuple[str, str]]] | None = None
+    link: Callable[[int, dict], tuple[str, dict] | None] | None = None
+    on_reject: Callable[["Execution"], Any] | None = None
+    check: Callable[[int, dict, str | None], int | None] | None = None
+
+
 # fn(org_id) -> [(account key, balance in the ledger, total of the domain's own records)], one per control account
 ControlCheck = Callable[[int], list[tuple[str, int, int]]]
 # fn(coop_org_id, ngo_org_id, users by username), called once when the demo is first seeded
@@ -126,6 +167,7 @@ class Manifest:
     release_kinds: Mapping[str, Callable] = field(default_factory=dict)  # MOA kind -> lines (coop.grants)
     documents: Mapping[str, Document] = field(default_factory=dict)  # ledger entry source -> its document's page
     control_checks: tuple[ControlCheck, ...] = ()  # `coop ledger check`: control accounts against own records
+    approval_kinds: Mapping[str, ApprovalKind] = field(default_factory=dict)  # "<package>.<verb>" -> maker-checker
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
     template_globals: Mapping[str, Callable] = field(default_factory=dict)
     commands: tuple = ()  # click commands and groups added to `coop`
@@ -149,6 +191,7 @@ class Plugins:
     release_kinds: dict[str, Callable] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     control_checks: list[ControlCheck] = field(default_factory=list)
+    approval_kinds: dict[str, ApprovalKind] = field(default_factory=dict)
 
     def add(self, manifest: Manifest) -> None:
         for setting in manifest.settings:
@@ -166,6 +209,9 @@ class Plugins:
             _unique(source, self.documents, "document source")
         self.documents.update(manifest.documents)
         self.control_checks.extend(manifest.control_checks)
+        for kind in manifest.approval_kinds:
+            _unique(kind, self.approval_kinds, "approval kind")
+        self.approval_kinds.update(manifest.approval_kinds)
         self.nav.extend(manifest.nav)
         self.reports.extend(manifest.reports)
         self.dashboard.extend(manifest.dashboard)

@@ -8,7 +8,9 @@ from .portal import grant_tiles, staff_tiles
 
 REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor funds")),
            ("status", _l("Grants by status")), ("tranches-due", _l("Tranches due")),
-           ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")))
+           ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")),
+           ("fund-report", _l("Fund report per donor (the year)")),
+           ("program-expenses", _l("Program expenses by MOA and by donor")))
 
 manifest = Manifest(
     name="grants",

@@ -165,3 +165,42 @@ def register_table(org_id: int) -> Table:
                           Column("ready_on", _("Certified ready"), "date"), Column("stage", _("Stage")),
                           Column("granted", _("Granted"), "money"), Column("released", _("Released"), "money")),
                  rows=tuple(rows))
+
+
+def fund_report_table(org_id: int, year: int) -> Table:
+    """Each donor's fund over the year, from the ledger, beside the receipts and releases the program recorded."""
+    rows, totals = [], [0] * 6
+    for f in services.fund_years(org_id, year):
+        figures = (f.opening, f.received, f.released, f.closing, f.receipts_recorded, f.tranches_released)
+        rows.append((f.fund.label, f.fund.donor_name, *figures, _("yes") if f.reconciles else _("NO")))
+        totals = [t + x for t, x in zip(totals, figures)]
+    return Table(
+        title=_("Fund report per donor"), subtitle=_("January 1 to December 31, %(year)s", year=year),
+        columns=(Column("fund", _("Fund")), Column("donor", _("Donor")),
+                 Column("opening", _("Beginning balance"), "money"), Column("received", _("Received"), "money"),
+                 Column("released", _("Released to grants"), "money"), Column("closing", _("Ending balance"), "money"),
+                 Column("receipts", _("Receipts recorded"), "money"),
+                 Column("tranches", _("Tranches released"), "money"), Column("reconciles", _("Reconciled"))),
+        rows=tuple(rows), totals=(_("Total"), "", *totals, ""),
+        notes=(_("Balances are the funds' restricted net assets in the ledger (the fund account and the year's "
+                 "gifts not yet closed into it); receipts and tranches are the program's own records."),))
+
+
+def program_expenses_table(org_id: int, year: int) -> Table:
+    """Grants released in the year and the year before, by MOA, with a subtotal per donor."""
+    years = (year, year - 1)
+    rows, by_donor, totals = [], {}, [0, 0]
+    for item in services.program_expenses(org_id, years):
+        rows.append((item.fund.donor_name, item.moa.label, item.beneficiary_label, *item.released))
+        sums = by_donor.setdefault(item.fund.donor_name, [0, 0])
+        for n, amount in enumerate(item.released):
+            sums[n] += amount
+            totals[n] += amount
+    rows += [(donor, _("Total for the donor"), "", *sums) for donor, sums in by_donor.items()]
+    return Table(
+        title=_("Program expenses by MOA and by donor"),
+        subtitle=_("Years ended December 31, %(this)s and %(last)s", this=year, last=year - 1),
+        columns=(Column("donor", _("Donor")), Column("moa", _("MOA")), Column("beneficiary", _("Beneficiary")),
+                 Column(f"year_{year}", str(year), "money"), Column(f"year_{year - 1}", str(year - 1), "money")),
+        rows=tuple(rows), totals=(_("Total"), "", "", *totals),
+        notes=(_("Each released tranche is a livelihood grant expense charged to the donor's fund."),))

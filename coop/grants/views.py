@@ -10,9 +10,10 @@ from flask_login import current_user
 from ..auth.access import current_role, roles_required
 from ..money import to_pesos_text
 from ..reports.tabular import Table
+from ..reports.schemas import YearSchema
 from ..reports.views import deliver
 from ..timeutil import today
-from ..web.forms import idempotency_key, load_form
+from ..web.forms import idempotency_key, load_form, load_query
 from . import reports, services
 from .models import CONDITIONS, DECISIONS, OUTCOMES
 from .pdf import condition_text, moa_pdf
@@ -382,7 +383,15 @@ REPORTS = {
     "tranches-due": GrantReport(lambda org_id, on: reports.tranches_due_table(org_id, on), "tranches-due"),
     "monitoring-due": GrantReport(lambda org_id, on: reports.monitoring_due_table(org_id, on), "monitoring-due"),
     "register": GrantReport(lambda org_id, on: reports.register_table(org_id), "beneficiary-register"),
+    "fund-report": GrantReport(lambda org_id, on: reports.fund_report_table(org_id, report_year(on)), "fund-report"),
+    "program-expenses": GrantReport(lambda org_id, on: reports.program_expenses_table(org_id, report_year(on)),
+                                    "program-expenses"),
 }
+
+
+def report_year(on: date) -> int:
+    """The year a yearly report is asked for (?year=), this year by default."""
+    return load_query(YearSchema())["year"] or on.year
 
 
 def _report_view(build, filename: str):

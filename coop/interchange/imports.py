@@ -6,11 +6,7 @@ in a dry run; a real run raises `ImportProblems` on any problem, so the boundary
 back; and a second run of the same file changes nothing (each kind knows what it already has:
 entries by reference, suppliers by name, products by code, members by number).
 
-What is not here, and why: loans with their remaining schedule (coop.loans offers no service that
-opens a loan already running, with its paid installments: only apply, approve and release), and
-products' stock on hand at cost (coop.inventory offers no opening-stock service; a count would
-post the surplus as a gain, not at its cost against the opening balances). The products import
-brings the catalogue; the stock and loans come in as opening balances per account meanwhile.
+Products come with their stock on hand at cost (the count at the cut-over) and open the moving average.
 """
 from __future__ import annotations
 
@@ -21,13 +17,16 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from ..errors import CoopError, Invalid
 from ..inventory import services as inventory
+from ..inventory.quantity import to_thousandths
 from ..ledger import services as ledger
+from ..loans import services as loans
 from ..members import imports as member_imports
 from ..members import services as members
+from . import ledgerfile
 
 PREVIEW_ROWS = 10
 MAX_PROBLEMS = 1000
@@ -61,7 +60,10 @@ class ImportProblems(Invalid):
 
 
 def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and the rows (row number as the officer sees it, cells as text) of a CSV or XLSX file."""
+    """The header and the rows (row number as the officer sees it, cells as text) of a CSV or XLSX file.
+    A Beancount file has no columns to match: nothing here, the whole file goes to its kind."""
+    if ledgerfile.is_beancount(filename):
+        return [], iter(())
     if Path(filename or "").suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -122,6 +124,7 @@ class Kind:
     fields: tuple[str, ...]
     required: tuple[str, ...]
     run: Callable  # (org_id, rows, *, dry_run, actor_id, as_of, progress) -> Outcome
+    whole_file: bool = False  # run gets the file's bytes (a Beancount ledger), not mapped rows
 
 
 def _outcome_of(summary, outcome: Outcome) -> Outcome:
@@ -189,6 +192,8 @@ def run_suppliers(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_
 
 def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
                  progress=None) -> Outcome:
+    """The catalogue, and the stock on hand at its cost where the file gives them (the count at the cut-over,
+    dated `as_of`): Dr merchandise inventory, Cr opening balances clearing, so the moving average starts there."""
     outcome = Outcome()
     known = {p.code for p in inventory.list_products(org_id)}
     seen: dict[str, int] = {}
@@ -197,14 +202,16 @@ def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_o
         code, name = r.get("code", ""), r.get("name", "")
         bad = len(outcome.problems)
         if not code:
-            outcome.problems.append(Problem(n, "code", "Give the product's code."))
+            outcome.problems.append(Problem(n, "code", _("Give the product's code.")))
         elif code in seen:
-            outcome.problems.append(Problem(n, "code", f"Code {code} is already on row {seen[code]}."))
+            outcome.problems.append(Problem(n, "code", _("Code %(code)s is already on row %(row)s.", code=code,
+                                                         row=seen[code])))
         if not name:
-            outcome.problems.append(Problem(n, "name", "Give the product's name."))
+            outcome.problems.append(Problem(n, "name", _("Give the product's name.")))
         price = ledger.parse_amount(r.get("sale_price", ""))
         if not price:
-            outcome.problems.append(Problem(n, "sale_price", "Write the sale price in pesos, like 45.50."))
+            outcome.problems.append(Problem(n, "sale_price", _("Write the sale price in pesos, like 45.50.")))
+        stock = _opening_stock(outcome, n, r, as_of)
         if len(outcome.problems) > bad:
             continue
         seen[code] = n
@@ -215,8 +222,35 @@ def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_o
         if not dry_run and not outcome.problems:
             data = {"code": code, "name": name, "sale_price": price}
             data.update({k: r[k] for k in ("category", "unit", "barcode") if r.get(k)})
-            _apply(outcome, n, lambda: inventory.create_product(org_id, actor_id=actor_id, **data))
+            _apply(outcome, n, lambda: _create_product(org_id, data, stock, as_of, actor_id))
     return _finish(outcome, dry_run)
+
+
+def _opening_stock(outcome: Outcome, n: int, r: dict, as_of: date | None) -> tuple[int, int] | None:
+    """(quantity in thousandths, unit cost in centavos) from the row, or None when it gives no stock."""
+    if not r.get("quantity_on_hand"):
+        return None
+    try:
+        quantity = to_thousandths(r["quantity_on_hand"])
+    except ValueError as error:
+        outcome.problems.append(Problem(n, "quantity_on_hand", str(error)))
+        return None
+    cost = ledger.parse_amount(r.get("unit_cost", "")) if r.get("unit_cost") else None
+    if cost is None:
+        outcome.problems.append(Problem(n, "unit_cost", _("Give the cost of one unit in pesos, like 38.25.")))
+        return None
+    if as_of is None:
+        outcome.problems.append(Problem(n, "quantity_on_hand", _("Give the date of the stock count.")))
+        return None
+    return quantity, cost
+
+
+def _create_product(org_id: int, data: dict, stock: tuple[int, int] | None, as_of: date | None,
+                    actor_id: int | None) -> None:
+    product = inventory.create_product(org_id, actor_id=actor_id, **data)
+    if stock:
+        inventory.receive_opening_stock(org_id, product_id=product.id, quantity=stock[0], unit_cost=stock[1],
+                                        on=as_of, actor_id=actor_id)
 
 
 def run_members(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
@@ -239,6 +273,91 @@ def run_members(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of
         result = member_imports.import_members(org_id, fresh, as_of=as_of or date.today(), actor_id=actor_id)
         outcome.problems = [Problem(e.line, e.column, e.reason) for e in result.errors]
     return _finish(outcome, dry_run)
+
+
+LOAN_AMOUNTS = ("amount", "principal", "interest", "principal_paid", "interest_paid")
+
+
+def run_loans(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
+              progress=None) -> Outcome:
+    """Running loans with what is left of their schedule: one row per installment, grouped by the loan's
+    reference in the old books. A loan already brought (by reference) is skipped."""
+    outcome = Outcome()
+    if as_of is None:
+        raise Invalid(_("Give the cut-over date of the loans."), field="as_of")
+    products = {p.code.lower(): p for p in loans.list_products(org_id)}
+    grouped: dict[str, list[tuple[int, dict]]] = {}
+    for n, r in rows:
+        outcome.rows += 1
+        if not r.get("ref"):
+            outcome.problems.append(Problem(n, "ref", _("Give the loan's reference in the old books.")))
+            continue
+        grouped.setdefault(r["ref"], []).append((n, r))
+    loans_ready = []
+    for ref, lines in grouped.items():
+        bad = len(outcome.problems)
+        first_row, first = lines[0]
+        member = _row_member(org_id, outcome, first_row, first.get("member", ""))
+        product = products.get(first.get("product", "").lower())
+        if product is None:
+            outcome.problems.append(Problem(first_row, "product", _("No loan product has the code %(code)s.",
+                                                                    code=first.get("product", ""))))
+        released_on = ledger.parse_date(first.get("released_on"))
+        if released_on is None:
+            outcome.problems.append(Problem(first_row, "released_on", _("Write the date like 2025-03-31.")))
+        amount = _row_amount(outcome, first_row, first, "amount")
+        schedule = []
+        for n, r in lines:
+            due_on = ledger.parse_date(r.get("due_on"))
+            if due_on is None:
+                outcome.problems.append(Problem(n, "due_on", _("Write the date like 2025-03-31.")))
+            figures = [_row_amount(outcome, n, r, name) for name in LOAN_AMOUNTS[1:]]
+            if due_on is not None and None not in figures:
+                schedule.append(loans.OpeningInstallment(due_on, *figures))
+        if len(outcome.problems) > bad:
+            continue
+        problem = loans.check_opening_schedule(released_on, as_of, amount, schedule)
+        if problem:
+            outcome.problems.append(Problem(first_row, "principal", problem))
+            continue
+        if loans.loan_imported(org_id, ref):
+            outcome.skipped += 1
+            continue
+        outcome.done += 1
+        loans_ready.append((first_row, ref, member, product, released_on, amount, schedule))
+    if not dry_run and not outcome.problems:
+        for row, ref, member, product, released_on, amount, schedule in loans_ready:
+            _apply(outcome, row, lambda: loans.open_running_loan(
+                org_id, member_id=member.id, product_id=product.id, released_on=released_on, as_of=as_of,
+                amount=amount, schedule=schedule, reference=ref, actor_id=actor_id))
+    return _finish(outcome, dry_run)
+
+
+def _row_member(org_id: int, outcome: Outcome, row: int, number: str):
+    try:
+        return members.find_by_number(org_id, number)
+    except CoopError:
+        outcome.problems.append(Problem(row, "member", _("No member has the number %(number)s.", number=number)))
+        return None
+
+
+def _row_amount(outcome: Outcome, row: int, r: dict, name: str) -> int | None:
+    amount = ledger.parse_amount(r.get(name, ""))
+    if amount is None:
+        outcome.problems.append(Problem(row, name, _("Write the amount in pesos, like 1,250.00.")))
+    return amount
+
+
+def run_beancount(org_id: int, content: bytes, *, dry_run: bool, actor_id: int | None, as_of: date | None = None,
+                  progress=None) -> Outcome:
+    """A Beancount ledger: what Beancount itself finds wrong (balance assertions included) and what coop
+    cannot place are the file's problems; its transactions go in by the journal's bulk path."""
+    found: list[tuple] = []
+    rows = ledgerfile.rows(org_id, content, found)
+    if found:
+        outcome = Outcome(problems=[Problem(line, column, message) for line, column, message in found[:MAX_PROBLEMS]])
+        return _finish(outcome, dry_run)
+    return _ledger_rows(org_id, iter(rows), dry_run=dry_run, actor_id=actor_id, progress=progress, source="beancount")
 
 
 def _apply(outcome: Outcome, row: int, fn) -> None:
@@ -265,9 +384,16 @@ KINDS = {kind.name: kind for kind in (
     Kind("opening_accounts", _l("Opening balances per account (and per member or supplier)"),
          ("account", "debit", "credit", "party"), ("account", "debit", "credit"), run_opening_accounts),
     Kind("members", _l("Members with their share capital"), MEMBER_FIELDS, ("name",), run_members),
+    Kind("loans", _l("Running loans with their remaining schedule (one row per installment)"),
+         ("ref", "member", "product", "released_on", "amount", "due_on", "principal", "interest", "principal_paid",
+          "interest_paid"),
+         ("ref", "member", "product", "released_on", "amount", "due_on", "principal"), run_loans),
+    Kind("beancount", _l("A Beancount ledger file (transactions and balance assertions)"), (), (), run_beancount,
+         whole_file=True),
     Kind("suppliers", _l("Suppliers"), ("name", "contact_person", "phone", "email", "address", "tin"), ("name",),
          run_suppliers),
-    Kind("products", _l("Products (the catalogue)"), ("code", "name", "category", "unit", "sale_price", "barcode"),
+    Kind("products", _l("Products, with stock on hand and its cost"),
+         ("code", "name", "category", "unit", "sale_price", "barcode", "quantity_on_hand", "unit_cost"),
          ("code", "name", "sale_price"), run_products),
 )}
 
@@ -288,6 +414,10 @@ def check_mapping(spec: Kind, header: list[str], mapping: dict[str, str]) -> Non
 def run(org_id: int, kind_name: str, content: bytes, filename: str, mapping: dict[str, str], *, dry_run: bool,
         actor_id: int | None, as_of: date | None = None, progress=None) -> Outcome:
     spec = kind(kind_name)
+    if spec.whole_file:
+        if not ledgerfile.is_beancount(filename):
+            raise Invalid(_("Upload the Beancount file itself (its name ends in .beancount)."), field="file")
+        return spec.run(org_id, content, dry_run=dry_run, actor_id=actor_id, as_of=as_of, progress=progress)
     header, rows = read_table(content, filename)
     check_mapping(spec, header, mapping)
     return spec.run(org_id, mapped_rows(header, rows, mapping, spec.fields), dry_run=dry_run, actor_id=actor_id,

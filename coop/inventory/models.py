@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..timeutil import utcnow
 
-MOVEMENT_KINDS = ("purchase", "sale", "return", "adjustment")
+MOVEMENT_KINDS = ("purchase", "sale", "return", "adjustment", "opening")
 ADJUSTMENT_KINDS = ("count", "spoilage", "damage", "expired")
 PAYMENT_METHODS = ("cash", "account")
 SALE_PAYMENTS = ("cash", "credit")

@@ -3,6 +3,8 @@ from flask_login import current_user
 
 from ..api import blueprint, respond
 from ..api.openapi import documented
+from ..approvals import services as approvals
+from ..approvals.schemas import ApprovalOutSchema
 from ..auth.access import READERS, STAFF, roles_required
 from ..web.forms import idempotency_key, load_json
 from . import services
@@ -62,8 +64,11 @@ def balance(account_id: int):
 @documented("Post a journal entry (send an Idempotency-Key header to make retries safe)", body=EntryInSchema,
             returns=EntryOutSchema, status=201)
 def post_entry():
-    entry = services.post_manual(g.org.id, load_json(EntryInSchema()), current_user.id, idempotency_key())
-    return respond(EntryOutSchema(), entry, 200 if entry.replayed else 201)
+    done = approvals.run_or_hold(g.org.id, services.MANUAL_ENTRY_KIND, services.manual_payload(load_json(EntryInSchema())),
+                                 maker_id=current_user.id, idempotency_key=idempotency_key())
+    if done.held:  # over the policy amount: 202, the request waiting for a second officer
+        return respond(ApprovalOutSchema(), done.held, 202)
+    return respond(EntryOutSchema(), done.result, 200 if done.result.replayed else 201)
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -78,7 +83,10 @@ def entry(entry_id: int):
 @documented("Reverse a manual entry (once); an entry a domain posted is refused (409, naming its document)", body=ReverseSchema, returns=EntryOutSchema, status=201)
 def reverse(entry_id: int):
     data = load_json(ReverseSchema())
-    mirror = services.reverse_manual(g.org.id, entry_id, on=data["on"], reason=data["reason"],
-                                     actor_id=current_user.id, idempotency_key=idempotency_key(),
-                                     document=document_of(services.get_entry(g.org.id, entry_id)))
-    return respond(EntryOutSchema(), mirror, 200 if mirror.replayed else 201)
+    payload = services.reversal_payload(entry_id, data["on"], data["reason"],
+                                        document_of(services.get_entry(g.org.id, entry_id)))
+    done = approvals.run_or_hold(g.org.id, services.REVERSAL_KIND, payload, maker_id=current_user.id,
+                                 subject=f"entry:{entry_id}", idempotency_key=idempotency_key())
+    if done.held:  # over the policy amount: 202, the request waiting for a second officer
+        return respond(ApprovalOutSchema(), done.held, 202)
+    return respond(EntryOutSchema(), done.result, 200 if done.result.replayed else 201)

@@ -219,3 +219,37 @@ def party_lines(org_id: int, party_id: int, start: date, end: date):
         .where(*base, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
         .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
     return opening, [tuple(row) for row in rows]
+
+
+def source_totals(org_id: int, sources: tuple[str, ...], start: date, end: date) -> dict[int, Balance]:
+    """Debit and credit totals per account of the entries from some sources dated start to end (inclusive).
+
+    Reads only those entries' lines (by the source index): the year-end closings a statement of the
+    year's operations leaves out, whatever their month's totals hold.
+    """
+    rows = db.session.execute(
+        select(JournalLine.account_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(JournalEntry.org_id == org_id, JournalEntry.source.in_(sources),
+               JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
+        .group_by(JournalLine.account_id))
+    return {account: Balance(int(debit), int(credit)) for account, debit, credit in rows}
+
+
+def party_totals_as_of(org_id: int, account_ids: tuple[int, ...], as_of: date) -> dict[tuple[int, int], Balance]:
+    """Every party's totals on some accounts at the end of a date: the kept party rows less the lines dated after."""
+    totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for account, party, debit, credit in db.session.execute(
+            select(PartyBalance.account_id, PartyBalance.party_id, PartyBalance.debit_total, PartyBalance.credit_total)
+            .where(PartyBalance.org_id == org_id, PartyBalance.account_id.in_(account_ids))):
+        totals[(account, party)][0] += int(debit)
+        totals[(account, party)][1] += int(credit)
+    for account, party, debit, credit in db.session.execute(
+            select(JournalLine.account_id, JournalLine.party_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalLine.org_id == org_id, JournalLine.account_id.in_(account_ids),
+                   JournalLine.party_id.is_not(None), JournalEntry.entry_date > as_of)
+            .group_by(JournalLine.account_id, JournalLine.party_id)):
+        totals[(account, party)][0] -= int(debit)
+        totals[(account, party)][1] -= int(credit)
+    return {key: Balance(d, c) for key, (d, c) in totals.items()}

@@ -15,6 +15,7 @@ the boundary rolls everything back: all rows or none.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,6 +69,10 @@ class ImportRefused(Invalid):
         self.problems = summary.problems
 
 
+# ASCII digits, separators of thousands only every three digits, at most two decimals: "1,50" is not ₱150.
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?$", re.ASCII)
+
+
 def parse_amount(value) -> int | None:
     """Pesos text ("1,234.50") or int centavos -> centavos; None when it is not an amount."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -75,11 +80,16 @@ def parse_amount(value) -> int | None:
     if not value:
         return 0
     if "," in value or " " in value:
-        value = value.strip().replace(",", "")
+        value = value.strip()
         if not value:
             return 0
+        if "," in value:
+            if not _GROUPED.match(value):
+                return None
+            value = value.replace(",", "")
     whole, dot, fraction = value.partition(".")
-    if whole.isdigit() and len(whole) <= 13 and (not dot or (fraction.isdigit() and len(fraction) <= 2)):
+    if (whole.isascii() and whole.isdigit() and len(whole) <= 13
+            and (not dot or (fraction.isascii() and fraction.isdigit() and len(fraction) <= 2))):
         return int(whole) * 100 + (int(fraction) * (10 if len(fraction) == 1 else 1) if fraction else 0)
     return None
 

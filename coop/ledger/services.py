@@ -31,7 +31,9 @@ from .balances import (  # noqa: F401 (re-exported)
     party_balances,
     party_balances_by_account,
     party_lines,
+    party_totals_as_of,
     recompute_problems,
+    source_totals,
     totals_before,
 )
 from .chart import (  # noqa: F401 (re-exported)
@@ -248,20 +250,7 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     replays = _replays(org_id, batch, hashes, prefix)
     fresh = [n for n in range(len(batch)) if n not in replays]
 
-    all_lines = tuple(line for n in fresh for line in batch[n][0].lines)
-    found = _load_accounts(org_id, all_lines)
-    for n in fresh:
-        _check_accounts(org_id, batch[n][0].lines, found, prefix(n + 1))
-    _check_parties(org_id, all_lines)
-    for n in fresh:
-        _check_not_future(org_id, [batch[n][0].entry_date], "entry_date", Words("An entry"), prefix(n + 1))
-    closed = _closed_months(org_id, {(batch[n][0].entry_date.year, batch[n][0].entry_date.month) for n in fresh})
-    for n in fresh:
-        entry = batch[n][0]
-        if (entry.entry_date.year, entry.entry_date.month) in closed:
-            raise ClosedPeriodError("%(prefix)s%(entry_date)s is closed; date the entry in an open month.", field="entry_date",
-                                    values={"prefix": prefix(n + 1), "entry_date": Month.of(entry.entry_date)})
-    cashdesk.check_overdrafts(org_id, [batch[n][0] for n in fresh], found)
+    found = _check_against_books(org_id, [batch[n][0] for n in fresh], [prefix(n + 1) for n in fresh])
 
     posted_at = utcnow()
     heads = [{"org_id": org_id, "entry_date": batch[n][0].entry_date, "memo": batch[n][0].memo.strip(),
@@ -302,6 +291,32 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     return results
 
 
+def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str]) -> dict:
+    """The checks that read the books (accounts, parties, dates, closed months, overdrafts); the accounts found."""
+    all_lines = tuple(line for entry in entries for line in entry.lines)
+    found = _load_accounts(org_id, all_lines)
+    for entry, prefix in zip(entries, prefixes):
+        _check_accounts(org_id, entry.lines, found, prefix)
+    _check_parties(org_id, all_lines)
+    for entry, prefix in zip(entries, prefixes):
+        _check_not_future(org_id, [entry.entry_date], "entry_date", Words("An entry"), prefix)
+    closed = _closed_months(org_id, {(entry.entry_date.year, entry.entry_date.month) for entry in entries})
+    for entry, prefix in zip(entries, prefixes):
+        if (entry.entry_date.year, entry.entry_date.month) in closed:
+            raise ClosedPeriodError("%(prefix)s%(entry_date)s is closed; date the entry in an open month.", field="entry_date",
+                                    values={"prefix": prefix, "entry_date": Month.of(entry.entry_date)})
+    cashdesk.check_overdrafts(org_id, entries, found)
+    return found
+
+
+def check_entry(entry: Entry) -> None:
+    """Every check `post` makes, writing nothing: for an entry held for a second person's approval."""
+    problems = structural_problems(entry)
+    if problems:
+        raise problems[0].error(problems[0].message, field=problems[0].field)
+    _check_against_books(entry.org_id, [entry], [""])
+
+
 def _replays(org_id: int, batch, hashes, prefix) -> dict[int, PostedEntry]:
     """Entries of the batch already posted under their idempotency key (by position); other content is refused."""
     keys = [entry.idempotency_key for entry, _ in batch if entry.idempotency_key]
@@ -330,8 +345,8 @@ def _closed_months(org_id: int, months: set[tuple[int, int]]) -> set[tuple[int, 
     return {(year, month) for year, month in rows} & months
 
 
-def post_manual(org_id: int, data: dict, actor_id: int | None, idempotency_key: str | None = None) -> PostedEntry:
-    """A journal entry typed in by an officer (data as EntryInSchema loads it)."""
+def _manual_entry(org_id: int, data: dict, idempotency_key: str | None = None) -> Entry:
+    """The entry an officer typed (data as EntryInSchema loads it), refused when it names a control account."""
     lines = tuple(Line(account=line["account_id"], debit=line["debit"], credit=line["credit"],
                        party_id=line.get("party_id"), memo=line.get("memo")) for line in data["lines"])
     found = _load_accounts(org_id, lines)
@@ -342,8 +357,76 @@ def post_manual(org_id: int, data: dict, actor_id: int | None, idempotency_key: 
                 "Line %(n)s: %(code)s %(name)s is a control account, kept with its own records (loans, stock, "
                 "shares, funds...); post through the document it belongs to, not a journal entry.",
                 field=f"lines.{n}.account", values={"n": n, "code": account.code, "name": account.name})
-    return post(Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines,
-                      source="manual", idempotency_key=idempotency_key), actor_id)
+    return Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines, source="manual",
+                 idempotency_key=idempotency_key)
+
+
+def post_manual(org_id: int, data: dict, actor_id: int | None, idempotency_key: str | None = None) -> PostedEntry:
+    """A journal entry typed in by an officer (data as EntryInSchema loads it)."""
+    return post(_manual_entry(org_id, data, idempotency_key), actor_id)
+
+
+# ---------------------------------------------------------------- manual entries held for a second officer
+# Manual entries and generic reversals above the policy amount wait for a second officer (coop.approvals;
+# the ledger's manifest declares the two kinds). Their payloads are plain JSON values, read back here.
+
+MANUAL_ENTRY_KIND, REVERSAL_KIND = "ledger.manual_entry", "ledger.reversal"
+APPROVAL_THRESHOLD = "ledger.approval_threshold"
+APPROVAL_THRESHOLD_DEFAULT = 10_000_000  # PhP100,000.00: above it, a second officer approves
+
+
+def manual_payload(data: dict) -> dict:
+    """An entry as EntryInSchema loads it, as plain JSON values kept until it is approved."""
+    return {"entry_date": data["entry_date"].isoformat(), "memo": data["memo"],
+            "lines": [{"account_id": line["account_id"], "debit": line["debit"], "credit": line["credit"],
+                       "party_id": line.get("party_id"), "memo": line.get("memo")} for line in data["lines"]]}
+
+
+def _manual_data(payload: dict) -> dict:
+    return {**payload, "entry_date": date.fromisoformat(payload["entry_date"])}
+
+
+def check_manual_payload(org_id: int, payload: dict, idempotency_key: str | None = None) -> int:
+    """Every check of a manual entry, before it is held or posted; its amount (the debits) for the policy."""
+    entry = _manual_entry(org_id, _manual_data(payload))
+    check_entry(entry)
+    return sum(line.debit for line in entry.lines)
+
+
+def post_manual_payload(org_id: int, payload: dict, actor_id: int | None,
+                        idempotency_key: str | None = None) -> PostedEntry:
+    return post_manual(org_id, _manual_data(payload), actor_id, idempotency_key)
+
+
+def reversal_payload(entry_id: int, on: date, reason: str, document: dict | None = None) -> dict:
+    """A generic reversal as plain values; `document` (from the edge) names the owner of an entry it refuses."""
+    return {"entry_id": entry_id, "on": on.isoformat(), "reason": reason, "document": document}
+
+
+def check_reversal_payload(org_id: int, payload: dict, idempotency_key: str | None = None) -> int:
+    """Refuse a reversal before it is held (an entry a domain owns: 409; one reversed already; a date before
+    it); its amount for the policy (0 for a retry of one made already, which replays it)."""
+    entry_id, on = payload["entry_id"], date.fromisoformat(payload["on"])
+    original = _reversible(org_id, entry_id, payload.get("document"))
+    if idempotency_key:
+        replay = find_by_idempotency_key(org_id, idempotency_key)
+        if replay is not None and replay.reverses_id == entry_id:
+            return 0
+    if not (payload.get("reason") or "").strip():
+        raise RefusedEntry("Give the reason for the reversal.", field="reason")
+    if reversal_of(org_id, entry_id) is not None:
+        raise AlreadyReversed("Entry %(entry_id)s is already reversed.", values={"entry_id": entry_id})
+    if on < original.entry_date:
+        raise RefusedEntry("A reversal cannot be dated before the entry it reverses (%(entry_date)s).",
+                           field="entry_date", values={"entry_date": original.entry_date})
+    check_date(org_id, on)
+    return sum(line.debit for line in original.lines)
+
+
+def reverse_payload(org_id: int, payload: dict, actor_id: int | None,
+                    idempotency_key: str | None = None) -> PostedEntry:
+    return reverse_manual(org_id, payload["entry_id"], on=date.fromisoformat(payload["on"]), reason=payload["reason"],
+                          actor_id=actor_id, idempotency_key=idempotency_key, document=payload.get("document"))
 
 
 def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date]) -> None:
@@ -412,13 +495,19 @@ def reverse_manual(org_id: int, entry_id: int, *, on: date, reason: str, actor_i
     An entry a domain posted is reversed by that domain's own verb, which keeps its records and
     receipts in step; `document` (kind, id, label, href, given by the edge) names where.
     """
+    _reversible(org_id, entry_id, document)
+    return reverse(org_id, entry_id, on=on, reason=reason, actor_id=actor_id, idempotency_key=idempotency_key)
+
+
+def _reversible(org_id: int, entry_id: int, document: dict | None) -> PostedEntry:
+    """The entry, if the generic reversal may reverse it: no domain owns it."""
     original = get_entry(org_id, entry_id)
     if owned_by_domain(original):
         document = document or {"kind": original.source, "id": original.source_id}
         where = f"{document.get('label') or original.source or 'a domain'} {original.source_id or ''}".strip()
         raise OwnedEntry("Entry %(entry_id)s belongs to %(where)s; reverse or void it there, so its records and receipts "
                          "stay in step.", document=document, values={"entry_id": entry_id, "where": where})
-    return reverse(org_id, entry_id, on=on, reason=reason, actor_id=actor_id, idempotency_key=idempotency_key)
+    return original
 
 
 def reversal_of(org_id: int, entry_id: int) -> int | None:
@@ -502,4 +591,5 @@ from .bulk import (  # noqa: E402,F401
     iter_journal,
     list_parties,
     parse_amount,
+    parse_date,
 )

@@ -5,6 +5,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..approvals import services as approvals
 from ..auth.access import READERS, STAFF, roles_required
 from ..manifest import plugins
 from ..timeutil import today
@@ -100,9 +101,13 @@ def post_entry():
     ]
     data = EntryInSchema().load({"entry_date": form.get("entry_date", ""), "memo": form.get("memo", ""),
                                  "lines": lines})
-    entry = services.post_manual(g.org.id, data, current_user.id, idempotency_key())
-    flash(_l("Entry %(id)s posted.", id=entry.id))
-    return redirect(url_for("ledger.entry", entry_id=entry.id), code=303)
+    done = approvals.run_or_hold(g.org.id, services.MANUAL_ENTRY_KIND, services.manual_payload(data),
+                                 maker_id=current_user.id, idempotency_key=idempotency_key())
+    if done.held:
+        flash(_l("The entry is over the policy amount: it waits for a second officer's approval."))
+        return redirect(url_for("approvals.show", approval_id=done.held.id), code=303)
+    flash(_l("Entry %(id)s posted.", id=done.result.id))
+    return redirect(url_for("ledger.entry", entry_id=done.result.id), code=303)
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -117,11 +122,15 @@ def entry(entry_id: int):
 @roles_required(*STAFF)
 def reverse(entry_id: int):
     data = load_form(ReverseSchema())
-    mirror = services.reverse_manual(g.org.id, entry_id, on=data["on"], reason=data["reason"],
-                                     actor_id=current_user.id, idempotency_key=idempotency_key(),
-                                     document=document_of(services.get_entry(g.org.id, entry_id)))
-    flash(_l("Entry %(id)s reversed by entry %(mirror)s.", id=entry_id, mirror=mirror.id))
-    return redirect(url_for("ledger.entry", entry_id=mirror.id), code=303)
+    payload = services.reversal_payload(entry_id, data["on"], data["reason"],
+                                        document_of(services.get_entry(g.org.id, entry_id)))
+    done = approvals.run_or_hold(g.org.id, services.REVERSAL_KIND, payload, maker_id=current_user.id,
+                                 subject=f"entry:{entry_id}", idempotency_key=idempotency_key())
+    if done.held:
+        flash(_l("The reversal is over the policy amount: it waits for a second officer's approval."))
+        return redirect(url_for("approvals.show", approval_id=done.held.id), code=303)
+    flash(_l("Entry %(id)s reversed by entry %(mirror)s.", id=entry_id, mirror=done.result.id))
+    return redirect(url_for("ledger.entry", entry_id=done.result.id), code=303)
 
 
 @bp.get("/periods")

@@ -294,3 +294,9 @@ def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, 
     chosen = found[0] if len(found) == 1 else None
     return Pick(text, found[:limit], chosen, standing(org_id, chosen.id, on) if chosen else None,
                 more=len(found) > limit)
+
+
+def membership_types_by_party(org_id: int) -> dict[int, str]:
+    """Each member's ledger party and her membership type (regular, associate): the share capital schedule's classes."""
+    return {party: kind for party, kind in db.session.execute(
+        select(Member.party_id, Member.membership_type).where(Member.org_id == org_id, Member.party_id.is_not(None)))}

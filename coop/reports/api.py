@@ -7,8 +7,16 @@ from ..auth.access import READERS, roles_required
 from ..auth.models import ROLES
 from ..timeutil import today
 from ..web.forms import load_query
-from . import services
-from .schemas import AsOfSchema, RangeSchema, resolve_range
+from . import schedules, services, statements
+from .schemas import AsOfSchema, RangeSchema, YearSchema, resolve_range
+from .statement_tables import (
+    cash_flows_table,
+    changes_in_equity_table,
+    financial_condition_table,
+    operations_year_table,
+    share_capital_table,
+    statutory_funds_table,
+)
 from .tables import (
     balance_sheet_table,
     general_ledger_table,
@@ -17,7 +25,7 @@ from .tables import (
     trial_balance_table,
 )
 from .tabular import to_json
-from .views import visible_party
+from .views import statement_year, visible_party
 
 bp = blueprint("reports", __name__, "/orgs/<org>/reports")
 
@@ -62,3 +70,51 @@ def balance_sheet():
 def operations():
     start, end = resolve_range(load_query(RangeSchema()), today())
     return jsonify(to_json(operations_table(services.statement_of_operations(g.org.id, start, end))))
+
+
+@bp.get("/statements/financial-condition")
+@roles_required(*READERS)
+@documented("Statement of financial condition at the end of a year and the year before (?year=YYYY)", query=YearSchema)
+def financial_condition():
+    year, _fmt = statement_year()
+    return jsonify(to_json(financial_condition_table(statements.financial_condition(g.org.id, year))))
+
+
+@bp.get("/statements/operations")
+@roles_required(*READERS)
+@documented("Statement of operations of a year and the year before (?year=YYYY)", query=YearSchema)
+def year_operations():
+    year, _fmt = statement_year()
+    return jsonify(to_json(operations_year_table(statements.year_operations(g.org.id, year))))
+
+
+@bp.get("/statements/changes-in-equity")
+@roles_required(*READERS)
+@documented("Statement of changes in equity of a year and the year before (?year=YYYY)", query=YearSchema)
+def changes_in_equity():
+    year, _fmt = statement_year()
+    return jsonify(to_json(changes_in_equity_table(statements.changes_in_equity(g.org.id, year))))
+
+
+@bp.get("/statements/cash-flows")
+@roles_required(*READERS)
+@documented("Statement of cash flows, indirect method, of a year and the year before (?year=YYYY)", query=YearSchema)
+def cash_flows():
+    year, _fmt = statement_year()
+    return jsonify(to_json(cash_flows_table(statements.cash_flows(g.org.id, year))))
+
+
+@bp.get("/schedules/share-capital")
+@roles_required(*READERS)
+@documented("Share capital by class of member at two year ends (?year=YYYY)", query=YearSchema)
+def share_capital_schedule():
+    year, _fmt = statement_year()
+    return jsonify(to_json(share_capital_table(*schedules.share_capital_by_class(g.org.id, year))))
+
+
+@bp.get("/schedules/statutory-funds")
+@roles_required(*READERS)
+@documented("Movement of the statutory funds in a year and the year before (?year=YYYY)", query=YearSchema)
+def statutory_funds_schedule():
+    year, _fmt = statement_year()
+    return jsonify(to_json(statutory_funds_table(schedules.statutory_funds(g.org.id, year))))

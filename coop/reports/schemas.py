@@ -1,6 +1,6 @@
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
 class AsOfSchema(Schema):
@@ -23,3 +23,10 @@ def resolve_range(data: dict, today: date) -> tuple[date, date]:
     end = data.get("end") or today
     start = data.get("start") or date(end.year, 1, 1)
     return start, end
+
+
+class YearSchema(Schema):
+    """A fiscal year (January to December) and the year before it, for the comparative statements."""
+
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2999))
+    format = fields.String(load_default="html")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..money import pesos_text, to_pesos_text
+from ..money import format_money, pesos_text, to_pesos_text
 from ..web.pdf import fonts
 
 
@@ -29,11 +29,11 @@ class Table:
     links: tuple = field(default=())  # per row: url or None, used by the page only
 
 
-def _cell_text(value, kind: str) -> str:
+def _cell_text(value, kind: str, locale: str | None = None) -> str:
     if value is None or value == "":
         return ""
     if kind == "money":
-        return pesos_text(value)
+        return format_money(value, locale) if locale else pesos_text(value)
     if kind == "date" and isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -66,7 +66,9 @@ def to_csv(table: Table) -> str:
     return out.getvalue()
 
 
-def to_pdf(table: Table, organization: str) -> bytes:
+def to_pdf(table: Table, organization: str, locale: str | None = None) -> bytes:
+    """The table on A4 (landscape when wide). Money is written as the page writes it ("₱1,234.50", Babel, in
+    `locale` or English) in the embedded font that has the peso sign."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -75,30 +77,32 @@ def to_pdf(table: Table, organization: str) -> bytes:
     from reportlab.platypus import Table as PdfTable
     from reportlab.platypus import TableStyle
 
+    regular, bold = fonts()
+    locale = locale or "en_PH"
     buffer = io.BytesIO()
     wide = len(table.columns) > 5
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm, title=table.title, author=organization)
-    regular, bold = fonts()
     styles = getSampleStyleSheet()
     for name in ("Normal", "BodyText", "Heading2", "Heading3"):
         styles[name].fontName = bold if name.startswith("Heading") else regular
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     story = [Paragraph(organization, styles["Heading2"]), Paragraph(table.title, styles["Heading3"]),
              Paragraph(table.subtitle, styles["Normal"]), Spacer(1, 5 * mm)]
-    header = [Paragraph(f"<b>{c.label}</b>" + (" (₱)" if c.kind == "money" else ""), cell) for c in table.columns]
-    body = [[_cell_text(v, c.kind) if c.kind in ("money", "number") else Paragraph(_escape(_cell_text(v, c.kind)), cell)
+    header = [Paragraph(f"<b>{_escape(str(c.label))}</b>", cell) for c in table.columns]
+    body = [[_cell_text(v, c.kind, locale) if c.kind in ("money", "number")
+             else Paragraph(_escape(_cell_text(v, c.kind)), cell)
              for c, v in zip(table.columns, row)] for row in table.rows]
     data = [header] + body
     if table.totals:
-        data.append([_cell_text(v, c.kind) for c, v in zip(table.columns, table.totals)])
+        data.append([_cell_text(v, c.kind, locale) for c, v in zip(table.columns, table.totals)])
     pdf_table = PdfTable(data, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-             ("FONTNAME", (0, 0), (-1, -1), regular)]
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("FONTSIZE", (0, 0), (-1, -1), 8.5)]
     for n, c in enumerate(table.columns):
         if c.kind in ("money", "number"):
             style.append(("ALIGN", (n, 1), (n, -1), "RIGHT"))
+    style.append(("FONTNAME", (0, 0), (-1, -1), regular))
     if table.totals:
         style.append(("FONTNAME", (0, -1), (-1, -1), bold))
     pdf_table.setStyle(TableStyle(style))

@@ -1,4 +1,7 @@
+from datetime import date
+
 from flask import Blueprint, Response, abort, g, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ..auth.access import READERS, current_role, roles_required
@@ -8,7 +11,19 @@ from ..manifest import plugins
 from ..timeutil import today
 from ..web.forms import load_query
 from . import services
-from .schemas import AsOfSchema, RangeSchema, resolve_range
+from . import activities, schedules, statements
+from .schemas import AsOfSchema, RangeSchema, YearSchema, resolve_range
+from .statement_tables import (
+    activities_table,
+    financial_position_table,
+    cash_flows_table,
+    changes_in_equity_table,
+    financial_condition_table,
+    loan_portfolio_table,
+    operations_year_table,
+    share_capital_table,
+    statutory_funds_table,
+)
 from .tables import (
     balance_sheet_table,
     general_ledger_table,
@@ -27,7 +42,8 @@ def deliver(table: Table, fmt: str, filename: str, **context):
         return Response(to_csv(table), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
     if fmt == "pdf":
-        return Response(to_pdf(table, g.org.name), mimetype="application/pdf",
+        locale = "fil_PH" if str(get_locale()) == "fil" else "en_PH"
+        return Response(to_pdf(table, g.org.name, locale), mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
     return render_template("reports/table.html", table=table, **context)
 
@@ -94,3 +110,99 @@ def operations():
     start, end = resolve_range(args, today())
     return deliver(operations_table(services.statement_of_operations(g.org.id, start, end)), args["format"],
                    f"operations-{start}-{end}", start=start, end=end, date_filter="range")
+
+
+# ---------------------------------------------------------------- the year's statements (CDA), this year and last
+
+
+def statement_year() -> tuple[int, str]:
+    """The year asked for (this year by default) and the format; the CDA statements are a cooperative's."""
+    if g.org.kind != "cooperative":
+        abort(404)
+    args = load_query(YearSchema())
+    return args["year"] or today().year, args["format"]
+
+
+def deliver_year(table: Table, fmt: str, name: str, year: int):
+    return deliver(table, fmt, f"{name}-{year}", year=year, date_filter="year")
+
+
+@bp.get("/statements/financial-condition")
+@roles_required(*READERS)
+def financial_condition():
+    year, fmt = statement_year()
+    return deliver_year(financial_condition_table(statements.financial_condition(g.org.id, year)), fmt,
+                        "financial-condition", year)
+
+
+@bp.get("/statements/operations")
+@roles_required(*READERS)
+def year_operations():
+    year, fmt = statement_year()
+    return deliver_year(operations_year_table(statements.year_operations(g.org.id, year)), fmt, "operations", year)
+
+
+@bp.get("/statements/changes-in-equity")
+@roles_required(*READERS)
+def changes_in_equity():
+    year, fmt = statement_year()
+    return deliver_year(changes_in_equity_table(statements.changes_in_equity(g.org.id, year)), fmt,
+                        "changes-in-equity", year)
+
+
+@bp.get("/statements/cash-flows")
+@roles_required(*READERS)
+def cash_flows():
+    year, fmt = statement_year()
+    return deliver_year(cash_flows_table(statements.cash_flows(g.org.id, year)), fmt, "cash-flows", year)
+
+
+@bp.get("/schedules/share-capital")
+@roles_required(*READERS)
+def share_capital_schedule():
+    year, fmt = statement_year()
+    return deliver_year(share_capital_table(*schedules.share_capital_by_class(g.org.id, year)), fmt,
+                        "share-capital", year)
+
+
+@bp.get("/schedules/loan-portfolio")
+@roles_required(*READERS)
+def loan_portfolio_schedule():
+    year, fmt = statement_year()
+    on = min(today(), date(year, 12, 31))
+    return deliver_year(loan_portfolio_table(g.org.id, schedules.loan_portfolio(g.org.id, year), on), fmt,
+                        "loan-portfolio", year)
+
+
+@bp.get("/schedules/statutory-funds")
+@roles_required(*READERS)
+def statutory_funds_schedule():
+    year, fmt = statement_year()
+    return deliver_year(statutory_funds_table(schedules.statutory_funds(g.org.id, year)), fmt, "statutory-funds", year)
+
+
+# ---------------------------------------------------------------- the NGO's statements by class of net assets
+
+NGO_READERS = (*READERS, "grant_staff")
+
+
+def ngo_year() -> tuple[int, str]:
+    if g.org.kind != "ngo":
+        abort(404)
+    args = load_query(YearSchema())
+    return args["year"] or today().year, args["format"]
+
+
+@bp.get("/statements/activities")
+@roles_required(*NGO_READERS)
+def statement_of_activities():
+    year, fmt = ngo_year()
+    return deliver_year(activities_table(activities.activities(g.org.id, year)), fmt, "activities", year)
+
+
+@bp.get("/statements/financial-position")
+@roles_required(*NGO_READERS)
+def financial_position():
+    year, fmt = ngo_year()
+    return deliver_year(financial_position_table(activities.financial_position(g.org.id, year)), fmt,
+                        "financial-position", year)

@@ -18,7 +18,11 @@ def books_agree(org_id: int, fund) -> None:
     position = services.fund_position(fund)
     released = sum(m.released_total for m in services.all_moas(org_id) if m.fund_id == fund.id)
     assert position.released == released
-    assert ledger.balance(org_id, fund.account_id).credit_balance == position.left
+    # what is left: the fund account (less releases) and the year's gifts, revenue with donor restrictions
+    assert (ledger.balance(org_id, fund.account_id).credit_balance
+            + ledger.party_balance(org_id, "donor_contributions_restricted", fund.party_id).credit_balance) == position.left
+    assert ledger.party_balance(org_id, "donor_contributions_restricted", fund.party_id).credit_balance \
+        == position.received
     assert ledger.balance(org_id, "livelihood_grants_expense").debit_balance == released
     assert ledger.balance(org_id, "releases_from_restriction").credit_balance == released
     assert services.program_summary(org_id).reconciles

@@ -89,6 +89,106 @@ def test_suppliers_and_products_from_xlsx_and_csv(make_org):
     assert {p.code: p.sale_price for p in inventory.list_products(org.id)} == {"RICE5": 27_500, "SOAP": 2_550}
 
 
+def test_products_with_stock_on_hand_at_cost_open_the_inventory_and_its_moving_average(make_org):
+    from coop.inventory import services as inventory
+
+    org = make_org()
+    content = csv_bytes("code,name,sale_price,unit,quantity on hand,unit cost", "RICE5,Rice 5 kg,275.00,sack,12,238.50",
+                        "SOAP,Soap,25.50,pc,,", "OIL,Oil 1 L,90.00,bottle,1.5,")
+    dry = run(org, "products", content, dry_run=True, as_of=date(2025, 12, 31))
+    assert [(p.row, p.column) for p in dry.problems] == [(4, "unit_cost")]
+    assert run(org, "products", content, dry_run=True).problems[0].column == "quantity_on_hand"  # no count date
+    fine = content.replace(b"1.5,\n", b"1.5,60.00\n")
+    assert run(org, "products", fine, as_of=date(2025, 12, 31)).done == 3
+    db.session.commit()
+    assert run(org, "products", fine, as_of=date(2025, 12, 31)).skipped == 3 and entries() == 2
+    stock = {p.code: (p.qty_on_hand, p.stock_value) for p in inventory.list_products(org.id)}
+    assert stock == {"RICE5": (12_000, 286_200), "SOAP": (0, 0), "OIL": (1_500, 9_000)}
+    assert ledger.balance(org.id, "merchandise_inventory").debit_balance == 295_200
+    assert ledger.balance(org.id, "opening_balance_clearing").credit_balance == 295_200
+
+
+def test_running_loans_come_with_their_remaining_schedule_and_reconcile(make_org):
+    from coop.loans import services as loans
+    from coop.members import services as members
+
+    org = make_org()
+    ana = members.create_member(org.id, name="Ana", actor_id=None, status="active")
+    db.session.commit()
+    loans.ensure_products(org.id)
+    header = "ref,member,product,released_on,amount,due_on,principal,interest,principal_paid,interest_paid"
+    content = csv_bytes(header,
+                        "OLD-7,M-0001,emergency,2025-10-31,\"3,000.00\",2025-11-30,1000.00,60.00,1000.00,60.00",
+                        "OLD-7,M-0001,emergency,2025-10-31,\"3,000.00\",2025-12-31,1000.00,60.00,400.00,60.00",
+                        "OLD-7,M-0001,emergency,2025-10-31,\"3,000.00\",2026-01-31,1000.00,60.00,,",
+                        "OLD-8,M-0099,nosuch,2025-10-31,500.00,2025-11-30,400.00,,,")
+    dry = run(org, "loans", content, dry_run=True, as_of=date(2025, 12, 31))
+    assert [(p.row, p.column) for p in dry.problems] == [(5, "member"), (5, "product")]
+    good = b"\n".join(content.split(b"\n")[:4]) + b"\n"
+    assert run(org, "loans", good, as_of=date(2025, 12, 31)).done == 1
+    db.session.commit()
+    assert run(org, "loans", good, as_of=date(2025, 12, 31)).skipped == 1 and entries() == 1
+    (loan,) = loans.loans_of_member(org.id, ana.id)
+    assert (loan.status, loan.principal_outstanding, loan.next_due_on) == ("active", 160_000, date(2025, 12, 31))
+    assert [i.settled for i in loans.installments(loan.id)] == [True, False, False]
+    party = members.member_party(ana)
+    assert ledger.party_balance(org.id, loan.receivable_account, party).debit_balance == 160_000
+    assert ledger.recompute_problems(org.id) == []
+    payment = loans.repay(org.id, loan.id, 66_000, on=date(2026, 1, 5), actor_id=None)
+    assert (payment.principal, payment.interest) == (60_000, 6_000) and loan.principal_outstanding == 100_000
+
+
+BEANCOUNT = """option "operating_currency" "PHP"
+2025-01-01 open Assets:Cash-On-Hand PHP
+2025-01-01 open Equity:Opening
+  code: "30900"
+2025-01-01 open Income:Sales PHP
+
+2025-01-02 * "Opening cash"
+  Assets:Cash-On-Hand   1500.00 PHP
+  Equity:Opening
+
+2025-01-03 * "Sari-sari store" "Sales of the day"
+  Assets:Cash-On-Hand   250.50 PHP
+  Income:Sales
+
+2025-01-03 * "Sari-sari store" "Sales of the day"
+  Assets:Cash-On-Hand   250.50 PHP
+  Income:Sales
+
+2025-01-04 balance Assets:Cash-On-Hand  2001.00 PHP
+"""
+
+
+def test_a_beancount_ledger_comes_in_with_its_balance_assertions(make_org):
+    pytest.importorskip("beancount")
+    org = make_org()
+    content = BEANCOUNT.encode()
+    dry = run(org, "beancount", content, dry_run=True, filename="books.beancount")
+    assert (dry.done, dry.problems) == (3, [])
+    assert run(org, "beancount", content, filename="books.beancount").done == 3
+    db.session.commit()
+    assert run(org, "beancount", content, filename="books.beancount").skipped == 3 and entries() == 3
+    assert ledger.balance(org.id, "cash_on_hand").debit_balance == 200_100
+    assert ledger.balance(org.id, "sales").credit_balance == 50_100
+    wrong = BEANCOUNT.replace("2001.00 PHP", "2000.00 PHP").replace("Income:Sales\n\n2025-01-04", "Income:Nope\n\n2025-01-04")
+    with pytest.raises(imports.ImportProblems) as refused:
+        run(org, "beancount", wrong.encode(), filename="books.beancount")
+    messages = [(p.row, p.column, p.message) for p in refused.value.outcome.problems]
+    assert [(row, column) for row, column, _ in messages] == [(19, "file"), (15, "file")]
+    assert messages[0][2].startswith("Balance failed for 'Assets:Cash-On-Hand'")
+    assert entries() == 3
+
+
+def test_amounts_in_a_file_are_read_strictly(make_org):
+    org = make_org()
+    content = csv_bytes("ref,date,memo,account,debit,credit", "A,2025-01-02,x,11110,\"1,50\",",
+                        "A,2025-01-02,x,30600,,1.50", "B,2025-01-02,x,11110,\"1,234.50\",",
+                        "B,2025-01-02,x,30600,,\"1,234.50\"")
+    dry = run(org, "journal", content, dry_run=True)
+    assert [(p.row, p.column) for p in dry.problems] == [(2, "debit")]
+
+
 def test_members_with_share_capital_through_the_members_import(make_org):
     from coop.members import services as members
 
@@ -186,3 +286,22 @@ def test_the_resume_command_runs_what_is_left(make_org, app):
     db.session.remove()
     result = app.test_cli_runner().invoke(args=["interchange", "resume"])
     assert result.exit_code == 0 and "done" in result.output, result.output
+
+
+def test_a_beancount_file_and_running_loans_through_the_page(make_org, app, client, make_user, login):
+    pytest.importorskip("beancount")
+    app.config["INTERCHANGE_RUN_INLINE"] = True
+    org = make_org(slug="dawnbc")
+    login(make_user(org, "officer"))
+    response = client.post("/o/dawnbc/interchange/imports", data={
+        "kind": "beancount", "file": (io.BytesIO(BEANCOUNT.encode()), "books.beancount")},
+        content_type="multipart/form-data")
+    assert response.status_code == 303
+    run_id = int(response.headers["Location"].split("/")[-2])
+    assert client.get(response.headers["Location"]).status_code == 200
+    client.post(f"/o/dawnbc/interchange/imports/{run_id}/map", data={}).close()
+    assert b"The file is fine: 3 to import" in client.get(f"/o/dawnbc/interchange/runs/{run_id}").data
+    client.post(f"/o/dawnbc/interchange/imports/{run_id}/confirm").close()
+    assert b"Imported: 3" in client.get(f"/o/dawnbc/interchange/runs/{run_id}").data
+    page = client.get("/o/dawnbc/interchange/imports?lang=fil")
+    assert "Mga tumatakbong pautang".encode() in page.data and b"Beancount" in page.data

@@ -137,3 +137,17 @@ def test_run_twice_or_after_missed_days_gives_the_same_result_as_each_day(make_o
     assert all(row[2] > 0 for row in loans_rows)
     assert len(messages) == 6  # each loan: 3 days before and the day after the due date
     assert not any("M0" in body or "M1" in body or "Goods" in body for body in messages)
+
+
+def test_a_reminder_is_written_in_the_language_of_her_login(coop, make_member, make_user):
+    reader = make_user(coop, "member")
+    reader.locale = "fil"  # what she chose with the page's language link
+    her = make_member(name="Rosa Dela Cruz", mobile="09170000001", user_id=reader.id)
+    other = make_member(name="Ana Cruz", mobile="09170000002")
+    credit_sale(coop, her, key="hers")
+    credit_sale(coop, other, key="other")
+    loans.end_of_day(coop.id, DUE - timedelta(days=3))
+    bodies = {m.recipient: m.body for m in db.session.scalars(select(OutboxMessage))}
+    assert bodies["09170000001"].startswith("Paalala: ang PHP 1,000.00 sa L-")
+    assert bodies["09170000002"].startswith("Reminder: PHP 1,000.00 on L-")
+    assert "Rosa" not in bodies["09170000001"]

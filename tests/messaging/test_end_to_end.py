@@ -74,3 +74,27 @@ def test_a_killed_delivery_process_resumes_without_duplicates(app, coop, queue, 
     services.deliver(now=services.utcnow() + timedelta(minutes=20))
     assert statuses() == ["sent", "sent", "unknown", "sent", "sent", "sent"]
     assert len(fake_gateway.requests) == 6
+
+
+def test_loan_reminders_reach_the_gateway_in_her_language(coop, make_member, make_user, setting, fake_gateway):
+    """The daily jobs as the scheduler runs them (`jobs.run_daily`), then the outbox job through the gateway."""
+    from coop.jobs import services as jobs
+    from coop.ledger.records import Line
+    from coop.loans import services as loans
+
+    use_fake(coop, setting, fake_gateway)
+    reader = make_user(coop, "member")
+    reader.locale = "fil"
+    member = make_member(mobile="09171234567", user_id=reader.id)
+    day = date(2026, 3, 2)
+    loans.open_commodity_loan(coop.id, member.id, 50_000, day, goods_lines=(Line("sales", credit=50_000),),
+                              memo="Goods on credit", source="inventory", source_id="s1", idempotency_key="s1",
+                              actor_id=None)
+    db.session.commit()
+    reminder_day = day + timedelta(days=15 - 3)
+    jobs.run_daily(reminder_day, only="loans.end_of_day")
+    db.session.commit()
+    assert services.deliver() == 1
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.status == "sent" and message.body.startswith("Paalala: ang PHP 500.00 sa L-")
+    assert b"Paalala" in fake_gateway.requests[0]["body"]

@@ -1,14 +1,17 @@
 """The grants program's verbs, one module per verb group; this package re-exports them, so callers write
 `from coop.grants import services` and `services.sign_moa(...)` whatever module holds it.
 
-Ledger design (one restricted fund per donor, the deferral method):
-- each donor fund is its own account under Net Assets with Donor Restrictions (3200), so what the
-  fund has left is one balance row, and the year-end closing of income accounts never touches it;
-- money received:   Dr Cash in Bank / Cr the donor's fund account (donor party);
+Ledger design (one restricted fund per donor, net assets by class of restriction):
+- each donor fund is its own account under Net Assets with Donor Restrictions (3200);
+- money received:   Dr Cash in Bank / Cr Donor Contributions - Restricted (donor party): revenue with
+                    donor restrictions, so the statement of activities shows the gift;
 - a tranche:        Dr Livelihood Grants (beneficiary party) / Cr Cash in Bank, and in the same entry
-                    Dr the donor's fund account / Cr Net Assets Released from Restriction (donor party),
-  so the statement of operations shows each peso spent on a grant matched by the restriction it
-  releases, and the sum of the funds' balances is exactly received less released.
+                    Dr the donor's fund account / Cr Net Assets Released from Restriction (donor party):
+                    the release reclassifies the restricted net assets into the unrestricted ones, which
+                    bear the expense;
+- the year's closing (`closing`): each donor's restricted contributions into her fund's account, every
+  other income and expense into Net Assets without Donor Restrictions.
+  What a fund has left is its account's balance plus its gifts of the year not yet closed (two rows).
 
 - `base`: setting and account keys, the program's errors, small helpers
 - `beneficiaries`: the women's records, readiness and trainings
@@ -17,6 +20,7 @@ Ledger design (one restricted fund per donor, the deferral method):
 - `moas`: the MOA and its tranche schedule, signed against a fund
 - `releases`: releasing tranches (maker and checker) and purchases from them
 - `monitoring`: monthly monitoring and closing a grant
+- `closing`: the year-end closing into net assets by class of restriction
 - `followups`: what is due and the staff's follow-up list (the daily job)
 - `program`: the program in numbers
 """
@@ -49,6 +53,7 @@ from .beneficiaries import (
     update_beneficiary,
     view_beneficiary,
 )
+from .closing import close_year, closing_lines, closing_of, reopen_year
 from .followups import (
     TrancheDue,
     list_due_followups,
@@ -73,7 +78,8 @@ from .plans import (
     submit_plan,
     update_plan,
 )
-from .program import ProgramSummary, all_moas, all_plans, program_summary, stage_of
+from .program import (FundYear, MoaExpense, ProgramSummary, all_moas, all_plans, fund_years, program_expenses,
+                      program_summary, stage_of)
 from .releases import (
     ReleaseLines,
     add_purchase,
@@ -88,6 +94,8 @@ from .releases import (
 __all__ = [
     "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
     "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "SameStaff", "TrancheDue",
+    "close_year", "closing_lines", "closing_of", "reopen_year", "FundYear", "MoaExpense", "fund_years",
+    "program_expenses",
     "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",
     "all_plans", "approve_release", "bounds", "certify_ready", "check_bounds", "close_moa", "create_plan",
     "draft_moa", "void_moa", "fund_position", "get_beneficiary", "get_fund", "get_moa", "get_plan", "get_tranche",

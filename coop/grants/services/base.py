@@ -14,6 +14,10 @@ from ..models import FollowUp
 
 MIN_GRANT, MAX_GRANT, MONITORING_MONTHS = "grants.min_grant", "grants.max_grant", "grants.monitoring_months"
 RESTRICTED_GROUP_KEY = "net_assets_restricted"
+UNRESTRICTED_KEY = "net_assets_unrestricted"
+# Revenue with donor restrictions: a gift to a donor's fund, closed at the year's end into that fund's account.
+RESTRICTED_REVENUE = "donor_contributions_restricted"
+RELEASES = "releases_from_restriction"
 CASH = "cash_in_bank"
 CENTRE_ROLE = ("The Centre is the operations partner of the Beneficiary: it gives guidance and technical "
                "assistance as she starts her business, helps her buy the items in her business plan, hands "

@@ -13,7 +13,7 @@ from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ..models import DonorFund, FundReceipt
-from .base import CASH, RESTRICTED_GROUP_KEY
+from .base import CASH, RELEASES, RESTRICTED_GROUP_KEY, RESTRICTED_REVENUE
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,21 @@ def list_funds(org_id: int) -> list[DonorFund]:
 
 
 def fund_position(fund: DonorFund) -> FundPosition:
-    """Two balance rows: what is left is the fund account's balance, what was released is the donor's
-    releases from restriction. Received is their sum, so a reversed gift (a bounced check) lowers it."""
-    left = ledger.balance(fund.org_id, fund.account_id).credit_balance
-    released = ledger.party_balance(fund.org_id, "releases_from_restriction", fund.party_id).credit_balance
+    """Three balance rows, whether the year is closed (or reopened) or not. What is left is the fund account's
+    balance (gifts closed into it, less releases) plus the donor's gifts still in contribution revenue with
+    donor restrictions; what was released is the donor's releases from restriction (the closing empties that
+    account without naming the donor, so her party row keeps every release). Received is their sum, so a
+    reversed gift (a bounced check) lowers it."""
+    this_year = ledger.party_balance(fund.org_id, RESTRICTED_REVENUE, fund.party_id).credit_balance
+    left = ledger.balance(fund.org_id, fund.account_id).credit_balance + this_year
+    released = ledger.party_balance(fund.org_id, RELEASES, fund.party_id).credit_balance
     return FundPosition(received=left + released, released=released, committed=fund.committed)
 
 
 def receive(org_id: int, fund_id: int, *, on: date, amount: int, reference: str | None, actor_id: int | None,
             idempotency_key: str | None = None) -> FundReceipt:
-    """Money in from the donor, restricted to this fund."""
+    """Money in from the donor, restricted to this fund: contribution revenue with donor restrictions, the
+    donor's party on it, so the statement of activities shows the gift and the closing takes it to her fund."""
     fund = get_fund(org_id, fund_id)
     if idempotency_key:
         replay = ledger.find_by_idempotency_key(org_id, idempotency_key)
@@ -87,7 +92,7 @@ def receive(org_id: int, fund_id: int, *, on: date, amount: int, reference: str 
     db.session.flush()
     entry = ledger.post(Entry(org_id, on, f"Restricted gift received for {fund.label}", (
         Line(CASH, debit=amount),
-        Line(fund.account_id, credit=amount, party_id=fund.party_id)),
+        Line(RESTRICTED_REVENUE, credit=amount, party_id=fund.party_id)),
         source="grants.receipt", source_id=str(receipt.id), idempotency_key=idempotency_key), actor_id)
     receipt.entry_id = entry.id
     db.session.flush()

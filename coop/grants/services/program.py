@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 
 from ...extensions import db
 from ...ledger import services as ledger
-from ..models import Beneficiary, BusinessPlan, DonorFund, Moa, MonitoringReport, Purchase, Tranche, Training
+from ..models import (Beneficiary, BusinessPlan, DonorFund, FundReceipt, Moa, MonitoringReport, Purchase, Tranche,
+                      Training)
+from .base import RELEASES, RESTRICTED_REVENUE
 from .funds import FundPosition, fund_position, get_fund, list_funds
 from .moas import moas_of
 from .plans import plans_of
@@ -47,8 +50,8 @@ class ProgramSummary:
     average_savings: int
     outcomes: dict[str, int]
     funds: list[tuple[DonorFund, FundPosition]]
-    grants_expense: int | None  # the ledger's livelihood grants (debit balance); None for one fund
-    released_from_funds: int  # the ledger's releases from restriction (credit balance)
+    grants_expense: int | None  # the ledger's livelihood grants ever (the women's rows); None for one fund
+    released_from_funds: int  # the ledger's releases from restriction ever (the donors' rows)
 
     @property
     def reconciles(self) -> bool:
@@ -86,12 +89,11 @@ def program_summary(org_id: int, fund_id: int | None = None) -> ProgramSummary:
         Moa.id.in_(moas), Moa.status == "closed").group_by(Moa.outcome))}
     purchases = db.session.scalar(select(func.coalesce(func.sum(Purchase.amount), 0)).where(
         Purchase.tranche_id.in_(select(Tranche.id).where(Tranche.moa_id.in_(moas)))))
-    if fund_id:  # the donor's own releases; the grants expense is kept per woman, not per fund
-        released_from_funds = ledger.party_balance(org_id, "releases_from_restriction", funds[0].party_id).credit_balance
-        grants_expense = None
-    else:
-        released_from_funds = ledger.balance(org_id, "releases_from_restriction").credit_balance
-        grants_expense = ledger.balance(org_id, "livelihood_grants_expense").debit_balance
+    # Totals since the start from the party rows, which the year-end closing (by account, naming no party)
+    # leaves alone. The grants expense is kept per woman, not per fund.
+    released_from_funds = sum(ledger.party_balance(org_id, RELEASES, fund.party_id).credit_balance for fund in funds)
+    grants_expense = None if fund_id else sum(
+        b.debit_balance for b in ledger.parties_balances(org_id, "livelihood_grants_expense").values())
     return ProgramSummary(
         beneficiaries=count(Beneficiary, *scoped(Beneficiary.id)),
         certified_ready=count(Beneficiary, Beneficiary.ready_on.is_not(None), *scoped(Beneficiary.id)),
@@ -112,3 +114,83 @@ def all_moas(org_id: int) -> list[Moa]:
 
 def all_plans(org_id: int) -> list[BusinessPlan]:
     return list(db.session.scalars(select(BusinessPlan).where(BusinessPlan.org_id == org_id).order_by(BusinessPlan.id)))
+
+
+@dataclass(frozen=True)
+class FundYear:
+    """A donor's fund over one year: what it had, received, released and has left, from the ledger, with the
+    receipts and tranches recorded in the program beside them (they agree when the books are right)."""
+
+    fund: DonorFund
+    opening: int
+    received: int  # ledger: contributions with restrictions of the year, and gifts booked straight into the fund
+    released: int  # ledger: the donor's releases from restriction in the year
+    closing: int
+    receipts_recorded: int  # the fund's receipts dated in the year
+    tranches_released: int  # the tranches charged to the fund released in the year
+
+    @property
+    def reconciles(self) -> bool:
+        return (self.opening + self.received - self.released == self.closing
+                and self.received == self.receipts_recorded and self.released == self.tranches_released)
+
+
+def _left_at(org_id: int, funds: list[DonorFund], on: date) -> tuple[dict[int, int], dict[int, int]]:
+    """Per fund at the end of a day: what is left (restricted net assets) and what was released so far."""
+    balances = ledger.balances_as_of(org_id, on)
+    revenue, releases = ledger.get_account(org_id, RESTRICTED_REVENUE).id, ledger.get_account(org_id, RELEASES).id
+    rows = ledger.party_totals_as_of(org_id, (revenue, releases), on)
+    left, released = {}, {}
+    for fund in funds:
+        left[fund.id] = (balances.get(fund.account_id, ledger.Balance()).credit_balance
+                         + rows.get((revenue, fund.party_id), ledger.Balance()).credit_balance)
+        released[fund.id] = rows.get((releases, fund.party_id), ledger.Balance()).credit_balance
+    return left, released
+
+
+def fund_years(org_id: int, year: int) -> list[FundYear]:
+    funds = list_funds(org_id)
+    start, end = date(year - 1, 12, 31), date(year, 12, 31)
+    (left_before, debits_before), (left_after, debits_after) = _left_at(org_id, funds, start), _left_at(org_id, funds, end)
+    receipts = dict(db.session.execute(
+        select(FundReceipt.fund_id, func.sum(FundReceipt.amount))
+        .where(FundReceipt.org_id == org_id, FundReceipt.received_on > start, FundReceipt.received_on <= end)
+        .group_by(FundReceipt.fund_id)).all())
+    tranches = dict(db.session.execute(
+        select(Moa.fund_id, func.sum(Tranche.amount)).join(Moa, Moa.id == Tranche.moa_id)
+        .where(Tranche.org_id == org_id, Tranche.status == "released", Tranche.released_on > start,
+               Tranche.released_on <= end).group_by(Moa.fund_id)).all())
+    out = []
+    for fund in funds:
+        released = debits_after[fund.id] - debits_before[fund.id]
+        received = left_after[fund.id] - left_before[fund.id] + released
+        out.append(FundYear(fund, left_before[fund.id], received, released, left_after[fund.id],
+                            int(receipts.get(fund.id) or 0), int(tranches.get(fund.id) or 0)))
+    return out
+
+
+@dataclass(frozen=True)
+class MoaExpense:
+    moa: Moa
+    fund: DonorFund
+    beneficiary_label: str
+    released: tuple[int, ...]  # per year asked for
+
+
+def program_expenses(org_id: int, years: tuple[int, ...]) -> list[MoaExpense]:
+    """What each MOA released in each year, by donor: the program expenses the funds paid for."""
+    funds = {fund.id: fund for fund in list_funds(org_id)}
+    found: dict[int, dict[int, int]] = {}
+    for moa_id, released_on, amount in db.session.execute(
+            select(Tranche.moa_id, Tranche.released_on, Tranche.amount)
+            .where(Tranche.org_id == org_id, Tranche.status == "released")):
+        if released_on.year in years:
+            found.setdefault(moa_id, {}).setdefault(released_on.year, 0)
+            found[moa_id][released_on.year] += amount
+    if not found:
+        return []
+    moas = list(db.session.scalars(select(Moa).where(Moa.id.in_(found)).order_by(Moa.fund_id, Moa.number)))
+    labels = {b.id: b.label for b in db.session.scalars(select(Beneficiary).where(
+        Beneficiary.id.in_({m.beneficiary_id for m in moas})))}
+    return [MoaExpense(m, funds[m.fund_id], labels[m.beneficiary_id], tuple(found[m.id].get(y, 0) for y in years))
+            for m in moas]

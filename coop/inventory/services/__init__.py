@@ -24,7 +24,7 @@ from .catalogue import (
     update_product,
     update_supplier,
 )
-from .counts import adjust_stock, list_adjustments
+from .counts import adjust_stock, list_adjustments, receive_opening_stock
 from .purchases import (
     PurchaseItem,
     get_purchase,
@@ -70,6 +70,7 @@ __all__ = [
     "credit_terms", "find_item", "get_product", "get_purchase", "get_sale", "get_supplier", "issue_cost",
     "line_amount", "list_adjustments", "list_products", "list_purchases", "list_sales", "list_suppliers",
     "lock_products", "member_label", "move", "pay_supplier", "pos_item", "product_ref", "purchase_lines",
-    "quantity_text", "receipt_number", "record_purchase", "record_sale", "return_goods", "sale_lines",
+    "quantity_text", "receipt_number", "receive_opening_stock", "record_purchase", "record_sale", "return_goods",
+    "sale_lines",
     "sale_returns", "search_items", "supplier_payments", "update_product", "update_supplier",
 ]

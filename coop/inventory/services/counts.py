@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...errors import Invalid
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ..models import ADJUSTMENT_KINDS, Product, StockAdjustment
+from ..models import ADJUSTMENT_KINDS, Product, StockAdjustment, StockMovement
 from ..quantity import SCALE, quantity_text, round_div
 from .stock import INVENTORY, average_cost_milli, issue_cost, lock_products, move, replay
 
 LOSSES, GAINS = "inventory_losses", "inventory_gains"
+OPENING = "opening_balance_clearing"  # the other side of every balance brought from the old books
 
 
 def adjust_stock(org_id: int, *, product_id: int, kind: str, quantity: int, on: date, reason: str,
@@ -68,6 +70,32 @@ def adjust_stock(org_id: int, *, product_id: int, kind: str, quantity: int, on: 
          memo=memo, actor_id=actor_id)
     db.session.flush()
     return adjustment
+
+
+def receive_opening_stock(org_id: int, *, product_id: int, quantity: int, unit_cost: int, on: date,
+                          actor_id: int | None) -> StockMovement:
+    """Stock on hand at the cut-over from the old books, at its cost: Dr inventory, Cr opening balances clearing.
+
+    Only for a product with no stock movement yet, so that the moving average starts from this cost.
+    """
+    if quantity <= 0:
+        raise Invalid(_("The quantity on hand must be more than zero."), field="quantity")
+    if unit_cost < 0:
+        raise Invalid(_("The cost cannot be negative."), field="unit_cost")
+    product = lock_products(org_id, [product_id], on)[product_id]
+    if product.qty_on_hand or product.stock_value:
+        raise Invalid(_("%(product)s already has stock on record; count it instead.", product=product.name),
+                      field="quantity")
+    value = round_div(quantity * unit_cost, SCALE)
+    memo = f"Opening stock of {product.code}"
+    entry_id = None
+    if value:
+        entry_id = ledger.post(Entry(org_id, on, memo, (Line(INVENTORY, debit=value), Line(OPENING, credit=value)),
+                                     source="inventory.opening", source_id=str(product.id)), actor_id).id
+    movement = move(product, on=on, kind="opening", qty=quantity, value=value, source_id=None, entry_id=entry_id,
+                    memo=memo, actor_id=actor_id)
+    db.session.flush()
+    return movement
 
 
 def list_adjustments(org_id: int, limit: int = 100) -> list[tuple[StockAdjustment, Product]]:

@@ -35,6 +35,7 @@ from .base import (
 from .commodity import commodity_outstanding, open_commodity_loan, return_commodity_goods
 from .daily import MOVE_CHUNK, end_of_day
 from .lending import apply, approve, cancel, check_application, preview_schedule, reject, release
+from .opening import OpeningInstallment, check_opening_schedule, loan_imported, open_running_loan
 from .products import (
     DEFAULT_PRODUCTS,
     PRODUCT_FIELDS,
@@ -54,10 +55,11 @@ from .standing import arrears_reasons
 
 __all__ = [
     "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
-    "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve", "arrears_reasons", "cancel",
+    "OpeningInstallment", "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve", "arrears_reasons", "cancel",
     "cap_for", "check_application", "commodity_outstanding", "create_product", "decide_request", "end_of_day",
     "ensure_products", "fee_for", "find_loan", "get_loan", "get_product", "get_transaction", "installments",
-    "list_products", "loans_of_member", "next_installment", "open_commodity_loan", "paid_up_capital",
+    "check_opening_schedule", "list_products", "loan_imported", "loans_of_member", "next_installment",
+    "open_commodity_loan", "open_running_loan", "paid_up_capital",
     "pending_requests", "preview_schedule", "product_by_code", "product_of", "reject", "release", "repay",
     "request_change", "requests_of", "return_commodity_goods", "reverse_repayment", "search_loans", "successor_of",
     "transaction_by_key", "transactions", "update_product",

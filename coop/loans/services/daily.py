@@ -7,11 +7,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, update
 
+from flask_babel import format_date, gettext as _
+
+from ...auth import services as auth
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...members import services as members
 from ...messaging import services as outbox
+from ...messaging.texts import language, written_in
 from ...money import sms_pesos
 from ...orgs.services import get_setting
 from ...timeutil import utcnow
@@ -208,19 +212,32 @@ def _remind(org_id: int, day: date) -> int:
         .order_by(inst.id)).all()
     sent, flags = 0, []
     with db.session.no_autoflush:
-        mobiles = {member_id: members.get_member(org_id, member_id).mobile for member_id in {r.member_id for r in rows}}
+        default_language = get_setting(org_id, "messaging.language")
+        recipients = {}  # member id -> (mobile, the language she reads her texts in)
+        for member_id in {r.member_id for r in rows}:
+            member = members.get_member(org_id, member_id)
+            locale = auth.get_user(member.user_id).locale if member.user_id else None
+            recipients[member_id] = (member.mobile, language(locale, default_language))
         for row in rows:
             missed = row.due_on < day
             flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
-            if not mobiles[row.member_id]:
+            mobile, lang = recipients[row.member_id]
+            if not mobile:
                 continue
-            amount, number = sms_pesos(row.balance), f"L-{row.loan_id:06d}"
-            text = (f"Paalala / Reminder: {amount} on {number} was due {row.due_on:%d %b %Y}. "
-                    "Please pay at the cooperative office." if missed else
-                    f"Paalala / Reminder: {amount} on {number} is due {row.due_on:%d %b %Y}.")
-            if outbox.enqueue(org_id, channel="sms", recipient=mobiles[row.member_id], body=text,
+            with written_in(lang):
+                text = _loan_reminder(sms_pesos(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
+            if outbox.enqueue(org_id, channel="sms", recipient=mobile, body=text,
                               dedupe_key=f"loan:{row.id}:{'missed' if missed else 'before'}"):
                 sent += 1
     for key in ("reminded_before", "reminded_missed"):
         _bulk_update(Installment.__table__, "id", [row for row in flags if key in row])
     return sent
+
+
+def _loan_reminder(amount: str, number: str, due_on: date, missed: bool) -> str:
+    """The text in the language in force: an amount, a loan number and a date, nothing about who or what."""
+    if missed:
+        return _("Reminder: %(amount)s on %(number)s was due %(due)s. Please pay at the cooperative office.",
+                 amount=amount, number=number, due=format_date(due_on, "d MMM yyyy"))
+    return _("Reminder: %(amount)s on %(number)s is due %(due)s.", amount=amount, number=number,
+             due=format_date(due_on, "d MMM yyyy"))

@@ -1,0 +1,1 @@
+"""Maker-checker: commands that one person asks for and a different person, with the right role, decides."""

@@ -1,0 +1,64 @@
+"""The checker's inbox page and API: list, detail in plain words, buttons only for those who may decide."""
+from coop.approvals import services as approvals
+from coop.extensions import db
+
+
+def test_the_inbox_shows_buttons_only_to_a_checker(make_org, make_user, login, client, box):
+    org = make_org()
+    maker, checker, auditor = make_user(org, "officer"), make_user(org, "officer"), make_user(org, "auditor")
+    row = approvals.hold(org.id, "test.always", {"what": "a thing"}, maker_id=maker.id, amount=123_456)
+    db.session.commit()
+    for who, buttons in ((maker, False), (auditor, False), (checker, True)):
+        login(who)
+        listing = client.get(f"/o/{org.slug}/approvals/").get_data(as_text=True)
+        assert "1,234.56" in listing
+        page = client.get(f"/o/{org.slug}/approvals/{row.id}").get_data(as_text=True)
+        assert "a thing" in page and ("Approve and carry out" in page) is buttons
+        client.post("/logout")
+    login(maker)
+    refused = client.post(f"/o/{org.slug}/approvals/{row.id}/approve", data={})
+    assert refused.status_code == 403 and approvals.NotTheChecker.MESSAGE in refused.get_data(as_text=True)
+    client.post("/logout")
+    login(checker)
+    done = client.post(f"/o/{org.slug}/approvals/{row.id}/approve", data={"note": "fine"})
+    assert done.status_code == 303 and len(box.runs) == 1
+    assert "approved" in client.get(done.location).get_data(as_text=True)
+
+
+def test_reject_needs_a_reason_on_the_page(make_org, make_user, login, client, box):
+    org = make_org()
+    row = approvals.hold(org.id, "test.always", {}, maker_id=make_user(org, "officer").id)
+    db.session.commit()
+    login(make_user(org, "admin"))
+    url = f"/o/{org.slug}/approvals/{row.id}"
+    assert client.post(f"{url}/reject", data={"reason": ""}, headers={"Referer": url}).status_code == 303
+    assert approvals.get_approval(org.id, row.id).status == "pending"
+    client.post(f"{url}/reject", data={"reason": "not now"})
+    db.session.expire_all()
+    assert approvals.get_approval(org.id, row.id).status == "rejected" and len(box.rejections) == 1
+
+
+def test_the_dashboard_counts_what_waits(make_org, make_user, login, client, box):
+    org = make_org()
+    maker = make_user(org, "officer")
+    for n in range(3):
+        approvals.hold(org.id, "test.always", {"n": n}, maker_id=maker.id)
+    db.session.commit()
+    login(maker)
+    page = client.get(f"/o/{org.slug}/").get_data(as_text=True)
+    assert "Waiting for approval" in page
+
+
+def test_the_api_lists_and_refuses_like_the_page(make_org, make_user, api, box):
+    org = make_org()
+    maker, member = make_user(org, "officer"), make_user(org, "member")
+    row = approvals.hold(org.id, "test.always", {"n": 1}, maker_id=maker.id)
+    db.session.commit()
+    listed = api(maker).get(f"/api/v1/orgs/{org.slug}/approvals")
+    assert listed.status_code == 200 and [r["id"] for r in listed.json] == [row.id]
+    refused = api(maker).post(f"/api/v1/orgs/{org.slug}/approvals/{row.id}/approval", json={})
+    assert refused.status_code == 403 and refused.json["detail"] == approvals.NotTheChecker.MESSAGE
+    assert api(member).get(f"/api/v1/orgs/{org.slug}/approvals").status_code == 404
+    bad = api(make_user(org, "officer")).post(f"/api/v1/orgs/{org.slug}/approvals/{row.id}/rejection",
+                                              json={"reason": ""})
+    assert bad.status_code == 422
