@@ -66,8 +66,8 @@ def database_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def database_url(database_template, tmp_path):
+def empty_database(template, directory) -> str:
+    """The migrated schema with no rows: PostgreSQL's tables truncated, or a copy of the SQLite template."""
     if ON_POSTGRES:
         engine = create_engine(DATABASE_URL)
         with engine.begin() as conn:
@@ -77,9 +77,14 @@ def database_url(database_template, tmp_path):
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         engine.dispose()
         return DATABASE_URL
-    path = tmp_path / "coop.sqlite"
-    shutil.copyfile(database_template, path)
+    path = directory / "coop.sqlite"
+    shutil.copyfile(template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    return empty_database(database_template, tmp_path)
 
 
 class RequestClient(FlaskClient):

@@ -1,32 +1,17 @@
 """One seeded demo (the cooperative and the NGO) per test module, for the suites that call every route."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from sqlalchemy import create_engine, text
 
 from coop import create_app
 from coop.extensions import db
-from tests.conftest import DATABASE_URL, ON_POSTGRES, RequestClient
+from tests.conftest import RequestClient, empty_database
 
 
 @pytest.fixture(scope="module")
 def seeded_demo(database_template, tmp_path_factory):
     """The demo seeded once for the module; yields the app and each demo user's API token."""
-    if ON_POSTGRES:
-        engine = create_engine(DATABASE_URL)
-        with engine.begin() as conn:
-            tables = [r[0] for r in conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
-            conn.execute(text("SET LOCAL coop.allow_truncate = 'on'"))
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        url = DATABASE_URL
-    else:
-        path = tmp_path_factory.mktemp("demo") / "coop.sqlite"
-        shutil.copyfile(database_template, path)
-        url = f"sqlite:///{path}"
+    url = empty_database(database_template, tmp_path_factory.mktemp("demo"))
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False,
                       # every suite here logs in and calls far more than an office would: no per-address throttle
