@@ -16,7 +16,7 @@ import random
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from coop import create_app
 from coop.extensions import db
@@ -148,8 +148,7 @@ WRITE_ROUTES = [r for r in GUARDED if r[1] in WRITES]
                          ids=[f"{m} {rule}" for rule, m, _e, _r in WRITE_ROUTES])
 def test_the_auditor_writes_nothing(matrix, rule, method, endpoint, roles):
     app, caller = matrix
-    assert "auditor" not in roles, f"{endpoint} lets the auditor write"
-    for ids in (1, 2, 3):
+    for ids in (1, 2, 3):  # what she is refused, not only what the view declares: a service may refuse her too
         before = snapshot()
         response = caller("auditor").call(method, url_for_rule(rule, COOP, ids))
         assert response.status_code in (403, 404, 405), f"{response.status_code} {response.data[:300]!r}"
@@ -162,8 +161,8 @@ def _other_members(member_username: str) -> list[str]:
 
     db.session.rollback()
     her = db.session.scalar(select(User.id).where(User.username == member_username))
-    return [name for name in db.session.scalars(select(Member.name).where(Member.user_id.is_not(her)))
-            if len(name) > 4]
+    others = select(Member.name).where(or_(Member.user_id.is_(None), Member.user_id != her))
+    return [name for name in db.session.scalars(others) if len(name) > 4]
 
 
 @pytest.mark.parametrize(("rule", "method", "endpoint", "roles"), GUARDED, ids=ID)
