@@ -6,25 +6,85 @@ form post, bring the officer back to the form with her input and the message.
 """
 from __future__ import annotations
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, session
-from flask_babel import gettext
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, session
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .audit import services as audit
-
 from .extensions import db
+from .money import format_money
+
+
+class Pesos(int):
+    """An amount (centavos) inside a message: shown by Babel ("₱2,000.50") like every amount on a page."""
+
+
+class Month(date):
+    """A month inside a message ("May 2026"), named in the reader's language."""
+
+    @classmethod
+    def of(cls, day: date) -> "Month":
+        return cls(day.year, day.month, 1)
+
+
+class Words(str):
+    """Interface text inside a message ("A payment"), extracted like the message: shown in the reader's language."""
+
+
+class Status(str):
+    """A record's state inside a message ("written_off"): shown in the reader's language."""
+
+
+def _shown(value, translate: bool) -> str:
+    locale = "fil_PH" if translate and has_request_context() and str(get_locale()) == "fil" else "en_PH"
+    if isinstance(value, Pesos):
+        return format_money(int(value), locale)
+    if isinstance(value, Month):
+        return babel_format_date(value, "MMMM y", locale=locale)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return babel_format_date(value, "medium", locale=locale)
+    if isinstance(value, Words):
+        return gettext(value) if translate else str(value)
+    if isinstance(value, Status):
+        label = value.replace("_", " ")
+        return gettext(label) if translate else label
+    return str(value)
+
+
+def fill(template: str, values: dict, *, translate: bool) -> str:
+    """A message's template with its values, in English (the API) or the reader's language (pages).
+
+    A translation that does not fit its values (a typo in a placeholder) falls back to the English."""
+    if not values:
+        return gettext(template) if translate and template else template
+    shown = {name: _shown(value, translate) for name, value in values.items()}
+    if translate:
+        try:
+            return gettext(template) % shown
+        except (KeyError, ValueError, TypeError):
+            pass
+    return template % shown
 
 
 class CoopError(Exception):
+    """A domain's refusal. The message is constant English text, extracted into the catalogue; what varies
+    goes into `values` (`%(name)s` in the text): amounts as `Pesos`, states as `Status`, dates as dates, so
+    the same raise reads in the reader's language with Babel's pesos and dates."""
+
     status = 400
     title = "Request refused"
 
-    def __init__(self, message: str, field: str | None = None, **extra):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str | None = None, *, values: dict | None = None, **extra):
+        self.template = message
+        self.values = dict(values or {})
+        self.message = fill(message, self.values, translate=False)
+        super().__init__(self.message)
         self.field = field
         self.extra = extra
 
@@ -83,7 +143,9 @@ def translated(message) -> str:
     """A domain's or marshmallow's English message in the reader's language, when the catalogue has it.
 
     Domain errors are raised with constant English text (extracted by scripts/translations through the
-    error classes' names), so the one lookup here serves every domain."""
+    error classes' names) and their values apart, so the one lookup here serves every domain."""
+    if isinstance(message, CoopError):
+        return fill(message.template, message.values, translate=True)
     text = str(message)
     if text in _MARSHMALLOW:
         return str(_MARSHMALLOW[text])
@@ -166,7 +228,7 @@ def register(app: Flask) -> None:
             errors = {error.field: error.message} if error.field else None
             response = _problem(error.status, error.title, error.message, errors, **error.extra)
         else:
-            message = translated(error.message)
+            message = translated(error)
             errors = {error.field: message} if error.field else None
             if request.method == "POST" and error.status in (400, 409, 422):
                 return _back_to_form(message, errors)
@@ -221,6 +283,9 @@ def register(app: Flask) -> None:
         if _wants_json():
             return _problem(error.code or 500, error.name, error.description or error.name)
         if error.code == 401 and not _wants_json():
+            if g.get("session_ended"):
+                flash(_l("Your session has ended (idle too long, logged out, or a new password). Log in again."),
+                      "warning")
             return redirect("/login?next=" + request.full_path.rstrip("?"))
         title, message = _PAGES.get(error.code, (error.name, error.description))
         return render_template("error.html", status=error.code, title=title, message=message), error.code

@@ -76,9 +76,15 @@ def pesos_text(centavos: int) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
-def php_text(centavos: int, *, grouped: bool = True) -> str:
-    """An amount with its currency in a message or on paper: "PHP 2,000.50" (grouped=False: "PHP 2000.50")."""
-    return f"{CURRENCY} {pesos_text(centavos) if grouped else to_pesos_text(centavos)}"
+def php_text(centavos: int) -> str:
+    """An amount with its currency in a message or on paper, as Babel writes it on every page: "₱2,000.50"."""
+    return format_money(centavos)
+
+
+def sms_pesos(centavos: int) -> str:
+    """An amount in a text message: "PHP 2,000.50". The peso sign is outside the GSM 7-bit alphabet and would
+    make every text UCS-2 (70 characters a part instead of 160, each part paid): texts alone write PHP."""
+    return f"PHP {pesos_text(centavos)}"
 
 
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

@@ -69,13 +69,13 @@ def database_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture
-def database_url(database_template, tmp_path):
+def empty_database(template, directory) -> str:
+    """The migrated schema with no rows: PostgreSQL's tables truncated, or a copy of the SQLite template."""
     if ON_POSTGRES:
         _empty_postgres()
         return DATABASE_URL
-    path = tmp_path / "coop.sqlite"
-    shutil.copyfile(database_template, path)
+    path = directory / "coop.sqlite"
+    shutil.copyfile(template, path)
     return f"sqlite:///{path}"
 
 
@@ -109,6 +109,11 @@ def _empty_postgres() -> None:
         statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
         if len(statements) > 1:
             conn.exec_driver_sql("; ".join(statements))
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    return empty_database(database_template, tmp_path)
 
 
 class RequestClient(FlaskClient):

@@ -8,7 +8,7 @@ from ..auth.access import roles_required
 from ..web.forms import idempotency_key, load_json, load_query
 from . import services
 from .schemas import ApprovalOutSchema, ApprovalQuerySchema, ApproveSchema, RejectSchema
-from .views import INBOX_READERS
+from .views import DECIDERS, INBOX_READERS
 
 bp = blueprint("approvals", __name__, "/orgs/<org>/approvals")
 
@@ -31,7 +31,7 @@ def show(approval_id: int):
 
 
 @bp.post("/<int:approval_id>/approval")
-@roles_required(*INBOX_READERS)
+@roles_required(*DECIDERS)
 @documented("Approve and carry out a request, once (not by the person who asked: 403; already decided: 409)",
             body=ApproveSchema, returns=ApprovalOutSchema)
 def approve(approval_id: int):
@@ -41,7 +41,7 @@ def approve(approval_id: int):
 
 
 @bp.post("/<int:approval_id>/rejection")
-@roles_required(*INBOX_READERS)
+@roles_required(*DECIDERS)
 @documented("Turn a request down with the reason (the same people who may approve it)", body=RejectSchema,
             returns=ApprovalOutSchema)
 def reject(approval_id: int):

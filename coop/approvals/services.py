@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..auth import services as auth
-from ..errors import Conflict, CoopError, Forbidden, NotFound
+from ..errors import Conflict, CoopError, Forbidden, NotFound, Status
 from ..extensions import db
 from ..kernel import get_in_org
 from ..manifest import ApprovalKind, Execution, plugins
@@ -54,7 +54,7 @@ class Outcome:
 def kind_of(name: str) -> ApprovalKind:
     found = plugins().approval_kinds.get(name)
     if found is None:
-        raise NotFound(f"No approval kind {name}.")
+        raise NotFound("No approval kind %(name)s.", values={"name": name})
     return found
 
 
@@ -126,7 +126,7 @@ def _check_checker(org_id: int, approval: Approval, checker_id: int | None) -> N
 def _locked_pending(org_id: int, approval_id: int) -> Approval:
     row = get_in_org(Approval, org_id, approval_id, "No such request for approval.", lock=True)
     if row.status != PENDING:
-        raise Conflict(f"This request was already {row.status}.")
+        raise Conflict("This request was already %(status)s.", values={"status": Status(row.status)})
     return row
 
 
@@ -240,7 +240,7 @@ def approvals(org_id: int, status: str | None = PENDING, limit: int = 100, befor
     query = select(Approval).where(Approval.org_id == org_id)
     if status is not None:
         if status not in STATUSES:
-            raise NotFound(f"No status {status}.")
+            raise NotFound("No status %(status)s.", values={"status": Status(status)})
         query = query.where(Approval.status == status)
     if kind is not None:
         query = query.where(Approval.kind == kind)

@@ -12,6 +12,7 @@ bp = Blueprint("approvals", __name__, url_prefix="/o/<org>/approvals")
 
 # Who sees the inbox: everyone who may check some kind, and the auditor (who decides nothing).
 INBOX_READERS = ("admin", "officer", "grant_staff", "auditor")
+DECIDERS = ("admin", "officer", "grant_staff")  # the auditor reads the inbox and is refused a decision (403)
 
 
 @bp.get("/")
@@ -36,7 +37,7 @@ def show(approval_id: int):
 
 
 @bp.post("/<int:approval_id>/approve")
-@roles_required(*INBOX_READERS)
+@roles_required(*DECIDERS)
 def approve(approval_id: int):
     data = load_form(ApproveSchema())
     services.approve(g.org.id, approval_id, current_user.id, on=data["on"], note=data["note"])
@@ -45,7 +46,7 @@ def approve(approval_id: int):
 
 
 @bp.post("/<int:approval_id>/reject")
-@roles_required(*INBOX_READERS)
+@roles_required(*DECIDERS)
 def reject(approval_id: int):
     data = load_form(RejectSchema())
     services.reject(g.org.id, approval_id, current_user.id, data["reason"], on=data["on"])

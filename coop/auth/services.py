@@ -12,7 +12,7 @@ from argon2.exceptions import VerificationError, VerifyMismatchError
 from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from ..audit import services as audit
-from ..errors import CoopError, Forbidden, Invalid, NotFound
+from ..errors import CoopError, Forbidden, Invalid, NotFound, Words
 from ..extensions import db
 from ..kernel import dialect_insert, valid_id
 from ..manifest import plugins
@@ -46,7 +46,8 @@ class TooManyAttempts(CoopError):
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"A password has at least {MIN_PASSWORD} characters.", field="password")
+        raise Invalid("A password has at least %(least)s characters.", field="password",
+                      values={"least": MIN_PASSWORD})
     return _hasher.hash(password)
 
 
@@ -55,7 +56,7 @@ def create_user(username: str, password: str, display_name: str, locale: str = "
     if not username:
         raise Invalid("Choose a username.", field="username")
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise Invalid(f"The username {username} is taken.", field="username")
+        raise Invalid("The username %(username)s is taken.", field="username", values={"username": username})
     user = User(username=username, password_hash=hash_password(password), display_name=display_name,
                 locale=locale if locale in ("en", "fil") else "en")
     db.session.add(user)
@@ -86,7 +87,7 @@ def find_user(username: str) -> User | None:
 
 def grant_role(user_id: int, org_id: int, role: str) -> OrgRole:
     if role not in ROLES:
-        raise Invalid(f"A role is one of {', '.join(ROLES)}.", field="role")
+        raise Invalid("A role is one of %(choices)s.", field="role", values={"choices": ', '.join(ROLES)})
     row = db.session.scalar(select(OrgRole).where(OrgRole.user_id == user_id, OrgRole.org_id == org_id))
     if row is None:
         row = OrgRole(user_id=user_id, org_id=org_id, role=role)
@@ -154,8 +155,9 @@ class LoginAttempt:
     needs_second_step: bool = False
 
 
-_WRONG = "Wrong username or password."
-_LOCKED = "Too many failed attempts: this account is locked for a while. Try again later."
+# refusals are returned, not raised (their counts are kept): Words puts them in the catalogue for the login page
+_WRONG = Words("Wrong username or password.")
+_LOCKED = Words("Too many failed attempts: this account is locked for a while. Try again later.")
 
 
 def _reserve_attempt(user_id: int, max_failures: int, lock_minutes: int) -> bool:
@@ -204,7 +206,7 @@ def authenticate(username: str, password: str, *, max_failures: int = 5, lock_mi
         audit.record("login.failed", org_id=None, user_id=user.id)
         return LoginAttempt(None, _WRONG)
     if not user.active:
-        return LoginAttempt(None, "This account is disabled.")
+        return LoginAttempt(None, Words("This account is disabled."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     if user.totp_secret:
@@ -232,6 +234,36 @@ def _normalise_code(code: str) -> str:
     return "".join((code or "").split()).lower()
 
 
+def _totp_step(secret: str, code: str) -> int | None:
+    """The time step whose code this is (now, or one step either side for a phone's clock), else None."""
+    if not (secret and code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = utcnow().replace(tzinfo=timezone.utc)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _spend_totp(user: User, code: str, secret: str | None = None) -> bool:
+    """Accept an authenticator code once: its time step must be later than the last one accepted.
+
+    One UPDATE, so two requests carrying the same code (a replay, or a code read over a shoulder)
+    cannot both pass, even in parallel."""
+    step = _totp_step(secret or user.totp_secret or "", _normalise_code(code))
+    if step is None:
+        return False
+    spent = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
+
+
 def new_recovery_codes(user_id: int) -> list[str]:
     """Ten fresh one-time codes (any earlier ones stop working); the caller shows them once."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
@@ -252,8 +284,7 @@ def renew_recovery_codes(user_id: int, code: str, *, max_failures: int = 5,
     user = get_user(user_id)
     if not user.totp_secret or not _reserve_attempt(user_id, max_failures, lock_minutes):
         return None
-    cleaned = _normalise_code(code)
-    if not (cleaned.isdigit() and pyotp.TOTP(user.totp_secret).verify(cleaned, valid_window=1)):
+    if not _spend_totp(user, code):
         audit.record("login.failed", org_id=None, user_id=user_id, details={"recovery_codes": True})
         return None
     _clear_failures(user_id)
@@ -281,8 +312,8 @@ def _use_recovery_code(user_id: int, code: str) -> bool:
 def _code_is_right(user: User, code: str) -> str | None:
     """'totp' or 'recovery' when the code opens the second step, else None."""
     cleaned = _normalise_code(code)
-    if user.totp_secret and cleaned.isdigit() and pyotp.TOTP(user.totp_secret).verify(cleaned, valid_window=1):
-        return "totp"
+    if user.totp_secret and cleaned.isdigit() and len(cleaned) == 6:
+        return "totp" if _spend_totp(user, cleaned) else None
     if user.totp_secret and _use_recovery_code(user.id, cleaned):
         return "recovery"
     return None
@@ -292,9 +323,9 @@ def enable_totp(user_id: int, secret: str, code: str, *, keep_session_id: int | 
     """Turn on the second login step once the user proves her authenticator shows the right code.
 
     Returns her recovery codes, to be shown once. Her other sessions end."""
-    if not secret or not pyotp.TOTP(secret).verify(_normalise_code(code), valid_window=1):
-        raise Invalid("That code is not right. Check the time on your phone and try the newest code.", field="code")
     user = get_user(user_id)
+    if not secret or not _spend_totp(user, code, secret):
+        raise Invalid("That code is not right. Check the time on your phone and try the newest code.", field="code")
     user.totp_secret = secret
     revoke_sessions(user_id, except_id=keep_session_id)
     audit.record("totp.enabled", org_id=None, user_id=user_id)
@@ -303,11 +334,12 @@ def enable_totp(user_id: int, secret: str, code: str, *, keep_session_id: int | 
 
 def disable_totp(user_id: int, code: str) -> None:
     user = get_user(user_id)
-    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(_normalise_code(code), valid_window=1):
+    if not user.totp_secret or not _spend_totp(user, code):
         raise Invalid("That code is not right.", field="code")
     if _totp_required(user_id):
         raise Invalid("Your organization requires the second login step for your role: it stays on.", field="code")
     user.totp_secret = None
+    user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     audit.record("totp.disabled", org_id=None, user_id=user_id)
 
@@ -323,6 +355,7 @@ def reset_totp(org_id: int, user_id: int, actor_id: int) -> User:
     if not user.totp_secret:
         raise Invalid("This user has no second login step to reset.")
     user.totp_secret = None
+    user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     revoke_sessions(user_id)
     revoke_tokens(user_id)
@@ -339,7 +372,7 @@ def verify_second_step(user_id: int, code: str, *, max_failures: int = 5, lock_m
     kind = _code_is_right(user, code)
     if kind is None:
         audit.record("login.failed", org_id=None, user_id=user.id, details={"second_step": True})
-        return LoginAttempt(None, "That code is not right.")
+        return LoginAttempt(None, Words("That code is not right."))
     _clear_failures(user.id)
     audit.record("login", org_id=None, user_id=user.id, details={"second_step": kind})
     return LoginAttempt(user)
@@ -497,7 +530,8 @@ def new_token(user_id: int, label: str, *, days: int | None = None) -> tuple[str
     if days is None:
         days = max(1, min(int(_strictest(user_id, "auth.token_days")), longest))
     if not 1 <= days <= longest:
-        raise Invalid(f"A token lasts from 1 to {longest} days.", field="expires_in_days")
+        raise Invalid("A token lasts from 1 to %(longest)s days.", field="expires_in_days",
+                      values={"longest": longest})
     token = "coop_" + secrets.token_urlsafe(32)
     now = utcnow()
     row = ApiToken(user_id=user_id, token_hash=digest(token), label=label or "api", created_at=now,

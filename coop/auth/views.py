@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
+from ..errors import translated
 from ..orgs import services as orgs
 from ..web.forms import load_form, load_query
 from . import services
@@ -68,7 +69,7 @@ def login():
                                         lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         if attempt.user is None:
             g.keep_changes = True  # the failure count and its audit row are kept
-            flash(attempt.refusal, "error")
+            flash(translated(attempt.refusal), "error")
             return render_template("auth/login.html"), 401
         if attempt.needs_second_step:
             session["second_step_user"] = attempt.user.id
@@ -99,7 +100,7 @@ def second_step():
                                               lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         if attempt.user is None:
             g.keep_changes = True
-            flash(attempt.refusal, "error")
+            flash(translated(attempt.refusal), "error")
             return render_template("auth/second_step.html"), 401
         login_succeeded()
         sign_in(attempt.user)

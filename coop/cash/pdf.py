@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from ..money import php_text
+from ..web.pdf import fonts
 
 
 def render(organization: str, r: dict) -> bytes:
@@ -22,7 +23,7 @@ def render(organization: str, r: dict) -> bytes:
         if y < 20 * mm:
             pdf.showPage()
             y = height - 20 * mm
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 10)
+        pdf.setFont(fonts()[1] if bold else fonts()[0], 10)
         pdf.drawString(20 * mm + indent, y, text[:90])
         if amount is not None:
             pdf.drawRightString(width - 20 * mm, y, php_text(amount))

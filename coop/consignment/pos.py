@@ -26,7 +26,7 @@ SCALE = 1000  # the till counts thousandths of a unit
 def _item_id(ref: str) -> int:
     prefix, rest = pos.split_ref(ref)
     if prefix != PREFIX or not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
-        raise NotFound(f"Unknown item {ref}.", field="item")
+        raise NotFound("Unknown item %(ref)s.", field="item", values={"ref": ref})
     return int(rest)
 
 
@@ -57,7 +57,7 @@ def search(org_id: int, text: str, limit: int) -> list[pos.PosItem]:
 def item(org_id: int, ref: str) -> pos.PosItem:
     found = services.get_item(org_id, _item_id(ref))
     if not found.active:
-        raise Invalid(f"{found.name} is no longer sold.", field="item")
+        raise Invalid("%(name)s is no longer sold.", field="item", values={"name": found.name})
     return _pos_item(found)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from ..money import php_text
+from ..web.pdf import fonts
 from .models import Beneficiary, BusinessPlan, DonorFund, Moa, PlanLine, Tranche
 
 CONDITION_TEXT = {
@@ -29,6 +30,9 @@ def moa_pdf(*, organization: str, moa: Moa, plan: BusinessPlan, lines: list[Plan
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=f"{moa.label}", author=organization)
     styles = getSampleStyleSheet()
+    regular, bold = fonts()
+    for name in ("Normal", "BodyText", "Heading2", "Heading3"):
+        styles[name].fontName = bold if name.startswith("Heading") else regular
     body = styles["BodyText"].clone("moa", fontSize=10, leading=13.5)
     esc = _escape
     where = ", ".join(part for part in (beneficiary.town, beneficiary.province) if part)
@@ -88,13 +92,12 @@ def _grid(Table, TableStyle, colors, data, widths, wrap=None, paragraph=None):
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 9),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                               ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("FONTNAME", (0, 0), (-1, -1), fonts()[0]), ("FONTNAME", (0, -1), (-1, -1), fonts()[1]), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("ALIGN", (1, 1), (1, -1), "RIGHT")]))
     return table
 
 
 def _php(centavos: int) -> str:
-    # The PDF's built-in fonts have no peso sign.
     return php_text(centavos)
 
 

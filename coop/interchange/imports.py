@@ -70,7 +70,8 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise Invalid(f"The spreadsheet cannot be read: {error}", field="file") from None
+            raise Invalid("The spreadsheet cannot be read: %(error)s", field="file",
+                          values={"error": error}) from None
         rows = sheet.iter_rows(values_only=True)
         header = [str(h or "").strip() for h in next(rows, ())]
 
@@ -399,14 +400,15 @@ KINDS = {kind.name: kind for kind in (
 
 def kind(name: str) -> Kind:
     if name not in KINDS:
-        raise Invalid(f"An import is one of {', '.join(KINDS)}.", field="kind")
+        raise Invalid("An import is one of %(choices)s.", field="kind", values={"choices": ', '.join(KINDS)})
     return KINDS[name]
 
 
 def check_mapping(spec: Kind, header: list[str], mapping: dict[str, str]) -> None:
     missing = [name for name in spec.required if mapping.get(name) not in header]
     if missing:
-        raise Invalid(f"Choose the file's column for: {', '.join(missing)}.", field=missing[0])
+        raise Invalid("Choose the file's column for: %(choices)s.", field=missing[0],
+                      values={"choices": ', '.join(missing)})
 
 
 def run(org_id: int, kind_name: str, content: bytes, filename: str, mapping: dict[str, str], *, dry_run: bool,

@@ -52,10 +52,12 @@ class OdooClient:
             try:
                 return fn(*args)
             except xmlrpc.client.Fault as fault:  # Odoo answered: retrying would get the same answer
-                raise OdooError(f"Odoo refused: {fault.faultString[:300]}") from None
+                raise OdooError("Odoo refused: %(fault)s",
+                                values={"fault": fault.faultString[:300]}) from None
             except (OSError, xmlrpc.client.ProtocolError) as error:
                 if attempt == RETRIES:
-                    raise OdooError(f"Odoo did not answer after {RETRIES} tries: {error}") from None
+                    raise OdooError("Odoo did not answer after %(tries)s tries: %(error)s",
+                                    values={"tries": RETRIES, "error": error}) from None
                 time.sleep(self.pause * attempt)
 
     def call(self, model: str, method: str, args: list, kwargs: dict | None = None):
@@ -67,7 +69,7 @@ class OdooClient:
         errors = [m for m in result.get("messages", []) if m.get("type") == "error"]
         if errors or not result.get("ids") and rows:
             first = errors[0].get("message") if errors else "no record was written"
-            raise OdooError(f"Odoo refused rows of {model}: {first}")
+            raise OdooError("Odoo refused rows of %(model)s: %(first)s", values={"model": model, "first": first})
         return list(result["ids"])
 
     def existing_xids(self, names: list[str]) -> set[str]:
@@ -152,7 +154,7 @@ def push(org_id: int, run_id: int, *, secret_key: str, checkpoint: Callable[[], 
         export = odoo.build(org_id, after_id=row.last_entry_id if row else 0)
         found = odoo.problems(export)
         if found:
-            raise OdooError("Odoo would refuse this chart: " + "; ".join(found[:5]))
+            raise OdooError("Odoo would refuse this chart: %(problems)s", values={"problems": "; ".join(found[:5])})
         moves = _moves(export.files[odoo.ENTRIES])
         run.total = sum(len(export.files[name]) for name in odoo.IMPORT_ORDER if name != odoo.ENTRIES) + len(moves)
         checkpoint()

@@ -27,7 +27,7 @@ def export_odoo(org_id: int, *, since: date | None = None, actor_id: int | None 
     export = odoo.build(org_id, since=since)
     found = odoo.problems(export)
     if found:
-        raise Invalid("Odoo would refuse this chart: " + "; ".join(found[:5]))
+        raise Invalid("Odoo would refuse this chart: %(problems)s", values={"problems": "; ".join(found[:5])})
     audit.record("interchange.export_odoo", org_id=org_id, user_id=actor_id, target_type="organization",
                  target_id=org_id, details={"since": since.isoformat() if since else None,
                                             "rows": {name: len(rows) for name, rows in export.files.items()}})

@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from ..money import php_text, to_pesos_text
+from ..web.pdf import fonts
 from .models import Sale, SaleLine
 from .quantity import quantity_text
 
@@ -24,7 +25,7 @@ def sale_slip(sale: Sale, lines: list[SaleLine], organization: str, receipt_numb
 
     def text(value: str, size: float = 8, bold: bool = False, align: str = "left") -> None:
         nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        pdf.setFont(fonts()[1] if bold else fonts()[0], size)
         {"left": pdf.drawString, "right": pdf.drawRightString, "center": pdf.drawCentredString}[align](
             {"left": x, "right": right, "center": WIDTH / 2}[align], y, value)
 
@@ -45,7 +46,7 @@ def sale_slip(sale: Sale, lines: list[SaleLine], organization: str, receipt_numb
         text(f"  {quantity_text(line.quantity)} {line.unit} x {to_pesos_text(line.unit_price)}", 7.5)
         text(to_pesos_text(line.amount), 8, align="right"); down()
     pdf.line(x, y + 2 * mm, right, y + 2 * mm); down(1)
-    text("TOTAL", 10, True); text(php_text(sale.total, grouped=False), 10, True, "right"); down(5)
+    text("TOTAL", 10, True); text(php_text(sale.total), 10, True, "right"); down(5)
     if sale.tendered:
         text("Cash"); text(to_pesos_text(sale.tendered), align="right"); down()
         text("Change"); text(to_pesos_text(sale.tendered - sale.total), align="right"); down()

@@ -71,7 +71,7 @@ def check_prefix(prefix: str) -> str:
 def split_ref(ref: str) -> tuple[str, str]:
     prefix, _, rest = (ref or "").partition(":")
     if not rest:
-        raise NotFound(f"Unknown item {ref}.", field="item")
+        raise NotFound("Unknown item %(ref)s.", field="item", values={"ref": ref})
     return prefix, rest
 
 
@@ -79,7 +79,7 @@ def source_for(ref: str) -> PosSource:
     prefix, _ = split_ref(ref)
     source = plugins().pos_sources.get(prefix)
     if source is None:
-        raise NotFound(f"Unknown item {ref}.", field="item")
+        raise NotFound("Unknown item %(ref)s.", field="item", values={"ref": ref})
     return source
 
 

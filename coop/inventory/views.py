@@ -103,7 +103,7 @@ def update_cart():
 @roles_required(*STAFF)
 def checkout():
     data = load_form(CheckoutSchema())
-    member_id = members.find_by_number(g.org.id, data["member"]).id if data["member"] else None
+    member_id = members.find_member(g.org.id, data["member"]).id if data["member"] else None
     sale = services.record_sale(
         g.org.id, items=[services.SaleItem(ref, qty) for ref, qty in _cart()], on=today(), payment=data["payment"],
         member_id=member_id, tendered=data["tendered"], actor_id=current_user.id, idempotency_key=idempotency_key())

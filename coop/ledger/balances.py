@@ -37,7 +37,7 @@ def _read_balance(org_id: int, account: str | int, party_id: int | None) -> Bala
     row = db.session.execute(_BALANCE[(isinstance(account, str), party_id is not None)],
                              {"org_id": org_id, "account": account, "party_id": party_id}).first()
     if row is None:
-        raise UnknownAccount(f"Unknown account {account}.", field="account")
+        raise UnknownAccount("Unknown account %(account)s.", field="account", values={"account": account})
     return Balance(row.debit_total or 0, row.credit_total or 0)
 
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..money import php_text
 from .errors import Overdraft, UnknownEntry
 from .models import AccountBalance, JournalEntry, JournalLine
+from ..errors import Pesos
 
 # Who holds which cash drawer right now: coop.cash's table, read here by name (the ledger imports no domain), in a
 # metadata of its own so it never clashes with the cash package's model of the same table.
@@ -46,9 +47,9 @@ def check_overdrafts(org_id: int, entries, found: dict) -> None:
         held = rows.get(account_id, 0)
         if held + net[account_id] < 0:
             account = accounts[account_id]
-            raise Overdraft(f"{account.code} {account.name} holds {php_text(held)}: paying out "
-                            f"{php_text(-net[account_id])} would take it below zero.", field="cash_account",
-                            account=account.key or account.id, held_centavos=held)
+            raise Overdraft("%(code)s %(name)s holds %(held)s: paying out %(value)s would take it below zero.", field="cash_account",
+                            account=account.key or account.id, held_centavos=held,
+                            values={"code": account.code, "name": account.name, "held": Pesos(held), "value": Pesos(-net[account_id])})
 
 
 def teller_session_of(org_id: int, actor_id: int | None, entry, found: dict) -> int | None:
@@ -93,5 +94,6 @@ def book_line(org_id: int, account_id: int, line_id: int):
     row = db.session.execute(_BOOK_LINE.where(JournalLine.org_id == org_id, JournalLine.account_id == account_id,
                                               JournalLine.id == line_id)).one_or_none()
     if row is None:
-        raise UnknownEntry(f"No line {line_id} on this account.", field="journal_line_id")
+        raise UnknownEntry("No line %(line_id)s on this account.", field="journal_line_id",
+                           values={"line_id": line_id})
     return row

@@ -59,8 +59,8 @@ def cash_account(org_id: int, key: str, field: str = "cash_account") -> str:
     """`key` if it names an active cash account of the organization, else Invalid on `field`."""
     keys = [account.key for account in cash_accounts(org_id)]
     if key not in keys:
-        raise RefusedEntry(f"Pay from or into one of the cash accounts: {', '.join(k for k in keys if k)}.",
-                           field=field)
+        raise RefusedEntry("Pay from or into one of the cash accounts: %(choices)s.",
+                           field=field, values={"choices": ', '.join(k for k in keys if k)})
     return key
 
 
@@ -68,14 +68,14 @@ def get_account(org_id: int, account: str | int) -> Account:
     column = Account.id if isinstance(account, int) else Account.key
     found = db.session.scalar(select(Account).where(Account.org_id == org_id, column == account))
     if found is None:
-        raise UnknownAccount(f"Unknown account {account}.", field="account")
+        raise UnknownAccount("Unknown account %(account)s.", field="account", values={"account": account})
     return found
 
 
 def get_account_by_code(org_id: int, code: str) -> Account:
     found = db.session.scalar(select(Account).where(Account.org_id == org_id, Account.code == code))
     if found is None:
-        raise UnknownAccount(f"Unknown account code {code}.", field="account")
+        raise UnknownAccount("Unknown account code %(code)s.", field="account", values={"code": code})
     return found
 
 
@@ -84,11 +84,12 @@ def add_account(org_id: int, *, code: str, name: str, type: str, parent_id: int 
                 name_fil: str | None = None, is_cash: bool = False, is_control: bool = False,
                 actor_id: int | None = None) -> Account:
     if type not in ACCOUNT_TYPES:
-        raise RefusedEntry(f"An account type is one of {', '.join(ACCOUNT_TYPES)}.", field="type")
+        raise RefusedEntry("An account type is one of %(choices)s.", field="type",
+                           values={"choices": ', '.join(ACCOUNT_TYPES)})
     if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
-        raise RefusedEntry(f"Account code {code} is already used.", field="code")
+        raise RefusedEntry("Account code %(code)s is already used.", field="code", values={"code": code})
     if key and db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.key == key)):
-        raise RefusedEntry(f"Account key {key} is already used.", field="key")
+        raise RefusedEntry("Account key %(key)s is already used.", field="key", values={"key": key})
     if parent_id is not None:
         parent = get_account(org_id, parent_id)
         if parent.type != type:
@@ -116,7 +117,7 @@ def update_account(org_id: int, account_id: int, *, code: str | None = None, nam
         account.no_overdraft = no_overdraft
     if code is not None and code != account.code:
         if db.session.scalar(select(Account.id).where(Account.org_id == org_id, Account.code == code)):
-            raise RefusedEntry(f"Account code {code} is already used.", field="code")
+            raise RefusedEntry("Account code %(code)s is already used.", field="code", values={"code": code})
         changes["account.recode"] = {"from": account.code, "to": code}
         account.code = code
     if name is not None and name != account.name:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
+from ..errors import Month, Words
 from ..extensions import db
 from ..orgs.models import OrgSetting
 from ..timeutil import today, utcnow
@@ -110,12 +111,13 @@ def latest_date(org_id: int) -> date:
     return today() + timedelta(days=future_days(org_id))
 
 
-def check_date(org_id: int, on: date, *, field: str = "entry_date", what: str = "An entry") -> None:
+def check_date(org_id: int, on: date, *, field: str = "entry_date", what: str = Words("An entry")) -> None:
     """The effective-date rules every posting keeps, for a domain to check a document's date before it posts:
     not after today (plus the days `ledger.future_days` allows), and in an open month."""
     _check_not_future(org_id, [on], field, what)
     if is_closed(org_id, on):
-        raise ClosedPeriodError(f"{on:%B %Y} is closed; date it in an open month.", field=field)
+        raise ClosedPeriodError("%(on)s is closed; date it in an open month.", field=field,
+                                values={"on": Month.of(on)})
 
 
 def _check_not_future(org_id: int, dates: list[date], field: str, what: str, prefix: str = "") -> None:
@@ -124,10 +126,13 @@ def _check_not_future(org_id: int, dates: list[date], field: str, what: str, pre
     latest = latest_date(org_id)
     for on in dates:
         if on > latest:
-            allowed = (f"today, {latest:%d %B %Y}" if latest == today() else
-                       f"{latest:%d %B %Y} (the policy {FUTURE_DAYS} allows {(latest - today()).days} days ahead)")
-            raise FutureDate(f"{prefix}{what} cannot be dated {on:%d %B %Y}: the latest date allowed is {allowed}.",
-                             field=field)
+            values = {"prefix": prefix, "what": Words(what), "on": on, "latest": latest}
+            if latest == today():
+                raise FutureDate("%(prefix)s%(what)s cannot be dated %(on)s: the latest date allowed is today, "
+                                 "%(latest)s.", field=field, values=values)
+            raise FutureDate("%(prefix)s%(what)s cannot be dated %(on)s: the latest date allowed is %(latest)s (the "
+                             "policy %(policy)s allows %(days)s days ahead).", field=field,
+                             values={**values, "policy": FUTURE_DAYS, "days": (latest - today()).days})
 
 
 def is_closed(org_id: int, on: date) -> bool:
@@ -180,13 +185,15 @@ def _check_accounts(org_id: int, lines: tuple[Line, ...], found: dict, prefix: s
     for n, line in enumerate(lines, start=1):
         account = found.get(line.account)
         if account is None or account.org_id != org_id:
-            raise UnknownAccount(f"{prefix}Line {n}: unknown account {line.account}.", field=f"lines.{n}.account")
+            raise UnknownAccount("%(prefix)sLine %(n)s: unknown account %(account)s.", field=f"lines.{n}.account",
+                                 values={"prefix": prefix, "n": n, "account": line.account})
         if not account.active:
-            raise RefusedEntry(f"{prefix}Line {n}: account {account.code} {account.name} is inactive.",
-                               field=f"lines.{n}.account")
+            raise RefusedEntry("%(prefix)sLine %(n)s: account %(code)s %(name)s is inactive.",
+                               field=f"lines.{n}.account",
+                               values={"prefix": prefix, "n": n, "code": account.code, "name": account.name})
         if account.is_group:
-            raise RefusedEntry(f"{prefix}Line {n}: {account.code} {account.name} is a heading; post to one of its "
-                               "accounts.", field=f"lines.{n}.account")
+            raise RefusedEntry("%(prefix)sLine %(n)s: %(code)s %(name)s is a heading; post to one of its accounts.", field=f"lines.{n}.account",
+                               values={"prefix": prefix, "n": n, "code": account.code, "name": account.name})
 
 
 def _load_accounts_and_checks(org_id: int, lines: tuple[Line, ...], month: tuple[int, int]) -> tuple[dict, int, bool]:
@@ -328,12 +335,12 @@ def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str])
         _check_accounts(org_id, entry.lines, found, prefix)
     _check_parties(org_id, all_lines, parties_known)
     for entry, prefix in zip(entries, prefixes):
-        _check_not_future(org_id, [entry.entry_date], "entry_date", "An entry", prefix)
+        _check_not_future(org_id, [entry.entry_date], "entry_date", Words("An entry"), prefix)
     closed = (months if month_closed else set()) if len(months) == 1 else _closed_months(org_id, months)
     for entry, prefix in zip(entries, prefixes):
         if (entry.entry_date.year, entry.entry_date.month) in closed:
-            raise ClosedPeriodError(f"{prefix}{entry.entry_date:%B %Y} is closed; date the entry in an open "
-                                    "month.", field="entry_date")
+            raise ClosedPeriodError("%(prefix)s%(entry_date)s is closed; date the entry in an open month.", field="entry_date",
+                                    values={"prefix": prefix, "entry_date": Month.of(entry.entry_date)})
     cashdesk.check_overdrafts(org_id, entries, found)
     return found
 
@@ -383,9 +390,9 @@ def _manual_entry(org_id: int, data: dict, idempotency_key: str | None = None) -
         account = found.get(line.account)
         if account is not None and account.org_id == org_id and account.is_control:
             raise ControlAccount(
-                f"Line {n}: {account.code} {account.name} is a control account, kept with its own records (loans, "
-                "stock, shares, funds...); post through the document it belongs to, not a journal entry.",
-                field=f"lines.{n}.account")
+                "Line %(n)s: %(code)s %(name)s is a control account, kept with its own records (loans, stock, "
+                "shares, funds...); post through the document it belongs to, not a journal entry.",
+                field=f"lines.{n}.account", values={"n": n, "code": account.code, "name": account.name})
     return Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines, source="manual",
                  idempotency_key=idempotency_key)
 
@@ -444,10 +451,10 @@ def check_reversal_payload(org_id: int, payload: dict, idempotency_key: str | No
     if not (payload.get("reason") or "").strip():
         raise RefusedEntry("Give the reason for the reversal.", field="reason")
     if reversal_of(org_id, entry_id) is not None:
-        raise AlreadyReversed(f"Entry {entry_id} is already reversed.")
+        raise AlreadyReversed("Entry %(entry_id)s is already reversed.", values={"entry_id": entry_id})
     if on < original.entry_date:
-        raise RefusedEntry(f"A reversal cannot be dated before the entry it reverses ({original.entry_date:%d %B %Y}).",
-                           field="entry_date")
+        raise RefusedEntry("A reversal cannot be dated before the entry it reverses (%(entry_date)s).",
+                           field="entry_date", values={"entry_date": original.entry_date})
     check_date(org_id, on)
     return sum(line.debit for line in original.lines)
 
@@ -495,10 +502,10 @@ def reverse(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int 
         if replay is not None and replay.reverses_id == entry_id:
             return replay
     if db.session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_id == entry_id)):
-        raise AlreadyReversed(f"Entry {entry_id} is already reversed.")
+        raise AlreadyReversed("Entry %(entry_id)s is already reversed.", values={"entry_id": entry_id})
     if on < original.entry_date:
-        raise RefusedEntry(f"A reversal cannot be dated before the entry it reverses ({original.entry_date:%d %B %Y}).",
-                           field="entry_date")
+        raise RefusedEntry("A reversal cannot be dated before the entry it reverses (%(entry_date)s).",
+                           field="entry_date", values={"entry_date": original.entry_date})
     mirror = Entry(
         org_id=org_id, entry_date=on, memo=f"Reversal of entry {entry_id}: {reason.strip()}"[:300],
         lines=tuple(Line(account=line.account_id, debit=line.credit, credit=line.debit, party_id=line.party_id,
@@ -534,8 +541,8 @@ def _reversible(org_id: int, entry_id: int, document: dict | None) -> PostedEntr
     if owned_by_domain(original):
         document = document or {"kind": original.source, "id": original.source_id}
         where = f"{document.get('label') or original.source or 'a domain'} {original.source_id or ''}".strip()
-        raise OwnedEntry(f"Entry {entry_id} belongs to {where}; reverse or void it there, so its records and "
-                         "receipts stay in step.", document=document)
+        raise OwnedEntry("Entry %(entry_id)s belongs to %(where)s; reverse or void it there, so its records and receipts "
+                         "stay in step.", document=document, values={"entry_id": entry_id, "where": where})
     return original
 
 
@@ -547,7 +554,7 @@ def reversal_of(org_id: int, entry_id: int) -> int | None:
 def get_entry(org_id: int, entry_id: int, *, replayed: bool = False) -> PostedEntry:
     row = db.session.get(JournalEntry, entry_id)
     if row is None or row.org_id != org_id:
-        raise UnknownEntry(f"No journal entry {entry_id}.")
+        raise UnknownEntry("No journal entry %(entry_id)s.", values={"entry_id": entry_id})
     lines = db.session.execute(
         select(JournalLine, Account.code, Account.name).join(Account, Account.id == JournalLine.account_id)
         .where(JournalLine.entry_id == entry_id).order_by(JournalLine.id)).all()
@@ -663,7 +670,7 @@ def close_period(org_id: int, year: int, month: int, actor_id: int | None, *, wi
     if not 1 <= month <= 12:
         raise RefusedEntry("A month is 1 to 12.", field="month")
     if is_closed(org_id, date(year, month, 1)):
-        raise RefusedEntry(f"{date(year, month, 1):%B %Y} is already closed.")
+        raise RefusedEntry("%(date)s is already closed.", values={"date": Month.of(date(year, month, 1))})
     period = ClosedPeriod(org_id=org_id, year=year, month=month, closed_by=actor_id, closed_at=utcnow(),
                           with_year=with_year)
     db.session.add(period)
@@ -681,7 +688,7 @@ def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reas
         ClosedPeriod.org_id == org_id, ClosedPeriod.year == year, ClosedPeriod.month == month,
         ClosedPeriod.reopened_at.is_(None)))
     if period is None:
-        raise RefusedEntry(f"{date(year, month, 1):%B %Y} is not closed.")
+        raise RefusedEntry("%(date)s is not closed.", values={"date": Month.of(date(year, month, 1))})
     if period.with_year and not with_year:
         raise RefusedEntry("This month was closed with its year: reopen the year on the year-end page, where "
                            "another officer approves it.", field="month")

@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -143,7 +144,7 @@ def periods():
 def close_period():
     data = load_form(PeriodSchema())
     services.close_period(g.org.id, data["year"], data["month"], current_user.id)
-    flash(_l("%(month)s is closed.", month=date(data["year"], data["month"], 1).strftime("%B %Y")))
+    flash(_l("%(month)s is closed.", month=format_date(date(data["year"], data["month"], 1), "MMMM y")))
     return redirect(url_for("ledger.periods"), code=303)
 
 
@@ -152,5 +153,5 @@ def close_period():
 def reopen_period():
     data = load_form(PeriodSchema())
     services.reopen_period(g.org.id, data["year"], data["month"], current_user.id, data.get("reason") or "")
-    flash(_l("%(month)s is open again.", month=date(data["year"], data["month"], 1).strftime("%B %Y")))
+    flash(_l("%(month)s is open again.", month=format_date(date(data["year"], data["month"], 1), "MMMM y")))
     return redirect(url_for("ledger.periods"), code=303)

@@ -9,12 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..members import services as members
-from ..money import pesos_text
+from ..money import php_text
 from ..reports.tabular import Column, Table
 from . import schedule as sched
 from .disclosure import Disclosure, annual
@@ -189,9 +190,9 @@ def schedule_table(loan: Loan, member, product: LoanProduct, on: date) -> Table:
                   _("Paid") if i.settled else (_("Overdue") if i.due_on < on else _("Due"))) for i in rows)
     return Table(
         title=_("Loan %(number)s: schedule", number=loan.number),
-        subtitle=_("%(member)s · %(product)s · PHP %(amount)s released %(day)s", member=f"{member.label} {member.name}",
-                   product=product.name, amount=pesos_text(loan.amount),
-                   day=loan.released_on.isoformat() if loan.released_on else "-"),
+        subtitle=_("%(member)s · %(product)s · %(amount)s released %(day)s", member=f"{member.label} {member.name}",
+                   product=product.name, amount=php_text(loan.amount),
+                   day=format_date(loan.released_on, "medium") if loan.released_on else "-"),
         columns=(Column("number", _("No."), "number"), Column("due_on", _("Due"), "date"),
                  Column("principal", _("Principal"), "money"), Column("interest", _("Interest"), "money"),
                  Column("penalty", _("Penalty"), "money"), Column("paid", _("Paid"), "money"),

@@ -88,7 +88,7 @@ def index():
 @roles_required(*READERS)
 def listing():
     args = load_query(LoanQuerySchema())
-    member = members.find_by_number(g.org.id, args["member"]) if args["member"] else None
+    member = members.find_member(g.org.id, args["member"]) if args["member"] else None
     found = services.search_loans(g.org.id, status=args["status"], member_id=member.id if member else None)
     names = {m.id: m for m in (members.get_member(g.org.id, mid) for mid in {loan.member_id for loan in found})}
     return render_template("loans/list.html", loans=found, members_by_id=names, statuses=LOAN_STATUSES,
@@ -111,7 +111,7 @@ def _applicable_products():
 @roles_required(*STAFF)
 def apply():
     data = load_form(ApplicationSchema())
-    member = members.find_by_number(g.org.id, data["member"])
+    member = members.find_member(g.org.id, data["member"])
     loan = services.apply(g.org.id, member.id, data["product_id"], data["amount"], on=data["on"] or today(),
                           actor_id=current_user.id, term_count=data["term_count"], purpose=data["purpose"],
                           comaker_ids=services.find_comakers(g.org.id, [data["comaker_1"], data["comaker_2"]]))

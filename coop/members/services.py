@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..audit import services as audit
 from ..auth import services as auth
-from ..errors import Invalid, NotFound
+from ..errors import Invalid, NotFound, Pesos, Status
 from ..extensions import db
 from ..manifest import plugins
 from ..money import php_text
@@ -85,17 +85,19 @@ def standing(org_id: int, member_id: int, on: date) -> Standing:
 def create_member(org_id: int, *, name: str, actor_id: int | None, status: str = "applicant",
                   on: date | None = None, **fields) -> Member:
     if status not in MEMBER_STATUSES:
-        raise Invalid(f"A status is one of {', '.join(MEMBER_STATUSES)}.", field="status")
+        raise Invalid("A status is one of %(choices)s.", field="status",
+                      values={"choices": ', '.join(MEMBER_STATUSES)})
     if not name or not name.strip():
         raise Invalid("Give the member's name.", field="name")
     if fields.get("membership_type", "regular") not in MEMBERSHIP_TYPES:
-        raise Invalid(f"A membership type is one of {', '.join(MEMBERSHIP_TYPES)}.", field="membership_type")
+        raise Invalid("A membership type is one of %(choices)s.", field="membership_type",
+                      values={"choices": ', '.join(MEMBERSHIP_TYPES)})
     _lock_numbering(org_id)
     number = fields.pop("number", None)  # an imported member keeps the number from the cooperative's books
     if number is None:
         number = (db.session.scalar(select(func.max(Member.number)).where(Member.org_id == org_id)) or 0) + 1
     elif db.session.scalar(select(Member.id).where(Member.org_id == org_id, Member.number == number)):
-        raise Invalid(f"Member number {number} is already used.", field="number")
+        raise Invalid("Member number %(number)s is already used.", field="number", values={"number": number})
     on = on or today()
     member = Member(org_id=org_id, number=number, name=name.strip(), status=status, **fields)
     if member.applied_on is None:
@@ -139,7 +141,8 @@ def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str 
             query = query.where(func.lower(Member.name).contains(text.lower(), autoescape=True))
     if status:
         if status not in MEMBER_STATUSES:
-            raise Invalid(f"A status is one of {', '.join(MEMBER_STATUSES)}.", field="status")
+            raise Invalid("A status is one of %(choices)s.", field="status",
+                          values={"choices": ', '.join(MEMBER_STATUSES)})
         query = query.where(Member.status == status)
     if overdue_on is not None:
         overdue = (select(ShareInstallment.id).where(
@@ -168,11 +171,12 @@ def update_member(org_id: int, member_id: int, actor_id: int | None, **fields) -
                 "beneficiary_name", "beneficiary_relation", "beneficiary_mobile"}
     unknown = set(fields) - editable
     if unknown:
-        raise Invalid(f"These cannot be edited here: {', '.join(sorted(unknown))}.")
+        raise Invalid("These cannot be edited here: %(choices)s.", values={"choices": ', '.join(sorted(unknown))})
     if "name" in fields and not (fields["name"] or "").strip():
         raise Invalid("Give the member's name.", field="name")
     if fields.get("membership_type", member.membership_type) not in MEMBERSHIP_TYPES:
-        raise Invalid(f"A membership type is one of {', '.join(MEMBERSHIP_TYPES)}.", field="membership_type")
+        raise Invalid("A membership type is one of %(choices)s.", field="membership_type",
+                      values={"choices": ', '.join(MEMBERSHIP_TYPES)})
     for key, value in fields.items():
         setattr(member, key, value.strip() if isinstance(value, str) else value)
     db.session.flush()
@@ -191,7 +195,8 @@ def change_status(org_id: int, member_id: int, to_status: str, *, on: date, reas
         if to_status == "active" and member.status == "applicant":
             raise Invalid("An applicant becomes a member by admission, with the board resolution number.",
                           field="status")
-        raise Invalid(f"A member who is {member.status} cannot be made {to_status} here.", field="status")
+        raise Invalid("A member who is %(status)s cannot be made %(to_status)s here.", field="status",
+                      values={"status": Status(member.status), "to_status": Status(to_status)})
     if to_status == "withdrawn" and _has_share_capital(member):
         raise Invalid("She still has share capital: record her share withdrawal instead.", field="status")
     set_status(member, to_status, on, reason.strip(), actor_id)
@@ -236,11 +241,13 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
     admission and it is not, admission is refused."""
     member = get_member(org_id, member_id)
     if member.status != "applicant":
-        raise Invalid(f"Only an applicant is admitted; this member is {member.status}.", field="status")
+        raise Invalid("Only an applicant is admitted; this member is %(status)s.", field="status",
+                      values={"status": Status(member.status)})
     if not board_resolution or not board_resolution.strip():
         raise Invalid("Give the board resolution number.", field="board_resolution")
     if member.applied_on is not None and on < member.applied_on:
-        raise Invalid(f"She cannot be admitted before she applied ({member.applied_on:%d %B %Y}).", field="on")
+        raise Invalid("She cannot be admitted before she applied (%(applied_on)s).", field="on",
+                      values={"applied_on": member.applied_on})
     if collect_fee:
         fees.pay(org_id, member.id, on=on, actor_id=actor_id, cash_account=cash_account, stage="admission")
     fees.check_paid_for_admission(org_id, member)
@@ -248,9 +255,9 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
         minimum = int(orgs.get_setting(org_id, "shares.minimum_paid_up_regular"))
         paid_up = shares.summary(org_id, member, on).paid_up
         if paid_up < minimum:
-            raise Invalid(f"A regular member has paid at least {php_text(minimum)} of her shares; she has paid "
-                          f"{php_text(paid_up)}. Record her payment first, or admit her as an associate member.",
-                          field="board_resolution")
+            raise Invalid("A regular member has paid at least %(minimum)s of her shares; she has paid %(paid_up)s. Record "
+                          "her payment first, or admit her as an associate member.",
+                          field="board_resolution", values={"minimum": Pesos(minimum), "paid_up": Pesos(paid_up)})
     member.board_resolution = board_resolution.strip()
     member.admitted_on = on
     set_status(member, "active", on, f"admitted, board resolution {member.board_resolution}", actor_id)
@@ -274,8 +281,23 @@ def find_by_number(org_id: int, text: str, field: str = "member") -> Member:
     member = db.session.scalar(select(Member).where(Member.org_id == org_id, Member.number == int(digits))) \
         if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
     if member is None:
-        raise Invalid(f"No member number {text} in this cooperative.", field=field)
+        raise Invalid("No member number %(text)s in this cooperative.", field=field, values={"text": text})
     return member
+
+
+def find_member(org_id: int, text: str, field: str = "member") -> Member:
+    """A member typed on a form by number (12, 0012, M-0012) or by her name, or part of it, when only she matches."""
+    cleaned = (text or "").strip()
+    digits = cleaned.upper().removeprefix("M-")
+    if not cleaned or digits.isascii() and digits.isdigit():
+        return find_by_number(org_id, cleaned, field)
+    found = search_members(org_id, cleaned[:80], 2)
+    if not found:
+        raise Invalid("No member matches %(text)s.", field=field, values={"text": cleaned})
+    if len(found) > 1:
+        raise Invalid("Several members match %(text)s: type her number or more of her name.", field=field,
+                      values={"text": cleaned})
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -286,6 +308,7 @@ class Pick:
     matches: tuple[Member, ...]  # at most `limit`, by number
     chosen: Member | None  # exactly one found
     standing: Standing | None  # the chosen member's, so the officer sees it before she confirms
+    more: bool = False  # more members match than are listed: she types more of the name
 
 
 def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, limit: int = 20) -> Pick:
@@ -293,9 +316,10 @@ def pick(org_id: int, text: str | None, on: date, *, status: str | None = None, 
     text = (text or "").strip()[:80]
     if not text:
         return Pick("", (), None, None)
-    found = tuple(search_members(org_id, text, limit, status=status))
+    found = tuple(search_members(org_id, text, limit + 1, status=status))
     chosen = found[0] if len(found) == 1 else None
-    return Pick(text, found, chosen, standing(org_id, chosen.id, on) if chosen else None)
+    return Pick(text, found[:limit], chosen, standing(org_id, chosen.id, on) if chosen else None,
+                more=len(found) > limit)
 
 
 def membership_types_by_party(org_id: int) -> dict[int, str]:

@@ -16,13 +16,12 @@ from sqlalchemy import bindparam, func, select, update
 
 from ..approvals import services as approvals
 from ..audit import services as audit
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, Pesos, Status, Words
 from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..manifest import Execution
-from ..money import php_text
 from ..orgs.services import get_setting, setting_or_default, setting_query
 from ..receipts import services as receipts
 from ..timeutil import utcnow
@@ -236,7 +235,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
         return replay
     member = _lock_member(org_id, member_id)
     if member.status not in ("applicant", "active", "inactive"):
-        raise Invalid(f"A member who is {member.status} cannot subscribe to shares.", field="member_id")
+        raise Invalid("A member who is %(status)s cannot subscribe to shares.", field="member_id",
+                      values={"status": Status(member.status)})
     if not isinstance(shares, int) or shares < 1:
         raise Invalid("Subscribe to at least one share.", field="shares")
     plan = find_plan(org_id, installments, frequency)
@@ -247,8 +247,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
     minimum = int(get_setting(org_id, "shares.minimum_subscription"))
     if earlier + amount < minimum:
         need = -(-(minimum - earlier) // par)
-        raise Invalid(f"The minimum subscription is {php_text(minimum)}: subscribe to at least {need} shares "
-                      f"of {php_text(par)}.", field="shares")
+        raise Invalid("The minimum subscription is %(minimum)s: subscribe to at least %(need)s shares of %(par)s.", field="shares",
+                      values={"minimum": Pesos(minimum), "need": need, "par": Pesos(par)})
     if plan.installments > 1 and amount // plan.installments < 1_00:
         raise Invalid("Each installment would be less than one peso; choose fewer installments.", field="plan")
     first_due = first_due or on
@@ -288,7 +288,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         return replay
     if not isinstance(amount, int) or amount <= 0:
         raise Invalid("The amount must be more than zero.", field="amount")
-    ledger.check_date(org_id, on, field="on", what="A payment")
+    ledger.check_date(org_id, on, field="on", what=Words("A payment"))
     member = _lock_member(org_id, member_id)
     open_rows = _open_installments(member.id)
     owed = sum(row.balance for row in open_rows)
@@ -298,8 +298,8 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
         raise Invalid("Her share subscription is fully paid: nothing is due. Record a new subscription first.",
                       field="amount")
     if amount > owed:
-        raise Invalid(f"That is more than she owes: at most {php_text(owed)} is due on her shares.",
-                      field="amount")
+        raise Invalid("That is more than she owes: at most %(owed)s is due on her shares.",
+                      field="amount", values={"owed": Pesos(owed)})
     _pay_installments(open_rows, amount, on)
     payment = SharePayment(org_id=org_id, member_id=member.id, amount=amount, paid_on=on,
                            idempotency_key=idempotency_key, recorded_by=actor_id)
@@ -336,8 +336,8 @@ def _pay_installments(open_rows: list[ShareInstallment], amount: int, on: date) 
         if left == 0:
             break
         if on < subscribed[row.subscription_id]:
-            raise Invalid(f"A payment cannot be dated before the subscription it pays: that subscription is dated "
-                          f"{subscribed[row.subscription_id]:%d %B %Y}.", field="on")
+            raise Invalid("A payment cannot be dated before the subscription it pays: that subscription is dated "
+                          "%(subscribed)s.", field="on", values={"subscribed": subscribed[row.subscription_id]})
         part = min(left, row.balance)
         row.paid += part
         row.open = row.paid < row.amount
@@ -420,7 +420,8 @@ def request_withdrawal(org_id: int, member_id: int, *, on: date, reason: str, ac
     """An officer records that a member leaves; the refund waits for a second officer's approval."""
     member = _lock_member(org_id, member_id)
     if member.status not in ("active", "inactive", "deceased"):
-        raise Invalid(f"A member who is {member.status} has no share capital to withdraw.", field="member_id")
+        raise Invalid("A member who is %(status)s has no share capital to withdraw.", field="member_id",
+                      values={"status": Status(member.status)})
     if not reason or not reason.strip():
         raise Invalid("Give the reason she leaves.", field="reason")
     if db.session.scalar(select(ShareWithdrawal.id).where(ShareWithdrawal.member_id == member.id,
@@ -448,8 +449,8 @@ def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on
     paid_up = summary(org_id, member, on).paid_up
     held_fee = fees.refundable_held(org_id, member)  # a refundable membership fee goes back with her capital
     if owed > paid_up + held_fee:
-        raise Invalid(f"She owes {php_text(owed)}, more than her paid-up capital of {php_text(paid_up)}: "
-                      "collect the difference first.")
+        raise Invalid("She owes %(owed)s, more than her paid-up capital of %(paid_up)s: collect the difference first.",
+                      values={"owed": Pesos(owed), "paid_up": Pesos(paid_up)})
     withdrawal.paid_up, withdrawal.owed, withdrawal.refund = paid_up, owed, paid_up + held_fee - owed
     return owed_by_account
 
@@ -498,7 +499,7 @@ def _decide_withdrawal(org_id: int, withdrawal_id: int, approve: bool, on: date,
     member = _lock_member(org_id, withdrawal.member_id)
     db.session.refresh(withdrawal)
     if withdrawal.status != "pending":
-        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+        raise Conflict("This withdrawal was already %(status)s.", values={"status": Status(withdrawal.status)})
     withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note or None
     if not approve:
         withdrawal.status = "rejected"
@@ -571,13 +572,15 @@ def transfer(org_id: int, from_member_id: int, to_member_id: int, *, shares: int
     locked = {first: _lock_member(org_id, first), second: _lock_member(org_id, second)}
     giver, taker = locked[from_member_id], locked[to_member_id]
     if taker.status not in ("applicant", "active", "inactive"):
-        raise Invalid(f"A member who is {taker.status} cannot receive shares.", field="to_member_id")
+        raise Invalid("A member who is %(status)s cannot receive shares.", field="to_member_id",
+                      values={"status": Status(taker.status)})
     par = int(get_setting(org_id, "shares.par_value"))
     amount = shares * par
     fully_paid = [s for s in subscriptions_of(org_id, giver.id) if s.status == "paid"]
     available = sum(s.paid for s in fully_paid)
     if amount > available:
-        raise Invalid(f"Only fully paid shares are transferred: she has {available // par} of them.", field="shares")
+        raise Invalid("Only fully paid shares are transferred: she has %(amount)s of them.", field="shares",
+                      values={"amount": available // par})
     record = ShareTransfer(org_id=org_id, from_member_id=giver.id, to_member_id=taker.id, shares=shares,
                            amount=amount, transferred_on=on, recorded_by=actor_id)
     db.session.add(record)

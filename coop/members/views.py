@@ -168,7 +168,7 @@ def new_payment():
 @roles_required(*STAFF)
 def record_payment_form():
     data = load_form(PaymentFormSchema())
-    member = services.find_by_number(g.org.id, data["member"])
+    member = services.find_member(g.org.id, data["member"])
     return _paid(shares.record_payment(g.org.id, member.id, amount=data["amount"], on=data["on"],
                                        actor_id=current_user.id, idempotency_key=idempotency_key()))
 
@@ -226,7 +226,7 @@ def pay_refund(withdrawal_id: int):
 @roles_required(*STAFF)
 def transfer(member_id: int):
     data = load_form(TransferInSchema())
-    taker = services.find_by_number(g.org.id, data["to_member"], field="to_member")
+    taker = services.find_member(g.org.id, data["to_member"], field="to_member")
     shares.transfer(g.org.id, member_id, taker.id, shares=data["shares"], on=data["on"], actor_id=current_user.id)
     flash(_l("%(n)s shares transferred to %(label)s.", n=data["shares"], label=taker.label))
     return redirect(url_for("members.show", member_id=member_id), code=303)

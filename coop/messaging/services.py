@@ -79,9 +79,9 @@ def enqueue_many(org_id: int, batch: list[Message]) -> int:
     the dedupe keys and opt-outs read at once, the rows inserted at once. Returns how many will be sent."""
     for message in batch:
         if message.channel not in CHANNELS:
-            raise Invalid(f"A channel is one of {', '.join(CHANNELS)}.", field="channel")
+            raise Invalid("A channel is one of %(choices)s.", field="channel", values={"choices": ', '.join(CHANNELS)})
         if message.purpose not in PURPOSES:
-            raise Invalid(f"A purpose is one of {', '.join(PURPOSES)}.", field="purpose")
+            raise Invalid("A purpose is one of %(choices)s.", field="purpose", values={"choices": ', '.join(PURPOSES)})
     db.session.flush()
     keys = list({message.dedupe_key for message in batch})
     taken: set[str] = set()
@@ -181,7 +181,8 @@ def opt_in(org_id: int, mobile: str) -> None:
 def set_secret(org_id: int, name: str, value: str, actor_id: int | None) -> None:
     """Seal and store a gateway credential; the audit trail records that it changed, never the value."""
     if name not in SECRET_NAMES:
-        raise Invalid(f"A credential is one of {', '.join(SECRET_NAMES)}.", field="name")
+        raise Invalid("A credential is one of %(choices)s.", field="name",
+                      values={"choices": ', '.join(SECRET_NAMES)})
     row = db.session.scalar(select(GatewaySecret).where(GatewaySecret.org_id == org_id, GatewaySecret.name == name))
     value = (value or "").strip()
     if not value:

@@ -128,6 +128,8 @@ def position(org_id: int, member) -> Position:
 
 
 def _position_text(org_id: int, member, lang: str) -> str:
+    # Texts write "PHP", not "₱": the peso sign is outside the GSM 7-bit alphabet and would turn every text
+    # into UCS-2, 70 characters a part instead of 160 (each part is paid). Pages, PDFs and messages use "₱".
     found = position(org_id, member)
     with written_in(lang):
         next_due = found.next_due_on.strftime("%d %b %Y") if found.next_due_on else _("none")
@@ -283,7 +285,7 @@ def send_notice(org_id: int, *, to: str, member: str | None, body: str, actor_id
     if to == "member":
         if not member:
             raise Invalid("Give the member's number.", field="member")
-        recipients = [members.find_by_number(org_id, member)]
+        recipients = [members.find_member(org_id, member)]
     else:
         recipients, offset = [], 0
         while True:

@@ -92,7 +92,7 @@ def desk_pin():
 @roles_required(*STAFF)
 def desk_pin_post():
     data = load_form(DeskPinSchema())
-    member = members.find_by_number(g.org.id, data["member"])
+    member = members.find_member(g.org.id, data["member"])
     sms.set_pin(g.org.id, member.id, data["pin"], current_user.id)
     flash(_l("The PIN of %(label)s is set.", label=member.label))
     return redirect(url_for("messaging.desk_pin"), code=303)

@@ -22,7 +22,7 @@ class Organization(db.Model):
 
 
 class OrgSetting(db.Model):
-    """A policy value of one organization (PhP2,000 cap, 25% commission...); defaults live in code."""
+    """A policy value of one organization (₱2,000 cap, 25% commission...); defaults live in code."""
 
     __tablename__ = "org_setting"
     __table_args__ = (UniqueConstraint("org_id", "key"),)

@@ -51,7 +51,7 @@ def parse_setting(key: str, text: str):
     """A value typed by an admin, checked against the setting's kind."""
     spec = plugins().settings.get(key)
     if spec is None:
-        raise Invalid(f"Unknown setting {key}.", field="key")
+        raise Invalid("Unknown setting %(key)s.", field="key", values={"key": key})
     text = (text or "").strip()
     try:
         if spec.kind == "money":
@@ -68,22 +68,25 @@ def parse_setting(key: str, text: str):
         else:
             value = text
     except ValueError as exc:
-        raise Invalid(f"{spec.description}: not a valid {spec.kind}.", field=key) from exc
+        raise Invalid("%(description)s: not a valid %(kind)s.", field=key,
+                      values={"description": spec.description, "kind": spec.kind}) from exc
     if spec.kind in ("money", "number") and value < 0:
-        raise Invalid(f"{spec.description}: cannot be negative.", field=key)
+        raise Invalid("%(description)s: cannot be negative.", field=key, values={"description": spec.description})
     ceiling = spec.maximum if spec.maximum is not None else (MAX_CENTAVOS if spec.kind == "money" else 3650)
     if spec.kind in ("money", "number") and value > ceiling:
-        raise Invalid(f"{spec.description}: at most {ceiling}.", field=key)
+        raise Invalid("%(description)s: at most %(ceiling)s.", field=key,
+                      values={"description": spec.description, "ceiling": ceiling})
     if spec.kind == "choice" and value not in (spec.choices or ()):
-        raise Invalid(f"{spec.description}: one of {', '.join(spec.choices or ())}.", field=key)
+        raise Invalid("%(description)s: one of %(choices)s.", field=key,
+                      values={"description": spec.description, "choices": ', '.join(spec.choices or ())})
     if spec.kind == "text" and not value:
-        raise Invalid(f"{spec.description}: cannot be empty.", field=key)
+        raise Invalid("%(description)s: cannot be empty.", field=key, values={"description": spec.description})
     return value
 
 
 def set_setting(org_id: int, key: str, value, actor_id: int | None = None) -> None:
     if key not in plugins().settings:
-        raise Invalid(f"Unknown setting {key}.", field="key")
+        raise Invalid("Unknown setting %(key)s.", field="key", values={"key": key})
     audit.record("setting.change", org_id=org_id, user_id=actor_id, target_type="setting", target_id=key,
                  details={"value": value})
     row = db.session.scalar(select(OrgSetting).where(OrgSetting.org_id == org_id, OrgSetting.key == key))
@@ -96,9 +99,10 @@ def set_setting(org_id: int, key: str, value, actor_id: int | None = None) -> No
 
 def create_organization(slug: str, name: str, kind: str) -> Organization:
     if kind not in ORG_KINDS:
-        raise Invalid(f"An organization is one of {', '.join(ORG_KINDS)}.", field="kind")
+        raise Invalid("An organization is one of %(choices)s.", field="kind",
+                      values={"choices": ', '.join(ORG_KINDS)})
     if db.session.scalar(select(Organization).where(Organization.slug == slug)):
-        raise Invalid(f"The short name {slug} is taken.", field="slug")
+        raise Invalid("The short name %(slug)s is taken.", field="slug", values={"slug": slug})
     org = Organization(slug=slug, name=name, kind=kind)
     db.session.add(org)
     db.session.flush()

@@ -6,10 +6,9 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-from ..money import CURRENCY, format_money, pesos_text, to_pesos_text
+from ..money import format_money, pesos_text, to_pesos_text
+from ..web.pdf import fonts
 
 
 @dataclass(frozen=True)
@@ -67,25 +66,9 @@ def to_csv(table: Table) -> str:
     return out.getvalue()
 
 
-# A font with the peso sign (U+20B1), where the system has one; reportlab's own fonts lack it.
-PESO_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf")
-
-
-@lru_cache(maxsize=1)
-def _peso_font() -> str | None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for path in PESO_FONTS:
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont("PesoSans", path))
-            return "PesoSans"
-    return None
-
-
 def to_pdf(table: Table, organization: str, locale: str | None = None) -> bytes:
-    """The table on A4 (landscape when wide). With a Babel locale, money is written as the page writes it
-    ("₱1,234.50") in a font that has the peso sign; without one, or with no such font, plain grouped pesos."""
+    """The table on A4 (landscape when wide). Money is written as the page writes it ("₱1,234.50", Babel, in
+    `locale` or English) in the embedded font that has the peso sign."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -94,21 +77,19 @@ def to_pdf(table: Table, organization: str, locale: str | None = None) -> bytes:
     from reportlab.platypus import Table as PdfTable
     from reportlab.platypus import TableStyle
 
-    font = _peso_font() if locale else None
-    if font is None:
-        locale = None
+    regular, bold = fonts()
+    locale = locale or "en_PH"
     buffer = io.BytesIO()
     wide = len(table.columns) > 5
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4) if wide else A4, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm, title=table.title, author=organization)
     styles = getSampleStyleSheet()
+    for name in ("Normal", "BodyText", "Heading2", "Heading3"):
+        styles[name].fontName = bold if name.startswith("Heading") else regular
     cell = styles["BodyText"].clone("cell", fontSize=8.5, leading=10.5)
     story = [Paragraph(organization, styles["Heading2"]), Paragraph(table.title, styles["Heading3"]),
              Paragraph(table.subtitle, styles["Normal"]), Spacer(1, 5 * mm)]
-    if font:
-        cell.fontName = font
-    header = [Paragraph(f"<b>{_escape(str(c.label))}</b>" + (f" ({CURRENCY})" if c.kind == "money" and not locale else ""),
-                        cell) for c in table.columns]
+    header = [Paragraph(f"<b>{_escape(str(c.label))}</b>", cell) for c in table.columns]
     body = [[_cell_text(v, c.kind, locale) if c.kind in ("money", "number")
              else Paragraph(_escape(_cell_text(v, c.kind)), cell)
              for c, v in zip(table.columns, row)] for row in table.rows]
@@ -121,10 +102,9 @@ def to_pdf(table: Table, organization: str, locale: str | None = None) -> bytes:
     for n, c in enumerate(table.columns):
         if c.kind in ("money", "number"):
             style.append(("ALIGN", (n, 1), (n, -1), "RIGHT"))
-    if font:
-        style.append(("FONTNAME", (0, 0), (-1, -1), font))
-    if table.totals and not font:
-        style.append(("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"))
+    style.append(("FONTNAME", (0, 0), (-1, -1), regular))
+    if table.totals:
+        style.append(("FONTNAME", (0, -1), (-1, -1), bold))
     pdf_table.setStyle(TableStyle(style))
     story.append(pdf_table)
     for note in table.notes:

@@ -30,7 +30,10 @@ STATUS_LABELS = {
     "lump_sum": _l("lump sum"), "weekly": _l("weekly"), "semi_monthly": _l("semi-monthly"),
     "monthly": _l("monthly"), "none": _l("none"), "fixed": _l("fixed"), "flat": _l("flat"),
     "diminishing": _l("diminishing"), "rate": _l("rate"), "share_multiple": _l("multiple of paid-up capital"),
-    "percent": _l("percent"), "amount": _l("amount"), "failed": _l("failed"),
+    "percent": _l("percent"), "amount": _l("amount"),
+    "grant": _l("grant"), "loan": _l("loan"), "queued": _l("queued"), "running": _l("running"), "done": _l("done"),
+    "failed": _l("failed"), "count": _l("count"), "spoilage": _l("spoilage"), "damage": _l("damage"),
+    "expired": _l("expired"),
     "nearest": _l("each to the nearest centavo, the last absorbs the difference"),
     "down": _l("each cut down to the centavo, the last takes the remainder"),
 }

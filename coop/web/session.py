@@ -22,7 +22,9 @@ def register(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         # The cookie holds a server-side session's random id: revoked, idle or expired sessions load nobody.
-        return load_session_user(session_id)
+        user = load_session_user(session_id)
+        g.session_ended = user is None  # the login page says why she is asked again
+        return user
 
     @app.url_value_preprocessor
     def pull_org(endpoint, values):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -144,7 +145,7 @@ def create_booking():
                             client_name=data["client_name"], client_mobile=data["client_mobile"],
                             attendant_id=booked_for(data["attendant_id"]), kind=data["kind"], address=data["address"],
                             notes=data["notes"], actor_id=current_user.id, idempotency_key=idempotency_key())
-    flash(_l("Booked for %(time)s.", time=services.to_local(booking.starts_at).strftime("%a %d %b %H:%M")))
+    flash(_l("Booked for %(time)s.", time=format_datetime(services.to_local(booking.starts_at), "EEE d MMM HH:mm", rebase=False)))
     if data["kind"] == "walk_in":
         return redirect(url_for("wellness.day"), code=303)
     return redirect(url_for("wellness.booking", booking_id=booking.id), code=303)
@@ -201,7 +202,7 @@ def reschedule(booking_id: int):
     data = load_form(RescheduleSchema())
     moved = services.reschedule(g.org.id, handled_booking(booking_id).id, data["starts_at"],
                                 booked_for(data["attendant_id"]), current_user.id)
-    flash(_l("Moved to %(time)s.", time=services.to_local(moved.starts_at).strftime("%a %d %b %H:%M")))
+    flash(_l("Moved to %(time)s.", time=format_datetime(services.to_local(moved.starts_at), "EEE d MMM HH:mm", rebase=False)))
     return _back(booking_id)
 
 

@@ -191,3 +191,29 @@ def test_a_password_change_and_a_disabled_login_end_the_tokens(make_org, make_us
     assert _me(client, token).status_code == 401
     login(admin).post(f"/o/{org.slug}/admin/users/{officer.id}/active", data={"active": "true"})
     assert _me(client, token).status_code == 401  # enabling her again does not bring old tokens back
+
+
+# ---------------------------------------------------------------- a code is good once (item 5/1 of issue 15)
+
+
+def test_an_authenticator_code_is_accepted_once_within_its_window(make_org, make_user, client, app):
+    user = make_user(make_org(), "officer")
+    totp = with_totp(user)
+    code = totp.now()
+    assert _issue(client, user, code=code).status_code == 201
+    replayed = _issue(client, user, code=code)
+    assert replayed.status_code == 401 and "token" not in replayed.get_json()
+    browser = app.test_client()
+    browser.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert browser.post("/login/code", data={"code": code}).status_code == 401  # nor at the login page
+    assert _tokens() == 1
+
+
+def test_an_older_code_is_refused_once_a_newer_one_was_used(make_org, make_user, client):
+    import time
+
+    user = make_user(make_org(), "officer")
+    totp = with_totp(user)
+    newer, older = totp.at(time.time() + 30), totp.at(time.time() - 30)  # both inside the window
+    assert _issue(client, user, code=newer).status_code == 201
+    assert _issue(client, user, code=older).status_code == 401

@@ -44,7 +44,7 @@ def test_officer_records_a_payment_in_three_fields_and_gets_the_receipt(make_org
     page.goto(f"/o/{coop.slug}/members/")
     page.get_by_role("link", name="Record a share payment").click()
     page.get_by_label("Member number").fill("1")
-    page.get_by_label("Amount (PHP)").fill("500")
+    page.get_by_label("Amount (₱)").fill("500")
     page.get_by_role("button", name="Record and issue receipt").click()
     assert "OR-000001" in page.content()
     page.goto(f"/o/{coop.slug}/members/{ana.id}")

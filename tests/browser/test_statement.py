@@ -19,3 +19,33 @@ def test_the_members_statement_fits_a_phone_and_a_desktop(app, phone_page, page,
             box = amount.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
         shot(viewer, f"member-statement-{width}")
+
+
+def test_no_member_page_scrolls_sideways_on_a_phone(app, phone_page, log_in, shot):
+    """Every page the member's own pages link to, in English and Filipino, fits 360 px without sideways scrolling."""
+    from urllib.parse import urlsplit
+
+    from coop.demo import seed
+
+    seed()
+    db.session.commit()
+    log_in(phone_page, "member", "demo-member-pass")
+    seen, queue, wide = set(), ["/o/dawn-mpc/"], []
+    while queue and len(seen) < 40:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = phone_page.goto(url)
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if phone_page.evaluate("document.documentElement.scrollWidth") > 360:
+            wide.append(url)
+            shot(phone_page, "too-wide-" + urlsplit(url).path.strip("/").replace("/", "-"))
+        for href in phone_page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            if href.startswith("/o/dawn-mpc/") and not href.endswith(".pdf") and "format=" not in href:
+                queue.append(href)
+        if "lang=" not in url:
+            queue.append(url + ("&" if "?" in url else "?") + "lang=fil")
+    assert len(seen) > 5
+    assert not wide, f"she scrolls sideways on: {wide}"

@@ -26,7 +26,7 @@ def test_a_payout_beyond_the_cash_is_refused_and_writes_nothing(org, fund):
     fund(org, 100_000)
     before = db.session.query(JournalEntry).count()
     expense = "office_supplies"
-    with pytest.raises(Overdraft, match="holds PHP 1,000.00: paying out PHP 1,000.01"):
+    with pytest.raises(Overdraft, match="holds ₱1,000.00: paying out ₱1,000.01"):
         ledger.post(Entry(org.id, today(), "Payout", (Line(expense, debit=100_001), Line("cash_on_hand", credit=100_001))))
     assert db.session.query(JournalEntry).count() == before
     pay(org, 100_000)  # to the last centavo is fine

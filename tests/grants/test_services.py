@@ -119,7 +119,7 @@ def test_tranche_two_waits_for_tranche_ones_condition(program, ngo):
     db.session.commit()
     refused(ngo.id, Invalid, lambda: services.request_release(ngo.id, second.id, on=START + timedelta(days=20),
                                                               actor_id=program.maker.id),
-            r"2,000.00 of PhP5,000.00 recorded")
+            r"2,000.00 of ₱5,000.00 recorded")
 
 
 def test_the_same_person_cannot_approve_her_own_release(program, ngo):
@@ -162,7 +162,7 @@ def test_a_tranche_beyond_what_the_fund_has_left_is_refused(program, ngo):
     services.request_release(ngo.id, first_of_three.id, on=START + timedelta(days=41), actor_id=program.maker.id)
     db.session.commit()
     refused(ngo.id, Invalid, lambda: services.approve_release(ngo.id, first_of_three.id, actor_id=program.checker.id),
-            "has PhP0.00 left")
+            "has ₱0.00 left")
 
 
 def test_signing_beyond_what_the_fund_can_promise_is_refused(program, ngo):
@@ -197,7 +197,7 @@ def test_no_plan_before_she_is_certified_ready(program, ngo):
 def test_a_submitted_plan_is_frozen_and_revise_opens_a_new_draft(program, ngo):
     woman = program.woman()
     plan = services.create_plan(ngo.id, woman.id, {**PLAN, "lines": PLAN["lines"][:1]}, program.maker.id)
-    with pytest.raises(Invalid, match="add up to PhP5,000.00"):
+    with pytest.raises(Invalid, match="add up to ₱5,000.00"):
         services.submit_plan(ngo.id, plan.id, program.maker.id)
     services.update_plan(ngo.id, plan.id, {"lines": PLAN["lines"]}, program.maker.id)
     services.submit_plan(ngo.id, plan.id, program.maker.id)

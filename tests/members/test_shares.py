@@ -56,7 +56,7 @@ def test_overpayment_is_refused_and_writes_nothing(coop, officer, make_member):
     shares.subscribe(coop.id, ana.id, shares=20, on=DAY, installments=4, actor_id=officer.id)
     shares.record_payment(coop.id, ana.id, amount=1_800_00, on=DAY, actor_id=officer.id)
     db.session.commit()
-    with pytest.raises(Invalid, match="at most PHP 200.00"):
+    with pytest.raises(Invalid, match="at most ₱200.00"):
         shares.record_payment(coop.id, ana.id, amount=200_01, on=DAY, actor_id=officer.id)
     db.session.rollback()
     assert position(coop.id, ana) == (1_800_00, 200_00)

@@ -120,7 +120,7 @@ def test_overpayment_on_the_form_gets_a_clear_message_and_writes_nothing(coop, o
                            headers={"Referer": url})
     assert response.status_code == 303
     page = client.get(url).get_data(as_text=True)
-    assert "at most PHP 2,000.00" in page
+    assert "at most ₱2,000.00" in page
     assert db.session.query(SharePayment).count() == 0 and db.session.query(Receipt).count() == 0
 
 
@@ -159,7 +159,7 @@ def test_application_admission_and_her_login(coop, officer, login, client, app):
     assert db.session.get(Member, carmen.id).status == "applicant"  # no board resolution: refused
     client.post(f"{url}/admission", data={"on": on, "board_resolution": "BR 2026-014"},
                 headers={"Referer": url})
-    assert "has paid at least PHP 500.00" in client.get(url).get_data(as_text=True)
+    assert "has paid at least ₱500.00" in client.get(url).get_data(as_text=True)
     client.post(f"{url}/subscriptions", data={"shares": "20", "plan": "4-monthly", "on": on})
     client.post(f"{url}/payments", data={"amount": "500", "on": on})
     client.post(f"{url}/admission", data={"on": on, "board_resolution": "BR 2026-014"})

@@ -90,3 +90,24 @@ def test_check_shows_the_members_name_and_standing_before_she_confirms(demo):
     assert f'value="{member.label}"' in page
     several = client.get("/o/dawn-mpc/members/payments/new?member=a").get_data(as_text=True)
     assert "Several members match" in several
+
+
+def test_every_member_field_takes_her_name_as_well_as_her_number(demo):
+    import pytest
+
+    from coop.errors import Invalid
+    from coop.members import services as members
+    from coop.members.models import Member
+    from coop.orgs.services import get_by_slug
+
+    org = get_by_slug("dawn-mpc")
+    member = db.session.scalars(select(Member).where(Member.org_id == org.id).order_by(Member.number)).first()
+    assert members.find_member(org.id, member.name).id == member.id
+    assert members.find_member(org.id, member.label).id == member.id
+    with pytest.raises(Invalid, match="Several members match"):
+        members.find_member(org.id, "a")
+    listed = demo("officer").get(f"/o/dawn-mpc/loans/?member={member.name}")
+    assert listed.status_code == 200
+    # a picker lists some and says when more match: no silent cap
+    many = members.pick(org.id, "a", today(), limit=2)
+    assert len(many.matches) == 2 and many.more

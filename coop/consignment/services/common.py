@@ -33,11 +33,11 @@ def percent_to_bp(percent) -> int:
 
 def check_rate(bp, field: str, label: str) -> int:
     if isinstance(bp, bool) or not isinstance(bp, int):
-        raise Invalid(f"{label} must be a percentage.", field=field)
+        raise Invalid("%(label)s must be a percentage.", field=field, values={"label": label})
     if bp < 0:
-        raise Invalid(f"{label} cannot be negative.", field=field)
+        raise Invalid("%(label)s cannot be negative.", field=field, values={"label": label})
     if bp > FULL_RATE:
-        raise Invalid(f"{label} cannot be more than 100%.", field=field)
+        raise Invalid("%(label)s cannot be more than 100%%.", field=field, values={"label": label})
     return bp
 
 
@@ -101,7 +101,8 @@ def _merge_lines(lines) -> dict[int, int]:
     for n, line in enumerate(lines or [], start=1):
         qty = line.get("qty")
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-            raise Invalid(f"Line {n}: the quantity must be a whole number more than zero.", field=f"lines.{n}.qty")
+            raise Invalid("Line %(n)s: the quantity must be a whole number more than zero.", field=f"lines.{n}.qty",
+                          values={"n": n})
         merged[int(line["item_id"])] += qty
     if not merged:
         raise Invalid("Give at least one item and its quantity.", field="lines")
@@ -116,11 +117,13 @@ def _items_for(org_id: int, item_ids, *, principal_id: int | None = None, produc
     for item_id in sorted(item_ids):
         item = found.get(item_id)
         if item is None:
-            raise Invalid(f"Unknown item {item_id}.", field="lines")
+            raise Invalid("Unknown item %(item_id)s.", field="lines", values={"item_id": item_id})
         if principal_id is not None and item.principal_id != principal_id:
-            raise Invalid(f"{item.code} {item.name} is not this principal's product.", field="lines")
+            raise Invalid("%(code)s %(name)s is not this principal's product.", field="lines",
+                          values={"code": item.code, "name": item.name})
         if producer_id is not None and item.producer_id != producer_id:
-            raise Invalid(f"{item.code} {item.name} is not this member-producer's product.", field="lines")
+            raise Invalid("%(code)s %(name)s is not this member-producer's product.", field="lines",
+                          values={"code": item.code, "name": item.name})
     return found
 
 
@@ -165,8 +168,9 @@ def _take_from_coop_stock(items: dict[int, Item], wanted: dict[int, int]) -> Non
     for item_id, qty in wanted.items():
         item = items[item_id]
         if qty > item.qty_at_coop:
-            raise Invalid(f"Only {item.qty_at_coop} of {item.code} {item.name} are in the cooperative's hands.",
-                          field="lines")
+            raise Invalid("Only %(qty_at_coop)s of %(code)s %(name)s are in the cooperative's hands.",
+                          field="lines",
+                          values={"qty_at_coop": item.qty_at_coop, "code": item.code, "name": item.name})
     for item_id, qty in wanted.items():
         items[item_id].qty_at_coop -= qty
 

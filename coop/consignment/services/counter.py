@@ -76,8 +76,9 @@ def _counter_item(org_id: int, item_id: int, pieces: int) -> Item:
     if item is None or not item.active:
         raise Invalid("This consigned item is not for sale.", field="item")
     if pieces > item.qty_at_coop:
-        raise Invalid(f"Only {item.qty_at_coop} of {item.code} {item.name} are in consignment stock.",
-                      field="quantity")
+        raise Invalid("Only %(qty_at_coop)s of %(code)s %(name)s are in consignment stock.",
+                      field="quantity",
+                      values={"qty_at_coop": item.qty_at_coop, "code": item.code, "name": item.name})
     return item
 
 
@@ -88,5 +89,6 @@ def _current_campaign(org_id: int, principal: Principal, on: date) -> Campaign:
                                (Campaign.ends_on.is_(None)) | (Campaign.ends_on >= on))
         .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1).with_for_update(key_share=True))
     if campaign is None:
-        raise Invalid(f"{principal.name} has no open campaign on {on.isoformat()}.", field="item")
+        raise Invalid("%(name)s has no open campaign on %(on)s.", field="item",
+                      values={"name": principal.name, "on": on})
     return campaign

@@ -147,9 +147,10 @@ def issue_to_member(org_id: int, member_id: int, campaign_id: int, lines, *, on:
     member, campaign, principal = _member_and_campaign(org_id, member_id, campaign_id)
     _check_date(on)
     if member.status != "active":
-        raise Invalid(f"{member.label} is not an active member; goods go to active members only.", field="member_id")
+        raise Invalid("%(label)s is not an active member; goods go to active members only.", field="member_id",
+                      values={"label": member.label})
     if campaign.status != "open":
-        raise Invalid(f"Campaign {campaign.code} is closed.", field="campaign_id")
+        raise Invalid("Campaign %(code)s is closed.", field="campaign_id", values={"code": campaign.code})
     wanted = _merge_lines(lines)
     items = _items_for(org_id, wanted, principal_id=principal.id, lock=True)
     _take_from_coop_stock(items, wanted)
@@ -178,11 +179,12 @@ def _take_from_holdings(org_id: int, member, campaign: Campaign, wanted: dict[in
         held = holdings.get(item_id)
         item = items[item_id]
         if held is None or held.qty == 0:
-            raise Invalid(f"{member.label} was never given {item.code} {item.name} in campaign {campaign.code}: "
-                          f"nothing to {what}.", field="lines")
+            raise Invalid("%(label)s was never given %(code)s %(name)s in campaign %(code2)s: nothing to %(what)s.", field="lines",
+                          values={"label": member.label, "code": item.code, "name": item.name, "code2": campaign.code, "what": what})
         if qty > held.qty:
-            raise Invalid(f"{member.label} holds only {held.qty} of {item.code} {item.name}; cannot {what} {qty}.",
-                          field="lines")
+            raise Invalid("%(label)s holds only %(qty)s of %(code)s %(name)s; cannot %(what)s %(qty2)s.",
+                          field="lines",
+                          values={"label": member.label, "qty": held.qty, "code": item.code, "name": item.name, "what": what, "qty2": qty})
     taken = []
     for item_id, qty in wanted.items():
         lots = db.session.scalars(select(DocLine).where(

@@ -20,7 +20,7 @@ def add_producer(org_id: int, member_id: int, *, actor_id: int | None, fee_bp: i
         fee_bp = percent_to_bp(get_setting(org_id, SETTING_PRODUCER_FEE))
     check_rate(fee_bp, "fee", "The cooperative's fee")
     if db.session.scalar(select(Producer.id).where(Producer.org_id == org_id, Producer.member_id == member.id)):
-        raise Invalid(f"{member.label} is already a member-producer.", field="member_id")
+        raise Invalid("%(label)s is already a member-producer.", field="member_id", values={"label": member.label})
     producer = Producer(org_id=org_id, member_id=member.id, fee_bp=fee_bp)
     db.session.add(producer)
     db.session.flush()
@@ -68,7 +68,7 @@ def add_item(org_id: int, *, code: str, name: str, list_price: int, actor_id: in
         raise Invalid("Give the item's code and name.", field="code" if not code else "name")
     _check_amount(list_price, "list_price")
     if db.session.scalar(select(Item.id).where(Item.org_id == org_id, Item.code == code)):
-        raise Invalid(f"Item code {code} is already used.", field="code")
+        raise Invalid("Item code %(code)s is already used.", field="code", values={"code": code})
     item = Item(org_id=org_id, code=code, name=name, list_price=list_price, principal_id=principal_id,
                 producer_id=producer_id)
     db.session.add(item)

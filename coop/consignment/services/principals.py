@@ -32,7 +32,7 @@ def create_principal(org_id: int, *, name: str, actor_id: int | None, member_com
         member_commission_bp = percent_to_bp(get_setting(org_id, SETTING_COMMISSION))
     _check_terms(member_commission_bp, coop_margin_bp, payment_terms_days)
     if db.session.scalar(select(Principal.id).where(Principal.org_id == org_id, Principal.name == name)):
-        raise Invalid(f"There is already a principal named {name}.", field="name")
+        raise Invalid("There is already a principal named %(name)s.", field="name", values={"name": name})
     principal = Principal(org_id=org_id, name=name, member_commission_bp=member_commission_bp,
                           coop_margin_bp=coop_margin_bp, payment_terms_days=payment_terms_days,
                           uses_campaigns=uses_campaigns, notes=(notes or "").strip() or None)
@@ -106,7 +106,8 @@ def create_campaign(org_id: int, principal_id: int, *, code: str, name: str, sta
                           field="member_commission")
     if db.session.scalar(select(Campaign.id).where(Campaign.org_id == org_id, Campaign.principal_id == principal_id,
                                                    Campaign.code == code)):
-        raise Invalid(f"{principal.name} already has a campaign {code}.", field="code")
+        raise Invalid("%(name)s already has a campaign %(code)s.", field="code",
+                      values={"name": principal.name, "code": code})
     campaign = Campaign(org_id=org_id, principal_id=principal_id, code=code, name=name, starts_on=starts_on,
                         ends_on=ends_on, member_commission_bp=member_commission_bp)
     db.session.add(campaign)

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Invalid
+from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
@@ -85,7 +85,8 @@ def pay_producer(org_id: int, producer_id: int, amount: int, *, on: date, actor_
     db.session.scalar(select(Producer).where(Producer.id == producer.id).with_for_update(key_share=True))
     due = ledger.party_balance(org_id, "due_to_member_producers", party).credit_balance
     if amount > due:
-        raise Invalid(f"Only {pesos_text(due)} pesos are owed to {member.label} for her goods sold.", field="amount")
+        raise Invalid("Only %(due)s is owed to %(label)s for her goods sold.", field="amount",
+                      values={"due": Pesos(due), "label": member.label})
     doc = _new_doc(org_id, "producer_payout", on, actor_id, key, producer_id=producer.id, member_id=member.id,
                    amount=amount, paid_via=paid_via)
     _post(doc, f"Member-producer {member.label} paid her share of goods sold", [

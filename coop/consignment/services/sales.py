@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Invalid
+from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...ledger.records import Line
 from ...members import services as members
@@ -119,7 +119,8 @@ def _allocate(accounts: list[MemberAccount], amount: int, open_of, what: str) ->
     """Spread an amount over her campaigns, oldest debt first; refuse more than she owes in all."""
     total = sum(open_of(a) for a in accounts)
     if amount > total:
-        raise Invalid(f"That is more than {what} ({pesos_text(total)} pesos).", field="amount")
+        raise Invalid("That is more than %(what)s (%(total)s).", field="amount",
+                      values={"what": what, "total": Pesos(total)})
     out, remaining = [], amount
     for account in accounts:
         take = min(open_of(account), remaining)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from ...audit import services as audit
-from ...errors import Invalid
+from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
@@ -24,8 +24,9 @@ def settle_campaign(org_id: int, campaign_id: int, amount: int, *, on: date, act
     principal = get_principal(org_id, campaign.principal_id)
     open_due = campaign.due_to_principal - campaign.paid_to_principal
     if amount > open_due:
-        raise Invalid(f"Only {pesos_text(open_due)} pesos are due to {principal.name} for {campaign.code}.",
-                      field="amount")
+        raise Invalid("Only %(open_due)s is due to %(name)s for %(code)s.",
+                      field="amount",
+                      values={"open_due": Pesos(open_due), "name": principal.name, "code": campaign.code})
     doc = _new_doc(org_id, "settlement", on, actor_id, key, principal_id=principal.id, campaign_id=campaign.id,
                    amount=amount, paid_via=paid_via, reference=(reference or "").strip() or None)
     campaign.paid_to_principal += amount

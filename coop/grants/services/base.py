@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ...errors import Invalid
+from ...errors import Invalid, Pesos
 from ...extensions import db
-from ...money import pesos_text
+from ...money import php_text
 from ...orgs.services import get_setting
 from ..models import FollowUp
 
@@ -46,13 +46,13 @@ def bounds(org_id: int) -> tuple[int, int]:
 def check_bounds(org_id: int, amount: int, field: str = "amount_requested") -> None:
     low, high = bounds(org_id)
     if not low <= amount <= high:
-        raise Invalid(f"A grant in this program is from {pesos(low)} to {pesos(high)}; "
-                      f"{pesos(amount)} is outside.", field=field)
+        raise Invalid("A grant in this program is from %(low)s to %(high)s; %(amount)s is outside.", field=field,
+                      values={"low": Pesos(low), "high": Pesos(high), "amount": Pesos(amount)})
 
 
 def pesos(centavos: int) -> str:
-    """An amount in a grants message: "PhP5,000.00" (the digits from coop.money; the spelling officers know)."""
-    return f"PhP{pesos_text(centavos)}"
+    """An amount in a grants message, as on every page: "₱5,000.00"."""
+    return php_text(centavos)
 
 
 def next_number(model, org_id: int) -> int:

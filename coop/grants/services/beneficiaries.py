@@ -96,7 +96,8 @@ def certify_ready(org_id: int, beneficiary_id: int, *, on: date, note: str, acto
     if mark is not None and mark.source != beneficiary.label:
         raise Conflict("Her readiness is assessed on her case, by her social worker.")
     if beneficiary.is_ready:
-        raise Conflict(f"{beneficiary.label} was certified ready on {beneficiary.ready_on:%d %B %Y}.")
+        raise Conflict("%(label)s was certified ready on %(ready_on)s.",
+                       values={"label": beneficiary.label, "ready_on": beneficiary.ready_on})
     beneficiary.ready_on, beneficiary.ready_by, beneficiary.ready_note = on, actor_id, note
     db.session.flush()
     audit.record("grants.beneficiary.ready", org_id=org_id, user_id=actor_id, target_type="beneficiary",

@@ -59,12 +59,12 @@ def closing_of(org_id: int, year: int):
 
 def close_year(org_id: int, year: int, *, actor_id: int | None) -> ledger.PostedEntry:
     if date(year, 12, 31) >= today():
-        raise Invalid(f"The year {year} has not ended yet.", field="year")
+        raise Invalid("The year %(year)s has not ended yet.", field="year", values={"year": year})
     if closing_of(org_id, year) is not None:
-        raise Conflict(f"The year {year} is already closed.")
+        raise Conflict("The year %(year)s is already closed.", values={"year": year})
     lines = closing_lines(org_id, year)
     if not lines:
-        raise Invalid(f"Nothing to close in {year}.", field="year")
+        raise Invalid("Nothing to close in %(year)s.", field="year", values={"year": year})
     entry = ledger.post(Entry(org_id, date(year, 12, 31), f"Closing of {year} into net assets by class",
                               lines, source=SOURCE, source_id=str(year)), actor_id)
     audit.record("grants.year.close", org_id=org_id, user_id=actor_id, target_type="year", target_id=year,
@@ -75,7 +75,7 @@ def close_year(org_id: int, year: int, *, actor_id: int | None) -> ledger.Posted
 def reopen_year(org_id: int, year: int, *, reason: str, actor_id: int | None) -> ledger.PostedEntry:
     entry = closing_of(org_id, year)
     if entry is None:
-        raise Conflict(f"The year {year} is not closed.")
+        raise Conflict("The year %(year)s is not closed.", values={"year": year})
     reversal = ledger.reverse(org_id, entry.id, on=entry.entry_date, reason=reason, actor_id=actor_id)
     audit.record("grants.year.reopen", org_id=org_id, user_id=actor_id, target_type="year", target_id=year,
                  details={"entry_id": reversal.id, "reason": reason})

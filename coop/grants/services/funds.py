@@ -34,7 +34,8 @@ class FundPosition:
 
 def add_fund(org_id: int, donor_name: str, purpose: str | None, actor_id: int | None) -> DonorFund:
     if db.session.scalar(select(DonorFund.id).where(DonorFund.org_id == org_id, DonorFund.donor_name == donor_name)):
-        raise Invalid(f"There is already a fund for {donor_name}.", field="donor_name")
+        raise Invalid("There is already a fund for %(donor_name)s.", field="donor_name",
+                      values={"donor_name": donor_name})
     group = ledger.get_account(org_id, RESTRICTED_GROUP_KEY)
     account = ledger.add_account(org_id, code=_next_child_code(org_id, group), name=f"Restricted fund: {donor_name}",
                                  type=group.type, parent_id=group.id, actor_id=actor_id)

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
@@ -37,9 +37,10 @@ def draft_moa(org_id: int, plan_id: int, *, fund_id: int, centre_signatory: str,
               centre_role: str | None = None, tranches: list[dict] | None = None) -> Moa:
     plan = get_plan(org_id, plan_id, lock=True)
     if plan.status != "approved":
-        raise Conflict(f"Plan {plan.label} is {plan.status}; an MOA follows an approved plan.")
+        raise Conflict("Plan %(label)s is %(status)s; an MOA follows an approved plan.",
+                       values={"label": plan.label, "status": Status(plan.status)})
     if moa_of_plan(plan.id) is not None:
-        raise Conflict(f"Plan {plan.label} already has its MOA.")
+        raise Conflict("Plan %(label)s already has its MOA.", values={"label": plan.label})
     fund = get_fund(org_id, fund_id)
     check_bounds(org_id, plan.amount_requested, field="total")
     moa = Moa(org_id=org_id, number=next_number(Moa, org_id), plan_id=plan.id, beneficiary_id=plan.beneficiary_id,
@@ -58,17 +59,19 @@ def add_tranche(org_id: int, moa_id: int, *, amount: int, planned_on: date, cond
                 actor_id: int | None) -> Tranche:
     moa = get_moa(org_id, moa_id, lock=True)
     if moa.status != "draft":
-        raise Conflict(f"{moa.label} is {moa.status}; its tranche schedule is part of what was signed.")
+        raise Conflict("%(label)s is %(status)s; its tranche schedule is part of what was signed.",
+                       values={"label": moa.label, "status": Status(moa.status)})
     if condition not in CONDITIONS:
-        raise Invalid(f"A release condition is one of {', '.join(CONDITIONS)}.", field="condition")
+        raise Invalid("A release condition is one of %(choices)s.", field="condition",
+                      values={"choices": ', '.join(CONDITIONS)})
     existing = tranches_of(moa.id)
     if not existing and condition != "on_signing":
         raise Invalid("The first tranche is released on signing: there is no earlier tranche to wait for.",
                       field="condition")
     scheduled = sum(t.amount for t in existing)
     if scheduled + amount > moa.total:
-        raise Invalid(f"The tranches would add up to {pesos(scheduled + amount)}, more than the MOA's "
-                      f"{pesos(moa.total)}.", field="amount")
+        raise Invalid("The tranches would add up to %(amount)s, more than the MOA's %(total)s.", field="amount",
+                      values={"amount": Pesos(scheduled + amount), "total": Pesos(moa.total)})
     if existing and planned_on < existing[-1].planned_on:
         raise Invalid("A tranche is planned on or after the one before it.", field="planned_on")
     tranche = Tranche(org_id=org_id, moa_id=moa.id, seq=len(existing) + 1, amount=amount, planned_on=planned_on,
@@ -81,7 +84,8 @@ def add_tranche(org_id: int, moa_id: int, *, amount: int, planned_on: date, cond
 def remove_last_tranche(org_id: int, moa_id: int, actor_id: int | None) -> None:
     moa = get_moa(org_id, moa_id, lock=True)
     if moa.status != "draft":
-        raise Conflict(f"{moa.label} is {moa.status}; its tranche schedule is part of what was signed.")
+        raise Conflict("%(label)s is %(status)s; its tranche schedule is part of what was signed.",
+                       values={"label": moa.label, "status": Status(moa.status)})
     existing = tranches_of(moa.id)
     if not existing:
         raise Invalid("There is no tranche to remove.")
@@ -95,20 +99,20 @@ def sign_moa(org_id: int, moa_id: int, *, on: date, actor_id: int | None) -> Moa
     fund = get_fund(org_id, moa.fund_id, lock=True)
     moa = get_moa(org_id, moa.id, lock=True)
     if moa.status != "draft":
-        raise Conflict(f"{moa.label} is already {moa.status}.")
+        raise Conflict("%(label)s is already %(status)s.", values={"label": moa.label, "status": Status(moa.status)})
     if on > ledger.latest_date(org_id):
         raise Invalid("An MOA cannot be signed on a future date: record the signing on the day it happens.",
                       field="on")
     tranches = tranches_of(moa.id)
     scheduled = sum(t.amount for t in tranches)
     if scheduled != moa.total:
-        raise Invalid(f"The tranches add up to {pesos(scheduled)}; the MOA is for {pesos(moa.total)}. "
-                      "Complete the schedule before signing.", field="tranches")
+        raise Invalid("The tranches add up to %(scheduled)s; the MOA is for %(total)s. Complete the schedule before "
+                      "signing.", field="tranches", values={"scheduled": Pesos(scheduled), "total": Pesos(moa.total)})
     position = fund_position(fund)
     if moa.total > position.available:
-        raise Invalid(f"The {fund.donor_name} fund has {pesos(position.available)} not yet promised "
-                      f"({pesos(position.left)} left, {pesos(position.committed)} under signed MOAs); "
-                      f"this MOA needs {pesos(moa.total)}.", field="fund_id")
+        raise Invalid("The %(donor_name)s fund has %(available)s not yet promised (%(left)s left, %(committed)s under "
+                      "signed MOAs); this MOA needs %(total)s.", field="fund_id",
+                      values={"donor_name": fund.donor_name, "available": Pesos(position.available), "left": Pesos(position.left), "committed": Pesos(position.committed), "total": Pesos(moa.total)})
     moa.status, moa.signed_on = "signed", on
     fund.committed += moa.total
     db.session.flush()
@@ -127,9 +131,11 @@ def void_moa(org_id: int, moa_id: int, *, on: date, reason: str, actor_id: int |
     fund = get_fund(org_id, moa.fund_id, lock=True)
     moa = get_moa(org_id, moa.id, lock=True)
     if moa.status not in ("draft", "signed"):
-        raise Conflict(f"{moa.label} is {moa.status}; only a draft or signed MOA is voided.")
+        raise Conflict("%(label)s is %(status)s; only a draft or signed MOA is voided.",
+                       values={"label": moa.label, "status": Status(moa.status)})
     if moa.released_total or any(t.status not in ("planned",) for t in tranches_of(moa.id)):
-        raise Conflict(f"Money was released or asked for under {moa.label}; it cannot be voided.")
+        raise Conflict("Money was released or asked for under %(label)s; it cannot be voided.",
+                       values={"label": moa.label})
     if moa.status == "signed":
         fund.committed -= moa.total
     moa.status, moa.voided_on, moa.void_reason = "void", on, reason[:300]

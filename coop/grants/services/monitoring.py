@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Status
 from ...extensions import db
 from ...orgs.services import get_setting
 from ..models import OUTCOMES, FollowUp, Moa, MonitoringReport
@@ -40,15 +40,19 @@ def monitoring_schedule(org_id: int, moa: Moa) -> list[MonthDue]:
 def record_monitoring(org_id: int, moa_id: int, data: dict, actor_id: int | None) -> MonitoringReport:
     moa = get_moa(org_id, moa_id, lock=True)
     if moa.status != "signed" or moa.first_released_on is None:
-        raise Invalid(f"{moa.label} has no released tranche yet; monitoring starts with the first release.")
+        raise Invalid("%(label)s has no released tranche yet; monitoring starts with the first release.",
+                      values={"label": moa.label})
     schedule = monitoring_schedule(org_id, moa)
     month_no = data.get("month_no") or next((m.month_no for m in schedule if m.report is None), None)
     if month_no is None:
-        raise Conflict(f"All {len(schedule)} monthly reports of {moa.label} are recorded.")
+        raise Conflict("All %(count)s monthly reports of %(label)s are recorded.",
+                       values={"count": len(schedule), "label": moa.label})
     if not 1 <= month_no <= len(schedule):
-        raise Invalid(f"Monitoring lasts {len(schedule)} months; month {month_no} is outside it.", field="month_no")
+        raise Invalid("Monitoring lasts %(count)s months; month %(month_no)s is outside it.", field="month_no",
+                      values={"count": len(schedule), "month_no": month_no})
     if schedule[month_no - 1].report is not None:
-        raise Conflict(f"Month {month_no} of {moa.label} is already reported.", field="month_no")
+        raise Conflict("Month %(month_no)s of %(label)s is already reported.", field="month_no",
+                       values={"month_no": month_no, "label": moa.label})
     if data["visited_on"] < moa.first_released_on:
         raise Invalid("A monitoring visit comes after the first release.", field="visited_on")
     report = MonitoringReport(org_id=org_id, moa_id=moa.id, month_no=month_no, recorded_by=actor_id, **{
@@ -67,9 +71,10 @@ def close_moa(org_id: int, moa_id: int, *, outcome: str, note: str, on: date, ac
     fund = get_fund(org_id, moa.fund_id, lock=True)
     moa = get_moa(org_id, moa.id, lock=True)
     if outcome not in OUTCOMES:
-        raise Invalid(f"An outcome is one of {', '.join(OUTCOMES)}.", field="outcome")
+        raise Invalid("An outcome is one of %(choices)s.", field="outcome", values={"choices": ', '.join(OUTCOMES)})
     if moa.status != "signed":
-        raise Conflict(f"{moa.label} is {moa.status}; only a signed MOA is closed.")
+        raise Conflict("%(label)s is %(status)s; only a signed MOA is closed.",
+                       values={"label": moa.label, "status": Status(moa.status)})
     tranches = tranches_of(moa.id)
     if outcome != "stopped":
         if any(t.status != "released" for t in tranches):
@@ -77,8 +82,8 @@ def close_moa(org_id: int, moa_id: int, *, outcome: str, note: str, on: date, ac
                           field="outcome")
         missing = [m.month_no for m in monitoring_schedule(org_id, moa) if m.report is None]
         if missing:
-            raise Invalid(f"Monitoring month(s) {', '.join(map(str, missing))} are not reported yet.",
-                          field="outcome")
+            raise Invalid("Monitoring month(s) %(choices)s are not reported yet.",
+                          field="outcome", values={"choices": ', '.join(map(str, missing))})
     for tranche in tranches:
         if tranche.status in ("planned", "pending"):
             tranche.status = "cancelled"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...kernel import get_in_org
 from ...timeutil import utcnow
@@ -46,11 +46,12 @@ def create_plan(org_id: int, beneficiary_id: int, data: dict, actor_id: int | No
                 revision_of: int | None = None) -> BusinessPlan:
     beneficiary = get_beneficiary(org_id, beneficiary_id)
     if not is_ready(org_id, beneficiary):
-        raise NotReady(f"{beneficiary.label} is not yet certified ready by a social worker; "
-                       "a business plan waits for that.", field="beneficiary_id")
+        raise NotReady("%(label)s is not yet certified ready by a social worker; a business plan waits for that.",
+                       field="beneficiary_id", values={"label": beneficiary.label})
     current = _open_plan(org_id, beneficiary.id)
     if current is not None:
-        raise Conflict(f"{beneficiary.label} already has plan {current.label} ({current.status}).")
+        raise Conflict("%(label)s already has plan %(label2)s (%(status)s).",
+                       values={"label": beneficiary.label, "label2": current.label, "status": Status(current.status)})
     check_bounds(org_id, data["amount_requested"])
     plan = BusinessPlan(org_id=org_id, number=next_number(BusinessPlan, org_id), beneficiary_id=beneficiary.id,
                         revision_of=revision_of, created_by=actor_id)
@@ -79,7 +80,8 @@ def _replace_lines(plan: BusinessPlan, lines: list[dict]) -> None:
 def update_plan(org_id: int, plan_id: int, data: dict, actor_id: int | None) -> BusinessPlan:
     plan = get_plan(org_id, plan_id, lock=True)
     if plan.status != "draft":
-        raise Conflict(f"Plan {plan.label} is {plan.status}: a submitted plan is frozen.")
+        raise Conflict("Plan %(label)s is %(status)s: a submitted plan is frozen.",
+                       values={"label": plan.label, "status": Status(plan.status)})
     check_bounds(org_id, data.get("amount_requested", plan.amount_requested))
     _fill_plan(plan, data)
     if "lines" in data:
@@ -92,7 +94,8 @@ def update_plan(org_id: int, plan_id: int, data: dict, actor_id: int | None) -> 
 def submit_plan(org_id: int, plan_id: int, actor_id: int | None) -> BusinessPlan:
     plan = get_plan(org_id, plan_id, lock=True)
     if plan.status != "draft":
-        raise Conflict(f"Plan {plan.label} is already {plan.status}.")
+        raise Conflict("Plan %(label)s is already %(status)s.",
+                       values={"label": plan.label, "status": Status(plan.status)})
     if not is_ready(org_id, get_beneficiary(org_id, plan.beneficiary_id)):
         raise NotReady("She is not certified ready; the plan cannot go forward.")
     check_bounds(org_id, plan.amount_requested)
@@ -101,8 +104,9 @@ def submit_plan(org_id: int, plan_id: int, actor_id: int | None) -> BusinessPlan
         raise Invalid("List what the money will buy (budget lines) before submitting.", field="lines")
     budget = sum(line.amount for line in lines)
     if budget != plan.amount_requested:
-        raise Invalid(f"The budget lines add up to {pesos(budget)}; the amount requested is "
-                      f"{pesos(plan.amount_requested)}. Make them agree.", field="lines")
+        raise Invalid("The budget lines add up to %(budget)s; the amount requested is %(amount_requested)s. Make them "
+                      "agree.", field="lines",
+                      values={"budget": Pesos(budget), "amount_requested": Pesos(plan.amount_requested)})
     plan.status, plan.submitted_at = "submitted", utcnow()
     db.session.flush()
     audit.record("grants.plan.submit", org_id=org_id, user_id=actor_id, target_type="plan", target_id=plan.id)
@@ -113,9 +117,10 @@ def review_plan(org_id: int, plan_id: int, data: dict, actor_id: int) -> Review:
     """Interview, site visit, feasibility and the decision. 'revise' opens a new draft copied from this one."""
     plan = get_plan(org_id, plan_id, lock=True)
     if plan.status != "submitted":
-        raise Conflict(f"Plan {plan.label} is {plan.status}; only a submitted plan is reviewed.")
+        raise Conflict("Plan %(label)s is %(status)s; only a submitted plan is reviewed.",
+                       values={"label": plan.label, "status": Status(plan.status)})
     if data["decision"] not in DECISIONS:
-        raise Invalid(f"A decision is one of {', '.join(DECISIONS)}.", field="decision")
+        raise Invalid("A decision is one of %(choices)s.", field="decision", values={"choices": ', '.join(DECISIONS)})
     if data["decision"] == "approved":
         check_bounds(org_id, plan.amount_requested)
     review = Review(org_id=org_id, plan_id=plan.id, reviewed_by=actor_id, **{

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ...approvals import services as approvals
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -59,7 +59,7 @@ def request_release(org_id: int, tranche_id: int, *, on: date, actor_id: int) ->
     moa = get_moa(org_id, tranche.moa_id)
     tranche = get_tranche(org_id, tranche.id, lock=True)
     if tranche.status == "pending":
-        raise Conflict(f"Tranche {tranche.seq} is already waiting for approval.")
+        raise Conflict("Tranche %(seq)s is already waiting for approval.", values={"seq": tranche.seq})
     blocker = release_blocker(org_id, moa, tranche)
     if blocker:
         raise ReleaseRefused(blocker)
@@ -80,7 +80,7 @@ RELEASE_KIND = "grants.tranche_release"
 def withdraw_request(org_id: int, tranche_id: int, actor_id: int) -> Tranche:
     tranche = get_tranche(org_id, tranche_id, lock=True)
     if tranche.status != "pending":
-        raise Conflict(f"Tranche {tranche.seq} is not waiting for approval.")
+        raise Conflict("Tranche %(seq)s is not waiting for approval.", values={"seq": tranche.seq})
     waiting = approvals.pending_for(org_id, RELEASE_KIND, f"tranche:{tranche.id}")
     if waiting is not None:
         approvals.withdraw(org_id, waiting.id, actor_id)
@@ -142,17 +142,18 @@ def execute_release(run: Execution) -> Tranche:
     moa = get_moa(org_id, moa.id, lock=True)
     tranche = get_tranche(org_id, tranche.id, lock=True)
     if tranche.status != "pending":
-        raise Conflict(f"Tranche {tranche.seq} is {tranche.status}, not waiting for approval.")
+        raise Conflict("Tranche %(seq)s is %(status)s, not waiting for approval.",
+                       values={"seq": tranche.seq, "status": Status(tranche.status)})
     blocker = release_blocker(org_id, moa, tranche)
     if blocker:
         raise ReleaseRefused(blocker)
     if moa.released_total + tranche.amount > moa.total:
-        raise ReleaseRefused(f"This would release {pesos(moa.released_total + tranche.amount)} under an MOA of "
-                             f"{pesos(moa.total)}.")
+        raise ReleaseRefused("This would release %(amount)s under an MOA of %(total)s.",
+                             values={"amount": Pesos(moa.released_total + tranche.amount), "total": Pesos(moa.total)})
     position = fund_position(fund)
     if tranche.amount > position.left:
-        raise ReleaseRefused(f"The {fund.donor_name} fund has {pesos(position.left)} left; tranche {tranche.seq} "
-                             f"is {pesos(tranche.amount)}.")
+        raise ReleaseRefused("The %(donor_name)s fund has %(left)s left; tranche %(seq)s is %(amount)s.",
+                             values={"donor_name": fund.donor_name, "left": Pesos(position.left), "seq": tranche.seq, "amount": Pesos(tranche.amount)})
     release = plugins().release_kinds.get(moa.kind)
     if release is None:
         raise ReleaseRefused("Capital-loan MOAs are released by the loans feature, which is not set up here yet.")
@@ -176,8 +177,8 @@ def execute_release(run: Execution) -> Tranche:
 def add_purchase(org_id: int, tranche_id: int, data: dict, actor_id: int | None) -> Purchase:
     tranche = get_tranche(org_id, tranche_id)
     if tranche.status != "released":
-        raise Invalid(f"Tranche {tranche.seq} is not released yet; purchases are made from released money.",
-                      field="tranche_id")
+        raise Invalid("Tranche %(seq)s is not released yet; purchases are made from released money.",
+                      field="tranche_id", values={"seq": tranche.seq})
     if data["bought_on"] < tranche.released_on:
         raise Invalid("A purchase from a tranche is made on or after its release.", field="bought_on")
     purchase = Purchase(org_id=org_id, tranche_id=tranche.id, recorded_by=actor_id, **{

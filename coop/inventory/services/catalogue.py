@@ -19,7 +19,7 @@ def create_supplier(org_id: int, *, name: str, actor_id: int | None, **details) 
     if not name:
         raise Invalid("Give the supplier's name.", field="name")
     if db.session.scalar(select(Supplier.id).where(Supplier.org_id == org_id, func.lower(Supplier.name) == name.lower())):
-        raise Invalid(f"A supplier named {name} already exists.", field="name")
+        raise Invalid("A supplier named %(name)s already exists.", field="name", values={"name": name})
     supplier = Supplier(org_id=org_id, name=name, **details)
     db.session.add(supplier)
     db.session.flush()
@@ -88,9 +88,11 @@ def update_product(org_id: int, product_id: int, *, actor_id: int | None, **chan
 def _check_product_fields(org_id: int, product_id: int | None, data: dict) -> None:
     others = [Product.org_id == org_id] + ([Product.id != product_id] if product_id else [])
     if data.get("code") and db.session.scalar(select(Product.id).where(*others, Product.code == data["code"])):
-        raise Invalid(f"Code {data['code']} is already used by another product.", field="code")
+        raise Invalid("Code %(code)s is already used by another product.", field="code",
+                      values={"code": data['code']})
     if data.get("barcode") and db.session.scalar(select(Product.id).where(*others, Product.barcode == data["barcode"])):
-        raise Invalid(f"Barcode {data['barcode']} is already on another product.", field="barcode")
+        raise Invalid("Barcode %(barcode)s is already on another product.", field="barcode",
+                      values={"barcode": data['barcode']})
     if "sale_price" in data and (data["sale_price"] is None or data["sale_price"] <= 0):
         raise Invalid("The sale price must be more than zero.", field="sale_price")
     if data.get("purchase_unit") and data.get("units_per_purchase", 1) <= 0:

@@ -28,7 +28,8 @@ def adjust_stock(org_id: int, *, product_id: int, kind: str, quantity: int, on: 
     if replayed is not None:
         return replayed
     if kind not in ADJUSTMENT_KINDS:
-        raise Invalid(f"The kind is one of {', '.join(ADJUSTMENT_KINDS)}.", field="kind")
+        raise Invalid("The kind is one of %(choices)s.", field="kind",
+                      values={"choices": ', '.join(ADJUSTMENT_KINDS)})
     reason = (reason or "").strip()
     if len(reason) < 3:
         raise Invalid("Give the reason for the adjustment.", field="reason")
@@ -37,17 +38,19 @@ def adjust_stock(org_id: int, *, product_id: int, kind: str, quantity: int, on: 
     product = lock_products(org_id, [product_id], on)[product_id]
     change = quantity - product.qty_on_hand if kind == "count" else -quantity
     if change == 0:
-        raise Invalid(f"The count matches the {quantity_text(product.qty_on_hand)} {product.unit} on record; "
-                      "nothing to adjust.", field="quantity")
+        raise Invalid("The count matches the %(quantity)s %(unit)s on record; nothing to adjust.", field="quantity",
+                      values={"quantity": quantity_text(product.qty_on_hand), "unit": product.unit})
     if change < 0:
         if -change > product.qty_on_hand:
-            raise Invalid(f"Only {quantity_text(product.qty_on_hand)} {product.unit} of {product.name} on hand.",
-                          field="quantity", available=quantity_text(product.qty_on_hand))
+            raise Invalid("Only %(quantity)s %(unit)s of %(name)s on hand.",
+                          field="quantity", available=quantity_text(product.qty_on_hand),
+                          values={"quantity": quantity_text(product.qty_on_hand), "unit": product.unit, "name": product.name})
         value = -issue_cost(product.qty_on_hand, product.stock_value, -change)
     else:
         unit_cost = average_cost_milli(product)
         if unit_cost is None:
-            raise Invalid(f"No cost is known for {product.name}: receive it as a purchase instead.", field="quantity")
+            raise Invalid("No cost is known for %(name)s: receive it as a purchase instead.", field="quantity",
+                          values={"name": product.name})
         value = round_div(change * unit_cost, SCALE * SCALE)
     adjustment = StockAdjustment(org_id=org_id, product_id=product.id, adjusted_on=on, kind=kind,
                                  counted_qty=quantity if kind == "count" else None, qty_change=change,

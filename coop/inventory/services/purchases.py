@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ...errors import Invalid
+from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
@@ -43,11 +43,12 @@ def _receive_lines(org_id: int, items: list[PurchaseItem], on: date) -> list[_Re
     for n, item in enumerate(items, start=1):
         product = products[item.product_id]
         if item.quantity <= 0:
-            raise Invalid(f"Line {n}: the quantity must be more than zero.", field="quantity")
+            raise Invalid("Line %(n)s: the quantity must be more than zero.", field="quantity", values={"n": n})
         if item.unit_cost <= 0:
-            raise Invalid(f"Line {n}: the unit cost must be more than zero.", field="unit_cost")
+            raise Invalid("Line %(n)s: the unit cost must be more than zero.", field="unit_cost", values={"n": n})
         if not product.active:
-            raise Invalid(f"Line {n}: {product.name} is inactive.", field="product_id")
+            raise Invalid("Line %(n)s: %(name)s is inactive.", field="product_id",
+                          values={"n": n, "name": product.name})
         bulk = bool(item.in_purchase_units and product.purchase_unit)
         stock_qty = round_div(item.quantity * product.units_per_purchase, SCALE) if bulk else item.quantity
         lines.append(_Received(product, item, bulk, stock_qty, line_amount(item.quantity, item.unit_cost)))
@@ -63,7 +64,7 @@ def record_purchase(org_id: int, *, supplier_id: int, received_on: date, payment
         return replayed
     supplier = get_supplier(org_id, supplier_id)
     if not supplier.active:
-        raise Invalid(f"{supplier.name} is marked inactive.", field="supplier_id")
+        raise Invalid("%(name)s is marked inactive.", field="supplier_id", values={"name": supplier.name})
     if payment not in PAYMENT_METHODS:
         raise Invalid("Paid in cash or on account.", field="payment")
     if not items:
@@ -121,7 +122,8 @@ def pay_supplier(org_id: int, *, supplier_id: int, amount: int, paid_on: date, p
     supplier = get_supplier(org_id, supplier_id, lock=True)  # two payments at once cannot both pass the check
     owed = amount_owed(org_id, supplier)
     if amount > owed:
-        raise Invalid(f"{supplier.name} is owed {pesos_text(owed)} only.", field="amount", owed_centavos=owed)
+        raise Invalid("%(name)s is owed %(owed)s only.", field="amount", owed_centavos=owed,
+                      values={"name": supplier.name, "owed": Pesos(owed)})
     payment = SupplierPayment(org_id=org_id, supplier_id=supplier.id, paid_on=paid_on, amount=amount,
                               paid_from=paid_from, reference=(reference or "").strip() or None,
                               idempotency_key=idempotency_key, created_by=actor_id)

@@ -41,11 +41,13 @@ def _plan_return(sale, quantities: dict[int, int]) -> list[_Returned]:
         if line is None:
             raise NotFound("That line is not on this sale.", field="quantity")
         if line.product_id is None:
-            raise Invalid(f"{line.description} is a consigned item: return it through consignment.", field="quantity")
+            raise Invalid("%(description)s is a consigned item: return it through consignment.", field="quantity",
+                          values={"description": line.description})
         left = line.quantity - line.returned_qty
         if qty < 0 or qty > left:
-            raise Invalid(f"Only {quantity_text(left)} {line.unit} of {line.description} can still come back.",
-                          field="quantity", returnable=quantity_text(left))
+            raise Invalid("Only %(quantity)s %(unit)s of %(description)s can still come back.",
+                          field="quantity", returnable=quantity_text(left),
+                          values={"quantity": quantity_text(left), "unit": line.unit, "description": line.description})
         if qty == left:  # the last of the line takes exactly what is left, so the line nets to zero
             amount, cost = line.amount - earlier[line_id][0], line.cost - earlier[line_id][1]
         else:

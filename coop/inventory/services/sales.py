@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ...errors import Invalid, NotFound
+from ...errors import Invalid, NotFound, Pesos
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
@@ -46,7 +46,7 @@ def find_item(org_id: int, ref: str) -> pos.PosItem:
     prefix, rest = pos.split_ref(ref)
     if prefix == pos.STORE_PREFIX:
         if not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
-            raise NotFound(f"Unknown item {ref}.", field="item")
+            raise NotFound("Unknown item %(ref)s.", field="item", values={"ref": ref})
         return pos_item(get_product(org_id, int(rest)))
     return pos.source_for(ref).item(org_id, ref)
 
@@ -86,9 +86,9 @@ def _check_sale(org_id: int, items: list[SaleItem], payment: str, member_id: int
         raise Invalid("Add at least one item.", field="items")
     for n, item in enumerate(items, start=1):
         if item.quantity <= 0:
-            raise Invalid(f"Line {n}: the quantity must be more than zero.", field="quantity")
+            raise Invalid("Line %(n)s: the quantity must be more than zero.", field="quantity", values={"n": n})
         if item.unit_price is not None and item.unit_price <= 0:
-            raise Invalid(f"Line {n}: the price must be more than zero.", field="unit_price")
+            raise Invalid("Line %(n)s: the price must be more than zero.", field="unit_price", values={"n": n})
     return member
 
 
@@ -99,7 +99,7 @@ def _store_products(org_id: int, items: list[SaleItem], on: date) -> tuple[dict[
         prefix, rest = pos.split_ref(item.ref)
         if prefix == pos.STORE_PREFIX:
             if not (rest.isascii() and rest.isdigit() and len(rest) <= 10):
-                raise NotFound(f"Unknown item {item.ref}.", field="item")
+                raise NotFound("Unknown item %(ref)s.", field="item", values={"ref": item.ref})
             store_ids[item.ref] = int(rest)
     return store_ids, (lock_products(org_id, store_ids.values(), on) if store_ids else {})
 
@@ -120,14 +120,15 @@ def _plan_sale(org_id: int, items: list[SaleItem], on: date, store_ids: dict[str
 
 def _plan_product(product: Product, item: SaleItem, shelf: dict[int, tuple[int, int]]) -> _Planned:
     if not product.active:
-        raise Invalid(f"{product.name} is no longer sold (inactive).", field="item")
+        raise Invalid("%(name)s is no longer sold (inactive).", field="item", values={"name": product.name})
     price = item.unit_price if item.unit_price is not None else product.sale_price
     if price <= 0:
-        raise Invalid(f"{product.name} has no sale price.", field="unit_price")
+        raise Invalid("%(name)s has no sale price.", field="unit_price", values={"name": product.name})
     on_hand, value = shelf[product.id]
     if item.quantity > on_hand:
-        raise Invalid(f"Only {quantity_text(product.qty_on_hand)} {product.unit} of {product.name} on hand.",
-                      field="quantity", available=quantity_text(product.qty_on_hand))
+        raise Invalid("Only %(quantity)s %(unit)s of %(name)s on hand.",
+                      field="quantity", available=quantity_text(product.qty_on_hand),
+                      values={"quantity": quantity_text(product.qty_on_hand), "unit": product.unit, "name": product.name})
     cost = issue_cost(on_hand, value, item.quantity)
     shelf[product.id] = (on_hand - item.quantity, value - cost)
     return _Planned(item, product, product.name, product.unit, price, line_amount(item.quantity, price), cost)
@@ -139,10 +140,11 @@ def _plan_other_source(org_id: int, n: int, item: SaleItem, on: date) -> _Planne
     price = item.unit_price if item.unit_price is not None else found.price
     amount = line_amount(item.quantity, price)
     if amount <= 0:
-        raise Invalid(f"Line {n}: the price must be more than zero.", field="unit_price")
+        raise Invalid("Line %(n)s: the price must be more than zero.", field="unit_price", values={"n": n})
     lines = tuple(source.lines_for_sale(org_id, item.ref, item.quantity, amount, on))
     if sum(x.credit for x in lines) - sum(x.debit for x in lines) != amount:
-        raise Invalid(f"Line {n}: {found.name} could not be priced consistently.", field="item")
+        raise Invalid("Line %(n)s: %(name)s could not be priced consistently.", field="item",
+                      values={"n": n, "name": found.name})
     return _Planned(item, None, found.name, found.unit, price, amount, 0, lines)
 
 
@@ -176,7 +178,8 @@ def record_sale(org_id: int, *, items: list[SaleItem], on: date, payment: str, a
     if total <= 0:
         raise Invalid("The sale comes to zero.", field="items")
     if payment == "cash" and tendered is not None and tendered < total:
-        raise Invalid(f"The cash tendered is less than the total of {pesos_text(total)}.", field="tendered")
+        raise Invalid("The cash tendered is less than the total of %(total)s.", field="tendered",
+                      values={"total": Pesos(total)})
 
     sale = Sale(org_id=org_id, sold_on=on, payment=payment, member_id=member.id if member else None,
                 party_id=members.member_party(member) if member else None, total=total, cost=0,

@@ -43,7 +43,7 @@ def lock_products(org_id: int, product_ids, on: date | None = None, field: str =
     found = {p.id: p for p in rows}
     missing = [i for i in ids if i not in found]
     if missing:
-        raise NotFound(f"No product {missing[0]} in this store.", field="product_id")
+        raise NotFound("No product %(missing)s in this store.", field="product_id", values={"missing": missing[0]})
     if on is not None and ids:
         later = db.session.execute(
             select(StockMovement.product_id, func.max(StockMovement.moved_on)).where(
@@ -51,9 +51,10 @@ def lock_products(org_id: int, product_ids, on: date | None = None, field: str =
             .group_by(StockMovement.product_id).order_by(StockMovement.product_id)).first()
         if later is not None:
             product_id, moved_on = later
-            raise Invalid(f"The stock of {found[product_id].name} already moved on {moved_on:%d %B %Y}, after "
-                          f"{on:%d %B %Y}: date this on or after {moved_on:%d %B %Y}.", field=field,
-                          moved_on=moved_on.isoformat())
+            raise Invalid("The stock of %(name)s already moved on %(moved_on)s, after %(on)s: date this on or after "
+                          "%(moved_on2)s.", field=field,
+                          moved_on=moved_on.isoformat(),
+                          values={"name": found[product_id].name, "moved_on": moved_on, "on": on, "moved_on2": moved_on})
     return found
 
 
@@ -76,8 +77,9 @@ def move(product: Product, *, on: date, kind: str, qty: int, value: int, source_
     """Change the product's stock (the row is locked by the caller) and write its stock-card line."""
     qty_after, value_after = product.qty_on_hand + qty, product.stock_value + value
     if qty_after < 0 or value_after < 0:
-        raise Invalid(f"Only {quantity_text(product.qty_on_hand)} {product.unit} of {product.name} on hand.",
-                      field="quantity", available=quantity_text(product.qty_on_hand))
+        raise Invalid("Only %(quantity)s %(unit)s of %(name)s on hand.",
+                      field="quantity", available=quantity_text(product.qty_on_hand),
+                      values={"quantity": quantity_text(product.qty_on_hand), "unit": product.unit, "name": product.name})
     movement = StockMovement(org_id=product.org_id, product_id=product.id, moved_on=on, kind=kind, qty_change=qty,
                              value_change=value, qty_before=product.qty_on_hand, value_before=product.stock_value,
                              qty_after=qty_after, value_after=value_after, source_id=source_id, entry_id=entry_id,

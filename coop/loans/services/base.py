@@ -91,7 +91,7 @@ def find_loan(org_id: int, text: str) -> Loan:
     number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
     loan = db.session.get(Loan, number) if valid_id(number) else None
     if loan is None or loan.org_id != org_id:  # a form's typing mistake, not a missing page
-        raise Invalid(f"No loan number {text} in this cooperative.", field="loan")
+        raise Invalid("No loan number %(text)s in this cooperative.", field="loan", values={"text": text})
     return loan
 
 

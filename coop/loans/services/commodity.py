@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -42,9 +42,10 @@ def _check_commodity_limit(org_id: int, member_id: int, amount: int) -> None:
     limit = get_setting(org_id, "loans.commodity_credit_limit")
     owed = commodity_outstanding(org_id, member_id)
     if owed + amount > limit:
-        raise OverCap(f"Over the commodity credit limit of {php_text(limit)}: the member still owes "
-                      f"{php_text(owed)} on goods; at most {php_text(max(limit - owed, 0))} more on credit.",
-                      field="amount")
+        raise OverCap("Over the commodity credit limit of %(limit)s: the member still owes %(owed)s on goods; at most "
+                      "%(amount)s more on credit.",
+                      field="amount",
+                      values={"limit": Pesos(limit), "owed": Pesos(owed), "amount": Pesos(max(limit - owed, 0))})
 
 
 def _replay_commodity_loan(org_id: int, key: str, member_id: int, amount: int) -> Loan | None:
@@ -115,10 +116,12 @@ def return_commodity_goods(org_id: int, loan_id: int, amount: int, on: date, *, 
     if product_of(loan).code != "commodity":
         raise Invalid("Goods are returned against a commodity loan only.")
     if loan.status != "active":
-        raise Invalid(f"Loan {loan.number} is {loan.status}; goods cannot be returned against it.")
+        raise Invalid("Loan %(number)s is %(status)s; goods cannot be returned against it.",
+                      values={"number": loan.number, "status": Status(loan.status)})
     if amount > loan.principal_outstanding:
-        raise Overpayment(f"The return of {php_text(amount)} is more than the "
-                          f"{php_text(loan.principal_outstanding)} still owed on loan {loan.number}.", field="amount")
+        raise Overpayment("The return of %(amount)s is more than the %(principal_outstanding)s still owed on loan "
+                          "%(number)s.", field="amount",
+                          values={"amount": Pesos(amount), "principal_outstanding": Pesos(loan.principal_outstanding), "number": loan.number})
     entry = ledger.post(Entry(
         org_id, on, memo, (Line(loan.receivable_account, credit=amount, party_id=loan.party_id), *goods_lines),
         source=source, source_id=None if source_id is None else str(source_id),

@@ -16,7 +16,7 @@ from ...ledger.records import Entry, Line
 from ...members import services as members
 from ...messaging import services as outbox
 from ...messaging.texts import language, written_in
-from ...money import php_text
+from ...money import sms_pesos
 from ...orgs.services import get_setting
 from ...timeutil import utcnow
 from .. import schedule as sched
@@ -237,7 +237,7 @@ def _remind(org_id: int, day: date) -> int:
         if not mobile:
             continue
         with written_in(language(locales.get(user_id), default_language)):
-            body = _loan_reminder(php_text(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
+            body = _loan_reminder(sms_pesos(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
         batch.append(outbox.Message("sms", mobile, body, f"loan:{row.id}:{'missed' if missed else 'before'}"))
     sent = outbox.enqueue_many(org_id, batch)  # a few statements for all of them
     for key in ("reminded_before", "reminded_missed"):

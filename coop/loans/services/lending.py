@@ -5,7 +5,7 @@ from datetime import date
 
 from ...approvals import services as approvals
 from ...audit import services as audit
-from ...errors import Conflict, Forbidden, Invalid
+from ...errors import Conflict, Forbidden, Invalid, Pesos, Status, Words
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -42,26 +42,29 @@ def check_application(org_id: int, member_id: int, product: LoanProduct, amount:
     """Every rule an application must pass; raises the first one it breaks."""
     check_amount(amount)
     if not product.active:
-        raise Invalid(f"{product.name} is not offered at the moment.", field="product_id")
+        raise Invalid("%(name)s is not offered at the moment.", field="product_id", values={"name": product.name})
     if product.code == "commodity":
         raise Invalid("Commodity loans are opened by a credit sale at the store.", field="product_id")
     member = members.get_member(org_id, member_id)
     if member.status != "active":
-        raise NotInGoodStanding(f"Only active members may borrow; this membership is {member.status}.",
-                                field="member_id")
+        raise NotInGoodStanding("Only active members may borrow; this membership is %(status)s.",
+                                field="member_id", values={"status": Status(member.status)})
     check_standing(org_id, member_id, on)
     cap = cap_for(org_id, product, members.member_party(member))
     if amount > cap:
-        raise OverCap(f"{product.name}s are up to {php_text(cap)} for this member.", field="amount")
+        raise OverCap("A loan of %(name)s is up to %(cap)s for this member.", field="amount",
+                      values={"name": product.name, "cap": Pesos(cap)})
     if amount < product.min_amount:
-        raise Invalid(f"{product.name}s start at {php_text(product.min_amount)}.", field="amount")
+        raise Invalid("A loan of %(name)s starts at %(min_amount)s.", field="amount",
+                      values={"name": product.name, "min_amount": Pesos(product.min_amount)})
     if product.frequency != "lump_sum" and not 1 <= term_count <= product.max_term_count:
-        raise Invalid(f"The term is 1 to {product.max_term_count} installments.", field="term_count")
+        raise Invalid("The term is 1 to %(max_term_count)s installments.", field="term_count",
+                      values={"max_term_count": product.max_term_count})
     if product.max_open_loans:
         others = [loan for loan in open_loans(org_id, member_id, product.id) if loan.id != ignore_loan_id]
         if len(others) >= product.max_open_loans:
-            raise Invalid(f"The member already has {len(others)} open {product.name.lower()} "
-                          f"(at most {product.max_open_loans} at a time).", field="product_id")
+            raise Invalid("The member already has %(count)s open loans of %(lower)s (at most %(max_open_loans)s at a time).", field="product_id",
+                          values={"count": len(others), "lower": product.name.lower(), "max_open_loans": product.max_open_loans})
     if comaker_ids is not None:
         check_comakers(org_id, product, member_id, comaker_ids, on)
 
@@ -75,7 +78,7 @@ def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date
     product = get_product(org_id, product_id)
     term = product.term_count if term_count is None else term_count
     if via == "portal" and not product.member_can_apply:
-        raise Forbidden(f"Apply for a {product.name.lower()} at the office.")
+        raise Forbidden("Apply for a loan of %(lower)s at the office.", values={"lower": product.name.lower()})
     if via == "portal" and product.comakers_required:
         raise Forbidden("Apply for this loan at the office, with your co-makers.")
     comaker_ids = list(comaker_ids)
@@ -108,13 +111,14 @@ def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: s
     """The decision itself, run by coop.approvals once it has checked the checker (not the maker)."""
     loan = locked_loan(org_id, loan_id)
     if loan.status != "applied":
-        raise Conflict(f"Loan {loan.number} is already {loan.status}.")
+        raise Conflict("Loan %(number)s is already %(status)s.",
+                       values={"number": loan.number, "status": Status(loan.status)})
     reason = (reason or "").strip()
     if not approve and not reason:
         raise Invalid("Give the reason for the rejection; the member is told.", field="reason")
     if on < loan.applied_on:
-        raise Invalid(f"An application is decided on or after the day it was made ({loan.applied_on:%d %B %Y}).",
-                      field="on")
+        raise Invalid("An application is decided on or after the day it was made (%(applied_on)s).",
+                      field="on", values={"applied_on": loan.applied_on})
     if on > ledger.latest_date(org_id):
         raise Invalid("A decision cannot be dated after today.", field="on")
     if approve:
@@ -161,7 +165,8 @@ def cancel(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason:
     """The member withdraws an application, or an approved loan is never released."""
     loan = locked_loan(org_id, loan_id)
     if loan.status not in ("applied", "approved"):
-        raise Conflict(f"Loan {loan.number} is {loan.status}; only an application not yet released can be cancelled.")
+        raise Conflict("Loan %(number)s is %(status)s; only an application not yet released can be cancelled.",
+                       values={"number": loan.number, "status": Status(loan.status)})
     if not (reason or "").strip():
         raise Invalid("Give the reason.", field="reason")
     waiting = approvals.pending_for(org_id, APPROVE_KIND, f"loan:{loan.id}")
@@ -184,13 +189,14 @@ def release(org_id: int, loan_id: int, *, on: date, actor_id: int | None, idempo
     ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "approved":
-        raise Conflict(f"Loan {loan.number} is {loan.status}; only an approved loan is released.")
+        raise Conflict("Loan %(number)s is %(status)s; only an approved loan is released.",
+                       values={"number": loan.number, "status": Status(loan.status)})
     if on < loan.applied_on:
         raise Invalid("A loan is released on or after the day it was applied for.", field="on")
     if loan.decided_on is not None and on < loan.decided_on:
-        raise Invalid(f"A loan is released on or after the day it was approved ({loan.decided_on:%d %B %Y}).",
-                      field="on")
-    ledger.check_date(org_id, on, field="on", what="A release")
+        raise Invalid("A loan is released on or after the day it was approved (%(decided_on)s).",
+                      field="on", values={"decided_on": loan.decided_on})
+    ledger.check_date(org_id, on, field="on", what=Words("A release"))
     lines = [Line(loan.receivable_account, debit=loan.amount, party_id=loan.party_id),
              Line(cash_account, credit=loan.net_proceeds)]
     if loan.fee:

@@ -76,7 +76,7 @@ def product_by_code(org_id: int, code: str) -> LoanProduct:
     ensure_products(org_id)
     product = db.session.scalar(select(LoanProduct).where(LoanProduct.org_id == org_id, LoanProduct.code == code))
     if product is None:
-        raise NotFound(f"No loan product {code}.")
+        raise NotFound("No loan product %(code)s.", values={"code": code})
     return product
 
 
@@ -86,11 +86,13 @@ def product_by_code(org_id: int, code: str) -> LoanProduct:
 def _check_product(values: dict) -> None:
     for key, allowed in _CHOICES.items():
         if key in values and values[key] not in allowed:
-            raise Invalid(f"{key.replace('_', ' ').capitalize()} is one of {', '.join(allowed)}.", field=key)
+            raise Invalid("%(field)s is one of %(choices)s.", field=key,
+                          values={"field": key.replace('_', ' ').capitalize(), "choices": ', '.join(allowed)})
     for key in PRODUCT_FIELDS:
         value = values.get(key)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            raise Invalid(f"{key.replace('_', ' ').capitalize()} cannot be negative.", field=key)
+            raise Invalid("%(field)s cannot be negative.", field=key,
+                          values={"field": key.replace('_', ' ').capitalize()})
     if values.get("term_count", 1) < 1 or values.get("max_term_count", 1) < values.get("term_count", 1):
         raise Invalid("The usual term is at least 1 installment and at most the longest term.", field="term_count")
     if values.get("frequency") == "lump_sum" and values.get("term_days", 0) < 1:
@@ -113,7 +115,7 @@ def create_product(org_id: int, code: str, values: dict, actor_id: int | None) -
     if not code or not code.replace("_", "").isalnum():
         raise Invalid("A product code is letters, digits and underscores.", field="code")
     if db.session.scalar(select(LoanProduct.id).where(LoanProduct.org_id == org_id, LoanProduct.code == code)):
-        raise Invalid(f"There is already a product {code}.", field="code")
+        raise Invalid("There is already a product %(code)s.", field="code", values={"code": code})
     merged = {**DEFAULT_PRODUCTS["emergency"], "receivable_account": "loans_receivable_other", **values}
     _check_product(merged)
     product = LoanProduct(org_id=org_id, code=code, **{k: v for k, v in merged.items() if k in PRODUCT_FIELDS})

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
@@ -84,10 +84,11 @@ def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | N
         ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "active":
-        raise Invalid(f"Loan {loan.number} is {loan.status}; payments are taken on active loans only.")
+        raise Invalid("Loan %(number)s is %(status)s; payments are taken on active loans only.",
+                      values={"number": loan.number, "status": Status(loan.status)})
     if amount > loan.outstanding:
-        raise Overpayment(f"{php_text(amount)} is more than the {php_text(loan.outstanding)} still owed on loan "
-                          f"{loan.number}.", field="amount")
+        raise Overpayment("%(amount)s is more than the %(outstanding)s still owed on loan %(number)s.", field="amount",
+                          values={"amount": Pesos(amount), "outstanding": Pesos(loan.outstanding), "number": loan.number})
     if loan.released_on and on < loan.released_on:
         raise Invalid("A payment cannot be dated before the loan was released.", field="on")
     parts = sched.allocate(amount, _open_installments(loan.id))
@@ -134,7 +135,8 @@ def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_
     if txn.reversed:
         raise Conflict("This payment is already reversed.")
     if loan.status not in ("active", "closed"):
-        raise Invalid(f"Loan {loan.number} is {loan.status}; its payments can no longer be reversed.")
+        raise Invalid("Loan %(number)s is %(status)s; its payments can no longer be reversed.",
+                      values={"number": loan.number, "status": Status(loan.status)})
     parts = [sched.Allocation(*row) for row in txn.allocation]
     # a payment's entry has one debit, the cash account it came into; the rest is rebuilt from the allocation,
     # so the principal goes back to wherever the loan's principal sits today (it may have moved to past due since)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ...approvals import services as approvals
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Status
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
@@ -28,10 +28,11 @@ def request_change(org_id: int, loan_id: int, kind: str, *, reason: str, actor_i
         raise Invalid("Give the reason.", field="reason")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "active":
-        raise Invalid(f"Loan {loan.number} is {loan.status}; only an active loan can be written off or restructured.")
+        raise Invalid("Loan %(number)s is %(status)s; only an active loan can be written off or restructured.",
+                      values={"number": loan.number, "status": Status(loan.status)})
     if db.session.scalar(select(LoanRequest.id).where(LoanRequest.loan_id == loan.id,
                                                       LoanRequest.status == "pending")):
-        raise Conflict(f"Loan {loan.number} already has a request waiting for approval.")
+        raise Conflict("Loan %(number)s already has a request waiting for approval.", values={"number": loan.number})
     if kind == "restructure":
         terms = _restructure_terms(loan, terms or {})
     request = LoanRequest(org_id=org_id, loan_id=loan.id, kind=kind, reason=reason[:300], terms=terms or {},
@@ -60,7 +61,8 @@ def _restructure_terms(loan: Loan, terms: dict) -> dict:
         raise Invalid("The new term is 1 to 60 installments.", field="term_count")
     method = terms.get("interest_method") or loan.interest_method
     if method not in INTEREST_METHODS:
-        raise Invalid(f"Interest is one of {', '.join(INTEREST_METHODS)}.", field="interest_method")
+        raise Invalid("Interest is one of %(choices)s.", field="interest_method",
+                      values={"choices": ', '.join(INTEREST_METHODS)})
     rate = int(terms.get("interest_rate_bp", loan.interest_rate_bp))
     if not 0 <= rate <= 10_000:
         raise Invalid("The interest rate is 0 to 100% a month.", field="interest_rate_bp")
@@ -103,7 +105,7 @@ def _decide_request(org_id: int, request_id: int, approve: bool, actor_id: int |
     loan = locked_loan(org_id, request.loan_id)
     db.session.refresh(request)
     if request.status != "pending":
-        raise Conflict(f"This request is already {request.status}.")
+        raise Conflict("This request is already %(status)s.", values={"status": Status(request.status)})
     if not approve and not (reason or "").strip():
         raise Invalid("Give the reason for turning the request down.", field="reason")
     request.status = "approved" if approve else "rejected"
@@ -136,7 +138,8 @@ def _owed_lines(loan: Loan, principal: int, accrued: int) -> list[Line]:
 def _write_off(loan: Loan, request: LoanRequest, on: date, actor_id: int | None) -> None:
     """Charge what is still owed to the allowance for probable losses; the loan stays on file, written off."""
     if loan.status != "active":
-        raise Conflict(f"Loan {loan.number} is {loan.status}.")
+        raise Conflict("Loan %(number)s is %(status)s.",
+                       values={"number": loan.number, "status": Status(loan.status)})
     principal, accrued = loan.principal_outstanding, _open_accrued_penalties(loan)
     # the allowance takes it; what it does not hold is provided in the same entry, so it never goes negative
     lines = [*consume_allowance(loan.org_id, principal + accrued, f"Write-off of loan {loan.number}"),
@@ -153,7 +156,8 @@ def _write_off(loan: Loan, request: LoanRequest, on: date, actor_id: int | None)
 def _restructure(loan: Loan, request: LoanRequest, on: date, actor_id: int | None) -> Loan:
     """A new loan for what is still owed (principal and accrued penalties), with a new schedule, linked to the old."""
     if loan.status != "active":
-        raise Conflict(f"Loan {loan.number} is {loan.status}.")
+        raise Conflict("Loan %(number)s is %(status)s.",
+                       values={"number": loan.number, "status": Status(loan.status)})
     principal, accrued = loan.principal_outstanding, _open_accrued_penalties(loan)
     terms = request.terms
     new = Loan(org_id=loan.org_id, member_id=loan.member_id, party_id=loan.party_id, product_id=loan.product_id,

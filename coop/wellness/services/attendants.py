@@ -65,7 +65,8 @@ def _clean_skills(skills) -> str:
     chosen = sorted(set(skills or ()))
     unknown = [s for s in chosen if s not in SKILLS]
     if unknown:
-        raise Invalid(f"Unknown skill {unknown[0]}; skills are {', '.join(SKILLS)}.", field="skills")
+        raise Invalid("Unknown skill %(unknown)s; skills are %(choices)s.", field="skills",
+                      values={"unknown": unknown[0], "choices": ', '.join(SKILLS)})
     return " ".join(chosen)
 
 
@@ -76,7 +77,8 @@ def _check_user(org_id: int, user_id: int | None, attendant_id: int | None = Non
         raise Invalid("That login has no role in this organization.", field="user_id")
     taken = attendant_for_user(org_id, user_id)
     if taken is not None and taken.id != attendant_id:
-        raise Invalid(f"That login already belongs to attendant {taken.label}.", field="user_id")
+        raise Invalid("That login already belongs to attendant %(label)s.", field="user_id",
+                      values={"label": taken.label})
 
 
 def create_attendant(org_id: int, *, skills, member_id: int | None = None, name: str | None = None,
@@ -164,12 +166,14 @@ def add_day_off(org_id: int, attendant_id: int, day: date, reason: str | None = 
                 actor_id: int | None = None) -> DayOff:
     attendant = get_attendant(org_id, attendant_id)
     if db.session.scalar(select(DayOff.id).where(DayOff.attendant_id == attendant.id, DayOff.day == day)):
-        raise Invalid(f"{attendant.label} is already off on {day}.", field="day")
+        raise Invalid("%(label)s is already off on %(day)s.", field="day",
+                      values={"label": attendant.label, "day": day})
     start, end = utc_day(day)
     if db.session.scalar(select(func.count(Booking.id)).where(
             Booking.attendant_id == attendant.id, Booking.status.in_(("booked", "checked_in")),
             Booking.block_start < end, Booking.block_end > start)):
-        raise Invalid(f"{attendant.label} has bookings on {day}; move them to someone else first.", field="day")
+        raise Invalid("%(label)s has bookings on %(day)s; move them to someone else first.", field="day",
+                      values={"label": attendant.label, "day": day})
     off = DayOff(org_id=org_id, attendant_id=attendant.id, day=day, reason=(reason or "").strip()[:120] or None)
     db.session.add(off)
     db.session.flush()
@@ -216,7 +220,7 @@ def add_holiday(org_id: int, day: date, name: str, actor_id: int | None = None) 
     if not name or not name.strip():
         raise Invalid("Name the holiday.", field="name")
     if db.session.scalar(select(Holiday.id).where(Holiday.org_id == org_id, Holiday.day == day)):
-        raise Invalid(f"{day} is already a holiday.", field="day")
+        raise Invalid("%(day)s is already a holiday.", field="day", values={"day": day})
     holiday = Holiday(org_id=org_id, day=day, name=name.strip()[:120])
     db.session.add(holiday)
     db.session.flush()

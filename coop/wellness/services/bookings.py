@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Status
 from ...extensions import db
 from ...kernel import get_in_org
 from ...orgs.services import get_setting
@@ -94,7 +94,7 @@ def availability(org_id: int, service_id: int, day: date, *, home: bool = False,
     """The free start times of a service on a local day, with who could take each."""
     service = get_service(org_id, service_id)
     if home and not service.home_service:
-        raise Invalid(f"{service.name} is not offered as a home service.", field="kind")
+        raise Invalid("%(name)s is not offered as a home service.", field="kind", values={"name": service.name})
     now = now or clock.local_now()
     if day < now.date():
         return []
@@ -123,12 +123,14 @@ def _place(org_id: int, service: WellnessService, start: datetime, home: bool, a
     need = _need(org_id, service, home)
     slot: Slot | None = Availability(plan, need).at(minute_of(start, day))
     if slot is None:
-        raise SlotTaken(f"{start:%d %b %H:%M} is not free for {service.name}: choose another time.", field="starts_at")
+        raise SlotTaken("%(start)s is not free for %(name)s: choose another time.", field="starts_at",
+                        values={"start": start, "name": service.name})
     if attendant_id is not None:
         attendant = get_attendant(org_id, attendant_id)
         if attendant.id not in slot.attendant_ids:
-            raise SlotTaken(f"{attendant.label} is not free for {service.name} at {start:%H:%M}: "
-                            "choose another time or any available attendant.", field="attendant_id")
+            raise SlotTaken("%(label)s is not free for %(name)s at %(start)s: choose another time or any available "
+                            "attendant.", field="attendant_id",
+                            values={"label": attendant.label, "name": service.name, "start": start})
         return attendant.id, slot.station_id, need
     return _least_busy(plan, slot.attendant_ids), slot.station_id, need
 
@@ -140,8 +142,8 @@ def _refused_if_taken(start: datetime):
         with db.session.begin_nested():
             yield
     except IntegrityError as exc:
-        raise SlotTaken(f"{start:%d %b %H:%M} was just taken by another booking: choose another time.",
-                        field="starts_at") from exc
+        raise SlotTaken("%(start)s was just taken by another booking: choose another time.",
+                        field="starts_at", values={"start": start}) from exc
 
 
 def _save_or_refuse(start: datetime) -> None:
@@ -151,7 +153,8 @@ def _save_or_refuse(start: datetime) -> None:
 
 def _check_quarter_hour(starts: datetime) -> None:
     if (starts.hour * 60 + starts.minute) % STEP_MINUTES:
-        raise Invalid(f"Appointments start on the quarter hour ({STEP_MINUTES} minutes).", field="starts_at")
+        raise Invalid("Appointments start on the quarter hour (%(minutes)s minutes).", field="starts_at",
+                      values={"minutes": STEP_MINUTES})
 
 
 def book(org_id: int, *, service_id: int, starts: datetime | None, client_name: str | None = None,
@@ -168,15 +171,15 @@ def book(org_id: int, *, service_id: int, starts: datetime | None, client_name: 
         if first is not None:
             return first
     if kind not in BOOKING_KINDS:
-        raise Invalid(f"A booking is one of {', '.join(BOOKING_KINDS)}.", field="kind")
+        raise Invalid("A booking is one of %(choices)s.", field="kind", values={"choices": ', '.join(BOOKING_KINDS)})
     service = get_service(org_id, service_id)
     if not service.active:
-        raise Invalid(f"{service.name} is no longer offered.", field="service_id")
+        raise Invalid("%(name)s is no longer offered.", field="service_id", values={"name": service.name})
     now = now or clock.local_now()
     home = kind == "home"
     if home:
         if not service.home_service:
-            raise Invalid(f"{service.name} is not offered as a home service.", field="kind")
+            raise Invalid("%(name)s is not offered as a home service.", field="kind", values={"name": service.name})
         if not address or not address.strip():
             raise Invalid("Give the address of the home-service visit.", field="address")
     if kind == "walk_in":
@@ -214,7 +217,8 @@ def _transition(org_id: int, booking_id: int, allowed: tuple[str, ...], to: str,
         .values(status=to, status_changed_at=datetime.now(timezone.utc).replace(tzinfo=None), **values))
     if result.rowcount != 1:
         db.session.refresh(booking)
-        raise Conflict(f"This booking is {booking.status.replace('_', ' ')}; it cannot become {to.replace('_', ' ')}.")
+        raise Conflict("This booking is %(status)s; it cannot become %(to)s.",
+                       values={"status": Status(booking.status), "to": Status(to)})
     db.session.refresh(booking)
     audit.record(f"wellness.{to}", org_id=org_id, user_id=actor_id, target_type="wellness_booking", target_id=booking.id)
     return booking
@@ -243,7 +247,8 @@ def reschedule(org_id: int, booking_id: int, starts: datetime, attendant_id: int
     """Move a booked (not yet arrived) client to another time or attendant."""
     booking = get_booking(org_id, booking_id)
     if booking.status != "booked":
-        raise Conflict(f"This booking is {booking.status.replace('_', ' ')}; only a booked one can be moved.")
+        raise Conflict("This booking is %(status)s; only a booked one can be moved.",
+                       values={"status": Status(booking.status)})
     starts = starts.replace(second=0, microsecond=0)
     if starts < (now or clock.local_now()):
         raise Invalid("That time has passed; choose a later one.", field="starts_at")

@@ -27,12 +27,14 @@ def get_service(org_id: int, service_id: int) -> WellnessService:
 
 def _check_service_fields(fields: dict) -> None:
     if "skill" in fields and fields["skill"] not in SKILLS:
-        raise Invalid(f"A skill is one of {', '.join(SKILLS)}.", field="skill")
+        raise Invalid("A skill is one of %(choices)s.", field="skill", values={"choices": ', '.join(SKILLS)})
     if fields.get("station_kind") and fields["station_kind"] not in STATION_KINDS:
-        raise Invalid(f"A station is one of {', '.join(STATION_KINDS)}.", field="station_kind")
+        raise Invalid("A station is one of %(choices)s.", field="station_kind",
+                      values={"choices": ', '.join(STATION_KINDS)})
     duration = fields.get("duration_minutes")
     if duration is not None and (duration <= 0 or duration % STEP_MINUTES):
-        raise Invalid(f"A duration is a positive multiple of {STEP_MINUTES} minutes.", field="duration_minutes")
+        raise Invalid("A duration is a positive multiple of %(minutes)s minutes.", field="duration_minutes",
+                      values={"minutes": STEP_MINUTES})
     if fields.get("price") is not None and fields["price"] < 0:
         raise Invalid("A price cannot be negative.", field="price")
     share = fields.get("share_percent")
@@ -49,7 +51,7 @@ def create_service(org_id: int, *, name: str, duration_minutes: int, price: int,
                                share_percent=share_percent))
     if db.session.scalar(select(WellnessService.id).where(WellnessService.org_id == org_id,
                                                           WellnessService.name == name.strip())):
-        raise Invalid(f"There is already a service called {name.strip()}.", field="name")
+        raise Invalid("There is already a service called %(name)s.", field="name", values={"name": name.strip()})
     if share_percent is None:
         share_percent = get_setting(org_id, "wellness.default_share_percent")
     service = WellnessService(org_id=org_id, name=name.strip(), duration_minutes=duration_minutes, price=price,
@@ -94,7 +96,7 @@ def station_counts(org_id: int) -> dict[str, int]:
 def set_station_count(org_id: int, kind: str, count: int, actor_id: int | None = None) -> list[Station]:
     """Have `count` active units of a kind, labelled foot-spa-1, foot-spa-2...; extra units are retired, not deleted."""
     if kind not in STATION_KINDS:
-        raise Invalid(f"A station is one of {', '.join(STATION_KINDS)}.", field="kind")
+        raise Invalid("A station is one of %(choices)s.", field="kind", values={"choices": ', '.join(STATION_KINDS)})
     if not 0 <= count <= 50:
         raise Invalid("Give a number of units from 0 to 50.", field="count")
     units = list(db.session.scalars(select(Station).where(Station.org_id == org_id, Station.kind == kind)))

@@ -29,7 +29,8 @@ def complete(org_id: int, booking_id: int, *, payment_method: str = "cash", refe
              actor_id: int | None = None, now: datetime | None = None) -> Booking:
     """Record the payment and post it: gross income, and the attendant's share as payable to her."""
     if payment_method not in PAYMENT_METHODS:
-        raise Invalid(f"Payment is {' or '.join(PAYMENT_METHODS)}.", field="payment_method")
+        raise Invalid("Payment is %(choices)s.", field="payment_method",
+                      values={"choices": ' or '.join(PAYMENT_METHODS)})
     reference = (reference or "").strip() or None
     if payment_method == "e_wallet" and not reference:
         raise Invalid("Give the e-wallet reference number.", field="reference")
@@ -38,8 +39,8 @@ def complete(org_id: int, booking_id: int, *, payment_method: str = "cash", refe
     attendant = get_attendant(org_id, booking.attendant_id)
     now = now or clock.local_now()
     if to_utc(now) < booking.starts_at:
-        raise Invalid(f"A booking is completed once it has started: it starts "
-                      f"{to_local(booking.starts_at):%d %B %Y %H:%M}.", field="status")
+        raise Invalid("A booking is completed once it has started: it starts %(starts)s.", field="status",
+                      values={"starts": to_local(booking.starts_at)})
     share = share_of(booking.price, service.share_bp)
     booking = _transition(org_id, booking.id, ("booked", "checked_in"), "completed", actor_id,
                           share_bp=service.share_bp, share_amount=share, payment_method=payment_method,
@@ -108,7 +109,8 @@ def pay_earnings(org_id: int, attendant_id: int, start: date, end: date, *, on: 
         Booking.completed_on >= start, Booking.completed_on <= end).with_for_update()))
     amount = sum(b.share_amount for b in rows)
     if not rows:
-        raise Invalid(f"Nothing is due to {attendant.label} for {start} to {end}.", field="start")
+        raise Invalid("Nothing is due to %(label)s for %(start)s to %(end)s.", field="start",
+                      values={"label": attendant.label, "start": start, "end": end})
     posted = ledger.post(Entry(org_id, on, f"Wellness earnings {attendant.label}, {start} to {end}", (
         Line("attendants_earnings_payable", debit=amount, party_id=attendant.party_id),
         Line("cash_on_hand", credit=amount)), source="wellness-payout", source_id=str(attendant.id),
