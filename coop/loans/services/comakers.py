@@ -46,8 +46,8 @@ def check_standing_of(org_id: int, comaker_ids, on: date) -> None:
         found = members.standing(org_id, member_id, on)
         if not found.good:
             comaker = members.get_member(org_id, member_id)
-            raise Invalid(f"Co-maker {comaker.label} is not in good standing: " + "; ".join(found.reasons) + ".",
-                          field="comaker_1")
+            raise Invalid("Co-maker %(label)s is not in good standing: %(reasons)s.", field="comaker_1",
+                          values={"label": comaker.label, "reasons": "; ".join(found.reasons)})
 
 
 def add_comakers(loan: Loan, comaker_ids: list[int]) -> None:
