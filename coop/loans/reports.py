@@ -15,7 +15,7 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..members import services as members
-from ..money import php_text
+from ..money import pesos_text, php_text
 from ..reports.tabular import Column, Table
 from . import schedule as sched
 from .disclosure import Disclosure, annual
