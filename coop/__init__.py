@@ -29,6 +29,7 @@ DOMAINS = (
     "coop.loans",
     "coop.consignment",
     "coop.grants",
+    "coop.groups",
     "coop.wellness",
     "coop.interchange",
     "coop.messaging",
