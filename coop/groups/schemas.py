@@ -116,13 +116,18 @@ class RepaymentInSchema(InSchema):
     received_from = _text(160)
 
 
+FORMATS = validate.OneOf(("html", "csv", "pdf"))
+
+
 class AsOfSchema(Schema):
     as_of = fields.Date(load_default=None)
+    format = fields.String(load_default="html", validate=FORMATS)
 
 
 class PeriodSchema(Schema):
     start = fields.Date(load_default=None)
     end = fields.Date(load_default=None)
+    format = fields.String(load_default="html", validate=FORMATS)
 
     @validates_schema
     def in_order(self, data, **kwargs):

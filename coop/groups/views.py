@@ -3,7 +3,7 @@ capital loans. Pages naming women are for grant staff and admins (every look aud
 own cluster's attendance only; auditors see loans by number, the aging and the counts."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -296,8 +296,9 @@ def repay(loan_id: int):
 @bp.get("/reports/aging")
 @roles_required(*GROUP_READERS)
 def aging():
-    as_of = load_query(AsOfSchema())["as_of"] or today()
-    return deliver(reports.aging_table(g.org.id, as_of), request.args.get("format", "html"),
+    query = load_query(AsOfSchema())
+    as_of = query["as_of"] or today()
+    return deliver(reports.aging_table(g.org.id, as_of), query["format"],
                    f"capital-loan-aging-{as_of}", date_filter="as_of", as_of=as_of)
 
 
@@ -307,5 +308,5 @@ def outcomes():
     period = load_query(PeriodSchema())
     end = period["end"] or today()
     start = period["start"] or date(end.year, 1, 1)
-    return deliver(reports.outcomes_table(g.org.id, start, end), request.args.get("format", "html"),
+    return deliver(reports.outcomes_table(g.org.id, start, end), period["format"],
                    f"groups-outcomes-{start}-{end}", date_filter="range", start=start, end=end)

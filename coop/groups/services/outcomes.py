@@ -14,12 +14,14 @@ OUTCOME_KEYS = ("women_in_clusters", "children_in_groups", "group_sessions", "tr
 
 
 def outcome_counts(org_id: int, start: date, end: date) -> dict[str, int]:
-    """Women in clusters (members on any day of the period), group sessions held, trainings completed, coaching
+    """Women in clusters (members on any day of the period; the peer counselors who lead them are not counted),
+    group sessions held, trainings completed, coaching
     sessions, capital loans active at the end of the period and repaid in full within it."""
     in_period = (ClusterMember.org_id == org_id, ClusterMember.joined_on <= end,
                  or_(ClusterMember.left_on.is_(None), ClusterMember.left_on >= start))
     women = db.session.scalar(select(func.count(func.distinct(ClusterMember.beneficiary_id))).where(
-        *in_period, ClusterMember.beneficiary_id.is_not(None), ClusterMember.alias.is_(None)))
+        *in_period, ClusterMember.beneficiary_id.is_not(None), ClusterMember.alias.is_(None),
+        ClusterMember.role != "peer_counselor"))
     children = db.session.scalar(select(func.count(ClusterMember.id)).where(*in_period, ClusterMember.alias.is_not(None)))
     sessions = db.session.scalar(select(func.count(GroupSession.id)).where(
         GroupSession.org_id == org_id, GroupSession.held_on.between(start, end)))
