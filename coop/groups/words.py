@@ -7,7 +7,7 @@ MODULE_WORDS = {"orientation": _l("1. Orientation and sharing of experiences"),
                 "self_centering": _l("4. Self-centering")}
 KIND_WORDS = {"center": _l("center-based"), "community": _l("community-based"),
               "children": _l("children of migrants")}
-ROLE_WORDS = {"member": _l("member"), "coordinator": _l("coordinator"), "peer_counselor": _l("peer counselor")}
+ROLE_WORDS = {"member": _l("cluster member"), "coordinator": _l("coordinator"), "peer_counselor": _l("peer counselor")}
 OFFERING_WORDS = {"training": _l("skills training"), "livelihood": _l("livelihood training"),
                   "service": _l("support service")}
 STATUS_WORDS = {"enrolled": _l("enrolled"), "completed": _l("completed"), "dropped": _l("dropped"),
