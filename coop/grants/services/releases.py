@@ -82,8 +82,8 @@ def withdraw_request(org_id: int, tranche_id: int, actor_id: int) -> Tranche:
     return tranche
 
 
-# How a tranche's money leaves the books, by the MOA's kind. The loans feature registers "loan"
-# (a capital-loan release with its repayment schedule) through `release_kinds` in its manifest.
+# How a tranche's money leaves the books, by the MOA's kind. coop.groups registers "loan" (a capital-loan
+# release with its repayment schedule) through `release_kinds` in its manifest.
 ReleaseLines = Callable[[Moa, Tranche, DonorFund, int], tuple[Line, ...]]
 
 
