@@ -39,6 +39,7 @@ from .schemas import (
     RepaymentOutSchema,
     SessionInSchema,
     SessionOutSchema,
+    VoidInSchema,
 )
 from .views import CATALOGUE_READERS, GROUP_READERS, GROUP_STAFF, PEER
 
@@ -279,6 +280,16 @@ def repay(loan_id: int):
         g.org.id, loan_id, amount=data["amount"], on=data["paid_on"], cash_account=data["cash_account"],
         received_from=data.get("received_from") or "", actor_id=current_user.id,
         idempotency_key=idempotency_key()), 201)
+
+
+@bp.post("/repayments/<int:repayment_id>/void")
+@roles_required(*GROUP_STAFF)
+@documented("Void a loan's latest repayment: its entry reversed, its receipt cancelled", body=VoidInSchema,
+            returns=RepaymentOutSchema)
+def void_repayment(repayment_id: int):
+    data = load_json(VoidInSchema())
+    return respond(RepaymentOutSchema(), services.void_repayment(g.org.id, repayment_id, on=data["on"],
+                                                                 reason=data["reason"], actor_id=current_user.id))
 
 
 @bp.get("/loans/aging")

@@ -234,3 +234,6 @@ class Repayment(db.Model):
     receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    voided_on: Mapped[date | None]  # a mistake: its entry reversed, its receipt cancelled, entered again
+    void_reason: Mapped[str | None] = mapped_column(String(300))
+    reversal_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))

@@ -119,6 +119,11 @@ class RepaymentInSchema(InSchema):
 FORMATS = validate.OneOf(("html", "csv", "pdf"))
 
 
+class VoidInSchema(InSchema):
+    on = fields.Date(required=True)
+    reason = _text(300, required=True, min_length=3)
+
+
 class AsOfSchema(Schema):
     as_of = fields.Date(load_default=None)
     format = fields.String(load_default="html", validate=FORMATS)
@@ -258,6 +263,9 @@ class RepaymentOutSchema(Schema):
     cash_account = fields.String()
     entry_id = fields.Integer()
     receipt_id = fields.Integer()
+    voided_on = fields.Date(allow_none=True)
+    void_reason = fields.String(allow_none=True)
+    reversal_id = fields.Integer(allow_none=True)
 
 
 class AgingOutSchema(Schema):

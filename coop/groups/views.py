@@ -34,6 +34,7 @@ from .schemas import (
     ProgramInSchema,
     RepaymentInSchema,
     SessionInSchema,
+    VoidInSchema,
 )
 from .words import KIND_WORDS, MODULE_WORDS, OFFERING_WORDS, ROLE_WORDS, STATUS_WORDS
 
@@ -291,6 +292,16 @@ def repay(loan_id: int):
     flash(_l("Repayment posted; official receipt no. %(number)s issued.",
              number=receipts.get(g.org.id, repayment.receipt_id).number))
     return _back("groups.loan", loan_id=loan_id)
+
+
+@bp.post("/repayments/<int:repayment_id>/void")
+@roles_required(*GROUP_STAFF)
+def void_repayment(repayment_id: int):
+    data = load_form(VoidInSchema())
+    repayment = services.void_repayment(g.org.id, repayment_id, on=data["on"], reason=data["reason"],
+                                        actor_id=current_user.id)
+    flash(_l("Repayment voided: its entry reversed and its receipt cancelled."))
+    return _back("groups.loan", loan_id=repayment.loan_id)
 
 
 @bp.get("/reports/aging")

@@ -75,3 +75,7 @@ def test_a_capital_loan_through_the_api(groups, ngo, maker, api, make_user):
     assert aging[0]["buckets"]["61-90"] == 0 and aging[0]["buckets"]["1-30"] == 120_000  # 12 May paid
     assert auditor.post(f"{base}/loans/{loan.id}/repayments", json=body).status_code == 403
     assert services.control_balances(ngo.id) == [("capital_loans_receivable", 1_080_000, 1_080_000)]
+    void = staff.post(f"{base}/repayments/{paid.json['id']}/void", json={"on": "2026-05-13", "reason": "Mistyped"})
+    assert void.status_code == 200 and void.json["voided_on"] == "2026-05-13" and void.json["reversal_id"]
+    assert staff.post(f"{base}/repayments/{paid.json['id']}/void", json={"on": "2026-05-13"}).status_code == 422
+    assert services.control_balances(ngo.id) == [("capital_loans_receivable", 1_200_000, 1_200_000)]

@@ -287,3 +287,27 @@ def test_the_ledger_check_runs_the_groups_control(groups, ngo, app):
     result = app.test_cli_runner().invoke(args=["ledger", "check"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(JournalEntry.id).where(JournalEntry.org_id == ngo.id)) is not None
+
+
+def test_a_mistaken_repayment_is_voided_and_entered_again(groups, ngo, maker):
+    loan, _moa, _fund = groups.released_loan()
+    first = services.repay(ngo.id, loan.id, amount=120_000, on=date(2026, 5, 12), cash_account="cash_in_bank",
+                           actor_id=maker.id)
+    wrong = services.repay(ngo.id, loan.id, amount=200_000, on=date(2026, 6, 12), cash_account="cash_in_bank",
+                           actor_id=maker.id)
+    db.session.commit()
+    with pytest.raises(Conflict, match="latest"):
+        services.void_repayment(ngo.id, first.id, on=date(2026, 6, 13), reason="Typed twice", actor_id=maker.id)
+    void = services.void_repayment(ngo.id, wrong.id, on=date(2026, 6, 13), reason="Amount mistyped",
+                                   actor_id=maker.id)
+    db.session.commit()
+    assert _lines(ngo.id, void.reversal_id) == {"cash_in_bank": (0, 200_000, None),
+                                                "capital_loans_receivable": (200_000, 0, loan.party_id)}
+    assert receipts.get(ngo.id, wrong.receipt_id).cancelled_at is not None
+    assert [i.paid for i in services.installments_of(loan.id)[:3]] == [120_000, 0, 0]
+    assert services.get_loan(ngo.id, loan.id).repaid == 120_000
+    assert services.control_balances(ngo.id) == [("capital_loans_receivable", 1_080_000, 1_080_000)]
+    with pytest.raises(Conflict, match="already void"):
+        services.void_repayment(ngo.id, wrong.id, on=date(2026, 6, 13), reason="Again", actor_id=maker.id)
+    services.void_repayment(ngo.id, first.id, on=date(2026, 6, 13), reason="Wrong loan", actor_id=maker.id)
+    assert services.control_balances(ngo.id) == [("capital_loans_receivable", 1_200_000, 1_200_000)]

@@ -13,7 +13,7 @@ from .clusters import (add_cluster, add_member, attendance_of, cluster_party, cl
                        view_cluster)
 from .loans import (AGING_BUCKETS, AgingRow, add_enterprise, aging, control_balances, enterprises_of, get_loan,
                     installments_of, link_moa, list_loans, loan_release, repay, repayments_of, revolving_fund,
-                    schedule)
+                    schedule, void_repayment)
 from .outcomes import OUTCOME_KEYS, outcome_counts
 from .trainings import (add_coaching, add_day, add_offering, add_program, attendance_by_day, coaching_list, complete,
                         days_of, drop, enroll, enrollments_of, get_offering, get_program, list_programs,
@@ -28,4 +28,5 @@ __all__ = [
     "list_clusters", "list_loans", "list_programs", "loan_release", "members_of", "outcome_counts",
     "peer_attendance", "record_attendance", "record_session", "repay", "repayments_of", "revolving_fund",
     "schedule", "search_catalogue", "sessions_of", "set_offering_active", "trainings_of_woman", "view_cluster",
+    "void_repayment",
 ]

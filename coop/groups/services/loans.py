@@ -131,6 +131,7 @@ def installments_of(loan_id: int) -> list[Installment]:
 
 
 def repayments_of(loan_id: int) -> list[Repayment]:
+    """Every repayment of the loan, the voided ones too (shown struck through)."""
     return list(db.session.scalars(select(Repayment).where(Repayment.loan_id == loan_id)
                                    .order_by(Repayment.paid_on, Repayment.id)))
 
@@ -177,6 +178,37 @@ def repay(org_id: int, loan_id: int, *, amount: int, on: date, cash_account: str
     db.session.add(repayment)
     db.session.flush()
     audit.record("groups.loan.repay", org_id=org_id, user_id=actor_id, target_type="capital_loan", target_id=loan.id)
+    return repayment
+
+
+def void_repayment(org_id: int, repayment_id: int, *, on: date, reason: str, actor_id: int | None) -> Repayment:
+    """A mistaken repayment: its entry reversed, its receipt cancelled, the installments owed again; then it is
+    entered again. Only a loan's latest repayment is voided, so what it paid is taken back from the installments it
+    paid last (payments go to the oldest first)."""
+    repayment = get_in_org(Repayment, org_id, repayment_id, "No such repayment.")
+    loan = get_loan(org_id, repayment.loan_id, lock=True)
+    repayment = get_in_org(Repayment, org_id, repayment_id, "No such repayment.", lock=True)
+    if repayment.voided_on is not None:
+        raise Conflict("This repayment is already void.")
+    latest = db.session.scalar(select(Repayment.id).where(Repayment.loan_id == loan.id, Repayment.voided_on.is_(None))
+                               .order_by(Repayment.paid_on.desc(), Repayment.id.desc()).limit(1))
+    if latest != repayment.id:
+        raise Conflict(f"Only the latest repayment on {loan.label} can be voided; void the later ones first.")
+    if on < repayment.paid_on:
+        raise Invalid("A repayment is voided on or after its date.", field="on")
+    reversal = ledger.reverse(org_id, repayment.entry_id, on=on, reason=reason, actor_id=actor_id)
+    receipts.cancel(org_id, repayment.receipt_id, reason, actor_id)
+    left = repayment.amount
+    for installment in reversed(installments_of(loan.id)):
+        take = min(left, installment.paid)
+        installment.paid -= take
+        left -= take
+    loan.repaid -= repayment.amount
+    loan.status = "active"
+    repayment.voided_on, repayment.void_reason, repayment.reversal_id = on, reason, reversal.id
+    db.session.flush()
+    audit.record("groups.loan.void_repayment", org_id=org_id, user_id=actor_id, target_type="capital_loan",
+                 target_id=loan.id)
     return repayment
 
 

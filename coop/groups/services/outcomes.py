@@ -28,7 +28,7 @@ def outcome_counts(org_id: int, start: date, end: date) -> dict[str, int]:
     coaching = db.session.scalar(select(func.count(Coaching.id)).where(
         Coaching.org_id == org_id, Coaching.held_on.between(start, end)))
     last_paid = (select(Repayment.loan_id, func.max(Repayment.paid_on).label("last"))
-                 .where(Repayment.org_id == org_id).group_by(Repayment.loan_id).subquery())
+                 .where(Repayment.org_id == org_id, Repayment.voided_on.is_(None)).group_by(Repayment.loan_id).subquery())
     repaid = db.session.scalar(select(func.count(CapitalLoan.id)).join(last_paid, last_paid.c.loan_id == CapitalLoan.id)
                                .where(CapitalLoan.org_id == org_id, CapitalLoan.status == "repaid",
                                       last_paid.c.last.between(start, end)))
