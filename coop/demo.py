@@ -27,6 +27,8 @@ DEMO_USERS = (
     ("ngo-admin", "demo-ngoadmin-pass", "Centre administrator", "admin", NGO_SLUG),
     ("grants", "demo-grants-pass", "Grant officer", "grant_staff", NGO_SLUG),
     ("grants2", "demo-grants2-pass", "Social worker", "grant_staff", NGO_SLUG),
+    ("social", "demo-social-pass", "Social worker (cases)", "case_worker", NGO_SLUG),
+    ("social2", "demo-social2-pass", "Case worker", "case_worker", NGO_SLUG),
     ("peer", "demo-peer-pass", "Peer counselor (Batis AWARE)", "peer_counselor", NGO_SLUG),
 )
 

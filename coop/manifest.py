@@ -100,6 +100,80 @@ class Document:
 
 
 @dataclass(frozen=True)
+class ReadyMark:
+    """A woman certified ready for enterprise (or not yet) by the package that follows her recovery."""
+
+    ready_on: date | None  # None: followed there, not certified yet
+    ready_by: int | None  # the social worker's user id
+    source: str  # where it is recorded, by number only ("C-0003")
+
+
+# fn(org_id, beneficiary ids or None for all) -> {beneficiary id: ReadyMark} for the women it follows; a grants
+# beneficiary it does not name keeps the grants program's own certification.
+ReadinessSource = Callable[[int, "frozenset[int] | None"], dict[int, ReadyMark]]
+
+
+@dataclass(frozen=True)
+class OutcomeScope:
+    """What a donor report counts: a period, and optionally one program's women or one donor fund's grants."""
+
+    org_id: int
+    start: date
+    end: date
+    fund_id: int | None = None  # a donor: the grants charged to its fund, the programs it funds
+    beneficiary_ids: frozenset[int] | None = None  # the women of the chosen program or cluster; None: everyone
+    case_ids: frozenset[int] | None = None  # the same women as cases; None: every case
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    count: int | None = None
+    known: int | None = None  # "12 of 15 known": the women or businesses the count could be known for
+    amount: int | None = None  # centavos
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One line of the donor outcome report: counts only, never a name. Any package may add some."""
+
+    key: str  # "<package>.<what>"
+    label: str  # lazy_gettext
+    compute: Callable[[OutcomeScope], IndicatorValue]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class OutcomeFilter:
+    """A cut of the donor outcome report that another package offers (a cluster, a training course): one more
+    choice on the report's form, and the cases it keeps; every indicator then counts those women only."""
+
+    key: str  # the query parameter: "<package>_<what>", e.g. "clusters_cluster"
+    label: str  # lazy_gettext
+    options: Callable[[int], list[tuple[int, str]]]  # org_id -> [(id, label)]: names of groups, never of women
+    cases: Callable[[int, int], frozenset[int]]  # (org_id, the chosen id) -> the ids of the cases it keeps
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """A kind of person whose data coop/privacy exports on request, besides a member (a case's woman...).
+
+    find(org_id, id, actor_id) raises NotFound when there is no such person or the actor may not see her, else
+    returns a `SubjectRows`."""
+
+    kind: str  # the URL's word: /o/<org>/privacy/<kind>/<id>/export.json
+    find: Callable[[int, int, int | None], "SubjectRows"]
+
+
+@dataclass(frozen=True)
+class SubjectRows:
+    label: str  # by number only ("C-0003")
+    roots: Mapping[str, frozenset[int]]  # table -> ids of her rows; every row referring to them is hers too
+    party_ids: frozenset[int] = frozenset()
+    audit_targets: Mapping[str, frozenset[int]] = field(default_factory=dict)  # audit target_type -> ids
+    withheld: tuple[str, ...] = ()  # "table.column": kept out (workers' private notes), named in the export
+
+
+@dataclass(frozen=True)
 class Execution:
     """What an approval kind's `execute` (and `on_reject`) is handed: the stored command and who decides.
 
@@ -167,6 +241,10 @@ class Manifest:
     release_kinds: Mapping[str, Callable] = field(default_factory=dict)  # MOA kind -> lines (coop.grants)
     documents: Mapping[str, Document] = field(default_factory=dict)  # ledger entry source -> its document's page
     control_checks: tuple[ControlCheck, ...] = ()  # `coop ledger check`: control accounts against own records
+    readiness: tuple[ReadinessSource, ...] = ()  # grants: who certified a beneficiary ready (coop.cases)
+    indicators: tuple[Indicator, ...] = ()  # lines of the donor outcome report (coop.cases shows them)
+    outcome_filters: tuple[OutcomeFilter, ...] = ()  # more cuts of that report (a cluster, a course)
+    data_subjects: tuple[DataSubject, ...] = ()  # people coop/privacy exports besides members
     approval_kinds: Mapping[str, ApprovalKind] = field(default_factory=dict)  # "<package>.<verb>" -> maker-checker
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
     template_globals: Mapping[str, Callable] = field(default_factory=dict)
@@ -191,6 +269,10 @@ class Plugins:
     release_kinds: dict[str, Callable] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     control_checks: list[ControlCheck] = field(default_factory=list)
+    readiness: list[ReadinessSource] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    outcome_filters: list[OutcomeFilter] = field(default_factory=list)
+    data_subjects: dict[str, DataSubject] = field(default_factory=dict)
     approval_kinds: dict[str, ApprovalKind] = field(default_factory=dict)
 
     def add(self, manifest: Manifest) -> None:
@@ -209,6 +291,17 @@ class Plugins:
             _unique(source, self.documents, "document source")
         self.documents.update(manifest.documents)
         self.control_checks.extend(manifest.control_checks)
+        self.readiness.extend(manifest.readiness)
+        for indicator in manifest.indicators:
+            _unique(indicator.key, {i.key for i in self.indicators}, "indicator")
+        self.indicators.extend(manifest.indicators)
+        self.indicators.sort(key=lambda indicator: indicator.order)
+        for cut in manifest.outcome_filters:
+            _unique(cut.key, {f.key for f in self.outcome_filters}, "outcome filter")
+        self.outcome_filters.extend(manifest.outcome_filters)
+        for subject in manifest.data_subjects:
+            _unique(subject.kind, self.data_subjects, "data subject")
+            self.data_subjects[subject.kind] = subject
         for kind in manifest.approval_kinds:
             _unique(kind, self.approval_kinds, "approval kind")
         self.approval_kinds.update(manifest.approval_kinds)

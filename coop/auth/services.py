@@ -21,7 +21,7 @@ from ..orgs.models import Organization
 from ..timeutil import utcnow
 from .models import ROLES, ApiToken, OrgRole, RecoveryCode, Throttle, User, UserSession
 
-STAFF_ROLES = ("admin", "officer", "grant_staff")  # the roles the TOTP policy covers
+STAFF_ROLES = ("admin", "officer", "grant_staff", "case_worker")  # the roles the TOTP policy covers
 RECOVERY_CODES = 10
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters

@@ -50,8 +50,10 @@ def ngo_only():
 
 
 def _beneficiary(b) -> dict:
+    ready = services.readiness(b.org_id, b)
     return {**{k: getattr(b, k) for k in ("id", "label", "name", "mobile", "town", "province", "party_id",
-                                          "ready_on", "ready_note")}, "stage": services.stage_of(b.org_id, b)}
+                                          "ready_note")}, "stage": services.stage_of(b.org_id, b),
+            "ready_on": ready.ready_on if ready else None}
 
 
 def _fund(fund) -> dict:

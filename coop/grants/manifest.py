@@ -1,9 +1,10 @@
 """Livelihood grants: what they plug into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DailyJob, DashboardTiles, Document, Manifest, NavItem, Setting
+from ..manifest import NGO, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
 from . import api, services, views
 from .demo import seed_demo
+from .services import outcomes
 from .portal import grant_tiles, staff_tiles
 
 REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor funds")),
@@ -36,4 +37,13 @@ manifest = Manifest(
     daily_jobs=(DailyJob("grants.followups", services.list_due_followups, NGO),),
     demo_seeder=seed_demo,
     release_kinds={"grant": services.grant_release},
+    indicators=(
+        Indicator("grants.released", _l("Grant tranches released (count, amount)"), outcomes.grants_released, 60),
+        Indicator("grants.running_3m", _l("Businesses running 3 months after the first release (of those known)"),
+                  outcomes.running_after(3), 61),
+        Indicator("grants.running_12m", _l("Businesses running 12 months after the first release (of those known)"),
+                  outcomes.running_after(12), 62),
+        Indicator("grants.savings", _l("Savings reported at monitoring visits (reports, amount)"),
+                  outcomes.savings_reported, 63),
+    ),
 )

@@ -156,9 +156,13 @@ def beneficiary_file_table(org_id: int, beneficiary: Beneficiary) -> Table:
 def register_table(org_id: int) -> Table:
     """The beneficiary register for export: number, province, stage, amounts. No name, no phone, no town."""
     rows = []
-    for b in db.session.scalars(select(Beneficiary).where(Beneficiary.org_id == org_id).order_by(Beneficiary.number)):
+    women = list(db.session.scalars(select(Beneficiary).where(Beneficiary.org_id == org_id)
+                                    .order_by(Beneficiary.number)))
+    marks = services.readiness_marks(org_id, women)
+    for b in women:
         moas = services.moas_of(org_id, b.id)
-        rows.append((b.label, b.province or "", b.ready_on, services.stage_of(org_id, b),
+        rows.append((b.label, b.province or "", marks[b.id].ready_on if b.id in marks else None,
+                     services.stage_of(org_id, b),
                      sum(m.total for m in moas if m.status != "draft"), sum(m.released_total for m in moas)))
     return Table(title=_("Beneficiary register"), subtitle=_("Named by number only; names and phones stay in coop."),
                  columns=(Column("beneficiary", _("Beneficiary")), Column("province", _("Province")),

@@ -113,6 +113,7 @@ def beneficiary(beneficiary_id: int):
     found = services.view_beneficiary(g.org.id, beneficiary_id, current_user.id)
     moas = services.moas_of(g.org.id, found.id)
     return render_template("grants/beneficiary.html", b=found, trainings=services.trainings_of(g.org.id, found.id),
+                           ready=services.readiness(g.org.id, found),
                            plans=services.plans_of(g.org.id, found.id), moas=moas,
                            stage=services.stage_of(g.org.id, found))
 

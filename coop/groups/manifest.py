@@ -1,10 +1,19 @@
 """Clusters, group work, trainings, coaching, the partners' catalogue and capital loans: what they plug in."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DashboardTiles, Document, Manifest, NavItem, Setting
+from ..manifest import NGO, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
 from . import api, services, views
 from .demo import seed_demo
 from .portal import loan_tiles, peer_tiles, staff_tiles
+
+# The groups' lines of the cases domain's donor outcome report (counts only), in the report's order.
+INDICATORS = (("women_in_clusters", _l("Women in clusters (peer counselors not counted)"), 25),
+              ("children_in_groups", _l("Children in children-of-migrants groups"), 26),
+              ("group_sessions", _l("Group-work sessions held (attended by these women)"), 27),
+              ("trainings_completed", _l("Trainings completed"), 45),
+              ("coaching_sessions", _l("Individual coaching sessions"), 46),
+              ("capital_loans_active", _l("Capital loans active at the end of the period"), 65),
+              ("capital_loans_repaid", _l("Capital loans repaid in full in the period"), 66))
 
 manifest = Manifest(
     name="groups",
@@ -33,4 +42,6 @@ manifest = Manifest(
     control_checks=(services.control_balances,),
     release_kinds={"loan": services.loan_release},
     demo_seeder=seed_demo,
+    indicators=tuple(Indicator(f"groups.{key}", label, services.indicator(key), order)
+                     for key, label, order in INDICATORS),
 )

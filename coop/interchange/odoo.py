@@ -54,7 +54,8 @@ MODELS = {JOURNALS: "account.journal", CHART: "account.account", TAGS: "res.part
           PARTNERS: "res.partner", ENTRIES: "account.move"}
 
 TAG_NAMES = {"member": "Member", "supplier": "Supplier", "principal": "Principal", "donor": "Donor",
-             "beneficiary": "Beneficiary", "cluster": "Beneficiary group", "attendant": "Attendant", "client": "Client"}
+             "beneficiary": "Beneficiary", "cluster": "Beneficiary group", "attendant": "Attendant", "client": "Client",
+             "savings": "Savings account"}
 COMPANY_KINDS = ("supplier", "principal", "donor", "cluster")
 
 # coop account keys with their own Odoo type; the rest follow the coop type (and their heading)

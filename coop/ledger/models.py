@@ -10,7 +10,7 @@ from ..timeutil import utcnow
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "income", "expense")
 DEBIT_NORMAL = ("asset", "expense")
-PARTY_KINDS = ("member", "supplier", "beneficiary", "attendant", "principal", "donor", "client")
+PARTY_KINDS = ("member", "supplier", "beneficiary", "attendant", "principal", "donor", "client", "savings")
 
 
 class Account(db.Model):

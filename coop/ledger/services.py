@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -535,6 +535,88 @@ def recent_entries(org_id: int, limit: int = 50, before_id: int | None = None) -
     if before_id:
         query = query.where(JournalEntry.id < before_id)
     return list(db.session.scalars(query.order_by(JournalEntry.id.desc()).limit(limit)))
+
+
+# ---------------------------------------------------------------- set-based: one account, many parties
+
+
+def post_party_amounts(org_id: int, *, entry_date: date, memo: str, account: str, side: str, counter_account: str,
+                       amounts, source: str | None = None, source_id: str | None = None,
+                       idempotency_key: str | None = None, actor_id: int | None = None) -> PostedEntry | None:
+    """Post one entry of many party lines on one account, balanced by one line on `counter_account`, where the
+    lines come from a query, not from Python: `amounts` is a SELECT of (party_id, amount) rows (amount >= 0;
+    zero rows are left out). A daily job crediting interest to 100,000 savings accounts posts in a handful of
+    statements: INSERT ... SELECT for the lines, one upsert from the same SELECT for the party balances.
+
+    The checks of `post` hold: both accounts exist, are active and not headings; the date is not in the future
+    beyond policy nor in a closed month; every party is the organization's; amounts are not negative. It moves
+    no cash (cash goes through `post`, which checks overdrafts and tags teller sessions). Returns None when
+    every amount is zero; a retry with the same idempotency key returns the first entry.
+    """
+    if side not in ("debit", "credit"):
+        raise RefusedEntry("A side is debit or credit.", field="side")
+    if idempotency_key:
+        replay = find_by_idempotency_key(org_id, idempotency_key)
+        if replay is not None:
+            return replay
+    pair = (Line(account, credit=1), Line(counter_account, debit=1))
+    found = _load_accounts(org_id, pair)
+    _check_accounts(org_id, pair, found, "")
+    if found[account].key in _cash_keys(org_id) or found[counter_account].key in _cash_keys(org_id):
+        raise RefusedEntry("Cash moves through post, which checks overdrafts and teller sessions.", field="account")
+    _check_not_future(org_id, [entry_date], "entry_date", "An entry")
+    if _closed_months(org_id, {(entry_date.year, entry_date.month)}):
+        raise ClosedPeriodError(f"{entry_date:%B %Y} is closed; date the entry in an open month.", field="entry_date")
+    rows = amounts.subquery()
+    party_id, amount = rows.c[0], rows.c[1]
+    count, total, lowest, strangers = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(amount), 0), func.min(amount),
+               func.count() - func.count(Party.id))
+        .select_from(rows.outerjoin(Party, (Party.id == party_id) & (Party.org_id == org_id)))
+        .where(amount != 0)).one()
+    if lowest is not None and lowest < 0:
+        raise RefusedEntry("An amount is below zero.", field="amounts")
+    if strangers:
+        raise RefusedEntry("A line names a party of no one in this organization.", field="lines.party_id")
+    if not count:
+        return None
+    total = int(total)
+    entry_id = db.session.execute(_INSERT_ENTRIES, [{
+        "org_id": org_id, "entry_date": entry_date, "memo": memo.strip(), "source": source, "source_id": source_id,
+        "idempotency_key": idempotency_key, "request_hash": None, "reverses_id": None, "posted_by": actor_id,
+        "posted_at": utcnow(), "teller_session_id": None}]).scalar_one()
+    target, other = found[account].id, found[counter_account].id
+    debit, credit = (amount, literal(0)) if side == "debit" else (literal(0), amount)
+    db.session.execute(insert(JournalLine.__table__).from_select(
+        ["org_id", "entry_id", "account_id", "party_id", "debit", "credit"],
+        select(literal(org_id), literal(entry_id), literal(target), party_id, debit, credit)
+        .where(amount != 0).order_by(party_id)))
+    counter = {"debit": total if side == "credit" else 0, "credit": total if side == "debit" else 0}
+    db.session.execute(_INSERT_LINES, [{"org_id": org_id, "entry_id": entry_id, "account_id": other, "party_id": None,
+                                        "memo": None, **counter}])
+    table = PartyBalance.__table__
+    upsert = (pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+    db.session.execute(upsert.from_select(
+        ["org_id", "account_id", "party_id", "debit_total", "credit_total"],
+        select(literal(org_id), literal(target), party_id, debit, credit).where(amount != 0).order_by(party_id))
+        .on_conflict_do_update(index_elements=["account_id", "party_id"], set_={
+            "debit_total": table.c.debit_total + upsert.excluded.debit_total,
+            "credit_total": table.c.credit_total + upsert.excluded.credit_total}))
+    mine = {"debit": total if side == "debit" else 0, "credit": total if side == "credit" else 0}
+    moved = sorted([(target, mine), (other, counter)])
+    _add_to_totals(AccountBalance.__table__, ("account_id",), [
+        {"account_id": a, "org_id": org_id, "debit_total": m["debit"], "credit_total": m["credit"]} for a, m in moved])
+    _add_to_totals(AccountMonth.__table__, ("account_id", "month"), [
+        {"account_id": a, "month": entry_date.replace(day=1), "org_id": org_id, "debit_total": m["debit"],
+         "credit_total": m["credit"]} for a, m in moved])
+    audit.record("ledger.post", org_id=org_id, user_id=actor_id, target_type="journal_entry", target_id=entry_id,
+                 details={"source": source, "source_id": source_id, "lines": count + 1} if source else None)
+    return PostedEntry(id=entry_id, org_id=org_id, entry_date=entry_date, memo=memo.strip(), source=source,
+                       source_id=source_id, reverses_id=None)
+
+
+def _cash_keys(org_id: int) -> set[str]:
+    return {row.key for row in cash_accounts(org_id)}
 
 
 # ---------------------------------------------------------------- periods

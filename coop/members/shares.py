@@ -256,10 +256,12 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
 
 
 def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_id: int | None,
-                   idempotency_key: str | None = None) -> SharePayment:
+                   idempotency_key: str | None = None, paid_from: Line | None = None) -> SharePayment:
     """A payment on her subscriptions: any amount up to what she still owes, oldest installment first.
 
     Cash against subscription receivable, and subscribed to paid-up share capital; an official receipt.
+    `paid_from` is the debit line that funds it when the money is not cash at the desk (a transfer from her
+    savings, coop.savings): the payment is still one entry.
     """
     replay = _replay(SharePayment, org_id, idempotency_key, member_id=member_id, amount=amount)
     if replay is not None:
@@ -306,7 +308,7 @@ def record_payment(org_id: int, member_id: int, *, amount: int, on: date, actor_
     db.session.flush()
     party = member_party(member)
     posted = ledger.post(Entry(org_id, on, f"Share capital payment {member.label}", (
-        Line(CASH, debit=amount),
+        paid_from or Line(CASH, debit=amount),
         Line(RECEIVABLE, credit=amount, party_id=party),
         Line(SUBSCRIBED, debit=amount, party_id=party),
         Line(PAID_UP, credit=amount, party_id=party)),

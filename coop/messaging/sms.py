@@ -29,6 +29,7 @@ from ..members import shares
 from ..money import pesos_text
 from ..orgs import services as orgs
 from ..orgs.services import get_setting
+from ..savings import services as savings
 from ..timeutil import today, utcnow
 from ..wellness import services as wellness
 from . import services as outbox
@@ -114,6 +115,7 @@ class Position:
     paid_up: int
     loans: int  # what she still owes on her active loans
     next_due_on: date | None  # the next date anything is due (a loan installment or a share installment)
+    savings: int | None = None  # across her savings accounts; None when she has none
 
 
 def position(org_id: int, member) -> Position:
@@ -121,13 +123,19 @@ def position(org_id: int, member) -> Position:
     active = [loan for loan in loans.loans_of_member(org_id, member.id) if loan.status == "active"]
     dates = [loan.next_due_on for loan in active if loan.next_due_on] + \
         ([summary.next_due_on] if summary.next_due_on else [])
-    return Position(summary.paid_up, sum(loan.outstanding for loan in active), min(dates) if dates else None)
+    return Position(summary.paid_up, sum(loan.outstanding for loan in active), min(dates) if dates else None,
+                    savings.total_of_member(org_id, member.id))
 
 
 def _position_text(org_id: int, member, lang: str) -> str:
     found = position(org_id, member)
     with written_in(lang):
         next_due = found.next_due_on.strftime("%d %b %Y") if found.next_due_on else _("none")
+        if found.savings is not None:
+            return _("%(org)s %(number)s: paid-up capital PHP %(paid_up)s; savings PHP %(savings)s; loans due PHP "
+                     "%(loans)s; next due date %(next)s.", org=signature(org_id), number=member.label,
+                     paid_up=pesos_text(found.paid_up), savings=pesos_text(found.savings),
+                     loans=pesos_text(found.loans), next=next_due)
         return _("%(org)s %(number)s: paid-up capital PHP %(paid_up)s; loans due PHP %(loans)s; "
                  "next due date %(next)s.", org=signature(org_id), number=member.label,
                  paid_up=pesos_text(found.paid_up), loans=pesos_text(found.loans), next=next_due)

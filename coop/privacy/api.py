@@ -7,7 +7,8 @@ from ..auth.access import STAFF, roles_required
 from ..members import services as members
 from ..web.forms import load_json
 from . import services
-from .schemas import CorrectionCloseSchema, CorrectionInSchema, CorrectionOutSchema, MemberExportSchema
+from .schemas import (CorrectionCloseSchema, CorrectionInSchema, CorrectionOutSchema, MemberExportSchema,
+                      SubjectExportSchema)
 
 bp = blueprint("privacy", __name__, "/orgs/<org>")
 
@@ -18,6 +19,14 @@ bp = blueprint("privacy", __name__, "/orgs/<org>")
             returns=MemberExportSchema)
 def export(member_id: int):
     return respond(MemberExportSchema(), services.member_data(g.org.id, member_id, current_user.id))
+
+
+@bp.get("/privacy/<kind>/<int:subject_id>/export")
+@roles_required("admin")
+@documented("Everything held about a person another package declares (kind `case`: a case's woman), table by "
+            "table, workers' private notes withheld; the admin only, audited", returns=SubjectExportSchema)
+def subject_export(kind: str, subject_id: int):
+    return respond(SubjectExportSchema(), services.subject_data(g.org.id, kind, subject_id, current_user.id))
 
 
 @bp.get("/members/<int:member_id>/corrections")

@@ -32,3 +32,12 @@ class MemberExportSchema(Schema):
     member_id = fields.Integer()
     member_label = fields.String()
     tables = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
+
+
+class SubjectExportSchema(Schema):
+    format = fields.String()
+    exported_at = fields.String()
+    kind = fields.String()
+    label = fields.String()
+    withheld = fields.List(fields.String(), metadata={"description": "table.column left out (private notes)"})
+    tables = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))

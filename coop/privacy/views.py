@@ -33,6 +33,16 @@ def export(member_id: int):
                              f'attachment; filename="{g.org.slug}-{data["member_label"]}-data.json"'})
 
 
+@bp.get("/privacy/<kind>/<int:subject_id>/export.json")
+@roles_required("admin")
+def subject_export(kind: str, subject_id: int):
+    """Her data on request, for a person another package declares (a case's woman): the admin only."""
+    data = services.subject_data(g.org.id, kind, subject_id, current_user.id)
+    return Response(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True), mimetype="application/json",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{g.org.slug}-{data["label"]}-data.json"'})
+
+
 @bp.post("/members/<int:member_id>/corrections")
 @roles_required(*STAFF)
 def record_correction(member_id: int):

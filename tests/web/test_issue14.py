@@ -61,14 +61,16 @@ def test_an_attendant_books_for_herself_and_sees_only_her_free_times(demo):
 
     her = wellness.attendant_for_user(org.id, db.session.scalar(select(User.id).where(User.username == "attendant")))
     others = [a for a in wellness.attendant_names(org.id) if a != her.id]
-    service = wellness.list_services(org.id, True)[0]
-    day = today() + timedelta(days=1)
-    while not wellness.availability(org.id, service.id, day):
-        day += timedelta(days=1)
+    # the first of the next two weeks' days on which she is free for a service she gives (which day that is
+    # depends on the weekday the test runs and on her days off)
+    found = next(((service, day, slots) for day in (today() + timedelta(days=n) for n in range(1, 15))
+                  for service in wellness.list_services(org.id, True)
+                  for slots in [[s for s in wellness.availability(org.id, service.id, day)
+                                 if her.id in s.attendant_ids]] if slots), None)
+    assert found, "the demo gives her free time in the next two weeks"
+    service, day, slots = found
     form = client.get(f"/o/dawn-mpc/wellness/book?service_id={service.id}&day={day}&kind=appointment")
     assert form.status_code == 200
-    slots = [s for s in wellness.availability(org.id, service.id, day) if her.id in s.attendant_ids]
-    assert slots, "the demo gives her free time"
     starts = slots[0].starts.isoformat(timespec="minutes")
     booked = client.post("/o/dawn-mpc/wellness/bookings", data={
         "service_id": service.id, "starts_at": starts, "attendant_id": others[0] if others else "",

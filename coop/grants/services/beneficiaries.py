@@ -10,12 +10,18 @@ from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
+from ...manifest import ReadyMark, plugins
 from ..models import Beneficiary, Training
 from .base import next_number
 
 
 def get_beneficiary(org_id: int, beneficiary_id: int, *, lock: bool = False) -> Beneficiary:
     return get_in_org(Beneficiary, org_id, beneficiary_id, "No such beneficiary.", lock=lock)
+
+
+def find_beneficiary(org_id: int, number: int) -> Beneficiary | None:
+    """By her program number (B-0003 is 3), for another package that knows her by number only."""
+    return db.session.scalar(select(Beneficiary).where(Beneficiary.org_id == org_id, Beneficiary.number == number))
 
 
 def view_beneficiary(org_id: int, beneficiary_id: int, actor_id: int | None) -> Beneficiary:
@@ -59,9 +65,36 @@ def update_beneficiary(org_id: int, beneficiary_id: int, data: dict, actor_id: i
     return beneficiary
 
 
+def readiness_marks(org_id: int, beneficiaries: list[Beneficiary]) -> dict[int, ReadyMark]:
+    """Who certified each woman ready. A woman whose recovery another package follows (her case in coop.cases)
+    is certified there, by the social worker's assessment; the others keep this program's own certification."""
+    ids = frozenset(b.id for b in beneficiaries)
+    marks: dict[int, ReadyMark] = {}
+    for source in plugins().readiness:
+        for beneficiary_id, mark in source(org_id, ids).items():
+            marks.setdefault(beneficiary_id, mark)
+    for b in beneficiaries:
+        if b.id not in marks and b.ready_on is not None:
+            marks[b.id] = ReadyMark(b.ready_on, b.ready_by, b.label)
+    return marks
+
+
+def readiness(org_id: int, beneficiary: Beneficiary) -> ReadyMark | None:
+    """Her certification, or None when nobody has a say yet (a ReadyMark without a date: followed, not ready)."""
+    return readiness_marks(org_id, [beneficiary]).get(beneficiary.id)
+
+
+def is_ready(org_id: int, beneficiary: Beneficiary) -> bool:
+    mark = readiness(org_id, beneficiary)
+    return mark is not None and mark.ready_on is not None
+
+
 def certify_ready(org_id: int, beneficiary_id: int, *, on: date, note: str, actor_id: int) -> Beneficiary:
     """The social worker's word that counselling is done and she is ready for economic reintegration."""
     beneficiary = get_beneficiary(org_id, beneficiary_id)
+    mark = readiness(org_id, beneficiary)
+    if mark is not None and mark.source != beneficiary.label:
+        raise Conflict("Her readiness is assessed on her case, by her social worker.")
     if beneficiary.is_ready:
         raise Conflict(f"{beneficiary.label} was certified ready on {beneficiary.ready_on:%d %B %Y}.")
     beneficiary.ready_on, beneficiary.ready_by, beneficiary.ready_note = on, actor_id, note

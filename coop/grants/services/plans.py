@@ -10,7 +10,7 @@ from ...kernel import get_in_org
 from ...timeutil import utcnow
 from ..models import DECISIONS, BusinessPlan, Moa, PlanLine, Review
 from .base import NotReady, check_bounds, next_number, pesos
-from .beneficiaries import get_beneficiary
+from .beneficiaries import get_beneficiary, is_ready
 
 
 def get_plan(org_id: int, plan_id: int, *, lock: bool = False) -> BusinessPlan:
@@ -45,7 +45,7 @@ def _open_plan(org_id: int, beneficiary_id: int) -> BusinessPlan | None:
 def create_plan(org_id: int, beneficiary_id: int, data: dict, actor_id: int | None,
                 revision_of: int | None = None) -> BusinessPlan:
     beneficiary = get_beneficiary(org_id, beneficiary_id)
-    if not beneficiary.is_ready:
+    if not is_ready(org_id, beneficiary):
         raise NotReady(f"{beneficiary.label} is not yet certified ready by a social worker; "
                        "a business plan waits for that.", field="beneficiary_id")
     current = _open_plan(org_id, beneficiary.id)
@@ -93,7 +93,7 @@ def submit_plan(org_id: int, plan_id: int, actor_id: int | None) -> BusinessPlan
     plan = get_plan(org_id, plan_id, lock=True)
     if plan.status != "draft":
         raise Conflict(f"Plan {plan.label} is already {plan.status}.")
-    if not get_beneficiary(org_id, plan.beneficiary_id).is_ready:
+    if not is_ready(org_id, get_beneficiary(org_id, plan.beneficiary_id)):
         raise NotReady("She is not certified ready; the plan cannot go forward.")
     check_bounds(org_id, plan.amount_requested)
     lines = plan_lines(plan.id)

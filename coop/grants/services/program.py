@@ -11,6 +11,7 @@ from ...ledger import services as ledger
 from ..models import (Beneficiary, BusinessPlan, DonorFund, FundReceipt, Moa, MonitoringReport, Purchase, Tranche,
                       Training)
 from .base import RELEASES, RESTRICTED_REVENUE
+from .beneficiaries import is_ready, readiness_marks
 from .funds import FundPosition, fund_position, get_fund, list_funds
 from .moas import moas_of
 from .plans import plans_of
@@ -29,7 +30,7 @@ def stage_of(org_id: int, beneficiary: Beneficiary) -> str:
     plans = plans_of(org_id, beneficiary.id)
     if plans:
         return f"plan {plans[-1].status}"
-    if beneficiary.is_ready:
+    if is_ready(org_id, beneficiary):
         return "ready"
     return "in counselling"
 
@@ -96,7 +97,7 @@ def program_summary(org_id: int, fund_id: int | None = None) -> ProgramSummary:
         b.debit_balance for b in ledger.parties_balances(org_id, "livelihood_grants_expense").values())
     return ProgramSummary(
         beneficiaries=count(Beneficiary, *scoped(Beneficiary.id)),
-        certified_ready=count(Beneficiary, Beneficiary.ready_on.is_not(None), *scoped(Beneficiary.id)),
+        certified_ready=_certified(org_id, scoped(Beneficiary.id)),
         trained=trained, plans_by_status=by(BusinessPlan.status, BusinessPlan, *scoped(BusinessPlan.beneficiary_id)),
         moas_by_status=by(Moa.status, Moa, Moa.id.in_(moas)),
         committed_total=int(sums[0]), released_total=int(sums[1]),
@@ -106,6 +107,11 @@ def program_summary(org_id: int, fund_id: int | None = None) -> ProgramSummary:
         funds=[(fund, fund_position(fund)) for fund in funds],
         grants_expense=grants_expense, released_from_funds=released_from_funds,
     )
+
+
+def _certified(org_id: int, where: list) -> int:
+    women = list(db.session.scalars(select(Beneficiary).where(Beneficiary.org_id == org_id, *where)))
+    return sum(1 for mark in readiness_marks(org_id, women).values() if mark.ready_on is not None)
 
 
 def all_moas(org_id: int) -> list[Moa]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ...audit import services as audit
 from ...auth import services as auth
@@ -222,8 +222,3 @@ def search_catalogue(org_id: int, q: str | None = None, kind: str | None = None,
         statement = statement.where(or_(Offering.title.ilike(like), Offering.partner.ilike(like),
                                         Offering.description.ilike(like), Offering.place.ilike(like)))
     return list(db.session.scalars(statement.order_by(Offering.kind, Offering.title).limit(200)))
-
-
-def count_completed(org_id: int, start: date, end: date) -> int:
-    return db.session.scalar(select(func.count(Enrollment.id)).where(
-        Enrollment.org_id == org_id, Enrollment.status == "completed", Enrollment.completed_on.between(start, end)))

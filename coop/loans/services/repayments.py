@@ -68,10 +68,11 @@ def _apply_parts(loan: Loan, parts: list[sched.Allocation], sign: int) -> None:
 
 def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | None,
           idempotency_key: str | None = None, cash_account: str = "cash_on_hand",
-          received_from: str = "") -> LoanTransaction:
+          received_from: str = "", paid_from: Line | None = None) -> LoanTransaction:
     """Any amount up to what is owed: penalties, interest, then principal, oldest installment first.
 
-    Issues the official receipt in the same transaction. The loan row is locked first, so two
+    Issues the official receipt in the same transaction. `paid_from` is the debit line that funds the payment
+    when it is not cash (a transfer from her savings, coop.savings): the payment is still one entry. The loan row is locked first, so two
     officers recording payments on one loan at once are applied one after the other.
     """
     replay = replayed(org_id, idempotency_key,
@@ -79,7 +80,8 @@ def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | N
     if replay is not None:
         return replay
     check_amount(amount)
-    ledger.cash_account(org_id, cash_account, field="cash_account")
+    if paid_from is None:
+        ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "active":
         raise Invalid(f"Loan {loan.number} is {loan.status}; payments are taken on active loans only.")
@@ -89,7 +91,7 @@ def repay(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int | N
     if loan.released_on and on < loan.released_on:
         raise Invalid("A payment cannot be dated before the loan was released.", field="on")
     parts = sched.allocate(amount, _open_installments(loan.id))
-    lines = [Line(cash_account, debit=amount), *_collection_lines(loan, parts)]
+    lines = [paid_from or Line(cash_account, debit=amount), *_collection_lines(loan, parts)]
     entry = ledger.post(Entry(org_id, on, f"Payment on loan {loan.number}", tuple(lines), source=SOURCE,
                               source_id=str(loan.id), idempotency_key=ledger_key(idempotency_key)), actor_id)
     _apply_parts(loan, parts, 1)
@@ -137,6 +139,11 @@ def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_
     # a payment's entry has one debit, the cash account it came into; the rest is rebuilt from the allocation,
     # so the principal goes back to wherever the loan's principal sits today (it may have moved to past due since)
     (cash,) = [line for line in ledger.get_entry(org_id, txn.entry_id).lines if line.debit]
+    if not ledger.get_account(org_id, cash.account_id).is_cash:
+        # paid from another domain's account (her savings): putting the money back there is that domain's
+        # own movement, so the loan cannot undo it alone without the two disagreeing
+        raise Conflict("This payment came from her savings account, not the cash box: deposit the amount back "
+                       "to her savings and record the loan as it stands.")
     lines = [Line(cash.account_id, credit=cash.debit, party_id=cash.party_id, memo=cash.memo),
              *(replace(line, debit=line.credit, credit=line.debit) for line in _collection_lines(loan, parts))]
     entry = ledger.post(Entry(org_id, on, f"Reversal of a payment on loan {loan.number}: {reason}"[:300],

@@ -1,0 +1,1 @@
+"""Case work: intake, counselling sessions, distress assessments, referrals, readiness, outcomes for donors."""

@@ -1,0 +1,1 @@
+"""Savings deposits: products, members' accounts, deposits, withdrawals, interest, dormancy and time deposits."""

@@ -1,0 +1,149 @@
+"""The savings' end of day (the daily job `savings.end_of_day`): interest, time deposits at maturity, dormancy.
+
+Interest is set-based: one UPDATE computes every due account's interest from the balance-days it keeps; per
+ENTRY_CHUNK accounts, `ledger.post_party_amounts` posts one entry whose lines and party balances come from a
+SELECT, and one INSERT ... SELECT writes the passbook lines; one UPDATE adds the interest and starts the next
+period. Nothing loops over accounts in Python. A day is keyed to its period end, so running it twice posts nothing twice, and the jobs
+runner catches up missed days in order.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, insert, literal, select, update
+
+from ...extensions import db
+from ...ledger import services as ledger
+from ...ledger.records import Entry, Line
+from ...timeutil import utcnow
+from ..models import ACTIVE, CLOSED, DORMANT, MATURED, SavingsAccount, SavingsProduct, SavingsTransaction
+from .base import (
+    INTEREST_EXPENSE,
+    INTEREST_SOURCE,
+    SOURCE,
+    YEAR_BP_DAYS,
+    interest_on,
+    list_products,
+    move,
+    period_start,
+    record,
+)
+
+ENTRY_CHUNK = 2000  # accounts per interest entry: an entry's page stays readable
+
+_ACCOUNT = SavingsAccount.__table__
+_TXN = SavingsTransaction.__table__
+
+
+def end_of_day(org_id: int, day: date) -> str:
+    db.session.flush()
+    products = list_products(org_id)
+    # interest first: a time deposit paid out today into her savings then starts the new period
+    posted = sum(post_interest(org_id, product, day) for product in products if product.kind != "time")
+    matured = _maturities(org_id, day, [p for p in products if p.kind == "time"])
+    dormant = _dormancy(org_id, day, products)
+    db.session.expire_all()  # the bulk statements changed rows the session may hold
+    return f"{posted} interest postings, {matured} time deposits matured, {dormant} accounts dormant"
+
+
+def post_interest(org_id: int, product: SavingsProduct, day: date) -> int:
+    """Post the interest of every account of the product whose interest period ended before `day`, on its average
+    daily balance (balance-days / days x rate x days / 365), dated the period's last day. On the first day of a
+    period that is every account; on another day (a first run, a gap longer than the runner catches up) it is
+    the accounts a missed boundary left behind. Returns the accounts credited."""
+    end = period_start(day, product.posting_period) - timedelta(days=1)
+    c = _ACCOUNT.c
+    due = ((c.org_id == org_id) & (c.product_id == product.id) & (c.period_start <= end)
+           & c.status.in_((ACTIVE, DORMANT)))
+    held = c.balance_days + c.balance * (literal(day.toordinal()) - c.since_day)
+    db.session.execute(update(_ACCOUNT).where(due).values(
+        pending_interest=(held * product.rate_bp + YEAR_BP_DAYS // 2) // YEAR_BP_DAYS))
+    ids = db.session.scalars(select(c.id).where(due, c.pending_interest > 0).order_by(c.id)).all()
+    at = utcnow()
+    for start in range(0, len(ids), ENTRY_CHUNK):
+        first, last = ids[start], ids[min(start + ENTRY_CHUNK, len(ids)) - 1]
+        chunk = (c.id >= first) & (c.id <= last)
+        posted = ledger.post_party_amounts(
+            org_id, entry_date=end, account=product.account_key, side="credit", counter_account=INTEREST_EXPENSE,
+            amounts=select(c.party_id, c.pending_interest).where(due, chunk),
+            memo=f"Interest on {product.name}, period ending {end:%d %b %Y}, accounts SA-{first:06d} to SA-{last:06d}",
+            source=INTEREST_SOURCE, source_id=f"{product.id}:{end.isoformat()}",
+            idempotency_key=f"savings:interest:{product.id}:{end.isoformat()}:{first}")
+        db.session.execute(insert(_TXN).from_select(
+            ["org_id", "account_id", "kind", "on_date", "amount", "balance_after", "memo", "entry_id", "at"],
+            select(c.org_id, c.id, literal("interest"), literal(end), c.pending_interest,
+                   c.balance + c.pending_interest, literal("Interest"), literal(posted.id), literal(at))
+            .where(due, chunk, c.pending_interest > 0)))
+    db.session.execute(update(_ACCOUNT).where(due).values(
+        balance=c.balance + c.pending_interest, interest_total=c.interest_total + c.pending_interest,
+        balance_days=0, since_day=day.toordinal(), period_start=day, pending_interest=0))
+    return len(ids)
+
+
+def _maturities(org_id: int, day: date, products: list[SavingsProduct]) -> int:
+    """Time deposits reaching maturity: the term's interest credited, then rolled over for another term at the
+    product's rate, or paid out into her regular savings (else left matured, to be withdrawn at the desk)."""
+    by_id = {p.id: p for p in products}
+    if not by_id:
+        return 0
+    due = list(db.session.scalars(select(SavingsAccount).where(
+        SavingsAccount.org_id == org_id, SavingsAccount.product_id.in_(by_id), SavingsAccount.status == ACTIVE,
+        SavingsAccount.maturity_on <= day).order_by(SavingsAccount.id).with_for_update()))
+    for account in due:
+        product, on = by_id[account.product_id], account.maturity_on
+        interest = interest_on(account.principal * account.term_days, account.rate_bp)
+        lines = [Line(INTEREST_EXPENSE, debit=interest), Line(product.account_key, credit=interest,
+                                                              party_id=account.party_id)] if interest else []
+        target = _regular_account(org_id, account.member_id) if account.on_maturity == "payout" else None
+        total = account.balance + interest
+        if target is not None:
+            lines += [Line(product.account_key, debit=total, party_id=account.party_id, memo=account.number),
+                      Line("savings_deposits", credit=total, party_id=target.party_id, memo=target.number)]
+        posted = ledger.post(Entry(org_id, on, f"Time deposit {account.number} matured", tuple(lines),
+                                   source=SOURCE, source_id=str(account.id),
+                                   idempotency_key=f"savings:maturity:{account.id}:{on.isoformat()}")) if lines else None
+        entry_id = posted.id if posted else None
+        if interest:
+            move(account, interest, on)
+            account.interest_total += interest
+            record(account, "interest", interest, on, entry_id=entry_id, actor_id=None, memo="Interest at maturity")
+        if account.on_maturity == "rollover":
+            account.principal, account.term_start = account.balance, on
+            account.rate_bp = product.rate_bp
+            account.maturity_on = on + timedelta(days=account.term_days)
+            record(account, "rollover", 0, on, entry_id=None, actor_id=None,
+                   memo=f"Rolled over to {account.maturity_on.isoformat()}")
+        elif target is not None:
+            move(account, -total, on)
+            account.status = CLOSED
+            record(account, "maturity", -total, on, entry_id=entry_id, actor_id=None, memo=f"To {target.number}")
+            move(target, total, on)
+            record(target, "maturity", total, on, entry_id=entry_id, actor_id=None, memo=f"From {account.number}")
+        else:
+            account.status = MATURED
+    return len(due)
+
+
+def _regular_account(org_id: int, member_id: int) -> SavingsAccount | None:
+    return db.session.scalar(select(SavingsAccount).join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
+                             .where(SavingsAccount.org_id == org_id, SavingsAccount.member_id == member_id,
+                                    SavingsProduct.kind == "regular", SavingsAccount.status == ACTIVE)
+                             .order_by(SavingsAccount.id).limit(1).with_for_update(of=SavingsAccount))
+
+
+def _dormancy(org_id: int, day: date, products: list[SavingsProduct]) -> int:
+    """Accounts with no deposit or withdrawal for the product's dormancy period become dormant (one UPDATE each)."""
+    count = 0
+    for product in products:
+        if product.dormant_days <= 0 or product.kind == "time":
+            continue
+        result = db.session.execute(update(_ACCOUNT).where(
+            _ACCOUNT.c.org_id == org_id, _ACCOUNT.c.product_id == product.id, _ACCOUNT.c.status == ACTIVE,
+            _ACCOUNT.c.last_activity_on < day - timedelta(days=product.dormant_days)).values(status=DORMANT))
+        count += result.rowcount or 0
+    return count
+
+
+def dormant_count(org_id: int) -> int:
+    return int(db.session.scalar(select(func.count()).where(_ACCOUNT.c.org_id == org_id,
+                                                            _ACCOUNT.c.status == DORMANT)))

@@ -1,0 +1,31 @@
+"""Savings fixtures: a cooperative, an officer, an active member; dates in the past month so periods are open."""
+from __future__ import annotations
+
+import pytest
+
+from coop.extensions import db
+from coop.members.services import create_member
+from coop.savings import services as savings
+
+
+@pytest.fixture
+def coop(make_org):
+    return make_org("cooperative")
+
+
+@pytest.fixture
+def officer(coop, make_user):
+    return make_user(coop, "officer")
+
+
+@pytest.fixture
+def member(coop):
+    found = create_member(coop.id, name="Ana Cruz", actor_id=None, status="active", mobile="09171234567")
+    db.session.commit()
+    return found
+
+
+@pytest.fixture
+def product(coop):
+    """Regular savings at 2% a year, posted monthly, PHP 100 minimum balance."""
+    return savings.product_by_code(coop.id, "regular")

@@ -1,0 +1,71 @@
+"""Savings pages and API: open, deposit and withdraw through the desk's forms and JSON, problems next to the field,
+her own passbook on her portal and nobody else's."""
+from datetime import timedelta
+
+from coop.auth.services import create_user, grant_role
+from coop.extensions import db
+from coop.members.services import create_member
+from coop.savings import services as savings
+from coop.savings.models import SavingsTransaction
+from coop.timeutil import today
+
+from ..conftest import PASSWORD
+
+
+def test_the_desk_opens_deposits_and_is_refused_below_the_minimum(coop, member, product, officer, login):
+    client = login(officer)
+    base = f"/o/{coop.slug}/savings"
+    assert member.name.encode() in client.get(f"{base}/?member={member.number}").data
+    response = client.post(f"{base}/accounts", data={"member_id": member.id, "product_id": product.id,
+                                                     "amount": "1,000.00", "idempotency_key": "open-1"})
+    assert response.status_code == 303
+    account = savings.accounts_of_member(coop.id, member.id)[0]
+    assert client.post(f"{base}/accounts/{account.id}/deposits", data={"amount": "250.50", "cash_account":
+                       "cash_on_hand", "idempotency_key": "dep-1"}).status_code == 303
+    refused = client.post(f"{base}/accounts/{account.id}/withdrawals", data={"amount": "1200", "cash_account":
+                          "cash_on_hand", "idempotency_key": "wd-1"}, follow_redirects=True)
+    assert "minimum balance" in refused.get_data(as_text=True)
+    page = client.get(f"{base}/accounts/{account.id}").get_data(as_text=True)
+    assert "1,250.50" in page
+    assert client.get(f"{base}/accounts/{account.id}/statement?format=pdf").mimetype == "application/pdf"
+    assert client.get(f"{base}/products").status_code == 200
+
+
+def test_the_api_posts_once_per_key_and_answers_problems(coop, member, product, officer, api):
+    client = api(officer)
+    base = f"/api/v1/orgs/{coop.slug}/savings"
+    made = client.post(f"{base}/accounts", json={"member_id": member.id, "product_id": product.id,
+                                                 "amount": "500"}, headers={"Idempotency-Key": "a1"})
+    assert made.status_code == 201, made.json
+    url = f"{base}/accounts/{made.json['id']}/deposits"
+    first = client.post(url, json={"amount": "100.00"}, headers={"Idempotency-Key": "d1"})
+    again = client.post(url, json={"amount": "100.00"}, headers={"Idempotency-Key": "d1"})
+    assert first.status_code == 201 and again.json["id"] == first.json["id"]
+    assert db.session.query(SavingsTransaction).filter_by(kind="deposit").count() == 2
+    bad = client.post(url, json={"amount": "abc"}, headers={"Idempotency-Key": "d2"})
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    future = client.post(url, json={"amount": "1", "on": (today() + timedelta(days=3)).isoformat()},
+                         headers={"Idempotency-Key": "d3"})
+    assert future.status_code in (409, 422) and future.mimetype == "application/problem+json"
+    low = client.post(f"{base}/accounts/{made.json['id']}/withdrawals", json={"amount": "550"},
+                      headers={"Idempotency-Key": "w1"})
+    assert low.status_code == 422 and "minimum balance" in low.json["detail"]
+    assert client.get(f"{base}/accounts/{made.json['id']}/transactions").json[-1]["amount"] == "100.00"
+
+
+def test_her_portal_shows_her_savings_and_only_hers(coop, product, officer, login):
+    user = create_user("ana-savings", PASSWORD, "Ana")
+    grant_role(user.id, coop.id, "member")
+    ana = create_member(coop.id, name="Ana", actor_id=None, status="active", user_id=user.id)
+    other = create_member(coop.id, name="Bea", actor_id=None, status="active")
+    mine = savings.open_account(coop.id, ana.id, product.id, amount=300_00, actor_id=officer.id)
+    theirs = savings.open_account(coop.id, other.id, product.id, amount=400_00, actor_id=officer.id)
+    db.session.commit()
+    client = login(user)
+    portal = client.get(f"/o/{coop.slug}/me").get_data(as_text=True)
+    assert mine.number in portal and "300.00" in portal
+    assert client.get(f"/o/{coop.slug}/savings/my/{mine.id}/statement").status_code == 200
+    assert client.get(f"/o/{coop.slug}/savings/my/{theirs.id}/statement").status_code == 404
+    receipt = savings.transactions(coop.id, mine.id)[0].receipt_id
+    assert client.get(f"/o/{coop.slug}/receipts/{receipt}").status_code == 200
+    assert client.get(f"/o/{coop.slug}/savings/accounts/{mine.id}").status_code in (403, 404)
