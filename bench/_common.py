@@ -1,9 +1,30 @@
-"""What every benchmark needs: a fresh migrated app on a URL, and whether PostgreSQL answers."""
+"""What every benchmark needs: a fresh migrated app on a URL, whether PostgreSQL answers, a baseline
+engine tuned as coop tunes its own, a login through the real form, and figures printed with the load."""
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+import atexit
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
-from coop import create_app
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from coop import _tune_engine, create_app  # noqa: E402
+
+_scratch: list[str] = []
+
+
+def scratch(prefix: str = "coop-bench-") -> str:
+    """A temporary folder, removed with everything in it when the benchmark exits (or fails)."""
+    if not _scratch:
+        _scratch.append(tempfile.mkdtemp(prefix="coop-bench-"))
+        atexit.register(shutil.rmtree, _scratch[0], True)
+    return tempfile.mkdtemp(prefix=prefix, dir=_scratch[0])
 
 
 def make_app(url: str):
@@ -30,3 +51,33 @@ def reachable(url: str) -> bool:
         return True
     except Exception:  # any failure to connect means: skip PostgreSQL
         return False
+
+
+def tune_like_coop(engine) -> None:
+    """A baseline's engine with coop's own settings (SQLite: WAL, synchronous=NORMAL, busy timeout,
+    BEGIN IMMEDIATE to write), so that a ratio compares the code, not the durability."""
+    _tune_engine(engine)
+
+
+def login(client, username: str, password: str) -> None:
+    """Sign in through the login form, its CSRF token included, as a browser does."""
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token.group(1) if token else ""})
+    assert response.status_code == 303, (response.status_code, response.get_data(as_text=True)[:300])
+
+
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def figure(measured: dict) -> str:
+    """rps and latency percentiles with the load average when they were measured."""
+    return (f"{measured['rps']:,.0f} rps, p50 {measured['p50']:.1f} ms, p95 {measured['p95']:.1f} ms, "
+            f"p99 {measured['p99']:.1f} ms ({'load %.2f' % measured['load']})")
+
+
+def ratio(ours: float, baseline: float) -> str:
+    return f"{ours / baseline:.2f} ({load()})" if baseline else "n/a"

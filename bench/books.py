@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import date, timedelta
@@ -21,7 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from _common import make_app  # noqa: E402
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--url", default=None)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="coop-books-"))
+    work = Path(scratch(prefix="coop-books-"))
     url = args.url or f"sqlite:///{work / 'books.sqlite'}"
     app = make_app(url)
     from coop.extensions import db

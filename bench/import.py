@@ -25,7 +25,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,7 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
@@ -168,7 +168,7 @@ def main() -> None:
     from _common import reachable
 
     n = args.entries
-    work = Path(tempfile.mkdtemp(prefix="coop-bench-import-"))
+    work = Path(scratch(prefix="coop-bench-import-"))
     csv_path, small_path, bean_path = work / "journal.csv", work / "small.csv", work / "journal.beancount"
     write_csv(csv_path, n)
     write_csv(small_path, n // 5)

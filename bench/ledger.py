@@ -20,18 +20,18 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from _common import make_app, reachable  # noqa: E402
+from _common import load, make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402
 from coop.ledger import services as ledger  # noqa: E402
 from coop.ledger.models import JournalEntry, JournalLine  # noqa: E402
@@ -142,13 +142,13 @@ def run(label: str, url: str, args) -> None:
         post_rate = rate(ledger_post, posting, range(1000, 1000 + n), True)
         plain_rate = rate(plain_insert, plain, range(1000, 1000 + n), True)
         print(f"one entry per transaction: ledger.post {post_rate:8.0f} entries/s, plain inserts {plain_rate:8.0f}"
-              f" entries/s, ratio {post_rate / plain_rate:.2f}")
+              f" entries/s, ratio {post_rate / plain_rate:.2f} ({load()})")
         n = args.bulk
         base = 10_000_000
         bulk_rate = rate(ledger_post, posting, range(base, base + n), False)
         plain_bulk = rate(plain_insert, plain, range(base, base + n), False)
         print(f"bulk ({CHUNK} entries per transaction): ledger.post_many {bulk_rate:8.0f} entries/s, plain inserts"
-              f" {plain_bulk:8.0f} entries/s, ratio {bulk_rate / plain_bulk:.2f}")
+              f" {plain_bulk:8.0f} entries/s, ratio {bulk_rate / plain_bulk:.2f} ({load()})")
 
         missing = args.lines - line_count()
         if missing > 0:
@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args()
     if args.only != "postgresql":
-        run("SQLite", f"sqlite:///{tempfile.mkdtemp(prefix='coop-bench-')}/bench.sqlite", args)
+        run("SQLite", f"sqlite:///{scratch(prefix='coop-bench-')}/bench.sqlite", args)
     if args.only != "sqlite":
         url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
         if reachable(url):

@@ -18,20 +18,22 @@ Aim (issue 5): the job finishes 100,000 loans in under 60 s on PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, insert, select, text, update  # noqa: E402
 
-from _common import make_app, reachable  # noqa: E402
+from _common import load, make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402
 from coop.ledger.models import Party  # noqa: E402
 from coop.loans import services as loans  # noqa: E402
@@ -121,7 +123,7 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
-def run(label: str, url: str, count: int, repayments: int) -> None:
+def run(label: str, url: str, count: int, repayments: int, profile: bool = False) -> None:
     app = make_app(url)
     with app.app_context():
         setup = timed(lambda: fill(count))
@@ -135,8 +137,14 @@ def run(label: str, url: str, count: int, repayments: int) -> None:
                 db.session.commit()
                 print(f"    {summary}")
 
+            profiler = cProfile.Profile() if profile and day == DAY else None
+            if profiler:
+                profiler.enable()
             seconds = timed(job)
-            print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s; plain SQL pass "
+            if profiler:
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s ({load()}); plain SQL pass "
                   f"{plain:.2f} s; ratio {seconds / plain:.1f}x")
         targets = db.session.scalars(select(Loan.id).where(Loan.org_id == org_id).limit(repayments)).all()
 
@@ -154,15 +162,19 @@ def run(label: str, url: str, count: int, repayments: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--loans", type=int, default=100_000)
     parser.add_argument("--repayments", type=int, default=500)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--profile", action="store_true", help="print where the first day's job spends its time")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.sqlite", args.loans, args.repayments)
+    if args.only != "postgresql":
+        run("SQLite", f"sqlite:///{scratch()}/bench.sqlite", args.loans, args.repayments, args.profile)
     pg = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
+    if args.only == "sqlite":
+        return
     if reachable(pg):
-        run("PostgreSQL", pg, args.loans, args.repayments)
+        run("PostgreSQL", pg, args.loans, args.repayments, args.profile)
     else:
         print("\nPostgreSQL: not reachable, skipped")
 

@@ -22,18 +22,19 @@ import re
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("COOP_INSECURE_COOKIES", "1")  # the test client speaks plain http
 
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from _common import make_app, reachable  # noqa: E402
+from _common import login, make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
@@ -293,8 +294,7 @@ def measure(app, slug: str, users: list[tuple[str, str]], requests: int) -> dict
     clients = []
     for username, token in users:
         client = app.test_client()
-        response = client.post("/login", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 303, response.status_code
+        login(client, username, PASSWORD)  # through the form, with its CSRF token
         clients.append((client, token))
     for client, token in clients[:5]:  # warm the caches and the connection pool
         client.get(f"/o/{slug}/me")
@@ -364,9 +364,8 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"), default=None)
     args = parser.parse_args()
     if args.only != "postgresql":
-        path = Path(tempfile.mkdtemp(prefix="coop-bench-db-")) / "bench.sqlite"
+        path = Path(scratch(prefix="coop-bench-db-")) / "bench.sqlite"
         run("SQLite", f"sqlite:///{path}", args.members, args.requests, args.users)
-        path.unlink(missing_ok=True)
     if args.only != "sqlite":
         url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
         if reachable(url):

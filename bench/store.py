@@ -17,13 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
@@ -136,7 +136,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=5000)
     parser.add_argument("--movements", type=int, default=1_000_000)
     args = parser.parse_args()
-    run(f"sqlite:///{tempfile.mkdtemp(prefix='coop-bench-')}/bench.sqlite", "SQLite", args)
+    run(f"sqlite:///{scratch(prefix='coop-bench-')}/bench.sqlite", "SQLite", args)
     pg = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
     if reachable(pg):
         run(pg, "PostgreSQL", args)

@@ -13,17 +13,18 @@ Aim (issue 8): p95 under 20 ms on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time as clock
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("COOP_INSTANCE", tempfile.mkdtemp(prefix="coop-bench-"))
+from _common import scratch  # noqa: E402 (removes its folders at exit)
+os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -108,8 +109,15 @@ def run(url: str) -> None:
         db.engine.dispose()
 
 
-if __name__ == "__main__":
-    with tempfile.TemporaryDirectory() as folder:
-        run(f"sqlite:///{folder}/bench.sqlite")
-    if os.environ.get("COOP_BENCH_PG_URL"):
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+    if args.only != "postgresql":
+        run(f"sqlite:///{scratch()}/bench.sqlite")
+    if args.only != "sqlite" and os.environ.get("COOP_BENCH_PG_URL"):
         run(os.environ["COOP_BENCH_PG_URL"])
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
-from .web import filters, guard, http, session
+from .web import filters, guard, http, session, transactions
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -33,6 +33,7 @@ DOMAINS = (
     "coop.groups",
     "coop.wellness",
     "coop.cases",
+    "coop.yearend",
     "coop.interchange",
     "coop.messaging",
     "coop.jobs",
@@ -46,7 +47,7 @@ MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("COOP_INSTANCE") or None, instance_relative_config=True)
+    app = transactions.CoopFlask(__name__, instance_path=os.environ.get("COOP_INSTANCE") or None, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
@@ -104,12 +105,7 @@ def _tune_engine(engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    event.listen(engine, "begin", begin_immediate)
-
-
-def begin_immediate(connection) -> None:
-    """SQLite: writers queue up at BEGIN instead of failing on upgrade from a read lock: one writer at a time."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    transactions.install(engine)  # BEGIN IMMEDIATE for writers, a deferred BEGIN for a page that only reads
 
 
 def _locale():

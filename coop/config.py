@@ -46,6 +46,12 @@ def load(instance_path: str) -> dict:
         # every client would share the proxy's address, in the throttles and in the audit trail.
         "TRUSTED_PROXIES": int(os.environ.get("COOP_TRUSTED_PROXIES", "0")),
         "THROTTLE_APPLY": (10, 60 * 60),
+        # `coop serve` (waitress): worker threads, and how many connections it holds open at once
+        # (more wait in the kernel's backlog). The database pool is sized to the threads.
+        "SERVE_HOST": os.environ.get("COOP_HOST", "127.0.0.1"),
+        "SERVE_PORT": int(os.environ.get("COOP_PORT", "8000")),
+        "SERVE_THREADS": _threads(),
+        "SERVE_CONNECTION_LIMIT": int(os.environ.get("COOP_CONNECTION_LIMIT", "100")),
         # Nothing the application takes is larger (a member import is read by the CLI, not uploaded).
         "MAX_CONTENT_LENGTH": int(os.environ.get("COOP_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
@@ -53,8 +59,13 @@ def load(instance_path: str) -> dict:
     }
 
 
+def _threads() -> int:
+    return max(1, int(os.environ.get("COOP_THREADS", "8")))
+
+
 def _engine_options(database_url: str) -> dict:
     # hide_parameters: an error message must never carry a member's name or number into a log
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
-    return {"pool_pre_ping": True, "hide_parameters": True}
+    # one connection per server thread, and a few for the scheduler's and the import runner's threads
+    return {"pool_pre_ping": True, "hide_parameters": True, "pool_size": _threads(), "max_overflow": 10}

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from .approvals import services as approvals
 from .auth import services as auth
 from .extensions import db
 from .manifest import plugins
@@ -45,9 +46,21 @@ def seed() -> list[tuple[str, str, str, str]]:
         auth.grant_role(user.id, by_slug[slug], role)
         users[username] = user
     _opening_books(coop.id, ngo.id, users["officer"].id)
+    _large_entry_waiting(coop.id, users["officer"].id)
     for seeder in plugins().demo_seeders:
         seeder(coop.id, ngo.id, users)
     return logins
+
+
+def _large_entry_waiting(coop_id: int, officer_id: int) -> None:
+    """A manual entry over the policy amount, waiting in the approvals inbox for a second officer."""
+    account = {key: ledger.get_account(coop_id, key).id for key in ("cash_in_bank", "donations_grants")}
+    approvals.run_or_hold(coop_id, ledger.MANUAL_ENTRY_KIND, {
+        "entry_date": today().isoformat(), "memo": "Grant from the municipality for the livelihood program",
+        "lines": [{"account_id": account["cash_in_bank"], "debit": 25_000_000, "credit": 0, "party_id": None,
+                   "memo": None},
+                  {"account_id": account["donations_grants"], "debit": 0, "credit": 25_000_000, "party_id": None,
+                   "memo": None}]}, maker_id=officer_id, idempotency_key="demo-large-entry")
 
 
 def _opening_books(coop_id: int, ngo_id: int, officer_id: int) -> None:

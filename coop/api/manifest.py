@@ -2,7 +2,7 @@
 from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
 
-from ..auth.services import user_for_token
+from ..auth.services import token_user, user_for_token
 from ..manifest import Manifest
 from . import API_PREFIX, openapi
 
@@ -13,7 +13,13 @@ def authenticate_api_client():
         return
     g._login_user = None
     header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    seen = g.get("visit")
+    if seen is not None:  # the organization's URL: the token, its user and her role came with the organization
+        user = token_user(seen.token, seen.user) if seen.token is not None else None
+        if user is not None:
+            g._login_user = user
+            g.role = seen.role
+    elif header.startswith("Bearer "):
         user = user_for_token(header[7:].strip())
         if user is not None:
             g._login_user = user

@@ -23,10 +23,12 @@ _SIMPLE = {
 
 
 def documented(summary: str, *, body: type[Schema] | None = None, returns: type[Schema] | None = None,
-               many: bool = False, status: int = 200, query: type[Schema] | None = None):
+               many: bool = False, status: int = 200, query: type[Schema] | None = None,
+               also: dict[int, tuple[str, type[Schema]]] | None = None):
+    """`also`: other success answers, status -> (description, schema), e.g. 202 when a command is held."""
     def mark(view):
         view.openapi = {"summary": summary, "body": body, "returns": returns, "many": many, "status": status,
-                        "query": query}
+                        "query": query, "also": also or {}}
         return view
 
     return mark
@@ -126,6 +128,9 @@ def document():
             if info["status"] == 201 and method == "POST":
                 # A retry with the same Idempotency-Key answers 200 with the first result.
                 operation["responses"]["200"] = {**success, "description": "A replay: the first result"}
+            for other, (description, schema) in info.get("also", {}).items():
+                operation["responses"][str(other)] = {"description": description, "content": {
+                    "application/json": {"schema": schema_object(schema(), dump=True)}}}
             paths.setdefault(path, {})[method.lower()] = operation
     return jsonify({
         "openapi": "3.1.0",

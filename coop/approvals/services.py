@@ -146,11 +146,27 @@ def approve(org_id: int, approval_id: int, checker_id: int | None, *, on: date |
         savepoint.rollback()
         if not isinstance(error, Conflict):
             raise
+        _close_domain_record(spec, execution, error.message)
         _decide(approval, FAILED, checker_id, error.message)
         raise CommandFailed(error.message, field=error.field) from error
     savepoint.commit()
     _decide(approval, APPROVED, checker_id, execution.note, outcome)
     return approval
+
+
+def _close_domain_record(spec: ApprovalKind, execution: Execution, why: str) -> None:
+    """A command that can never run closes the domain's record as a rejection would, where it still can
+    (when the record is closed already, which is usually why the command conflicted, nothing is left to do)."""
+    if spec.on_reject is None:
+        return
+    savepoint = db.session.begin_nested()
+    try:
+        spec.on_reject(Execution(execution.org_id, execution.approval_id, execution.payload, execution.maker_id,
+                                 execution.actor_id, execution.on, why[:300]))
+    except CoopError:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
 
 
 def reject(org_id: int, approval_id: int, checker_id: int | None, reason: str = "", *,
@@ -202,6 +218,16 @@ def pending_id(org_id: int, kind: str, subject: str) -> int:
     if found is None:
         raise Conflict("Nothing about this is waiting for a decision.")
     return found.id
+
+
+def ensure_pending(org_id: int, kind: str, subject: str, payload: dict, *, maker_id: int | None,
+                   amount: int | None = None) -> int:
+    """The pending command for a domain record that waits for a decision; held now for one recorded before
+    this mechanism existed (its maker is the record's own)."""
+    found = pending_for(org_id, kind, subject)
+    if found is not None:
+        return found.id
+    return hold(org_id, kind, payload, maker_id=maker_id, subject=subject, amount=amount).id
 
 
 def get_approval(org_id: int, approval_id: int) -> Approval:

@@ -31,7 +31,7 @@ def show(approval_id: int):
     row = services.get_approval(g.org.id, approval_id)
     link = services.link_of(row)
     return render_template("approvals/show.html", row=row, label=services.label_of(row), details=services.describe(row),
-                           href=url_for(link[0], **link[1]) if link else None,
+                           href=url_for(link[0], **link[1]) if link else None, endpoint=link[0] if link else None,
                            may_decide=services.may_decide(g.org.id, row, current_user.id))
 
 

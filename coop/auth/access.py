@@ -18,13 +18,17 @@ READERS = ("admin", "officer", "auditor")
 def load_session_user(raw: str):
     """Flask-Login's user loader: the user of a live server-side session (its random id is what the
     cookie carries), else nobody: revoked, idle too long or past its end."""
-    row = services.session_for(raw)
-    if row is None:
-        return None
-    user = services.get_user(row.user_id)
-    if not user.active:
+    seen = g.get("visit")
+    if seen is not None and seen.session is not None and seen.session.token_hash == services.digest(raw):
+        row, user = services.live_session(seen.session), seen.user  # read with the organization (web.session)
+    else:
+        row = services.session_for(raw)
+        user = services.get_user(row.user_id) if row is not None else None
+    if row is None or not user.active:
         return None
     g.user_session_id = row.id
+    if seen is not None and user is seen.user:
+        g.role = seen.role
     return user
 
 

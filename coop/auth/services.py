@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from ..audit import services as audit
 from ..errors import CoopError, Forbidden, Invalid, NotFound
@@ -68,6 +68,16 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound("No such user.")
     return user
+
+
+def locales(user_ids) -> dict[int, str]:
+    """Many users' languages in one statement per thousand (a daily job's texts, each in her language)."""
+    ids = sorted(set(user_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 1000):
+        found.update((user_id, locale) for user_id, locale in db.session.execute(
+            select(User.id, User.locale).where(User.id.in_(ids[start:start + 1000]))))
+    return found
 
 
 def find_user(username: str) -> User | None:
@@ -214,7 +224,7 @@ def totp_uri(user: User, secret: str, issuer: str = "coop") -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
 
 
-def _digest(value: str) -> str:
+def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
@@ -230,7 +240,7 @@ def new_recovery_codes(user_id: int) -> list[str]:
         raw = secrets.token_hex(5)  # 40 bits each; guessing is also limited by the lockout
         code = f"{raw[:5]}-{raw[5:]}"
         codes.append(code)
-        db.session.add(RecoveryCode(user_id=user_id, code_hash=_digest(f"{user_id}:{raw}")))
+        db.session.add(RecoveryCode(user_id=user_id, code_hash=digest(f"{user_id}:{raw}")))
     db.session.flush()
     return codes
 
@@ -262,7 +272,7 @@ def _use_recovery_code(user_id: int, code: str) -> bool:
     if len(cleaned) != 10:
         return False
     used = db.session.execute(
-        update(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.code_hash == _digest(f"{user_id}:{cleaned}"),
+        update(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.code_hash == digest(f"{user_id}:{cleaned}"),
                                    RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow()).execution_options(synchronize_session=False))
     return used.rowcount == 1
@@ -369,9 +379,10 @@ def must_enrol_totp(user_id: int) -> bool:
 
 
 def _totp_required(user_id: int) -> bool:
-    staff_orgs = db.session.scalars(select(OrgRole.org_id).where(OrgRole.user_id == user_id,
-                                                                 OrgRole.role.in_(STAFF_ROLES))).all()
-    return any(orgs.get_setting(org_id, "auth.require_totp_staff") for org_id in staff_orgs)
+    # each staff role's organization with its policy, in one statement (this runs on her every page until she enrols)
+    policies = db.session.scalars(select(orgs.setting_query(OrgRole.org_id, "auth.require_totp_staff"))
+                                  .where(OrgRole.user_id == user_id, OrgRole.role.in_(STAFF_ROLES))).all()
+    return any(orgs.setting_or_default("auth.require_totp_staff", stored) for stored in policies)
 
 
 # ---------------------------------------------------------------- sessions
@@ -381,7 +392,7 @@ def start_session(user_id: int, *, ip: str | None, user_agent: str | None) -> tu
     """A new signed-in session: the raw id goes into the cookie, only its digest is stored."""
     raw = secrets.token_urlsafe(32)
     now = utcnow()
-    row = UserSession(token_hash=_digest(raw), user_id=user_id, created_at=now, last_seen_at=now,
+    row = UserSession(token_hash=digest(raw), user_id=user_id, created_at=now, last_seen_at=now,
                       idle_minutes=max(1, int(_strictest(user_id, "auth.idle_minutes"))),  # 0 would end it at once
                       expires_at=now + timedelta(hours=max(1, int(_strictest(user_id, "auth.session_hours")))),
                       ip=(ip or "")[:45] or None, user_agent=(user_agent or "")[:200] or None)
@@ -399,7 +410,12 @@ def session_for(raw: str, *, touch_after_seconds: int = 60) -> UserSession | Non
     Marks it seen, at most once a minute so that reading pages does not write on every click."""
     if not raw or len(raw) > 100:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(raw)))
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == digest(raw)))
+    return live_session(row, touch_after_seconds=touch_after_seconds)
+
+
+def live_session(row: UserSession | None, *, touch_after_seconds: int = 60) -> UserSession | None:
+    """The session row if it still lets her in (not revoked, idle or past its end), marked seen."""
     now = utcnow()
     if (row is None or row.revoked_at is not None or row.expires_at <= now
             or row.last_seen_at + timedelta(minutes=row.idle_minutes) <= now):
@@ -484,7 +500,7 @@ def new_token(user_id: int, label: str, *, days: int | None = None) -> tuple[str
         raise Invalid(f"A token lasts from 1 to {longest} days.", field="expires_in_days")
     token = "coop_" + secrets.token_urlsafe(32)
     now = utcnow()
-    row = ApiToken(user_id=user_id, token_hash=_digest(token), label=label or "api", created_at=now,
+    row = ApiToken(user_id=user_id, token_hash=digest(token), label=label or "api", created_at=now,
                    expires_at=now + timedelta(days=days))
     db.session.add(row)
     db.session.flush()
@@ -497,16 +513,71 @@ def user_for_token(token: str, *, touch_after_seconds: int = 60) -> User | None:
     if not token or len(token) > 200:
         return None
     now = utcnow()
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token),
                                                    ApiToken.revoked_at.is_(None), ApiToken.expires_at > now))
     if row is None:
         return None
-    user = db.session.get(User, row.user_id)
+    return token_user(row, db.session.get(User, row.user_id), touch_after_seconds=touch_after_seconds)
+
+
+def token_user(row: ApiToken, user: User | None, *, touch_after_seconds: int = 60) -> User | None:
+    """The working token's user if she is active, the token marked used (at most once a minute)."""
     if user is None or not user.active:
         return None
+    now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() >= touch_after_seconds:
         row.last_used_at = now
     return user
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What a request to an organization's page needs before its view runs, read in one statement:
+    the organization, the session or token the request carries (not yet checked for idleness), its
+    user and her role in the organization. Missing parts are None."""
+
+    org: Organization
+    session: UserSession | None = None
+    token: ApiToken | None = None
+    user: User | None = None
+    role: str | None = None
+
+
+def _visit_with(credential, held_if):
+    return (select(Organization, credential, User, OrgRole.role).select_from(Organization)
+            .outerjoin(credential, held_if).outerjoin(User, User.id == credential.user_id)
+            .outerjoin(OrgRole, (OrgRole.user_id == User.id) & (OrgRole.org_id == Organization.id))
+            .where(Organization.slug == bindparam("slug")))
+
+
+# Built once: on every request, building these cost more than running them.
+_VISIT = select(Organization).where(Organization.slug == bindparam("slug"))
+_VISIT_SESSION = _visit_with(UserSession, UserSession.token_hash == bindparam("digest"))
+_VISIT_TOKEN = _visit_with(ApiToken, (ApiToken.token_hash == bindparam("digest")) & ApiToken.revoked_at.is_(None)
+                           & (ApiToken.expires_at > bindparam("now")))
+
+
+def visit(slug: str, *, session_raw: str | None = None, token_raw: str | None = None) -> Visit:
+    """One round trip instead of four (organization, session or token, user, role); NotFound for no such slug."""
+    credential = None
+    if session_raw and len(session_raw) <= 100:
+        credential = UserSession
+        row = db.session.execute(_VISIT_SESSION, {"slug": slug, "digest": digest(session_raw)}).first()
+    elif token_raw and len(token_raw) <= 200:
+        credential = ApiToken
+        row = db.session.execute(_VISIT_TOKEN, {"slug": slug, "digest": digest(token_raw), "now": utcnow()}).first()
+    else:
+        row = db.session.execute(_VISIT, {"slug": slug}).first()
+    if row is None:
+        raise NotFound("No such organization.")
+    if credential is None:
+        return Visit(org=row[0])
+    org, held, user, role = row
+    if held is None:
+        return Visit(org=org)
+    if credential is UserSession:
+        return Visit(org=org, session=held, user=user, role=role)
+    return Visit(org=org, token=held, user=user, role=role)
 
 
 def tokens_of(user_id: int) -> list[ApiToken]:

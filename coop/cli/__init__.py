@@ -3,6 +3,7 @@
 - `db`: `coop init`
 - `demo`: `coop demo`
 - `jobs`: `coop jobs`, `coop scheduler`
+- `serve`: `coop serve` (waitress)
 - `orgs`: `coop org add`
 - `users`: `coop user add`, `coop user token`, `coop user tokens`, `coop user revoke-token`
 - `ledger`: `coop ledger check`, `coop trial-balance`
@@ -18,13 +19,14 @@ from flask.cli import FlaskGroup
 
 from .. import create_app
 from ..backup import backup_command, restore_command
-from . import db, demo, jobs, ledger, orgs, users
+from . import db, demo, jobs, ledger, orgs, serve, users
 
 COMMANDS = (
     db.init,
     demo.demo,
     jobs.jobs,
     jobs.scheduler,
+    serve.serve,
     orgs.org,
     users.user,
     ledger.ledger,

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..auth.access import READERS
 from ..manifest import COOPERATIVE, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
 from . import api, demo, pos, services, views
+from .services.control import control_balances
 from .portal import dashboard_tiles, portal_context
 
 manifest = Manifest(
@@ -35,4 +36,5 @@ manifest = Manifest(
     portal=(PortalSection("consignment/_portal.html", portal_context, order=30),),
     demo_seeder=demo.seed,
     pos_sources=(pos.SOURCE,),
+    control_checks=(control_balances,),
 )

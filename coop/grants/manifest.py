@@ -1,7 +1,8 @@
 """Livelihood grants: what they plug into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
+from ..manifest import NGO, ApprovalKind, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
+from ..web.filters import money, status
 from . import api, services, views
 from .demo import seed_demo
 from .services import outcomes
@@ -12,6 +13,20 @@ REPORTS = (("summary", _l("Program summary (for donors)")), ("funds", _l("Donor 
            ("monitoring-due", _l("Monitoring due")), ("register", _l("Beneficiary register (no names)")),
            ("fund-report", _l("Fund report per donor (the year)")),
            ("program-expenses", _l("Program expenses by MOA and by donor")))
+
+def _describe_release(org_id: int, payload: dict) -> list[tuple[str, str]]:
+    """No beneficiary's name: the inbox is open to officers and auditors too."""
+    tranche = services.get_tranche(org_id, payload["tranche_id"])
+    moa = services.get_moa(org_id, tranche.moa_id)
+    fund = services.get_fund(org_id, moa.fund_id)
+    return [(_l("MOA"), moa.label), (_l("Tranche"), str(tranche.seq)), (_l("Amount"), money(tranche.amount)),
+            (_l("Release date"), tranche.release_on.isoformat() if tranche.release_on else ""),
+            (_l("Condition"), status(tranche.condition)), (_l("Donor fund"), fund.donor_name)]
+
+
+def _moa_page(org_id: int, payload: dict):
+    return "grants.moa", {"moa_id": services.get_tranche(org_id, payload["tranche_id"]).moa_id}
+
 
 manifest = Manifest(
     name="grants",
@@ -37,6 +52,10 @@ manifest = Manifest(
     daily_jobs=(DailyJob("grants.followups", services.list_due_followups, NGO),),
     demo_seeder=seed_demo,
     release_kinds={"grant": services.grant_release},
+    control_checks=(services.control_balances,),
+    approval_kinds={services.RELEASE_KIND: ApprovalKind(
+        _l("Grant tranche release"), services.execute_release, views.GRANT_STAFF, describe=_describe_release,
+        link=_moa_page, on_reject=services.execute_rejection)},
     indicators=(
         Indicator("grants.released", _l("Grant tranches released (count, amount)"), outcomes.grants_released, 60),
         Indicator("grants.running_3m", _l("Businesses running 3 months after the first release (of those known)"),

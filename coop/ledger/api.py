@@ -20,6 +20,7 @@ from .schemas import (
 from .views import document_of
 
 bp = blueprint("ledger", __name__, "/orgs/<org>/ledger")
+HELD = "Held for a second officer's approval (coop.approvals): the pending request"
 
 
 @bp.get("/accounts")
@@ -61,8 +62,9 @@ def balance(account_id: int):
 
 @bp.post("/entries")
 @roles_required(*STAFF)
-@documented("Post a journal entry (send an Idempotency-Key header to make retries safe)", body=EntryInSchema,
-            returns=EntryOutSchema, status=201)
+@documented("Post a journal entry (send an Idempotency-Key header to make retries safe); over the policy amount "
+            "ledger.approval_threshold it is held for a second officer (202)", body=EntryInSchema,
+            returns=EntryOutSchema, status=201, also={202: (HELD, ApprovalOutSchema)})
 def post_entry():
     done = approvals.run_or_hold(g.org.id, services.MANUAL_ENTRY_KIND, services.manual_payload(load_json(EntryInSchema())),
                                  maker_id=current_user.id, idempotency_key=idempotency_key())
@@ -80,7 +82,9 @@ def entry(entry_id: int):
 
 @bp.post("/entries/<int:entry_id>/reversal")
 @roles_required(*STAFF)
-@documented("Reverse a manual entry (once); an entry a domain posted is refused (409, naming its document)", body=ReverseSchema, returns=EntryOutSchema, status=201)
+@documented("Reverse a manual entry (once); an entry a domain posted is refused (409, naming its document); over the "
+            "policy amount it is held for a second officer (202)", body=ReverseSchema, returns=EntryOutSchema,
+            status=201, also={202: (HELD, ApprovalOutSchema)})
 def reverse(entry_id: int):
     data = load_json(ReverseSchema())
     payload = services.reversal_payload(entry_id, data["on"], data["reason"],

@@ -45,16 +45,34 @@ def balance(org_id: int, account: str | int) -> Balance:
     return _read_balance(org_id, account, None)
 
 
+def locked_balance(org_id: int, account: str | int) -> Balance:
+    """An account's balance under its row lock (PostgreSQL), for a verb that posts from what it reads
+    (a write-off consuming the allowance): a second one waits and reads what the first left."""
+    account_id = get_account(org_id, account).id
+    row = db.session.execute(select(AccountBalance.debit_total, AccountBalance.credit_total)
+                             .where(AccountBalance.account_id == account_id).with_for_update()).first()
+    return Balance(0, 0) if row is None else Balance(row.debit_total, row.credit_total)
+
+
+def balance_as_of(org_id: int, account: str | int, as_of: date) -> Balance:
+    """An account's balance at the end of a date (the lines dated after it left out)."""
+    account_id = get_account(org_id, account).id
+    found = totals_before(org_id, date.fromordinal(as_of.toordinal() + 1), account_id).get(account_id)
+    return found or Balance(0, 0)
+
+
 def party_balance(org_id: int, account: str | int, party_id: int) -> Balance:
     return _read_balance(org_id, account, party_id)
 
 
+_PARTY_BALANCES = (select(Account.key, Account.code, PartyBalance.debit_total, PartyBalance.credit_total)
+                   .join(Account, Account.id == PartyBalance.account_id)
+                   .where(PartyBalance.org_id == bindparam("org_id"), PartyBalance.party_id == bindparam("party_id")))
+
+
 def party_balances(org_id: int, party_id: int) -> dict[str, Balance]:
     """Every account the party has moved on, by account key (or code when the account has no key)."""
-    rows = db.session.execute(
-        select(Account.key, Account.code, PartyBalance.debit_total, PartyBalance.credit_total)
-        .join(Account, Account.id == PartyBalance.account_id)
-        .where(PartyBalance.org_id == org_id, PartyBalance.party_id == party_id))
+    rows = db.session.execute(_PARTY_BALANCES, {"org_id": org_id, "party_id": party_id})
     return {key or code: Balance(d, c) for key, code, d, c in rows}
 
 
@@ -219,6 +237,29 @@ def party_lines(org_id: int, party_id: int, start: date, end: date):
         .where(*base, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
         .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id)).all()
     return opening, [tuple(row) for row in rows]
+
+
+def first_entry_date(org_id: int) -> date | None:
+    """The date of the organization's earliest entry (None before the first)."""
+    return db.session.scalar(select(func.min(JournalEntry.entry_date)).where(JournalEntry.org_id == org_id))
+
+
+def parties_movements(org_id: int, account: str | int, start: date, end: date):
+    """Every party's balance on one account before `start`, and its lines from start to end (inclusive):
+    (opening {party_id: Balance}, [(entry_date, party_id, debit, credit)] oldest first). For figures over
+    a period per party (average share capital for the year end), read once per period, not per page."""
+    account_id = get_account(org_id, account).id
+    base = (JournalLine.org_id == org_id, JournalLine.account_id == account_id, JournalLine.party_id.is_not(None))
+    opening = {party: Balance(int(d), int(c)) for party, d, c in db.session.execute(
+        select(JournalLine.party_id, func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*base, JournalEntry.entry_date < start).group_by(JournalLine.party_id))}
+    lines = [tuple(row) for row in db.session.execute(
+        select(JournalEntry.entry_date, JournalLine.party_id, JournalLine.debit, JournalLine.credit)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(*base, JournalEntry.entry_date >= start, JournalEntry.entry_date <= end)
+        .order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.id))]
+    return opening, lines
 
 
 def source_totals(org_id: int, sources: tuple[str, ...], start: date, end: date) -> dict[int, Balance]:

@@ -121,7 +121,8 @@ class PartyBalance(db.Model):
 
 
 class ClosedPeriod(db.Model):
-    """A closed month; reopening stamps the row, closing again adds a new one."""
+    """A closed month; reopening stamps the row, closing again adds a new one. A month closed with its
+    year (`with_year`) is reopened only with the year, as the year end's approved act."""
 
     __tablename__ = "closed_period"
     __table_args__ = (Index("ix_closed_period_org_month", "org_id", "year", "month"),)
@@ -135,6 +136,7 @@ class ClosedPeriod(db.Model):
     reopened_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reopened_at: Mapped[datetime | None]
     reopen_reason: Mapped[str | None] = mapped_column(String(300))
+    with_year: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class AccountMonth(db.Model):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, insert, literal, or_, select
+from sqlalchemy import bindparam, exists, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,8 +23,12 @@ from ..timeutil import today, utcnow
 from .balances import (  # noqa: F401 (re-exported)
     account_activity,
     balance,
+    balance_as_of,
     balances_as_of,
+    first_entry_date,
+    locked_balance,
     parties_balances,
+    parties_movements,
     party_activity,
     party_balance,
     party_balances,
@@ -146,6 +150,15 @@ _CLOSED_MONTHS = select(ClosedPeriod.__table__.c.year, ClosedPeriod.__table__.c.
     ClosedPeriod.__table__.c.org_id == bindparam("org_id"),
     ClosedPeriod.__table__.c.year.in_(bindparam("years", expanding=True)),
     ClosedPeriod.__table__.c.reopened_at.is_(None))
+# One round trip for a post's checks when its entries fall in one month (every single post): the accounts
+# named, how many of the parties named are the organization's, and whether that month is closed.
+_ACCOUNTS_AND_CHECKS = _ACCOUNTS_NAMED.add_columns(
+    select(func.count()).select_from(Party.__table__).where(
+        Party.__table__.c.org_id == bindparam("org_id"),
+        Party.__table__.c.id.in_(bindparam("party_ids", expanding=True))).scalar_subquery().label("parties_known"),
+    exists().where(ClosedPeriod.__table__.c.org_id == bindparam("org_id"),
+                   ClosedPeriod.__table__.c.year == bindparam("year"), ClosedPeriod.__table__.c.month == bindparam("month"),
+                   ClosedPeriod.__table__.c.reopened_at.is_(None)).label("month_closed"))
 _INSERT_ENTRIES = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_LINES = insert(JournalLine.__table__)
 
@@ -176,12 +189,31 @@ def _check_accounts(org_id: int, lines: tuple[Line, ...], found: dict, prefix: s
                                "accounts.", field=f"lines.{n}.account")
 
 
-def _check_parties(org_id: int, lines: tuple[Line, ...]) -> None:
+def _load_accounts_and_checks(org_id: int, lines: tuple[Line, ...], month: tuple[int, int]) -> tuple[dict, int, bool]:
+    """`_load_accounts`, with how many of the parties named are the organization's and whether the month is
+    closed, in the same statement. No account found, no row: the accounts' check refuses the entry first."""
+    keys = sorted({line.account for line in lines if isinstance(line.account, str)})
+    ids = sorted({line.account for line in lines if isinstance(line.account, int)})
+    party_ids = sorted({line.party_id for line in lines if line.party_id is not None})
+    found, parties_known, closed = {}, 0, False
+    for account in db.session.execute(_ACCOUNTS_AND_CHECKS, {"org_id": org_id, "keys": keys, "ids": ids,
+                                                             "party_ids": party_ids, "year": month[0], "month": month[1]}):
+        if account.key in keys:
+            found[account.key] = account
+        if account.id in ids:
+            found[account.id] = account
+        parties_known, closed = account.parties_known, account.month_closed
+    return found, parties_known, closed
+
+
+def _check_parties(org_id: int, lines: tuple[Line, ...], known_count: int | None = None) -> None:
+    """Every party named is the organization's (known_count: how many are, when already read with the accounts)."""
     party_ids = {line.party_id for line in lines if line.party_id is not None}
     if not party_ids:
         return
-    known = set(db.session.scalars(_KNOWN_PARTIES, {"org_id": org_id, "ids": sorted(party_ids)}))
-    if party_ids - known:
+    if known_count is None:
+        known_count = len(set(db.session.scalars(_KNOWN_PARTIES, {"org_id": org_id, "ids": sorted(party_ids)})))
+    if known_count != len(party_ids):
         raise RefusedEntry("A line names a party of no one in this organization.", field="lines.party_id")
 
 
@@ -287,13 +319,17 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
 def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str]) -> dict:
     """The checks that read the books (accounts, parties, dates, closed months, overdrafts); the accounts found."""
     all_lines = tuple(line for entry in entries for line in entry.lines)
-    found = _load_accounts(org_id, all_lines)
+    months = {(entry.entry_date.year, entry.entry_date.month) for entry in entries}
+    if len(months) == 1:  # every single post: accounts, parties and the closed month in one statement
+        found, parties_known, month_closed = _load_accounts_and_checks(org_id, all_lines, *months)
+    else:
+        found, parties_known, month_closed = _load_accounts(org_id, all_lines), None, False
     for entry, prefix in zip(entries, prefixes):
         _check_accounts(org_id, entry.lines, found, prefix)
-    _check_parties(org_id, all_lines)
+    _check_parties(org_id, all_lines, parties_known)
     for entry, prefix in zip(entries, prefixes):
         _check_not_future(org_id, [entry.entry_date], "entry_date", "An entry", prefix)
-    closed = _closed_months(org_id, {(entry.entry_date.year, entry.entry_date.month) for entry in entries})
+    closed = (months if month_closed else set()) if len(months) == 1 else _closed_months(org_id, months)
     for entry, prefix in zip(entries, prefixes):
         if (entry.entry_date.year, entry.entry_date.month) in closed:
             raise ClosedPeriodError(f"{prefix}{entry.entry_date:%B %Y} is closed; date the entry in an open "
@@ -622,19 +658,23 @@ def _cash_keys(org_id: int) -> set[str]:
 # ---------------------------------------------------------------- periods
 
 
-def close_period(org_id: int, year: int, month: int, actor_id: int | None) -> ClosedPeriod:
+def close_period(org_id: int, year: int, month: int, actor_id: int | None, *, with_year: bool = False) -> ClosedPeriod:
+    """Close a month. `with_year`: closed by the year's closing, so only the year's reopening opens it."""
     if not 1 <= month <= 12:
         raise RefusedEntry("A month is 1 to 12.", field="month")
     if is_closed(org_id, date(year, month, 1)):
         raise RefusedEntry(f"{date(year, month, 1):%B %Y} is already closed.")
-    period = ClosedPeriod(org_id=org_id, year=year, month=month, closed_by=actor_id, closed_at=utcnow())
+    period = ClosedPeriod(org_id=org_id, year=year, month=month, closed_by=actor_id, closed_at=utcnow(),
+                          with_year=with_year)
     db.session.add(period)
     db.session.flush()
     audit.record("period.close", org_id=org_id, user_id=actor_id, target_type="period", target_id=f"{year}-{month:02d}")
     return period
 
 
-def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reason: str) -> ClosedPeriod:
+def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reason: str, *,
+                  with_year: bool = False) -> ClosedPeriod:
+    """Reopen a month. A month of a closed year opens only with the year (`with_year`, the year end's act)."""
     if not reason or not reason.strip():
         raise RefusedEntry("Give the reason for reopening.", field="reason")
     period = db.session.scalar(select(ClosedPeriod).where(
@@ -642,6 +682,9 @@ def reopen_period(org_id: int, year: int, month: int, actor_id: int | None, reas
         ClosedPeriod.reopened_at.is_(None)))
     if period is None:
         raise RefusedEntry(f"{date(year, month, 1):%B %Y} is not closed.")
+    if period.with_year and not with_year:
+        raise RefusedEntry("This month was closed with its year: reopen the year on the year-end page, where "
+                           "another officer approves it.", field="month")
     period.reopened_by, period.reopened_at, period.reopen_reason = actor_id, utcnow(), reason.strip()
     db.session.flush()
     audit.record("period.reopen", org_id=org_id, user_id=actor_id, target_type="period",

@@ -17,6 +17,9 @@ from .schemas import (
     LoanQuerySchema,
     ProductOutSchema,
     ProductSchema,
+    ProvisioningOutSchema,
+    ProvisioningQuerySchema,
+    ProvisionOutSchema,
     ReleaseSchema,
     RepaymentSchema,
     ReversalSchema,
@@ -138,13 +141,40 @@ def transactions(loan_id: int):
 @documented("Record a payment of any amount up to what is owed (send an Idempotency-Key header)",
             body=RepaymentSchema, returns=TransactionOutSchema, status=201)
 def repay(loan_id: int):
+    return _payment(loan_id, services.repay)
+
+
+def _payment(loan_id: int, verb):
     data = load_json(RepaymentSchema())
     key = idempotency_key()
     replayed = key is not None and services.transaction_by_key(g.org.id, key) is not None
-    txn = services.repay(g.org.id, loan_id, data["amount"], on=data["on"] or today(), actor_id=current_user.id,
-                         idempotency_key=key, cash_account=data["cash_account"],
-                         received_from=data["received_from"])
+    txn = verb(g.org.id, loan_id, data["amount"], on=data["on"] or today(), actor_id=current_user.id,
+               idempotency_key=key, cash_account=data["cash_account"], received_from=data["received_from"])
     return respond(TransactionOutSchema(), txn, 200 if replayed else 201)
+
+
+@bp.post("/<int:loan_id>/recoveries")
+@roles_required(*STAFF)
+@documented("Record money received on a written-off loan: income, up to what was written off (Idempotency-Key)",
+            body=RepaymentSchema, returns=TransactionOutSchema, status=201)
+def recover(loan_id: int):
+    return _payment(loan_id, services.recover)
+
+
+@bp.get("/provisioning")
+@roles_required(*READERS)
+@documented("The allowance for probable losses the policy requires on a day (as_of), by aging bucket",
+            query=ProvisioningQuerySchema, returns=ProvisioningOutSchema)
+def provisioning():
+    on = load_query(ProvisioningQuerySchema())["on"] or today()
+    return respond(ProvisioningOutSchema(), services.provisioning(g.org.id, on))
+
+
+@bp.get("/provisions")
+@roles_required(*READERS)
+@documented("Each month end's setting of the allowance, newest first", returns=ProvisionOutSchema, many=True)
+def provisions():
+    return respond(ProvisionOutSchema(), services.provisions(g.org.id), many=True)
 
 
 @bp.post("/repayments/<int:txn_id>/reversal")

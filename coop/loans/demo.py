@@ -61,3 +61,5 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     credit_sale(people[2], 38_000, today() - timedelta(days=6), "sale-3")
     for n in range(50, -1, -1):  # the end-of-day job for the past days: overdue, penalties, reminders
         services.end_of_day(coop_id, today() - timedelta(days=n))
+    # the allowance for probable losses set at the last month end from the aging, as the monthly job does
+    services.month_end_provisioning(coop_id, today())

@@ -237,3 +237,21 @@ class LoanRequest(db.Model):
     decided_on: Mapped[date | None]
     decision_reason: Mapped[str | None] = mapped_column(String(300))
     result_loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"))
+
+
+class LoanProvision(db.Model):
+    """One month end's setting of the allowance for probable losses from the aging, as it was computed."""
+
+    __tablename__ = "loan_provision"
+    __table_args__ = (UniqueConstraint("org_id", "month_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    month_end: Mapped[date]
+    required: Mapped[int] = mapped_column(BigInteger)  # what the policy's rates ask for
+    allowance_before: Mapped[int] = mapped_column(BigInteger)  # the allowance's credit balance that day, before
+    adjustment: Mapped[int] = mapped_column(BigInteger)  # required - before: > 0 provided, < 0 excess reversed
+    # [{"bucket": "1-30", "loans": 2, "outstanding": 150000, "rate": 35, "required": 52500}, ...]
+    buckets: Mapped[list] = mapped_column(JSON, default=list)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,7 +18,7 @@ from ..money import pesos_text
 from ..reports.tabular import Column, Table
 from . import schedule as sched
 from .models import Installment, Loan, LoanProduct, LoanTransaction
-from .services import installments, list_products
+from .services import aging_bucket_of, installments, list_products, provisioning, provisions
 
 
 @dataclass(frozen=True)
@@ -111,18 +111,6 @@ def portfolio_table(org_id: int, on: date) -> Table:
                  "outstanding."),))
 
 
-def _bucket_of(on: date):
-    """The aging bucket as SQL: compares due dates with fixed days, so no date arithmetic in the database."""
-    whens = [(Loan.next_due_on.is_(None) | (Loan.next_due_on >= on), "current")]
-    for label, low, high in sched.AGING_BUCKETS:
-        if high is None:
-            whens.append((Loan.next_due_on <= on - timedelta(days=low), label))
-        else:
-            whens.append(((Loan.next_due_on <= on - timedelta(days=low))
-                          & (Loan.next_due_on >= on - timedelta(days=high)), label))
-    return case(*whens, else_="current")
-
-
 @dataclass(frozen=True)
 class AgingBucket:
     loans: int = 0
@@ -131,7 +119,7 @@ class AgingBucket:
 
 
 def aging_table(org_id: int, on: date) -> Table:
-    bucket = _bucket_of(on).label("bucket")
+    bucket = aging_bucket_of(on).label("bucket")
     counts = {label: (n, int(owed)) for label, n, owed in db.session.execute(
         select(bucket, func.count(Loan.id), func.sum(_OWED))
         .where(Loan.org_id == org_id, Loan.status == "active").group_by(bucket))}
@@ -221,3 +209,43 @@ def dashboard_numbers(org_id: int, on: date) -> dict:
     waiting = db.session.scalar(select(func.count(Loan.id)).where(Loan.org_id == org_id, Loan.status == "applied"))
     return {"outstanding": int(owed), "count": count, "late": late, "par30": _pct(int(par30 or 0), int(owed)),
             "waiting": waiting}
+
+
+def _bucket_label(key: str) -> str:
+    return _("Current") if key == "current" else _("%(days)s days", days=key)
+
+
+def _rate_text(rate) -> str:
+    return f"{rate:g}%"
+
+
+def provisioning_table(org_id: int, on: date) -> Table:
+    """The allowance for probable losses the policy asks for on a day, bucket by bucket, against what is held."""
+    found = provisioning(org_id, on)
+    rows = tuple((_bucket_label(line.bucket), line.loans, line.outstanding, _rate_text(line.rate), line.required)
+                 for line in found.lines)
+    verb = _("to provide") if found.adjustment >= 0 else _("excess to reverse")
+    return Table(
+        title=_("Loan-loss provisioning"),
+        subtitle=_("Allowance for probable losses from the aging, on %(day)s", day=on.isoformat()),
+        columns=(Column("bucket", _("Days past due")), Column("loans", _("Loans"), "number"),
+                 Column("outstanding", _("Principal outstanding"), "money"), Column("rate", _("Rate")),
+                 Column("required", _("Allowance required"), "money")),
+        rows=rows, totals=(_("Total"), sum(line.loans for line in found.lines),
+                           sum(line.outstanding for line in found.lines), "", found.required),
+        notes=(_("Allowance held at the end of the day: %(amount)s.", amount=pesos_text(found.allowance)),
+               _("Difference (%(what)s): %(amount)s.", what=verb, amount=pesos_text(abs(found.adjustment))),
+               _("Rates are the policy's (default: the CDA's, 35 percent of loans 1 to 12 months past due, all of those "
+                 "past due more than a year). At each month end the allowance is set to what is required.")))
+
+
+def provisions_table(org_id: int) -> Table:
+    """Each month end's setting of the allowance, newest first."""
+    rows = tuple((row.month_end, row.required, row.allowance_before, row.adjustment, row.entry_id or "")
+                 for row in provisions(org_id))
+    return Table(
+        title=_("Allowance for probable losses by month"), subtitle=_("Set at each month end from the aging"),
+        columns=(Column("month_end", _("Month end"), "date"), Column("required", _("Allowance required"), "money"),
+                 Column("held", _("Held before"), "money"), Column("adjustment", _("Provided (reversed)"), "money"),
+                 Column("entry", _("Journal entry"))),
+        rows=rows)

@@ -103,7 +103,10 @@ def penalty_for_period(overdue_amount: int, *, method: str, rate_bp: int, fixed_
     return round_half_up(Fraction(overdue_amount * rate_bp, 10_000))
 
 
-AGING_BUCKETS = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("over 90", 91, None))
+# Days past due of the oldest unpaid installment. Past 90 days the CDA's schedule of allowance for probable
+# losses tells loans up to twelve months late from older ones, so the aging does too.
+AGING_BUCKETS = (("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("91-180", 91, 180), ("181-365", 181, 365),
+                 ("over 365", 366, None))
 
 
 def aging_bucket(days_past_due: int) -> str | None:

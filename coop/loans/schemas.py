@@ -197,3 +197,33 @@ class ReportQuerySchema(Schema):
     start = fields.Date(load_default=None)
     end = fields.Date(load_default=None)
     format = fields.String(load_default="html", validate=validate.OneOf(("html", "csv", "pdf", "json")))
+
+
+class ProvisioningQuerySchema(Schema):
+    on = fields.Date(load_default=None, data_key="as_of")
+
+
+class BucketOutSchema(Schema):
+    bucket = fields.String()
+    loans = fields.Integer()
+    outstanding_centavos = fields.Integer(attribute="outstanding")
+    rate_percent = fields.Float(attribute="rate")
+    required_centavos = fields.Integer(attribute="required")
+
+
+class ProvisioningOutSchema(Schema):
+    on = fields.Date(data_key="as_of")
+    lines = fields.List(fields.Nested(BucketOutSchema), data_key="buckets")
+    required_centavos = fields.Integer(attribute="required")
+    allowance_centavos = fields.Integer(attribute="allowance")
+    adjustment_centavos = fields.Integer(attribute="adjustment")
+
+
+class ProvisionOutSchema(Schema):
+    id = fields.Integer()
+    month_end = fields.Date()
+    required_centavos = fields.Integer(attribute="required")
+    allowance_before_centavos = fields.Integer(attribute="allowance_before")
+    adjustment_centavos = fields.Integer(attribute="adjustment")
+    buckets = fields.List(fields.Dict())
+    entry_id = fields.Integer(allow_none=True)

@@ -184,6 +184,14 @@ def release(loan_id: int):
     return _back(loan.id)
 
 
+@bp.post("/<int:loan_id>/recoveries")
+@roles_required(*STAFF)
+def recover(loan_id: int):
+    """Money received on a written-off loan: income, with its receipt."""
+    return _record_payment(loan_id, load_form(RepaymentSchema()), services.recover,
+                           _l("Recovery recorded as income; official receipt issued."))
+
+
 @bp.post("/<int:loan_id>/repay")
 @roles_required(*STAFF)
 def repay(loan_id: int):
@@ -191,11 +199,11 @@ def repay(loan_id: int):
     return _record_payment(loan_id, data)
 
 
-def _record_payment(loan_id: int, data: dict):
+def _record_payment(loan_id: int, data: dict, verb=services.repay, done=_l("Payment recorded; official receipt issued.")):
     payer = data["received_from"] or members.get_member(g.org.id, services.get_loan(g.org.id, loan_id).member_id).name
-    txn = services.repay(g.org.id, loan_id, data["amount"], on=data["on"] or today(), actor_id=current_user.id,
-                         idempotency_key=idempotency_key(), cash_account=data["cash_account"], received_from=payer)
-    flash(_l("Payment recorded; official receipt issued."))
+    txn = verb(g.org.id, loan_id, data["amount"], on=data["on"] or today(), actor_id=current_user.id,
+               idempotency_key=idempotency_key(), cash_account=data["cash_account"], received_from=payer)
+    flash(done)
     return redirect(url_for("receipts.show", receipt_id=txn.receipt_id), code=303)
 
 
@@ -330,6 +338,21 @@ def aging():
     args = load_query(ReportQuerySchema())
     on = args["on"] or today()
     return _report(reports.aging_table(g.org.id, on), args, f"loan-aging-{on}", "as_of")
+
+
+@bp.get("/reports/provisioning")
+@roles_required(*READERS)
+def provisioning():
+    args = load_query(ReportQuerySchema())
+    on = args["on"] or today()
+    return _report(reports.provisioning_table(g.org.id, on), args, f"loan-provisioning-{on}", "as_of")
+
+
+@bp.get("/reports/provisions")
+@roles_required(*READERS)
+def provisions():
+    args = load_query(ReportQuerySchema())
+    return _report(reports.provisions_table(g.org.id), args, "loan-provisions", "")
 
 
 @bp.get("/reports/collections")

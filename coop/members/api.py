@@ -186,10 +186,11 @@ def transfer(member_id: int):
 def my_summary():
     member = services.member_for_user(g.org.id, current_user.id)
     on = today()
-    position = shares.summary(g.org.id, member, on)
+    open_installments = shares.installments_of(g.org.id, member.id, open_only=True)
+    position = shares.summary(g.org.id, member, on, open_installments)
     schedule = [{"seq": row.seq, "due_on": row.due_on, "amount": row.amount, "paid": row.paid,
                  "balance": row.balance, "overdue": state == "overdue"}
-                for row, state in installment_rows(shares.installments_of(g.org.id, member.id, open_only=True), on)]
+                for row, state in installment_rows(open_installments, on)]
     body = {"member": member, "subscribed": position.subscribed, "paid_up": position.paid_up, "due": position.due,
             "overdue": position.overdue, "next_due_on": position.next_due_on,
             "next_due_amount": position.next_due_amount,

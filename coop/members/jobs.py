@@ -34,7 +34,7 @@ def share_reminders(org_id: int, day: date) -> str:
         .where(ShareInstallment.org_id == org_id, ShareInstallment.open.is_(True),
                ShareInstallment.due_on.in_([soon] + overdue_dates),
                Member.status.in_(("applicant", "active", "inactive")))).all()
-    queued = 0
+    batch = []
     for installment, number, mobile, email, locale in rows:
         kind = "due" if installment.due_on == soon else f"overdue{(day - installment.due_on).days}"
         with force_locale(locale or "en"):
@@ -45,8 +45,6 @@ def share_reminders(org_id: int, day: date) -> str:
                 body = _("Reminder: your share capital installment of PHP %(amount)s was due on %(due)s. "
                          "Please pay at the office. Ref M-%(number)04d.",
                          amount=to_pesos_text(installment.balance), due=installment.due_on.isoformat(), number=number)
-        for channel, recipient in (("sms", mobile), ("email", email)):
-            if recipient and outbox.enqueue(org_id, channel=channel, recipient=recipient, body=body,
-                                            dedupe_key=f"shares:{installment.id}:{kind}:{channel}"):
-                queued += 1
-    return f"{queued} share reminders queued"
+        batch.extend(outbox.Message(channel, recipient, body, f"shares:{installment.id}:{kind}:{channel}")
+                     for channel, recipient in (("sms", mobile), ("email", email)) if recipient)
+    return f"{outbox.enqueue_many(org_id, batch)} share reminders queued"  # a few statements, however many

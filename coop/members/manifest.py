@@ -3,7 +3,18 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
 from ..kernel import get_in_org
-from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, NavItem, PortalSection, Setting
+from ..manifest import (
+    COOPERATIVE,
+    ApprovalKind,
+    DailyJob,
+    DashboardTiles,
+    Document,
+    Manifest,
+    NavItem,
+    PortalSection,
+    Setting,
+)
+from ..web.filters import money
 from . import api, cli, demo, jobs, portal, services, shares, views
 from .models import SharePayment, ShareSubscription, ShareTransfer, ShareWithdrawal
 
@@ -12,6 +23,17 @@ def _member_of(model, org_id: int, source_id: str) -> dict:
     """The member page a share document is shown on."""
     row = get_in_org(model, org_id, int(source_id))
     return {"member_id": getattr(row, "member_id", None) or row.from_member_id}
+
+
+def _describe_withdrawal(org_id: int, payload: dict) -> list[tuple[str, str]]:
+    withdrawal = get_in_org(ShareWithdrawal, org_id, payload["withdrawal_id"])
+    member = services.get_member(org_id, withdrawal.member_id)
+    return [(_l("Member"), member.label), (_l("Reason"), withdrawal.reason), (_l("Paid-up capital"),
+            money(withdrawal.paid_up)), (_l("She owes"), money(withdrawal.owed)), (_l("Refund"), money(withdrawal.refund))]
+
+
+def _member_page(org_id: int, payload: dict):
+    return "members.show", _member_of(ShareWithdrawal, org_id, str(payload["withdrawal_id"]))
 
 
 manifest = Manifest(
@@ -55,4 +77,7 @@ manifest = Manifest(
     party_resolvers=(services.parties_of_user,),
     template_globals={"installment_rows": portal.installment_rows, "installment_state_label": portal.state_label},
     commands=(cli.members,),
+    approval_kinds={shares.WITHDRAWAL_KIND: ApprovalKind(
+        _l("Share capital withdrawal"), shares.execute_withdrawal, STAFF, describe=_describe_withdrawal,
+        link=_member_page, on_reject=shares.execute_withdrawal_rejection)},
 )

@@ -7,20 +7,23 @@ running `paid` totals kept in the same transaction, for the schedule and the ove
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
+from ..approvals import services as approvals
 from ..audit import services as audit
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
+from ..manifest import Execution
 from ..money import php_text
-from ..orgs.services import get_setting
+from ..orgs.services import get_setting, setting_or_default, setting_query
 from ..receipts import services as receipts
 from ..timeutil import utcnow
 from .base import get_member, member_party, set_status
@@ -108,15 +111,19 @@ class ShareSummary:
     next_due_amount: int
 
 
-def summary(org_id: int, member: Member, on: date) -> ShareSummary:
-    """Her position, read from balance rows and her open installments (a handful), never the journal."""
+def summary(org_id: int, member: Member, on: date, open_installments: list[ShareInstallment] | None = None) -> ShareSummary:
+    """Her position, read from balance rows and her open installments (a handful), never the journal.
+    A caller that already holds her open installments (the member's summary) passes them."""
     balances = ledger.party_balances(org_id, member.party_id) if member.party_id else {}
     paid_up = balances[PAID_UP].credit_balance if PAID_UP in balances else 0
     due = balances[RECEIVABLE].debit_balance if RECEIVABLE in balances else 0
-    open_rows = db.session.execute(
-        select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
-        .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
-        .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    if open_installments is None:
+        open_rows = db.session.execute(
+            select(ShareInstallment.due_on, ShareInstallment.amount - ShareInstallment.paid)
+            .where(ShareInstallment.member_id == member.id, ShareInstallment.open.is_(True))
+            .order_by(ShareInstallment.due_on, ShareInstallment.id)).all()
+    else:
+        open_rows = [(row.due_on, row.amount - row.paid) for row in open_installments]
     overdue = sum(balance for due_on, balance in open_rows if due_on < on)
     next_due_on = open_rows[0][0] if open_rows else None
     next_amount = sum(balance for due_on, balance in open_rows if due_on == next_due_on) if open_rows else 0
@@ -129,11 +136,15 @@ def subscriptions_of(org_id: int, member_id: int) -> list[ShareSubscription]:
         .order_by(ShareSubscription.subscribed_on, ShareSubscription.id)))
 
 
+_INSTALLMENTS = (select(ShareInstallment).where(ShareInstallment.org_id == bindparam("org_id"),
+                                                ShareInstallment.member_id == bindparam("member_id"))
+                 .order_by(ShareInstallment.due_on, ShareInstallment.id))
+_OPEN_INSTALLMENTS = _INSTALLMENTS.where(ShareInstallment.open.is_(True))
+
+
 def installments_of(org_id: int, member_id: int, open_only: bool = False) -> list[ShareInstallment]:
-    query = select(ShareInstallment).where(ShareInstallment.org_id == org_id, ShareInstallment.member_id == member_id)
-    if open_only:
-        query = query.where(ShareInstallment.open.is_(True))
-    return list(db.session.scalars(query.order_by(ShareInstallment.due_on, ShareInstallment.id)))
+    return list(db.session.scalars(_OPEN_INSTALLMENTS if open_only else _INSTALLMENTS,
+                                   {"org_id": org_id, "member_id": member_id}))
 
 
 def payments_of(org_id: int, member_id: int, limit: int = 50) -> list[SharePayment]:
@@ -150,13 +161,21 @@ def get_payment(org_id: int, payment_id: int) -> SharePayment:
     return get_in_org(SharePayment, org_id, payment_id, "No such payment.")
 
 
+@lru_cache(maxsize=1)
+def _oldest_open_and_grace():
+    """Built once (the settings' registry exists only once the application is): her oldest open
+    installment's due date and the organization's grace days, if it set them."""
+    return select(select(func.min(ShareInstallment.due_on)).where(
+        ShareInstallment.member_id == bindparam("member_id"), ShareInstallment.open.is_(True)).scalar_subquery(),
+        setting_query(bindparam("org_id"), "shares.grace_days"))
+
+
 def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
     """Good standing: no share installment overdue more than the policy's grace days."""
-    grace = int(get_setting(org_id, "shares.grace_days"))
-    oldest = db.session.scalar(select(func.min(ShareInstallment.due_on)).where(
-        ShareInstallment.member_id == member_id, ShareInstallment.open.is_(True),
-        ShareInstallment.due_on < on - timedelta(days=grace)))
-    return [f"share installment overdue since {oldest.isoformat()}"] if oldest else []
+    # her oldest open installment and the policy in one statement (this runs on every good-standing check)
+    oldest, grace = db.session.execute(_oldest_open_and_grace(), {"org_id": org_id, "member_id": member_id}).one()
+    grace = int(setting_or_default("shares.grace_days", grace))
+    return [f"share installment overdue since {oldest.isoformat()}"] if oldest and oldest < on - timedelta(days=grace) else []
 
 
 def totals(org_id: int, on: date) -> dict[str, int]:
@@ -351,7 +370,12 @@ def request_withdrawal(org_id: int, member_id: int, *, on: date, reason: str, ac
     db.session.flush()
     audit.record("shares.withdrawal.request", org_id=org_id, user_id=actor_id, target_type="share_withdrawal",
                  target_id=withdrawal.id)
+    approvals.hold(org_id, WITHDRAWAL_KIND, {"withdrawal_id": withdrawal.id}, maker_id=actor_id,
+                   subject=f"share_withdrawal:{withdrawal.id}", amount=withdrawal.refund)
     return withdrawal
+
+
+WITHDRAWAL_KIND = "members.share_withdrawal"
 
 
 def _compute_refund(org_id: int, member: Member, withdrawal: ShareWithdrawal, on: date) -> dict[int, int]:
@@ -382,23 +406,36 @@ def _get_withdrawal(org_id: int, withdrawal_id: int) -> ShareWithdrawal:
 
 def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: date, actor_id: int,
                       note: str | None = None) -> ShareWithdrawal:
-    """The checker (an officer other than the one who recorded it) approves or rejects, once.
+    """The checker (an officer other than the one who recorded it) approves or rejects, once (coop.approvals)."""
+    withdrawal = _get_withdrawal(org_id, withdrawal_id)
+    if withdrawal.status != "pending":
+        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+    approval_id = approvals.ensure_pending(org_id, WITHDRAWAL_KIND, f"share_withdrawal:{withdrawal.id}",
+                                           {"withdrawal_id": withdrawal.id}, maker_id=withdrawal.requested_by,
+                                           amount=withdrawal.refund)
+    if approve:
+        return approvals.approve(org_id, approval_id, actor_id, on=on, note=note or "").outcome
+    return approvals.reject(org_id, approval_id, actor_id, note or "", on=on).outcome
 
-    Approval closes her open subscriptions (the unpaid part leaves subscribed capital and the
-    receivable), offsets what she owes against her paid-up capital and owes her the rest.
-    """
+
+def execute_withdrawal(run: Execution) -> ShareWithdrawal:
+    return _decide_withdrawal(run.org_id, run.payload["withdrawal_id"], True, run.on, run.actor_id, run.note)
+
+
+def execute_withdrawal_rejection(run: Execution) -> ShareWithdrawal:
+    return _decide_withdrawal(run.org_id, run.payload["withdrawal_id"], False, run.on, run.actor_id, run.note)
+
+
+def _decide_withdrawal(org_id: int, withdrawal_id: int, approve: bool, on: date, actor_id: int | None,
+                       note: str | None) -> ShareWithdrawal:
+    """Approval closes her open subscriptions (the unpaid part leaves subscribed capital and the
+    receivable), offsets what she owes against her paid-up capital and owes her the rest."""
     withdrawal = _get_withdrawal(org_id, withdrawal_id)
     member = _lock_member(org_id, withdrawal.member_id)
-    # compare-and-swap: of two checkers clicking at once, one decides
-    taken = db.session.execute(update(ShareWithdrawal).where(
-        ShareWithdrawal.id == withdrawal.id, ShareWithdrawal.status == "pending")
-        .values(status="deciding").execution_options(synchronize_session=False)).rowcount
     db.session.refresh(withdrawal)
-    if not taken:
+    if withdrawal.status != "pending":
         raise Conflict(f"This withdrawal was already {withdrawal.status}.")
-    if withdrawal.requested_by is not None and withdrawal.requested_by == actor_id:
-        raise Forbidden("The officer who recorded a withdrawal cannot approve it: ask another officer.")
-    withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note
+    withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note or None
     if not approve:
         withdrawal.status = "rejected"
         db.session.flush()

@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from ..audit import services as audit
 from ..errors import Invalid
@@ -59,19 +59,51 @@ def enqueue(org_id: int, *, channel: str, recipient: str, body: str, dedupe_key:
             purpose: str = "reminder") -> bool:
     """Queue a message; False when one with the same dedupe key was queued before (nothing is sent twice),
     or when it is a reminder to a number that opted out (kept as "opted_out" for the officers' page)."""
-    if channel not in CHANNELS:
-        raise Invalid(f"A channel is one of {', '.join(CHANNELS)}.", field="channel")
-    if purpose not in PURPOSES:
-        raise Invalid(f"A purpose is one of {', '.join(PURPOSES)}.", field="purpose")
-    exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.org_id == org_id,
-                                                              OutboxMessage.dedupe_key == dedupe_key))
-    if exists:
-        return False
-    status = "opted_out" if purpose in OPTIONAL_PURPOSES and is_opted_out(org_id, channel, recipient) else "pending"
-    db.session.add(OutboxMessage(org_id=org_id, channel=channel, recipient=recipient, body=body,
-                                 dedupe_key=dedupe_key, purpose=purpose, status=status))
+    return enqueue_many(org_id, [Message(channel, recipient, body, dedupe_key, purpose)]) == 1
+
+
+@dataclass(frozen=True)
+class Message:
+    channel: str
+    recipient: str
+    body: str
+    dedupe_key: str
+    purpose: str = "reminder"
+
+
+DEDUPE_CHUNK = 500  # keys per IN (...) list
+
+
+def enqueue_many(org_id: int, batch: list[Message]) -> int:
+    """Queue many messages in a handful of statements (a daily job's reminders): `enqueue`'s rules for each,
+    the dedupe keys and opt-outs read at once, the rows inserted at once. Returns how many will be sent."""
+    for message in batch:
+        if message.channel not in CHANNELS:
+            raise Invalid(f"A channel is one of {', '.join(CHANNELS)}.", field="channel")
+        if message.purpose not in PURPOSES:
+            raise Invalid(f"A purpose is one of {', '.join(PURPOSES)}.", field="purpose")
     db.session.flush()
-    return status == "pending"
+    keys = list({message.dedupe_key for message in batch})
+    taken: set[str] = set()
+    for start in range(0, len(keys), DEDUPE_CHUNK):
+        taken.update(db.session.scalars(select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.org_id == org_id, OutboxMessage.dedupe_key.in_(keys[start:start + DEDUPE_CHUNK]))))
+    numbers = {local(message.recipient) for message in batch if message.channel == "sms"}
+    stopped = set(db.session.scalars(select(OptOut.mobile).where(OptOut.org_id == org_id,
+                                                                 OptOut.mobile.in_(numbers)))) if numbers else set()
+    rows, now = [], utcnow()
+    for message in batch:
+        if message.dedupe_key in taken:
+            continue
+        taken.add(message.dedupe_key)
+        opted_out = (message.purpose in OPTIONAL_PURPOSES and message.channel == "sms"
+                     and local(message.recipient) in stopped)
+        rows.append({"org_id": org_id, "channel": message.channel, "recipient": message.recipient,
+                     "body": message.body, "dedupe_key": message.dedupe_key, "purpose": message.purpose,
+                     "status": "opted_out" if opted_out else "pending", "attempts": 0, "created_at": now})
+    if rows:
+        db.session.execute(insert(OutboxMessage.__table__), rows)
+    return sum(row["status"] == "pending" for row in rows)
 
 
 def pending(org_id: int | None = None, limit: int = 500) -> list[OutboxMessage]:

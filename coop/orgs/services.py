@@ -19,6 +19,19 @@ def get_setting(org_id: int, key: str):
     return spec.default if row is None else row.value
 
 
+def setting_query(org_id, key: str):
+    """A setting's stored value as a scalar subquery, read in the statement that needs it (None: not stored).
+    `org_id` is a number or a column of the outer statement (then one value per row)."""
+    if key not in plugins().settings:
+        raise KeyError(f"unknown setting {key}")
+    return select(OrgSetting.value).where(OrgSetting.org_id == org_id, OrgSetting.key == key).scalar_subquery()
+
+
+def setting_or_default(key: str, stored):
+    """What `setting_query` read, or the setting's default when the organization has not set it."""
+    return plugins().settings[key].default if stored is None else stored
+
+
 def settings_of(org_id: int, org_kind: str) -> list[tuple[Setting, object]]:
     stored = {row.key: row.value for row in db.session.scalars(select(OrgSetting).where(OrgSetting.org_id == org_id))}
     return [(spec, stored.get(key, spec.default)) for key, spec in sorted(plugins().settings.items()) if org_kind in spec.org_kinds]

@@ -7,6 +7,7 @@ from datetime import date
 from ..audit import services as audit
 from ..ledger import services as ledger
 from ..ledger.models import Account
+from .statements import CLOSING_SOURCES
 
 
 @dataclass(frozen=True)
@@ -187,10 +188,13 @@ class Operations:
 
 
 def statement_of_operations(org_id: int, start: date, end: date) -> Operations:
-    """Income and expenses from start to end (both inclusive)."""
+    """Income and expenses from start to end (both inclusive), the year-end closings left out (a closed
+    year still shows its income and expense)."""
     accounts = ledger.list_accounts(org_id)
     at_end = ledger.balances_as_of(org_id, end)
     before = ledger.balances_as_of(org_id, date.fromordinal(start.toordinal() - 1))
-    amounts = {a: b.debit_balance - (before[a].debit_balance if a in before else 0) for a, b in at_end.items()}
+    closed = ledger.source_totals(org_id, CLOSING_SOURCES, start, end)
+    amounts = {a: b.debit_balance - (before[a].debit_balance if a in before else 0)
+               - (closed[a].debit_balance if a in closed else 0) for a, b in at_end.items()}
     return Operations(start, end, _section("Income", accounts, amounts, ("income",), True),
                       _section("Expenses", accounts, amounts, ("expense",), False))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..errors import Conflict
 from ..extensions import db
-from ..kernel import insert_ignore
+from ..kernel import dialect_insert
 from ..timeutil import utcnow
 
 NOT_HASHED = ("csrf_token", "idempotency_key")
@@ -57,8 +57,11 @@ def claim(org_id: int | None, key: str) -> None:
     """Claim `key` for this request, waiting for a concurrent copy to finish; 409 if it named another request."""
     mine = request_hash()
     scope = org_id or 0
-    insert_ignore(RequestKey, {"org_id": scope, "key": key, "request_hash": mine, "at": utcnow()},
-                  ["org_id", "key"])
+    claimed = db.session.scalar(
+        dialect_insert(RequestKey.__table__).values(org_id=scope, key=key, request_hash=mine, at=utcnow())
+        .on_conflict_do_nothing(index_elements=["org_id", "key"]).returning(RequestKey.__table__.c.id))
+    if claimed is not None:
+        return  # a new key, now ours: nothing more to read
     stored = db.session.scalar(select(RequestKey.request_hash).where(RequestKey.org_id == scope,
                                                                      RequestKey.key == key))
     if stored is not None and stored != mine:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from ..audit import services as audit
 from ..auth.access import current_role, load_session_user
 from ..extensions import login_manager
 from ..manifest import plugins
-from ..orgs.services import get_by_slug
+from ..auth.services import visit
 from . import forms
 
 
@@ -27,7 +27,15 @@ def register(app: Flask) -> None:
     @app.url_value_preprocessor
     def pull_org(endpoint, values):
         if values and "org" in values:
-            g.org = get_by_slug(values.pop("org"))
+            # The organization, and who is asking (her session or token, user and role), in one statement;
+            # the user loader and the API's authentication then check what this read.
+            header = request.headers.get("Authorization", "")
+            if request.path.startswith("/api/"):
+                seen = visit(values.pop("org"), token_raw=header[7:].strip() if header.startswith("Bearer ") else None)
+            else:
+                seen = visit(values.pop("org"), session_raw=session.get("_user_id"))
+            g.org = seen.org
+            g.visit = seen
 
     @app.url_defaults
     def add_org(endpoint, values):

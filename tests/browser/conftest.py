@@ -114,12 +114,12 @@ def live_server(app, database_url, browser):
     from coop import create_app
     from coop.extensions import db
 
-    from coop import begin_immediate
+    from coop.web.transactions import begin_transaction
     from sqlalchemy import event
 
     db.session.commit()
-    if db.engine.dialect.name == "sqlite" and event.contains(db.engine, "begin", begin_immediate):
-        event.remove(db.engine, "begin", begin_immediate)
+    if db.engine.dialect.name == "sqlite" and event.contains(db.engine, "begin", begin_transaction):
+        event.remove(db.engine, "begin", begin_transaction)
     served = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True,
                          "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
     server = LiveServer(served)

@@ -104,10 +104,9 @@ def test_staff_take_a_plan_through_the_forms(program, ngo, login, client):
     first = services.tranches_of(moa.id)[0]
     assert client.post(f"{base}/tranches/{first.id}/request", data={"release_on": START.isoformat()}).status_code == 303
     refused = client.post(f"{base}/tranches/{first.id}/approve", data={"idempotency_key": "a"})
-    assert refused.status_code == 303
+    assert refused.status_code == 403 and "maker-checker" in refused.get_data(as_text=True)  # as in every domain
     db.session.expire_all()
     assert services.get_tranche(ngo.id, first.id).status == "pending"
-    assert "second staff member" in client.get(f"{base}/moas/{moa.id}").get_data(as_text=True)
     client.post("/logout")
     login(program.checker)
     assert client.post(f"{base}/tranches/{first.id}/approve", data={"idempotency_key": "b"}).status_code == 303

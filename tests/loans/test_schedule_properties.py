@@ -72,5 +72,6 @@ def test_penalty_periods_start_after_grace_and_grow_one_per_period(days, grace, 
 
 
 def test_aging_buckets():
-    assert [sched.aging_bucket(d) for d in (0, 1, 30, 31, 60, 61, 90, 91, 400)] == [
-        None, "1-30", "1-30", "31-60", "31-60", "61-90", "61-90", "over 90", "over 90"]
+    assert [sched.aging_bucket(d) for d in (0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 365, 366, 400)] == [
+        None, "1-30", "1-30", "31-60", "31-60", "61-90", "61-90", "91-180", "91-180", "181-365", "181-365",
+        "over 365", "over 365"]  # past 90 days split as the CDA's allowance schedule needs

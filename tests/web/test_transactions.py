@@ -1,7 +1,15 @@
 """A request runs in one database transaction: nothing reads the database after the boundary commits."""
-from sqlalchemy import event
+import sqlite3
+import time
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import event, select, update
+
+from coop.auth.models import UserSession
 from coop.extensions import db
+from coop.timeutil import utcnow
+from tests.conftest import ON_POSTGRES
 
 
 def _begins_during(client, path):
@@ -24,3 +32,55 @@ def test_a_logged_in_page_is_one_transaction(make_org, make_user, login, client)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert begins == 1
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking")
+def test_a_page_reads_without_the_write_lock_and_a_post_takes_it(make_org, make_user, login, client):
+    org = make_org()
+    slug = org.slug
+    login(make_user(org, "officer"))
+    db.session.commit()
+    begins = []
+    listener = lambda conn, cursor, statement, *rest: statement.startswith("BEGIN") and begins.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(f"/o/{slug}/").status_code == 200
+        assert begins == ["BEGIN"]
+        client.post("/logout")
+        assert begins[1:] == ["BEGIN IMMEDIATE"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking")
+def test_a_page_is_served_while_another_connection_holds_the_write_lock(make_org, make_user, login, client, database_url):
+    org = make_org()
+    slug = org.slug
+    login(make_user(org, "officer"))
+    db.session.commit()
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        assert client.get(f"/o/{slug}/").status_code == 200
+        assert time.monotonic() - started < 5  # the busy timeout is 30 s: it did not queue behind the writer
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_page_that_must_write_runs_again_with_the_write_lock(make_org, make_user, login, client):
+    """Her session is touched once a minute, even by a GET: the write happens and the page is served."""
+    org = make_org()
+    slug = org.slug
+    user = make_user(org, "officer")
+    login(user)
+    long_ago = utcnow() - timedelta(minutes=5)
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id).values(last_seen_at=long_ago))
+    db.session.commit()
+    response, begins = _begins_during(client, f"/o/{slug}/")
+    assert response.status_code == 200
+    assert begins == (1 if ON_POSTGRES else 2)  # SQLite: the deferred read, then the run with the write lock
+    db.session.expire_all()
+    seen = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id))
+    assert seen > long_ago

@@ -35,7 +35,6 @@ from .base import (
     RESTRICTED_GROUP_KEY,
     NotReady,
     ReleaseRefused,
-    SameStaff,
     add_months,
     bounds,
     check_bounds,
@@ -67,7 +66,8 @@ from .followups import (
     pending_approvals,
     tranches_due,
 )
-from .funds import FundPosition, add_fund, fund_position, get_fund, list_funds, receipts_of, receive
+from .funds import (FundPosition, add_fund, control_balances, fund_position, get_fund, list_funds, receipts_of,
+                    receive)
 from .moas import (add_tranche, draft_moa, get_moa, get_tranche, moas_of, remove_last_tranche, sign_moa, tranches_of,
                    void_moa)
 from .monitoring import MonthDue, close_moa, monitoring_months, monitoring_schedule, record_monitoring, reports_of
@@ -85,9 +85,12 @@ from .plans import (
 from .program import (FundYear, MoaExpense, ProgramSummary, all_moas, all_plans, fund_years, program_expenses,
                       program_summary, stage_of)
 from .releases import (
+    RELEASE_KIND,
     ReleaseLines,
     add_purchase,
     approve_release,
+    execute_rejection,
+    execute_release,
     grant_release,
     purchases_of,
     release_blocker,
@@ -96,8 +99,9 @@ from .releases import (
 )
 
 __all__ = [
+    "RELEASE_KIND", "control_balances", "execute_rejection", "execute_release",
     "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
-    "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "SameStaff", "TrancheDue",
+    "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "TrancheDue",
     "close_year", "closing_lines", "closing_of", "reopen_year", "FundYear", "MoaExpense", "fund_years",
     "program_expenses",
     "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",

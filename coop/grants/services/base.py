@@ -33,12 +33,6 @@ class ReleaseRefused(Invalid):
     title = "Release refused"
 
 
-class SameStaff(Invalid):
-    """Maker-checker: refused like any rule, so the form shows why (422, not a bare 403 page)."""
-
-    title = "A second staff member must approve"
-
-
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1

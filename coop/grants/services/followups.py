@@ -51,10 +51,13 @@ def list_due_followups(org_id: int, day: date) -> str:
     listed = 0
     wanted = [("monitoring", moa.id, month.month_no, month.due_on) for moa, month in monitoring_due(org_id, day)]
     wanted += [("tranche", due.moa.id, due.tranche.seq, due.tranche.planned_on) for due in tranches_due(org_id, day)]
+    # what is already on the list, read once for the agreements concerned (not one query per follow-up)
+    moa_ids = sorted({moa_id for _, moa_id, _, _ in wanted})
+    on_list = {tuple(row) for row in db.session.execute(select(FollowUp.kind, FollowUp.moa_id, FollowUp.ref).where(
+        FollowUp.org_id == org_id, FollowUp.moa_id.in_(moa_ids)))} if moa_ids else set()
     for kind, moa_id, ref, due_on in wanted:
-        exists = db.session.scalar(select(FollowUp.id).where(FollowUp.org_id == org_id, FollowUp.kind == kind,
-                                                             FollowUp.moa_id == moa_id, FollowUp.ref == ref))
-        if exists is None:
+        if (kind, moa_id, ref) not in on_list:
+            on_list.add((kind, moa_id, ref))
             db.session.add(FollowUp(org_id=org_id, kind=kind, moa_id=moa_id, ref=ref, due_on=due_on, listed_on=day))
             listed += 1
     db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...audit import services as audit
 from ...errors import Invalid
@@ -12,7 +12,7 @@ from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ..models import DonorFund, FundReceipt
+from ..models import DonorFund, FundReceipt, Moa, Tranche
 from .base import CASH, RELEASES, RESTRICTED_GROUP_KEY, RESTRICTED_REVENUE
 
 
@@ -103,3 +103,17 @@ def receive(org_id: int, fund_id: int, *, on: date, amount: int, reference: str 
 def receipts_of(org_id: int, fund_id: int) -> list[FundReceipt]:
     return list(db.session.scalars(select(FundReceipt).where(
         FundReceipt.org_id == org_id, FundReceipt.fund_id == fund_id).order_by(FundReceipt.received_on, FundReceipt.id)))
+
+
+def control_balances(org_id: int) -> list[tuple[str, int, int]]:
+    """`coop ledger check`: each donor fund's balance in the ledger against the fund's own records: the gifts
+    received (a reversed one, a bounced check, counts nothing) less the tranches released from it."""
+    found = []
+    for fund in list_funds(org_id):
+        received = sum(r.amount for r in db.session.scalars(select(FundReceipt).where(FundReceipt.fund_id == fund.id))
+                       if r.entry_id is not None and ledger.reversal_of(org_id, r.entry_id) is None)
+        released = db.session.scalar(select(func.coalesce(func.sum(Tranche.amount), 0)).join(
+            Moa, Moa.id == Tranche.moa_id).where(Moa.fund_id == fund.id, Tranche.status == "released"))
+        # the ledger's side: the fund account with the donor's gifts not yet closed into it (fund_position)
+        found.append((f"donor fund {fund.label}", fund_position(fund).left, received - int(released)))
+    return found

@@ -6,15 +6,16 @@ from typing import Callable
 
 from sqlalchemy import select
 
+from ...approvals import services as approvals
 from ...audit import services as audit
 from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ...manifest import plugins
+from ...manifest import Execution, plugins
 from ...timeutil import utcnow
 from ..models import DonorFund, Moa, MonitoringReport, Purchase, Tranche
-from .base import CASH, ReleaseRefused, SameStaff, mark_done, pesos
+from .base import CASH, ReleaseRefused, mark_done, pesos
 from .beneficiaries import get_beneficiary
 from .funds import fund_position, get_fund
 from .moas import get_moa, get_tranche
@@ -68,13 +69,25 @@ def request_release(org_id: int, tranche_id: int, *, on: date, actor_id: int) ->
     db.session.flush()
     audit.record("grants.tranche.request", org_id=org_id, user_id=actor_id, target_type="tranche",
                  target_id=tranche.id)
+    approvals.hold(org_id, RELEASE_KIND, {"tranche_id": tranche.id}, maker_id=actor_id,
+                   subject=f"tranche:{tranche.id}", amount=tranche.amount)
     return tranche
+
+
+RELEASE_KIND = "grants.tranche_release"
 
 
 def withdraw_request(org_id: int, tranche_id: int, actor_id: int) -> Tranche:
     tranche = get_tranche(org_id, tranche_id, lock=True)
     if tranche.status != "pending":
         raise Conflict(f"Tranche {tranche.seq} is not waiting for approval.")
+    waiting = approvals.pending_for(org_id, RELEASE_KIND, f"tranche:{tranche.id}")
+    if waiting is not None:
+        approvals.withdraw(org_id, waiting.id, actor_id)
+    return _back_to_planned(org_id, tranche, actor_id)
+
+
+def _back_to_planned(org_id: int, tranche: Tranche, actor_id: int | None) -> Tranche:
     tranche.status, tranche.requested_by, tranche.requested_at, tranche.release_on = "planned", None, None, None
     db.session.flush()
     audit.record("grants.tranche.withdraw", org_id=org_id, user_id=actor_id, target_type="tranche",
@@ -82,8 +95,17 @@ def withdraw_request(org_id: int, tranche_id: int, actor_id: int) -> Tranche:
     return tranche
 
 
+def execute_rejection(run: Execution) -> Tranche:
+    """The checker turned the release down: the tranche is planned again, to be asked for anew."""
+    tranche = get_tranche(run.org_id, run.payload["tranche_id"], lock=True)
+    if tranche.status != "pending":
+        raise Conflict(f"Tranche {tranche.seq} is not waiting for approval.")
+    return _back_to_planned(run.org_id, tranche, run.actor_id)
+
+
 # How a tranche's money leaves the books, by the MOA's kind. coop.groups registers "loan" (a capital-loan
 # release with its repayment schedule) through `release_kinds` in its manifest.
+
 ReleaseLines = Callable[[Moa, Tranche, DonorFund, int], tuple[Line, ...]]
 
 
@@ -105,14 +127,23 @@ def approve_release(org_id: int, tranche_id: int, *, actor_id: int, idempotency_
         replay = ledger.find_by_idempotency_key(org_id, idempotency_key)
         if replay is not None and replay.id == tranche.entry_id:
             return tranche
+    if tranche.status != "pending":
+        raise Conflict(f"Tranche {tranche.seq} is {tranche.status}, not waiting for approval.")
+    approval_id = approvals.ensure_pending(org_id, RELEASE_KIND, f"tranche:{tranche.id}", {"tranche_id": tranche.id},
+                                           maker_id=tranche.requested_by, amount=tranche.amount)
+    return approvals.approve(org_id, approval_id, actor_id, idempotency_key=idempotency_key).outcome
+
+
+def execute_release(run: Execution) -> Tranche:
+    """The release itself, run once by coop.approvals after it checked the checker."""
+    org_id, actor_id, idempotency_key = run.org_id, run.actor_id, run.idempotency_key
+    tranche = get_tranche(org_id, run.payload["tranche_id"])
     moa = get_moa(org_id, tranche.moa_id)
     fund = get_fund(org_id, moa.fund_id, lock=True)
     moa = get_moa(org_id, moa.id, lock=True)
     tranche = get_tranche(org_id, tranche.id, lock=True)
     if tranche.status != "pending":
         raise Conflict(f"Tranche {tranche.seq} is {tranche.status}, not waiting for approval.")
-    if tranche.requested_by == actor_id:
-        raise SameStaff("You asked for this release; a second staff member must approve it.")
     blocker = release_blocker(org_id, moa, tranche)
     if blocker:
         raise ReleaseRefused(blocker)

@@ -11,6 +11,7 @@ Split by verb; callers keep `from coop.loans import services` and call `services
 - `lending`: application, decision, cancellation, release;
 - `repayments`: payments with their receipts, and reversals;
 - `restructuring`: write-off and restructuring requests (maker-checker);
+- `provisioning`: the allowance for probable losses at each month end, write-offs against it, recoveries;
 - `daily`: the end of day (penalties, past due, aging, reminders);
 - `standing`: the loans' part of a member's good standing.
 """
@@ -19,6 +20,7 @@ from .base import (
     RESTRUCTURED_ACCOUNT,
     SOURCE,
     NotInGoodStanding,
+    aging_bucket_of,
     OverCap,
     Overpayment,
     find_loan,
@@ -49,11 +51,26 @@ from .products import (
     product_by_code,
     update_product,
 )
+from .provisioning import (
+    BUCKETS,
+    CDA_RATES,
+    PROVISION_SOURCE,
+    month_end_provisioning,
+    provide,
+    provisioning,
+    provisions,
+    rate_setting,
+    recover,
+    recovered_so_far,
+    written_off,
+)
 from .repayments import get_transaction, repay, reverse_repayment
 from .restructuring import decide_request, pending_requests, request_change, requests_of
 from .standing import arrears_reasons
 
 __all__ = [
+    "BUCKETS", "CDA_RATES", "PROVISION_SOURCE", "aging_bucket_of", "month_end_provisioning", "provide",
+    "provisioning", "provisions", "rate_setting", "recover", "recovered_so_far", "written_off",
     "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
     "OpeningInstallment", "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve", "arrears_reasons", "cancel",
     "cap_for", "check_application", "commodity_outstanding", "create_product", "decide_request", "end_of_day",

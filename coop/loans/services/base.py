@@ -5,10 +5,10 @@ ones are re-exported by `coop.loans.services`.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from ...errors import Conflict, Invalid
 from ...extensions import db
@@ -35,6 +35,16 @@ class Overpayment(Invalid):
 
 
 # ---------------------------------------------------------------- reading loans
+
+
+def aging_bucket_of(on: date):
+    """The aging bucket of a loan as SQL, from the due date of its oldest unpaid installment: compares due
+    dates with fixed days, so no date arithmetic in the database."""
+    whens = [(Loan.next_due_on.is_(None) | (Loan.next_due_on >= on), "current")]
+    for label, low, high in sched.AGING_BUCKETS:
+        older = Loan.next_due_on <= on - timedelta(days=low)
+        whens.append((older if high is None else older & (Loan.next_due_on >= on - timedelta(days=high)), label))
+    return case(*whens, else_="current")
 
 
 def get_loan(org_id: int, loan_id: int) -> Loan:

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, update
+from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, text, update
 
 from flask_babel import format_date, gettext as _
 
@@ -42,13 +42,28 @@ def end_of_day(org_id: int, day: date) -> str:
     return f"{penalties} penalties, {moved} moved to/from past due, {reminders} reminders"
 
 
-def _bulk_update(table, key: str, rows: list[dict]) -> None:
-    """One UPDATE run for many rows: rows carry `_id` and the new values of the same columns."""
+def _bulk_update(table, key: str, rows: list[dict], *, add: tuple[str, ...] = ()) -> None:
+    """Many rows updated by one set-based statement: rows carry `_id` and the new values of the same
+    columns (those named in `add` are added to the column instead). On PostgreSQL one
+    `UPDATE ... FROM unnest(arrays)`, whatever the number of rows (not a statement per row, and no
+    statement text growing with the rows); SQLite's executemany runs in process, without round trips."""
     if not rows:
         return
     columns = [name for name in rows[0] if name != "_id"]
-    db.session.execute(update(table).where(table.c[key] == bindparam("_id"))
-                       .values({name: bindparam(name) for name in columns}), rows)
+    dialect = db.session.get_bind().dialect
+    if dialect.name != "postgresql":
+        db.session.execute(update(table).where(table.c[key] == bindparam("_id")).values(
+            {name: (table.c[name] + bindparam(name)) if name in add else bindparam(name) for name in columns}), rows)
+        return
+    names = ("_id", *columns)
+    types = (table.c[key].type, *(table.c[name].type for name in columns))
+    arrays = ", ".join(f"CAST(:{name} AS {kind.compile(dialect=dialect)}[])" for name, kind in zip(names, types))
+    sets = ", ".join(f'"{name}" = ' + (f'"{table.name}"."{name}" + given."{name}"' if name in add else f'given."{name}"')
+                     for name in columns)
+    db.session.execute(
+        text(f'UPDATE "{table.name}" SET {sets} FROM unnest({arrays}) AS given({", ".join(names)}) '
+             f'WHERE "{table.name}"."{key}" = given._id'),
+        {name: [row[name] for row in rows] for name in names})
 
 
 # ---------------------------------------------------------------- penalties
@@ -114,10 +129,8 @@ def _charge_penalties(org_id: int, day: date) -> int:
              "entry_id": posted[c.entry].id if c.entry is not None else None, "reversed": False,
              "idempotency_key": f"penalty:{c.installment_id}:{c.period}", "at": utcnow()} for c in charges])
     _bulk_update(Installment.__table__, "id", installment_rows)
-    if loan_totals:
-        db.session.execute(update(Loan.__table__).where(loan.id == bindparam("_id")).values(
-            penalty_due=loan.penalty_due + bindparam("charged")),
-            [{"_id": loan_id, "charged": charged} for loan_id, charged in sorted(loan_totals.items())])
+    _bulk_update(Loan.__table__, "id", [{"_id": loan_id, "penalty_due": charged}
+                                        for loan_id, charged in sorted(loan_totals.items())], add=("penalty_due",))
     return len(charges)
 
 
@@ -210,25 +223,20 @@ def _remind(org_id: int, day: date) -> int:
                ((inst.due_on == before) & inst.reminded_before.is_(False))
                | ((inst.due_on == day - timedelta(days=1)) & inst.reminded_missed.is_(False)))
         .order_by(inst.id)).all()
-    sent, flags = 0, []
-    with db.session.no_autoflush:
-        default_language = get_setting(org_id, "messaging.language")
-        recipients = {}  # member id -> (mobile, the language she reads her texts in)
-        for member_id in {r.member_id for r in rows}:
-            member = members.get_member(org_id, member_id)
-            locale = auth.get_user(member.user_id).locale if member.user_id else None
-            recipients[member_id] = (member.mobile, language(locale, default_language))
-        for row in rows:
-            missed = row.due_on < day
-            flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
-            mobile, lang = recipients[row.member_id]
-            if not mobile:
-                continue
-            with written_in(lang):
-                text = _loan_reminder(php_text(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
-            if outbox.enqueue(org_id, channel="sms", recipient=mobile, body=text,
-                              dedupe_key=f"loan:{row.id}:{'missed' if missed else 'before'}"):
-                sent += 1
+    flags, batch = [], []
+    default_language = get_setting(org_id, "messaging.language")
+    contacts = members.contacts(org_id, {row.member_id for row in rows})  # member id -> (mobile, user id)
+    locales = auth.locales(user_id for _, user_id in contacts.values() if user_id)
+    for row in rows:
+        missed = row.due_on < day
+        flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
+        mobile, user_id = contacts.get(row.member_id, (None, None))
+        if not mobile:
+            continue
+        with written_in(language(locales.get(user_id), default_language)):
+            body = _loan_reminder(php_text(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
+        batch.append(outbox.Message("sms", mobile, body, f"loan:{row.id}:{'missed' if missed else 'before'}"))
+    sent = outbox.enqueue_many(org_id, batch)  # a few statements for all of them
     for key in ("reminded_before", "reminded_missed"):
         _bulk_update(Installment.__table__, "id", [row for row in flags if key in row])
     return sent

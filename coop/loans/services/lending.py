@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from ...approvals import services as approvals
 from ...audit import services as audit
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
+from ...manifest import Execution
 from ...members import services as members
 from ...money import php_text
 from .. import schedule as sched
@@ -77,6 +79,8 @@ def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date
     db.session.flush()
     audit.record("loan.apply", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id,
                  details={"via": via})
+    approvals.hold(org_id, APPROVE_KIND, {"loan_id": loan.id}, maker_id=actor_id, subject=f"loan:{loan.id}",
+                   amount=amount)
     return loan
 
 
@@ -86,11 +90,10 @@ def preview_schedule(loan: Loan, start: date) -> list[sched.Row]:
 
 
 def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: str, approve: bool) -> Loan:
+    """The decision itself, run by coop.approvals once it has checked the checker (not the maker)."""
     loan = locked_loan(org_id, loan_id)
     if loan.status != "applied":
         raise Conflict(f"Loan {loan.number} is already {loan.status}.")
-    if actor_id is not None and actor_id == loan.applied_by:
-        raise Forbidden("Another officer must decide an application you entered (maker-checker).")
     reason = (reason or "").strip()
     if not approve and not reason:
         raise Invalid("Give the reason for the rejection; the member is told.", field="reason")
@@ -110,12 +113,32 @@ def _decide(org_id: int, loan_id: int, actor_id: int | None, on: date, reason: s
     return loan
 
 
+APPROVE_KIND = "loans.approve"
+
+
+def execute_approval(run: Execution) -> Loan:
+    return _decide(run.org_id, run.payload["loan_id"], run.actor_id, run.on, run.note, True)
+
+
+def execute_rejection(run: Execution) -> Loan:
+    return _decide(run.org_id, run.payload["loan_id"], run.actor_id, run.on, run.note, False)
+
+
+def _pending_decision(org_id: int, loan_id: int) -> int:
+    loan = get_loan(org_id, loan_id)
+    if loan.status != "applied":
+        raise Conflict(f"Loan {loan.number} is already {loan.status}.")
+    return approvals.ensure_pending(org_id, APPROVE_KIND, f"loan:{loan.id}", {"loan_id": loan.id},
+                                    maker_id=loan.applied_by, amount=loan.amount)
+
+
 def approve(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason: str = "") -> Loan:
-    return _decide(org_id, loan_id, actor_id, on, reason, True)
+    """A second officer approves the application (coop.approvals: never the one who entered it)."""
+    return approvals.approve(org_id, _pending_decision(org_id, loan_id), actor_id, on=on, note=reason).outcome
 
 
 def reject(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason: str) -> Loan:
-    return _decide(org_id, loan_id, actor_id, on, reason, False)
+    return approvals.reject(org_id, _pending_decision(org_id, loan_id), actor_id, reason, on=on).outcome
 
 
 def cancel(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason: str) -> Loan:
@@ -125,6 +148,9 @@ def cancel(org_id: int, loan_id: int, *, actor_id: int | None, on: date, reason:
         raise Conflict(f"Loan {loan.number} is {loan.status}; only an application not yet released can be cancelled.")
     if not (reason or "").strip():
         raise Invalid("Give the reason.", field="reason")
+    waiting = approvals.pending_for(org_id, APPROVE_KIND, f"loan:{loan.id}")
+    if waiting is not None:
+        approvals.withdraw(org_id, waiting.id, actor_id)
     loan.status, loan.decision_reason, loan.decided_on = "cancelled", reason.strip()[:300], on
     audit.record("loan.cancel", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id)
     db.session.flush()

@@ -5,14 +5,17 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ...approvals import services as approvals
 from ...audit import services as audit
-from ...errors import Conflict, Forbidden, Invalid
+from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
+from ...manifest import Execution
 from ..models import FREQUENCIES, INTEREST_METHODS, Loan, LoanRequest, LoanTransaction
 from .base import RESTRUCTURED_ACCOUNT, SOURCE, installments, locked_loan, write_schedule
+from .provisioning import consume_allowance
 
 
 def request_change(org_id: int, loan_id: int, kind: str, *, reason: str, actor_id: int | None, on: date,
@@ -36,7 +39,16 @@ def request_change(org_id: int, loan_id: int, kind: str, *, reason: str, actor_i
     db.session.add(request)
     db.session.flush()
     audit.record(f"loan.request_{kind}", org_id=org_id, user_id=actor_id, target_type="loan", target_id=loan.id)
+    approvals.hold(org_id, KINDS[kind], _payload(request), maker_id=actor_id, subject=f"loan_request:{request.id}",
+                   amount=loan.principal_outstanding)
     return request
+
+
+KINDS = {"write_off": "loans.write_off", "restructure": "loans.restructure"}
+
+
+def _payload(request: LoanRequest) -> dict:
+    return {"request_id": request.id, "loan_id": request.loan_id}
 
 
 def _restructure_terms(loan: Loan, terms: dict) -> dict:
@@ -66,13 +78,32 @@ def requests_of(loan_id: int) -> list[LoanRequest]:
 
 def decide_request(org_id: int, request_id: int, *, approve: bool, actor_id: int | None, on: date,
                    reason: str = "") -> LoanRequest:
+    """A second officer approves (it runs then) or turns down the request, through coop.approvals."""
+    request = get_in_org(LoanRequest, org_id, request_id, "No such request.")
+    if request.status != "pending":
+        raise Conflict(f"This request is already {request.status}.")
+    approval_id = approvals.ensure_pending(org_id, KINDS[request.kind], f"loan_request:{request.id}",
+                                           _payload(request), maker_id=request.requested_by)
+    if approve:
+        return approvals.approve(org_id, approval_id, actor_id, on=on, note=reason).outcome
+    return approvals.reject(org_id, approval_id, actor_id, reason, on=on).outcome
+
+
+def execute_request(run: Execution) -> LoanRequest:
+    return _decide_request(run.org_id, run.payload["request_id"], True, run.actor_id, run.on, run.note)
+
+
+def execute_request_rejection(run: Execution) -> LoanRequest:
+    return _decide_request(run.org_id, run.payload["request_id"], False, run.actor_id, run.on, run.note)
+
+
+def _decide_request(org_id: int, request_id: int, approve: bool, actor_id: int | None, on: date,
+                    reason: str) -> LoanRequest:
     request = get_in_org(LoanRequest, org_id, request_id, "No such request.")
     loan = locked_loan(org_id, request.loan_id)
     db.session.refresh(request)
     if request.status != "pending":
         raise Conflict(f"This request is already {request.status}.")
-    if actor_id is not None and actor_id == request.requested_by:
-        raise Forbidden("Another officer must approve a request you made (maker-checker).")
     if not approve and not (reason or "").strip():
         raise Invalid("Give the reason for turning the request down.", field="reason")
     request.status = "approved" if approve else "rejected"
@@ -107,7 +138,9 @@ def _write_off(loan: Loan, request: LoanRequest, on: date, actor_id: int | None)
     if loan.status != "active":
         raise Conflict(f"Loan {loan.number} is {loan.status}.")
     principal, accrued = loan.principal_outstanding, _open_accrued_penalties(loan)
-    lines = [Line("allowance_probable_losses", debit=principal + accrued), *_owed_lines(loan, principal, accrued)]
+    # the allowance takes it; what it does not hold is provided in the same entry, so it never goes negative
+    lines = [*consume_allowance(loan.org_id, principal + accrued, f"Write-off of loan {loan.number}"),
+             *_owed_lines(loan, principal, accrued)]
     entry = ledger.post(Entry(loan.org_id, on, f"Write-off of loan {loan.number}: {request.reason}"[:300],
                               tuple(lines), source=SOURCE, source_id=str(loan.id),
                               idempotency_key=f"loans:write-off:{request.id}"), actor_id)

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ...extensions import db
 from ..models import Installment, Loan
 
 
+# Built once: it runs on every good-standing check (the member's summary, the point of sale).
+_LATE_INSTALLMENTS = (select(func.count(Installment.id)).join(Loan, Loan.id == Installment.loan_id)
+                      .where(Loan.org_id == bindparam("org_id"), Loan.member_id == bindparam("member_id"),
+                             Loan.status == "active", Installment.settled.is_(False), Installment.due_on < bindparam("on")))
+
+
 def arrears_reasons(org_id: int, member_id: int, on: date) -> list[str]:
     """The members' standing check: a loan with an installment unpaid after its due date."""
-    late = db.session.scalar(
-        select(func.count(Installment.id)).join(Loan, Loan.id == Installment.loan_id)
-        .where(Loan.org_id == org_id, Loan.member_id == member_id, Loan.status == "active",
-               Installment.settled.is_(False), Installment.due_on < on))
+    late = db.session.scalar(_LATE_INSTALLMENTS, {"org_id": org_id, "member_id": member_id, "on": on})
     return ["a loan installment is past due"] if late else []

@@ -22,7 +22,7 @@ def send_reminders(org_id: int, day: date) -> str:
     tomorrow = day + timedelta(days=1)
     bookings = bookings_between(org_id, tomorrow, tomorrow, statuses=("booked",))
     clients = clients_by_id(org_id, (b.client_id for b in bookings))
-    queued = 0
+    batch = []
     for booking in bookings:
         client = clients[booking.client_id]
         if not client.mobile:
@@ -32,7 +32,5 @@ def send_reminders(org_id: int, day: date) -> str:
             body = _("%(sender)s: a reminder of your appointment tomorrow, %(day)s at %(time)s. "
                      "To change it, please call or text us.", sender=sender, day=format_date(starts.date(), "EEE d MMM"),
                      time=format_time(starts.time(), "h:mm a", rebase=False))
-        if outbox.enqueue(org_id, channel="sms", recipient=client.mobile, body=body,
-                          dedupe_key=f"wellness-reminder-{booking.id}-{starts:%Y%m%d%H%M}"):
-            queued += 1
-    return f"{queued} wellness reminders queued"
+        batch.append(outbox.Message("sms", client.mobile, body, f"wellness-reminder-{booking.id}-{starts:%Y%m%d%H%M}"))
+    return f"{outbox.enqueue_many(org_id, batch)} wellness reminders queued"

@@ -1,0 +1,265 @@
+"""HTTP benchmark: coop and a minimal Flask app, side by side under the same WSGI server (waitress).
+
+    .venv/bin/python bench/httpbench.py                         # SQLite, then PostgreSQL if reachable
+    .venv/bin/python bench/httpbench.py --seconds 5 --only sqlite
+    COOP_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench .venv/bin/python bench/httpbench.py
+
+Two rows of issue 22's table, measured in one run on one machine with the same database settings:
+- post: coop's POST /api/v1/orgs/<org>/ledger/entries (bearer token, an Idempotency-Key each, a
+  two-line entry) against the minimal app's POST inserting an entry and its two lines in one transaction;
+- member summary: coop's GET /api/v1/orgs/<org>/me/summary (a member's token) against the minimal
+  app's GET reading one row by key and answering JSON.
+Each server runs in a process of its own (`coop serve`'s waitress, COOP_THREADS threads), the clients
+in this process (keep-alive connections, one thread each) at 1 and at 8 clients. Prints requests per
+second, p50/p95/p99 latency, the ratio coop / minimal and the load average beside each figure.
+On PostgreSQL the schema at $COOP_BENCH_PG_URL is DROPPED and rebuilt. Temporary files are removed.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
+THREADS = 8
+
+
+# ------------------------------------------------------------------ the servers (child processes)
+
+
+def minimal_app(url: str):
+    """The least a Flask app posting the same row can do: Core statements, one transaction per request,
+    the engine tuned as coop tunes its own (SQLite: WAL, synchronous=NORMAL, BEGIN IMMEDIATE to write)."""
+    from flask import Flask, jsonify, request
+    from sqlalchemy import Column, Date, ForeignKey, Integer, MetaData, String, Table, create_engine, insert, select
+
+    from _common import tune_like_coop
+
+    engine = create_engine(url, pool_size=THREADS) if url.startswith("postgresql") else create_engine(url)
+    tune_like_coop(engine)
+    meta = MetaData()
+    entry = Table("mini_entry", meta, Column("id", Integer, primary_key=True), Column("org_id", Integer),
+                  Column("entry_date", Date), Column("memo", String(300)), Column("idempotency_key", String(100)))
+    line = Table("mini_line", meta, Column("id", Integer, primary_key=True),
+                 Column("entry_id", ForeignKey("mini_entry.id")), Column("account_id", Integer),
+                 Column("debit", Integer), Column("credit", Integer))
+    meta.create_all(engine)
+    app = Flask("minimal")
+
+    @app.post("/post")
+    def post():
+        body = request.get_json()
+        with engine.begin() as conn:
+            entry_id = conn.execute(insert(entry).returning(entry.c.id), {
+                "org_id": 1, "entry_date": date.fromisoformat(body["entry_date"]), "memo": body["memo"],
+                "idempotency_key": request.headers.get("Idempotency-Key")}).scalar_one()
+            conn.execute(insert(line), [{"entry_id": entry_id, "account_id": row["account_id"],
+                                         "debit": int(float(row.get("debit", 0)) * 100),
+                                         "credit": int(float(row.get("credit", 0)) * 100)} for row in body["lines"]])
+        return jsonify(id=entry_id), 201
+
+    @app.get("/summary")
+    def summary():
+        with engine.connect() as conn:
+            row = conn.execute(select(entry.c.id, entry.c.memo).order_by(entry.c.id).limit(1)).first()
+        return jsonify(id=row.id if row else None, memo=row.memo if row else None)
+
+    return app
+
+
+def serve(kind: str, url: str, port: int) -> None:
+    import logging
+
+    import waitress
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth": the clients outnumber threads
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    if kind == "minimal":
+        app = minimal_app(url)
+    else:
+        from coop import create_app
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, connection_limit=100, _quiet=True)
+
+
+# ------------------------------------------------------------------ setup of coop's books
+
+
+def prepare_coop(url: str) -> dict:
+    """An organization, an officer's token (to post), a member with her share schedule and token."""
+    from _common import make_app
+    from coop.auth.services import create_user, grant_role, issue_token
+    from coop.extensions import db
+    from coop.ledger import services as ledger
+    from coop.members import services as members, shares
+    from coop.orgs.services import create_organization
+    from coop.timeutil import today
+
+    app = make_app(url)
+    with app.app_context():
+        org = create_organization("bench", "Bench cooperative", "cooperative")
+        officer = create_user("officer", "bench-officer-pass", "Officer")
+        grant_role(officer.id, org.id, "officer")
+        member_user = create_user("ana", "bench-member-pass", "Ana")
+        grant_role(member_user.id, org.id, "member")
+        ana = members.create_member(org.id, name="Ana Reyes", actor_id=officer.id, status="active",
+                                    user_id=member_user.id, on=today())
+        shares.subscribe(org.id, ana.id, shares=20, on=today(), installments=4, actor_id=officer.id)
+        shares.record_payment(org.id, ana.id, amount=500_00, on=today(), actor_id=officer.id)
+        cash = ledger.get_account(org.id, "cash_on_hand").id
+        chart = ledger.list_accounts(org.id)
+        headings = {a.parent_id for a in chart}
+        income = next(a.id for a in chart if a.type == "income" and not a.is_control and a.id not in headings)
+        setup = {"slug": org.slug, "officer_token": issue_token(officer.id, "bench"),
+                 "member_token": issue_token(member_user.id, "bench"), "debit": cash, "credit": income}
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return setup
+
+
+# ------------------------------------------------------------------ the clients
+
+
+def drive(port: int, clients: int, seconds: float, request_for) -> dict:
+    """`clients` threads, each on its own keep-alive connection, for `seconds`: rps and latency."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    counter = iter(range(10**9))
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while time.monotonic() < stop:
+            method, path, body, headers = request_for(next(counter))
+            started = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            answer = response.read()
+            mine.append(time.perf_counter() - started)
+            if response.status >= 300:
+                failures.append(f"{response.status} {answer[:300]!r}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    if failures:
+        raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {"rps": len(latencies) / elapsed, "p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99),
+            "load": os.getloadavg()[0]}
+
+
+def wait_for(port: int, process) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("the server did not start")
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not answer within 60 s")
+
+
+def start(kind: str, url: str, port: int, environment: dict):
+    process = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--url", url, "--port", str(port)],
+                               env=environment)
+    wait_for(port, process)
+    return process
+
+
+def run(name: str, url: str, args, folder: str) -> None:
+    from _common import figure, ratio
+
+    print(f"\n== {name}: waitress, {THREADS} threads per server")
+    setup = prepare_coop(url)
+    environment = dict(os.environ, COOP_THREADS=str(THREADS), COOP_INSECURE_COOKIES="1")
+    today_text = date.today().isoformat()
+
+    def coop_post(n):
+        body = json.dumps({"entry_date": today_text, "memo": f"bench {n}", "lines": [
+            {"account_id": setup["debit"], "debit": "10.00"}, {"account_id": setup["credit"], "credit": "10.00"}]})
+        return ("POST", f"/api/v1/orgs/{setup['slug']}/ledger/entries", body,
+                {"Authorization": f"Bearer {setup['officer_token']}", "Content-Type": "application/json",
+                 "Idempotency-Key": f"bench-{os.getpid()}-{time.monotonic_ns()}-{n}"})
+
+    def mini_post(n):
+        method, _, body, headers = coop_post(n)
+        return method, "/post", body, headers
+
+    coop_summary = lambda n: ("GET", f"/api/v1/orgs/{setup['slug']}/me/summary", None,  # noqa: E731
+                              {"Authorization": f"Bearer {setup['member_token']}"})
+    mini_summary = lambda n: ("GET", "/summary", None, {})  # noqa: E731
+
+    mini_url = url if url.startswith("postgresql") else f"sqlite:///{folder}/minimal.sqlite"
+    servers = [start("coop", url, args.port, environment), start("minimal", mini_url, args.port + 1, environment)]
+    try:
+        for label, coop_request, mini_request in (("post", coop_post, mini_post),
+                                                  ("member summary", coop_summary, mini_summary)):
+            for clients in (1, 8):
+                drive(args.port, clients, 0.5, coop_request)  # warm both: pools, caches, first requests
+                drive(args.port + 1, clients, 0.5, mini_request)
+                ours = drive(args.port, clients, args.seconds, coop_request)
+                theirs = drive(args.port + 1, clients, args.seconds, mini_request)
+                print(f"{label}, {clients} client{'s' if clients > 1 else ''}: coop {figure(ours)} | "
+                      f"minimal {figure(theirs)} | ratio {ratio(ours['rps'], theirs['rps'])}")
+    finally:
+        for process in servers:
+            process.terminate()
+            process.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0, help="how long each figure is measured")
+    parser.add_argument("--port", type=int, default=18_700, help="coop's port (the minimal app's is the next)")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--serve", choices=("coop", "minimal"), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.url, args.port)
+        return
+    from _common import reachable
+
+    with tempfile.TemporaryDirectory(prefix="coop-bench-") as folder:
+        os.environ.setdefault("COOP_INSTANCE", folder)
+        os.environ.setdefault("SECRET_KEY", "bench-only")
+        if args.only != "postgresql":
+            run("SQLite", f"sqlite:///{folder}/bench.sqlite", args, folder)
+        if args.only != "sqlite":
+            url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
+            if reachable(url):
+                run("PostgreSQL", url, args, folder)
+            else:
+                print(f"\n== PostgreSQL: {url} is unreachable, skipped (set COOP_BENCH_PG_URL)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""One transaction per request; on SQLite, the write lock only for a request that writes.
+
+SQLite has one writer at a time. A request that writes begins `BEGIN IMMEDIATE`, so writers queue at
+BEGIN (the busy timeout) instead of failing when a read lock cannot be upgraded. A GET or HEAD only
+reads: it begins a plain deferred `BEGIN` and never waits behind a post. The few reads that do write
+(a session touched once a minute, an audited export) are noticed before their first write statement;
+the request is rolled back and run once more, this time holding the write lock from its start.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event
+
+from ..extensions import db
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+_DEFERRED = "coop_deferred"
+
+
+class WriteLockNeeded(Exception):
+    """A request that began as a reader is about to write: it runs again with the write lock."""
+
+
+def _reads_only() -> bool:
+    return has_request_context() and request.method in READS and not g.get("_coop_write_lock")
+
+
+def begin_transaction(connection) -> None:
+    """SQLite's begin hook (the driver's own transaction handling is off, see coop._tune_engine)."""
+    deferred = _reads_only()
+    connection.info[_DEFERRED] = deferred
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def _refuse_write_in_a_read(connection, cursor, statement, parameters, context, executemany) -> None:
+    if connection.info.get(_DEFERRED) and _WRITE.match(statement):
+        raise WriteLockNeeded(statement.split(None, 1)[0])
+
+
+def install(engine) -> None:
+    event.listen(engine, "begin", begin_transaction)
+    event.listen(engine, "before_cursor_execute", _refuse_write_in_a_read)
+
+
+class CoopFlask(Flask):
+    """Flask, with a read request that turned out to write run again holding SQLite's write lock."""
+
+    def full_dispatch_request(self):
+        view_args = dict(request.view_args or {})  # the org preprocessor pops "org" from them
+        try:
+            return super().full_dispatch_request()
+        except WriteLockNeeded:
+            db.session.rollback()
+            for name in list(vars(g)):
+                delattr(g, name)
+            g._coop_write_lock = True
+            request.view_args = view_args
+            return super().full_dispatch_request()

@@ -1,0 +1,44 @@
+"""The member's summary is the hottest page of the API: counted in statements, not guessed."""
+from sqlalchemy import event
+
+from coop.extensions import db
+from coop.members import shares
+from coop.timeutil import today
+
+
+def _statements(run):
+    sent = []
+    listener = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return response, [s for s in sent if not s.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SELECT 1"))]
+
+
+def test_my_summary_with_her_good_standing_takes_six_statements_authentication_included(coop, officer, make_member, api):
+    ana = make_member("Ana", login=True)
+    shares.subscribe(coop.id, ana.id, shares=20, on=today(), installments=4, actor_id=officer.id)
+    shares.record_payment(coop.id, ana.id, amount=500_00, on=today(), actor_id=officer.id)
+    db.session.commit()
+    client = api(ana.user)
+    url = f"/api/v1/orgs/{coop.slug}/me/summary"
+    assert client.get(url).status_code == 200  # the first marks the token used (a write, once a minute)
+    db.session.expire_all()
+    response, statements = _statements(lambda: client.get(url))
+    assert response.status_code == 200 and response.json["good_standing"] is True
+    # 1 organization + token + user + role; 2 member; 3 her balances; 4 open installments;
+    # 5 the shares standing check with its grace setting; 6 the loans standing check
+    assert len(statements) <= 6, "\n".join(statements)
+
+
+def test_a_page_knows_who_is_asking_from_one_statement(coop, officer, login, client):
+    login(officer)
+    url = f"/o/{coop.slug}/members/"
+    db.session.expire_all()
+    response, statements = _statements(lambda: client.get(url))
+    assert response.status_code == 200
+    identity = [s for s in statements if "user_session" in s or "\nFROM user " in s or "\nFROM organization" in s
+                or s.startswith("SELECT org_role.role")]
+    assert len(identity) == 1, "\n".join(identity)  # organization, session, user and role together
