@@ -30,6 +30,7 @@ DOMAINS = (
     "coop.savings",
     "coop.consignment",
     "coop.grants",
+    "coop.groups",
     "coop.wellness",
     "coop.cases",
     "coop.yearend",

@@ -30,6 +30,7 @@ DEMO_USERS = (
     ("grants2", "demo-grants2-pass", "Social worker", "grant_staff", NGO_SLUG),
     ("social", "demo-social-pass", "Social worker (cases)", "case_worker", NGO_SLUG),
     ("social2", "demo-social2-pass", "Case worker", "case_worker", NGO_SLUG),
+    ("peer", "demo-peer-pass", "Peer counselor (Batis AWARE)", "peer_counselor", NGO_SLUG),
 )
 
 def seed() -> list[tuple[str, str, str, str]]:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COOP = ROOT / "coop"
 
 # The business domains: each is a package coop/<name>/ with its models, services, views, api.
-DOMAINS = ("members", "inventory", "loans", "consignment", "grants", "wellness", "savings", "cases", "yearend")
+DOMAINS = ("members", "inventory", "loans", "consignment", "grants", "groups", "wellness", "savings", "cases", "yearend")
 # What a domain must not import from another domain (a module or a package of that name).
 PRIVATE = ("models", "views", "api")
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import db
 from ..timeutil import utcnow
 
-ROLES = ("admin", "officer", "attendant", "grant_staff", "case_worker", "member", "auditor")
+ROLES = ("admin", "officer", "attendant", "grant_staff", "case_worker", "peer_counselor", "member", "auditor")
 
 
 class User(UserMixin, db.Model):

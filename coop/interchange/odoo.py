@@ -54,9 +54,9 @@ MODELS = {JOURNALS: "account.journal", CHART: "account.account", TAGS: "res.part
           PARTNERS: "res.partner", ENTRIES: "account.move"}
 
 TAG_NAMES = {"member": "Member", "supplier": "Supplier", "principal": "Principal", "donor": "Donor",
-             "beneficiary": "Beneficiary", "attendant": "Attendant", "client": "Client",
+             "beneficiary": "Beneficiary", "cluster": "Beneficiary group", "attendant": "Attendant", "client": "Client",
              "savings": "Savings account"}
-COMPANY_KINDS = ("supplier", "principal", "donor")
+COMPANY_KINDS = ("supplier", "principal", "donor", "cluster")
 
 # coop account keys with their own Odoo type; the rest follow the coop type (and their heading)
 _RECEIVABLE_NON_TRADE = ("loans_receivable_commodity", "loans_receivable_emergency", "loans_receivable_other",

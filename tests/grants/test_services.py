@@ -272,7 +272,8 @@ def test_approving_twice_with_the_same_key_releases_once(program, ngo):
     assert len(ledger.entries_for_source(ngo.id, "grants.tranche", str(first.id))) == 1
 
 
-def test_a_capital_loan_moa_waits_for_the_loans_feature(program, ngo):
+def test_a_capital_loan_moa_is_released_by_its_release_kind(program, ngo):
+    """The `loan` kind is a plug-in (coop.groups): the tranche becomes a receivable, not a grant expense."""
     fund = program.fund()
     plan = program.approved_plan(program.woman(), kind="loan")
     moa = services.draft_moa(ngo.id, plan.id, fund_id=fund.id, centre_signatory="Director", actor_id=program.maker.id,
@@ -281,8 +282,10 @@ def test_a_capital_loan_moa_waits_for_the_loans_feature(program, ngo):
     first = services.tranches_of(moa.id)[0]
     services.request_release(ngo.id, first.id, on=START + timedelta(days=1), actor_id=program.maker.id)
     db.session.commit()
-    refused(ngo.id, Invalid, lambda: services.approve_release(ngo.id, first.id, actor_id=program.checker.id),
-            "loans feature")
+    released = services.approve_release(ngo.id, first.id, actor_id=program.checker.id)
+    assert released.status == "released"
+    assert ledger.balance(ngo.id, "capital_loans_receivable").debit_balance == first.amount
+    assert ledger.balance(ngo.id, "livelihood_grants_expense").debit_balance == 0
 
 
 def test_views_of_her_record_are_audited(program, ngo):

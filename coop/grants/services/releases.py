@@ -103,8 +103,9 @@ def execute_rejection(run: Execution) -> Tranche:
     return _back_to_planned(run.org_id, tranche, run.actor_id)
 
 
-# How a tranche's money leaves the books, by the MOA's kind. The loans feature registers "loan"
-# (a capital-loan release with its repayment schedule) through `release_kinds` in its manifest.
+# How a tranche's money leaves the books, by the MOA's kind. coop.groups registers "loan" (a capital-loan
+# release with its repayment schedule) through `release_kinds` in its manifest.
+
 ReleaseLines = Callable[[Moa, Tranche, DonorFund, int], tuple[Line, ...]]
 
 
