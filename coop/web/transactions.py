@@ -9,6 +9,7 @@ the request is rolled back and run once more, this time holding the write lock f
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
@@ -18,6 +19,9 @@ from ..extensions import db
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 _DEFERRED = "coop_deferred"
+# set while the application dispatches a request: a test's or a command's own code under a pushed request
+# context (services called directly) is not a request being served
+_DISPATCHING: ContextVar[bool] = ContextVar("coop_dispatching", default=False)
 
 
 class WriteLockNeeded(Exception):
@@ -25,7 +29,8 @@ class WriteLockNeeded(Exception):
 
 
 def _reads_only() -> bool:
-    return has_request_context() and request.method in READS and not g.get("_coop_write_lock")
+    return (_DISPATCHING.get() and has_request_context() and request.method in READS
+            and not g.get("_coop_write_lock"))
 
 
 def begin_transaction(connection) -> None:
@@ -36,7 +41,9 @@ def begin_transaction(connection) -> None:
 
 
 def _refuse_write_in_a_read(connection, cursor, statement, parameters, context, executemany) -> None:
-    if connection.info.get(_DEFERRED) and _WRITE.match(statement):
+    # only inside the read request that began it: code outside a request (a test, a command) that goes on
+    # with the same connection may write; SQLite upgrades its lock then, as any deferred transaction does
+    if connection.info.get(_DEFERRED) and _WRITE.match(statement) and _reads_only():
         raise WriteLockNeeded(statement.split(None, 1)[0])
 
 
@@ -50,6 +57,7 @@ class CoopFlask(Flask):
 
     def full_dispatch_request(self):
         view_args = dict(request.view_args or {})  # the org preprocessor pops "org" from them
+        token = _DISPATCHING.set(True)
         try:
             return super().full_dispatch_request()
         except WriteLockNeeded:
@@ -59,3 +67,5 @@ class CoopFlask(Flask):
             g._coop_write_lock = True
             request.view_args = view_args
             return super().full_dispatch_request()
+        finally:
+            _DISPATCHING.reset(token)

@@ -89,7 +89,7 @@ def test_settling_a_campaign_pays_the_principal_down_to_the_ledger(world):
     w = world
     issue(w)
     sell(w)
-    with pytest.raises(Invalid, match="Only 1,875.00"):
+    with pytest.raises(Invalid, match="Only ₱1,875.00"):
         services.settle_campaign(w.org.id, w.campaign.id, 200_000, on=DAY, actor_id=None)
     services.settle_campaign(w.org.id, w.campaign.id, 100_000, on=date(2026, 4, 5), actor_id=None, reference="OR 55")
     assert services.principal_due(w.org.id, w.avon.id) == 87_500
@@ -242,7 +242,7 @@ def test_member_producer_goods_sold_at_the_store(make_org):
     assert services.get_item(org.id, fan.id).qty_at_coop == 6
     assert services.producer_due(org.id, producer.id) == 40_800
     assert ledger.balance(org.id, "consignment_fee_income").credit_balance == 7_200
-    with pytest.raises(Invalid, match="Only 408.00"):
+    with pytest.raises(Invalid, match="Only ₱408.00"):
         services.pay_producer(org.id, producer.id, 50_000, on=DAY, actor_id=None)
     services.pay_producer(org.id, producer.id, 40_800, on=DAY, actor_id=None)
     assert services.producer_due(org.id, producer.id) == 0
