@@ -73,7 +73,7 @@ def test_purchase_on_account_then_paying_the_supplier(shop):
     entry = ledger.get_entry(shop.org.id, purchase.entry_id)
     assert {(l.account_name, l.party_id, l.debit, l.credit) for l in entry.lines} == {
         ("Merchandise Inventory", None, 4_800_00, 0), ("Accounts Payable - Trade", supplier.party_id, 0, 4_800_00)}
-    with pytest.raises(Invalid, match="owed 4,800.00 only"):
+    with pytest.raises(Invalid, match="owed ₱4,800.00 only"):
         store.pay_supplier(shop.org.id, supplier_id=supplier.id, amount=5_000_00, paid_on=DAY,
                            paid_from="cash_on_hand", actor_id=shop.officer.id)
     db.session.rollback()
