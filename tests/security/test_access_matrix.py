@@ -52,8 +52,8 @@ def _has_ids(rule: str) -> bool:
 
 
 def home_org(rule: str) -> str:
-    """The demo organization whose records a route is about (grants live in the NGO)."""
-    return NGO if "/grants" in rule else COOP
+    """The demo organization whose records a route is about (grants, cases and groups live in the NGO)."""
+    return NGO if any(part in rule for part in ("/grants", "/cases", "/groups")) else COOP
 
 
 def url_for_rule(rule: str, org: str, ids: int | None = None) -> str:
@@ -200,8 +200,10 @@ def test_member_a_sees_and_touches_nothing_of_member_b(matrix, rule, method, end
             leaked = [name for name in others if name in body]
             assert not leaked, f"id {ids}: the member sees {leaked[:3]} on {rule}"
         else:  # a PDF of a record: she opens it only where she may open the record's page
-            page = url.removesuffix(".pdf") if url.endswith(".pdf") and not url.endswith("/schedule.pdf") \
-                else url.rsplit("/", 1)[0]
+            # "/receipts/12.pdf" is the record 12 itself; "/loans/mine/1/schedule.pdf", "…/promissory-note.pdf"
+            # are papers of the record above them
+            last = url.rsplit("/", 1)[1]
+            page = url.removesuffix(".pdf") if last.removesuffix(".pdf").isdigit() else url.rsplit("/", 1)[0]
             assert member.call("GET", page).status_code == 200, f"id {ids}: {url} opens, its record {page} not"
 
 
