@@ -53,4 +53,4 @@ def test_two_payments_to_a_supplier_cannot_overpay(shop, concurrently):
                                   paid_from="cash_on_hand", actor_id=officer_id, idempotency_key=f"pay-{n}").id
 
     results, errors = concurrently(pay, threads=2)
-    assert len(results) == 1 and len(errors) == 1 and "owed 400.00 only" in errors[0].message
+    assert len(results) == 1 and len(errors) == 1 and "owed ₱400.00 only" in str(errors[0])
