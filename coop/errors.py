@@ -6,6 +6,7 @@ form post, bring the officer back to the form with her input and the message.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
@@ -133,10 +134,17 @@ _MARSHMALLOW = {
     "Not a valid string.": _l("Enter text."),
     "Unknown field.": _l("This field is not expected here."),
     "Invalid value.": _l("This value is not accepted."),
-    "Shorter than minimum length {min}.": _l("Too short."),
-    "Longer than maximum length {max}.": _l("Too long."),
-    "Length must be between {min} and {max}.": _l("Too short or too long."),
 }
+
+# marshmallow's length messages carry their numbers ("Length must be between 3 and 300."): matched by pattern,
+# said again with the numbers in the reader's language.
+_LENGTHS = (
+    (re.compile(r"Shorter than minimum length (?P<min>\d+)\.$"), _l("Write at least %(min)s characters.")),
+    (re.compile(r"Longer than maximum length (?P<max>\d+)\.$"), _l("Write at most %(max)s characters.")),
+    (re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     _l("Write from %(min)s to %(max)s characters.")),
+    (re.compile(r"Length must be (?P<equal>\d+)\.$"), _l("Write exactly %(equal)s characters.")),
+)
 
 
 def translated(message) -> str:
@@ -149,6 +157,10 @@ def translated(message) -> str:
     text = str(message)
     if text in _MARSHMALLOW:
         return str(_MARSHMALLOW[text])
+    for pattern, message in _LENGTHS:
+        found = pattern.match(text)
+        if found:
+            return str(message) % found.groupdict()
     if text.startswith("Must be one of:"):
         return str(_l("Choose one of the offered values."))
     if text.startswith(("Must be greater than", "Must be less than", "Must be at least", "Must be at most")):

@@ -45,3 +45,22 @@ def test_the_foundations_strings_are_translated_and_the_committed_catalogue_is_c
     assert untranslated == [], "run scripts/translations update, translate, then scripts/translations compile"
     assert {m.id: m.string for m in catalogue if m.id and m.string} == {m.id: m.string for m in shipped if m.id}, \
         "messages.mo is older than messages.po: run scripts/translations compile"
+
+
+def test_marshmallows_length_messages_are_said_in_filipino_with_their_numbers(app):
+    """'Length must be between 3 and 300.' carries its numbers, so it never matched the catalogue: a Filipino
+    form showed it in English (a referral's reason, an approval's refusal)."""
+    from flask_babel import refresh
+
+    from coop.errors import translated
+
+    with app.test_request_context("/login?lang=fil"):
+        refresh()
+        between = translated("Length must be between 3 and 300.")
+        assert "Length" not in between and "3" in between and "300" in between
+        assert between != "Write from 3 to 300 characters."  # in Filipino, not English
+        assert "Shorter" not in translated("Shorter than minimum length 2.")
+        assert "Longer" not in translated("Longer than maximum length 60.")
+    with app.test_request_context("/login?lang=en"):
+        refresh()  # the app context of the test keeps the locale it chose first
+        assert translated("Length must be between 3 and 300.") == "Write from 3 to 300 characters."
