@@ -23,6 +23,9 @@ csrf.exempt(hooks)  # gateways post here: the secret token in the address is the
 
 STATUS_LABELS = {"pending": _l("Waiting"), "sending": _l("Being sent"), "sent": _l("Sent"), "failed": _l("Failed"),
                  "unknown": _l("Unknown: the job stopped while sending"), "opted_out": _l("Not sent: opted out")}
+PURPOSE_LABELS = {"reminder": _l("reminder"), "receipt": _l("receipt"), "reply": _l("answer to her text"),
+                  "notice": _l("notice")}
+CHANNEL_LABELS = {"sms": _l("text"), "email": _l("e-mail")}
 
 
 @bp.get("/")
@@ -33,7 +36,7 @@ def index():
         status = None
     return render_template("messaging/index.html", rows=services.messages(g.org.id, 300, status=status),
                            counts=services.status_counts(g.org.id), status=status, labels=STATUS_LABELS,
-                           mask=services.mask)
+                           purposes=PURPOSE_LABELS, channels=CHANNEL_LABELS, mask=services.mask)
 
 
 @bp.post("/<int:message_id>/again")

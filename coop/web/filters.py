@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..money import format_money, to_pesos_text
@@ -52,3 +52,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
     app.add_template_filter(to_pesos_text, "pesos")  # an amount in a form field: "2000.50"
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt) if d else "", "date")
+    # a stored moment (naive UTC) as the reader's clock in Manila says it, in her language
+    app.add_template_filter(lambda t, fmt="medium": format_datetime(t, fmt) if t else "", "datetime")

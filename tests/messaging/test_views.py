@@ -25,6 +25,23 @@ def test_the_outbox_page_masks_recipients_and_shows_why(client, coop, officer, q
     assert client.get(f"/o/{coop.slug}/messages/?status=failed").status_code == 200
 
 
+def test_the_outbox_says_when_in_manila_time_in_words_and_fits_a_phone(client, coop, officer, queue):
+    """A text queued at 03:19 in Manila (19:19 UTC the day before) was shown as '2026-12-04 19:19': the wrong day,
+    unlabelled; its kind and channel were raw keys, and the table pushed the page wider than a phone."""
+    from datetime import datetime
+
+    queue(coop, 1)
+    message = db.session.scalar(select(OutboxMessage))
+    message.created_at = datetime(2026, 12, 4, 19, 19)  # stored naive UTC
+    db.session.commit()
+    page = client.get(f"/o/{coop.slug}/messages/").get_data(as_text=True)
+    assert "Dec 5, 2026" in page and "3:19" in page and "2026-12-04 19:19" not in page
+    assert "sms " not in page
+    assert '<div class="table-wrap"><table>' in page
+    filipino = client.get(f"/o/{coop.slug}/messages/?lang=fil").get_data(as_text=True)
+    assert "Dis 5, 2026" in filipino and "<td>reminder</td>" not in filipino
+
+
 def test_send_again_from_the_page(client, coop, officer, queue):
     queue(coop, 1)
     message = db.session.scalar(select(OutboxMessage))
