@@ -54,11 +54,14 @@ def index():
     args = load_query(AccountsQuerySchema())
     on = today()
     products = services.list_products(g.org.id)
-    return render_template("savings/index.html", accounts=services.list_accounts(g.org.id, status=args["status"]),
+    pick = members.pick(g.org.id, args["member"], on)
+    # a member checked at the desk: her accounts, to deposit into or open another
+    accounts = services.list_accounts(g.org.id, status=args["status"], member_id=pick.chosen.id if pick.chosen else None)
+    return render_template("savings/index.html", accounts=accounts,
+                           owners=members.members_by_id(g.org.id, (a.member_id for a in accounts)),
                            products={p.id: p for p in products}, open_products=[p for p in products if p.active],
                            totals=reports.totals(g.org.id), status=args["status"],
-                           status_label=reports.status_label, kind_labels=KIND_LABELS,
-                           pick=members.pick(g.org.id, args["member"], on), today=on)
+                           status_label=reports.status_label, kind_labels=KIND_LABELS, pick=pick, today=on)
 
 
 @bp.post("/accounts")

@@ -69,3 +69,17 @@ def test_her_portal_shows_her_savings_and_only_hers(coop, product, officer, logi
     receipt = savings.transactions(coop.id, mine.id)[0].receipt_id
     assert client.get(f"/o/{coop.slug}/receipts/{receipt}").status_code == 200
     assert client.get(f"/o/{coop.slug}/savings/accounts/{mine.id}").status_code in (403, 404)
+
+
+def test_the_accounts_list_says_whose_each_account_is_and_finds_hers(coop, member, product, officer, login):
+    """The list showed numbers and products only: at the desk nobody could tell which account was Ana's; checking
+    her name offered to open another account but did not show the ones she has."""
+    other = create_member(coop.id, name="Bea Santos", actor_id=None, status="active")
+    hers = savings.open_account(coop.id, member.id, product.id, amount=300_00, actor_id=officer.id)
+    theirs = savings.open_account(coop.id, other.id, product.id, amount=400_00, actor_id=officer.id)
+    db.session.commit()
+    client = login(officer)
+    listed = client.get(f"/o/{coop.slug}/savings/").get_data(as_text=True)
+    assert "Ana Cruz" in listed and "Bea Santos" in listed
+    checked = client.get(f"/o/{coop.slug}/savings/?member=Ana").get_data(as_text=True)
+    assert hers.number in checked and theirs.number not in checked

@@ -118,10 +118,13 @@ def accounts_of_member(org_id: int, member_id: int) -> list[SavingsAccount]:
         SavingsAccount.org_id == org_id, SavingsAccount.member_id == member_id).order_by(SavingsAccount.id)))
 
 
-def list_accounts(org_id: int, *, status: str | None = None, limit: int = 200) -> list[SavingsAccount]:
+def list_accounts(org_id: int, *, status: str | None = None, member_id: int | None = None,
+                  limit: int = 200) -> list[SavingsAccount]:
     query = select(SavingsAccount).where(SavingsAccount.org_id == org_id)
     if status:
         query = query.where(SavingsAccount.status == status)
+    if member_id is not None:
+        query = query.where(SavingsAccount.member_id == member_id)
     return list(db.session.scalars(query.order_by(SavingsAccount.id.desc()).limit(limit)))
 
 
