@@ -249,10 +249,20 @@ def import_statement(org_id: int, actor_id: int | None, text: str, *, account: s
             raise Invalid(_("Give the statement's ending balance (the file has no balance column)."),
                           field="closing_balance")
         closing_balance = last[-1]
-    statement = BankStatement(org_id=org_id, account_id=ledger.get_account(org_id, account).id,
-                              filename=(filename or "")[:200] or None,
-                              start_date=min(line["line_date"] for line in lines),
-                              end_date=max(line["line_date"] for line in lines), closing_balance=closing_balance,
+    late = max(line["line_date"] for line in lines)
+    if late > today():
+        raise Invalid("A bank statement cannot hold a line dated after today (%(day)s).", field="file",
+                      values={"day": late})
+    account_id = ledger.get_account(org_id, account).id
+    start_date = min(line["line_date"] for line in lines)
+    imported = db.session.scalar(select(BankStatement.id).where(
+        BankStatement.org_id == org_id, BankStatement.account_id == account_id, BankStatement.start_date == start_date,
+        BankStatement.end_date == late, BankStatement.closing_balance == closing_balance).limit(1))
+    if imported is not None:  # the same file twice (a double click, or uploaded again): its lines would count twice
+        raise Conflict("This statement was imported already (statement #%(number)s).", field="file",
+                       values={"number": imported})
+    statement = BankStatement(org_id=org_id, account_id=account_id, filename=(filename or "")[:200] or None,
+                              start_date=start_date, end_date=late, closing_balance=closing_balance,
                               imported_by=actor_id, imported_at=utcnow())
     db.session.add(statement)
     db.session.flush()

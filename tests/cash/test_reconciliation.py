@@ -99,6 +99,24 @@ def test_bad_files_are_refused_with_the_line_number(org):
         cash.import_statement(org.id, None, f"Date,Amount,Balance\n{DAY.isoformat()},5,5\n{DAY.isoformat()},five,5\n")
 
 
+def test_a_statement_from_the_future_or_imported_twice_is_refused(books, make_user, login):
+    """A line dated a year ahead was imported as it came; the same file uploaded twice (a double click) made a
+    second statement, its lines counted again."""
+    org = books
+    ahead = (DAY + timedelta(days=365)).isoformat()
+    with pytest.raises(Invalid, match="after today"):
+        cash.import_statement(org.id, None, f"Date,Amount,Balance\n{DAY.isoformat()},5,5\n{ahead},5,10\n")
+    first = cash.import_statement(org.id, None, statement(org))
+    with pytest.raises(Conflict, match="imported already"):
+        cash.import_statement(org.id, None, statement(org))
+    db.session.commit()
+    client = login(make_user(org, "officer"))
+    again = client.post(f"/o/{org.slug}/cash/statements", data={
+        "file": (io.BytesIO(statement(org).encode()), "march.csv"), "account": "cash_in_bank"},
+        content_type="multipart/form-data", headers={"Referer": f"/o/{org.slug}/cash/"}, follow_redirects=True)
+    assert f"#{first.id}" in again.get_data(as_text=True) and len(cash.statements(org.id)) == 1
+
+
 def test_the_pages_the_pdf_and_the_api(books, make_user, login, api):
     org = books
     db.session.commit()
