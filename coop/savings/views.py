@@ -168,7 +168,17 @@ def my_statement(account_id: int):
     found = services.get_account(g.org.id, account_id)
     if found.member_id != mine.id:
         raise NotFound(_l("No such savings account."))
-    return _passbook(account_id, "my-savings")
+    args = load_query(StatementQuerySchema())
+    if args["format"] in ("csv", "pdf"):
+        return _passbook(account_id, "my-savings")
+    # her page on a phone: one line per movement with the balance after it, not six columns she scrolls sideways
+    end = args["end"] or today()
+    start = args["start"] or found.opened_on
+    audit.record("savings.statement.view", org_id=g.org.id, user_id=current_user.id, target_type="savings_account",
+                 target_id=found.id)
+    return render_template("savings/my_passbook.html", table=reports.passbook(g.org.id, found, start, end),
+                           account=found, product=services.get_product(g.org.id, found.product_id), start=start,
+                           end=end)
 
 
 # ---------------------------------------------------------------- products

@@ -49,3 +49,26 @@ def test_no_member_page_scrolls_sideways_on_a_phone(app, phone_page, log_in, sho
             queue.append(url + ("&" if "?" in url else "?") + "lang=fil")
     assert len(seen) > 5
     assert not wide, f"she scrolls sideways on: {wide}"
+
+
+def test_her_savings_passbook_shows_every_amount_on_a_phone(app, phone_page, log_in, shot):
+    """The passbook was the officers' six-column table: on a 360 px phone her withdrawals and balances were off the
+    screen, inside a box she had to scroll sideways."""
+    from coop.demo import seed
+
+    seed()
+    db.session.commit()
+    log_in(phone_page, "member", "demo-member-pass")
+    phone_page.goto("/o/dawn-mpc/me")
+    phone_page.get_by_role("link", name="Passbook").first.click()
+    text = phone_page.inner_text("main")
+    assert "Deposit" in text and "Balance" in text
+    amounts = phone_page.locator(".stmt-amount, .stmt-after").all()
+    assert amounts, "one line per movement"
+    for amount in amounts:
+        box = amount.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360.5
+    shot(phone_page, "member-passbook-360")
+    phone_page.goto(phone_page.url + ("&" if "?" in phone_page.url else "?") + "lang=fil")
+    assert "Deposito" in phone_page.inner_text("main")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
