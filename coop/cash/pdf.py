@@ -39,8 +39,8 @@ def render(organization: str, r: dict) -> bytes:
     for row in r["deposits_in_transit"]:
         line(f"{row.entry_date.isoformat()}  {row.memo}", row.amount, indent=6 * mm)
     line(_("Less: outstanding checks"))
-    for row in r["outstanding_checks"]:
-        line(f"{row.entry_date.isoformat()}  {row.memo}", row.amount, indent=6 * mm)
+    for row in r["outstanding_checks"]:  # "Less:" says the sign: the amount is shown as it is subtracted
+        line(f"{row.entry_date.isoformat()}  {row.memo}", -row.amount, indent=6 * mm)
     line(_("Adjusted bank balance"), r["adjusted_bank"], bold=True)
     y -= 4 * mm
     line(_("Balance per books"), r["book_balance"], bold=True)
@@ -49,7 +49,7 @@ def render(organization: str, r: dict) -> bytes:
         line(f"{row.line_date.isoformat()}  {row.description}", row.amount, indent=6 * mm)
     line(_("Less: bank charges and debits not in the books"))
     for row in r["bank_debits"]:
-        line(f"{row.line_date.isoformat()}  {row.description}", row.amount, indent=6 * mm)
+        line(f"{row.line_date.isoformat()}  {row.description}", -row.amount, indent=6 * mm)
     line(_("Adjusted book balance"), r["adjusted_book"], bold=True)
     y -= 4 * mm
     line(_("Difference"), r["difference"], bold=True)

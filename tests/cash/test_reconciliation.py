@@ -117,6 +117,16 @@ def test_a_statement_from_the_future_or_imported_twice_is_refused(books, make_us
     assert f"#{first.id}" in again.get_data(as_text=True) and len(cash.statements(org.id)) == 1
 
 
+def test_what_is_less_is_shown_as_the_amount_taken_away(books, make_user, login):
+    """'Less: outstanding checks -₱300.00' read as a double negative to the treasurer: the line already says less."""
+    org = books
+    imported = cash.import_statement(org.id, None, statement(org))
+    db.session.commit()
+    page = login(make_user(org, "officer")).get(f"/o/{org.slug}/cash/statements/{imported.id}").get_data(as_text=True)
+    assert 'Less: outstanding checks</td><td class="num">₱300.00<' in page  # check 102, not yet cleared
+    assert 'not in the books</td><td class="num">₱50.00<' in page  # the bank's service charge
+
+
 def test_the_pages_the_pdf_and_the_api(books, make_user, login, api):
     org = books
     db.session.commit()
