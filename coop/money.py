@@ -138,6 +138,8 @@ class Money(fields.Field):
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
         if centavos < 0 and not self.allow_negative:
+            if self.allow_zero:  # a teller's count: "more than zero" would refuse the zero she may type
+                raise ValidationError("The amount cannot be negative.")
             raise ValidationError("The amount must be more than zero.")
         if centavos == 0 and not self.allow_zero:
             raise ValidationError("The amount must be more than zero.")

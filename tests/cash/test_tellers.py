@@ -78,3 +78,10 @@ def test_the_api_and_the_pages(org, make_user, api, login, fund):
     assert api(checker).get(f"{base}/{opened.json['id']}").json["status"] == "confirmed"
     assert browser.post(f"/o/{org.slug}/cash/sessions", data={"opening_count": "0", "account": "cash_on_hand"}).status_code == 303
     assert b"closing_count" in browser.get(f"/o/{org.slug}/cash/").data
+
+
+def test_a_negative_count_is_refused_as_negative_where_zero_is_allowed(org, make_user, api):
+    """An opening count of -5 was refused with 'The amount must be more than zero.', yet zero is a count she may type."""
+    base = f"/api/v1/orgs/{org.slug}/cash/sessions"
+    refused = api(make_user(org, "officer")).post(base, json={"opening_count": "-5"})
+    assert refused.status_code == 422 and "negative" in refused.json["errors"]["opening_count"]
