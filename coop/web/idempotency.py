@@ -65,5 +65,9 @@ def claim(org_id: int | None, key: str) -> None:
     stored = db.session.scalar(select(RequestKey.request_hash).where(RequestKey.org_id == scope,
                                                                      RequestKey.key == key))
     if stored is not None and stored != mine:
+        if not request.path.startswith("/api/"):  # a form sent again with other values (back, changed, sent)
+            raise IdempotencyMismatch("This form was already sent, with other values: nothing more was recorded. "
+                                      "Check what was recorded, then fill in the form again.",
+                                      field="idempotency_key")
         raise IdempotencyMismatch("This idempotency key was already used for a different request.",
                                   field="idempotency_key")

@@ -85,6 +85,12 @@ def test_form_same_key_with_another_memo_is_refused(make_org, make_user, login):
                           headers={"Referer": f"/o/{org.slug}/ledger/entries/new"})
     assert changed.status_code == 303 and changed.location.endswith("/entries/new")
     assert db.session.scalar(select(func.count(JournalEntry.id))) == 1
+    # she pressed back, changed the amount and sent it again: told in plain words (and Filipino), no "idempotency key"
+    client.get(f"/o/{org.slug}/ledger/entries/new?lang=fil")
+    again = client.post(url, data={**form, "debit": ["7", ""], "credit": ["", "7"]},
+                        headers={"Referer": f"/o/{org.slug}/ledger/entries/new"})
+    told = client.get(again.location).get_data(as_text=True)
+    assert "idempotency key" not in told.lower() and "Naipadala na ang form na ito" in told
 
 
 def test_concurrent_copies_of_one_key_all_get_the_first_booking(app, center, officer_api):  # noqa: F811
