@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..manifest import NGO, ApprovalKind, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
-from ..web.filters import money, status
+from ..web.filters import day, money, status
 from . import api, services, views
 from .demo import seed_demo
 from .services import outcomes
@@ -20,7 +20,7 @@ def _describe_release(org_id: int, payload: dict) -> list[tuple[str, str]]:
     moa = services.get_moa(org_id, tranche.moa_id)
     fund = services.get_fund(org_id, moa.fund_id)
     return [(_l("MOA"), moa.label), (_l("Tranche"), str(tranche.seq)), (_l("Amount"), money(tranche.amount)),
-            (_l("Release date"), tranche.release_on.isoformat() if tranche.release_on else ""),
+            (_l("Release date"), day(tranche.release_on)),
             (_l("Condition"), status(tranche.condition)), (_l("Donor fund"), fund.donor_name)]
 
 

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
 from ..manifest import ApprovalKind, Execution, Manifest, NavItem, Setting
-from ..web.filters import money
+from ..web.filters import day, money
 from . import api, services, views
 from .services import (
     APPROVAL_THRESHOLD,
@@ -16,7 +16,7 @@ from .services import (
 
 
 def _describe_entry(org_id: int, payload: dict) -> list[tuple[str, str]]:
-    rows = [(_l("Date"), payload["entry_date"]), (_l("Memo"), payload["memo"])]
+    rows = [(_l("Date"), day(payload["entry_date"])), (_l("Memo"), payload["memo"])]
     for line in payload["lines"]:
         account = services.get_account(org_id, line["account_id"])
         side = _l("debit") if line["debit"] else _l("credit")
@@ -26,9 +26,9 @@ def _describe_entry(org_id: int, payload: dict) -> list[tuple[str, str]]:
 
 def _describe_reversal(org_id: int, payload: dict) -> list[tuple[str, str]]:
     original = services.get_entry(org_id, payload["entry_id"])
-    return [(_l("Entry to reverse"), f"#{original.id} {original.entry_date.isoformat()} {original.memo}"),
+    return [(_l("Entry to reverse"), f"#{original.id} {day(original.entry_date)} {original.memo}"),
             (_l("Amount"), money(sum(line.debit for line in original.lines))),
-            (_l("Reversal date"), payload["on"]), (_l("Reason"), payload["reason"])]
+            (_l("Reversal date"), day(payload["on"])), (_l("Reason"), payload["reason"])]
 
 
 def _post(run: Execution):

@@ -12,6 +12,15 @@ def _babel_locale() -> str:
     return "fil_PH" if str(get_locale()) == "fil" else "en_PH"
 
 
+def day(value) -> str:
+    """A date (or the ISO text a stored command keeps) as the reader's language writes it ("Dis 5, 2026")."""
+    from datetime import date
+
+    if not value:
+        return ""
+    return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)), "medium")
+
+
 def money(centavos) -> str:
     return format_money(centavos, _babel_locale())
 

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS, STAFF
 from ..manifest import ApprovalKind, COOPERATIVE, Document, Manifest, NavItem, PortalSection, Setting
+from ..web.filters import day
 from . import api, demo, services, views
 from .models import CAPITAL_METHODS
 from .portal import portal_context
@@ -19,7 +20,7 @@ def _describe_approval(org_id: int, payload: dict) -> list[tuple[str, str]]:
     allocation = services.get_allocation(org_id, payload["allocation_id"])
     return [(_l("Allocation of the net surplus of %(year)s", year=allocation.year), f"#{allocation.id}"),
             (_l("General assembly resolution number"), payload["resolution_number"]),
-            (_l("Date of the general assembly"), payload["assembly_date"])]
+            (_l("Date of the general assembly"), day(payload["assembly_date"]))]
 
 
 manifest = Manifest(

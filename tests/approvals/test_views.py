@@ -62,3 +62,22 @@ def test_the_api_lists_and_refuses_like_the_page(make_org, make_user, api, box):
     bad = api(make_user(org, "officer")).post(f"/api/v1/orgs/{org.slug}/approvals/{row.id}/rejection",
                                               json={"reason": ""})
     assert bad.status_code == 422
+
+
+def test_a_held_entry_says_its_date_in_the_readers_language(make_org, make_user, login, client):
+    """The inbox showed a held journal entry's date as '2026-12-05' beside 'Dis 5, 2026' for when it was asked."""
+    from coop.approvals import services as approvals
+    from coop.extensions import db
+    from coop.ledger import services as ledger
+
+    org = make_org()
+    maker = make_user(org, "officer")
+    cash, gift = ledger.get_account(org.id, "cash_on_hand").id, ledger.get_account(org.id, "donations_grants").id
+    payload = {"entry_date": "2026-03-04", "memo": "Gift", "lines": [
+        {"account_id": cash, "debit": 100_000_000, "credit": 0, "party_id": None, "memo": None},
+        {"account_id": gift, "debit": 0, "credit": 100_000_000, "party_id": None, "memo": None}]}
+    held = approvals.run_or_hold(org.id, ledger.MANUAL_ENTRY_KIND, payload, maker_id=maker.id).held
+    db.session.commit()
+    login(make_user(org, "officer"))
+    page = client.get(f"/o/{org.slug}/approvals/{held.id}?lang=fil").get_data(as_text=True)
+    assert "2026-03-04" not in page and "Mar 4, 2026" in page
