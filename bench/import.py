@@ -8,12 +8,14 @@ One CSV file of N entries x 3 lines (cash in, share capital on one of 500 member
 is written once. On each database (a fresh SQLite file; PostgreSQL at $COOP_BENCH_PG_URL, whose
 schema is DROPPED and rebuilt, skipped when unreachable), each in its own child process (so its
 peak memory is its own):
-- raw: the same entries and lines as tuples already in memory, written with a bare executemany
-  (no parsing, no checks, no balances, no audit): the floor;
+- raw: the same entries and lines as tuples already in memory, written into the same tables (same
+  indexes, foreign keys and checks) with a bare executemany on SQLite and COPY in the import's
+  batches on PostgreSQL (no parsing, no checks, no balances, no audit): the floor;
 - import: `coop.ledger.services.import_entries` reading the CSV file (parsing, every check of
   `post`, balances, audit), as `coop ledger import` does; then `recompute_problems` must be empty;
 - beancount (when `beancount` is installed): `beancount.loader.load_file` of the same
-  transactions written as a ledger file (parsing, booking, its validations).
+  transactions written as a ledger file (parsing, booking, its plugins and validations), once without
+  its pickle cache and once as a first load that writes it; the ratio uses the faster (no cache).
 Printed: seconds, entries/s, peak RSS of the child, the ratios import/raw and import/beancount,
 and the load average before and after. Memory flat: the import's peak RSS at N/5 and N entries.
 """
@@ -38,6 +40,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
 PARTIES = 500
+BATCH = 5000  # the import's batch size (import_entries' default): the raw COPY writes the same batches
 START = date(2024, 1, 1)
 
 
@@ -108,15 +111,26 @@ def child_raw(url: str, entries: int) -> dict:
                   (org_id, n + 1, shares, parties[f"M-{party:05d}"], 0, amount - 1000, None),
                   (org_id, n + 1, fees, None, 0, 1000, None)]
     db.session.commit()
-    mark = "%s" if postgres else "?"
     started = time.perf_counter()
     connection = db.session.connection()
-    connection.exec_driver_sql(
-        "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, request_hash, "
-        f"posted_by, posted_at) VALUES ({', '.join([mark] * 10)})", heads)
-    connection.exec_driver_sql(
-        "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
-        f"VALUES ({', '.join([mark] * 7)})", lines)
+    if postgres:  # the same rows COPY'd into the same tables (same indexes, foreign keys, checks), as the import writes
+        cursor = connection.connection.driver_connection.cursor()
+        for start in range(0, entries, BATCH):
+            with cursor.copy("COPY journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
+                             "request_hash, posted_by, posted_at) FROM STDIN") as copy:
+                for head in heads[start:start + BATCH]:
+                    copy.write_row(head)
+            with cursor.copy("COPY journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+                             "FROM STDIN") as copy:
+                for line in lines[3 * start:3 * (start + BATCH)]:
+                    copy.write_row(line)
+    else:
+        connection.exec_driver_sql(
+            "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, request_hash, "
+            f"posted_by, posted_at) VALUES ({', '.join(['?'] * 10)})", heads)
+        connection.exec_driver_sql(
+            "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+            f"VALUES ({', '.join(['?'] * 7)})", lines)
     db.session.commit()
     return {"seconds": time.perf_counter() - started}
 
@@ -138,6 +152,8 @@ def child_import(url: str, csv_path: str) -> dict:
 
 
 def child_beancount(path: str) -> dict:
+    """`loader.load_file` on a file it has not seen: parse, book, plugins, validations; it then writes its
+    pickle cache (the time is in the figure). BEANCOUNT_DISABLE_LOAD_CACHE (set by the caller) leaves that out."""
     from beancount import loader
 
     started = time.perf_counter()
@@ -145,8 +161,9 @@ def child_beancount(path: str) -> dict:
     return {"seconds": time.perf_counter() - started, "entries": len(entries), "errors": len(errors)}
 
 
-def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+def run_child(*args: str, env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                         env={**os.environ, **(env or {})})
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -162,6 +179,7 @@ def main() -> None:
         result = {"raw": lambda: child_raw(rest[0], int(rest[1])), "import": lambda: child_import(*rest),
                   "beancount": lambda: child_beancount(rest[0])}[kind]()
         result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["load"] = os.getloadavg()[0]
         print(json.dumps(result))
         return
 
@@ -182,9 +200,16 @@ def main() -> None:
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     bean = None
     if have_beancount:
-        bean = run_child("beancount", str(bean_path))
-        print(f"  beancount load_file: {bean['seconds']:.1f} s ({n / bean['seconds']:,.0f} entries/s), "
-              f"{bean['errors']} errors, peak RSS {bean['max_rss_mb']:.0f} MB")
+        for cache in work.glob(".*.picklecache"):
+            cache.unlink()
+        uncached = run_child("beancount", str(bean_path), env={"BEANCOUNT_DISABLE_LOAD_CACHE": "1"})
+        cached = run_child("beancount", str(bean_path))  # a first load: it writes .journal.beancount.picklecache
+        print(f"  beancount load_file, no cache:      {uncached['seconds']:.1f} s "
+              f"({n / uncached['seconds']:,.0f} entries/s), {uncached['errors']} errors, "
+              f"peak RSS {uncached['max_rss_mb']:.0f} MB (load {os.getloadavg()[0]:.2f})")
+        print(f"  beancount load_file, writing cache: {cached['seconds']:.1f} s "
+              f"({n / cached['seconds']:,.0f} entries/s) (load {os.getloadavg()[0]:.2f})")
+        bean = uncached  # the faster of the two: the comparison does not count Beancount's cache write against it
     else:
         print("  beancount: not installed (pip install beancount) - skipped")
     urls = [("sqlite", f"sqlite:///{work / 'bench.sqlite'}")]
@@ -206,10 +231,12 @@ def main() -> None:
             for f in work.glob("bench.sqlite*"):
                 f.unlink()
         imp = run_child("import", url, str(csv_path))
+        how = "COPY, batches of 5,000" if name == "postgresql" else "executemany"
         print(f"{name}:")
-        print(f"  raw executemany (in-memory tuples): {raw['seconds']:.1f} s ({n / raw['seconds']:,.0f} entries/s)")
+        print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s ({n / raw['seconds']:,.0f} entries/s) "
+              f"(load {raw['load']:.2f})")
         print(f"  import_entries from the CSV:        {imp['seconds']:.1f} s ({n / imp['seconds']:,.0f} entries/s), "
-              f"{imp['batches']} batches, ledger check {imp['check']}")
+              f"{imp['batches']} batches, ledger check {imp['check']} (load {imp['load']:.2f})")
         print(f"  import / raw = {raw['seconds'] / imp['seconds']:.2f}x"
               + (f"; import / beancount = {bean['seconds'] / imp['seconds']:.2f}x" if bean else ""))
         print(f"  peak RSS of the import: {small['max_rss_mb']:.0f} MB at {n // 5:,} entries, "
