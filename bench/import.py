@@ -16,8 +16,9 @@ peak memory is its own):
 - beancount (when `beancount` is installed): `beancount.loader.load_file` of the same
   transactions written as a ledger file (parsing, booking, its plugins and validations), once without
   its pickle cache and once as a first load that writes it; the ratio uses the faster (no cache).
-Printed: seconds, entries/s, peak RSS of the child, the ratios import/raw and import/beancount,
-and the load average before and after. Memory flat: the import's peak RSS at N/5 and N entries.
+Printed: wall seconds and CPU seconds (the child's, every thread, plus its PostgreSQL server
+process read from /proc: on a busy machine the CPU figures are the steadier), entries/s, peak RSS of
+the child, the ratios import/raw and import/beancount in both, and the load average beside each figure. Memory flat: the import's peak RSS at N/5 and N entries.
 """
 from __future__ import annotations
 
@@ -91,6 +92,46 @@ def _setup(url: str):
     return app, org.id
 
 
+def _backend_pid() -> int | None:
+    from coop.extensions import db
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+def _backend_cpu(pid: int | None) -> float:
+    """CPU seconds the PostgreSQL server process of this session has used (0 on SQLite or when unreadable):
+    on PostgreSQL the database's share of the work is done there, not in this process."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall seconds, and CPU seconds of this process (every thread) plus its PostgreSQL server process."""
+
+    def __init__(self, database: bool = True):
+        self.database = database
+
+    def __enter__(self):
+        self.pid = _backend_pid() if self.database else None
+        self.backend = _backend_cpu(self.pid)
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.wall
+        self.cpu_seconds = time.process_time() - self.cpu + _backend_cpu(self.pid) - self.backend
+
+    def result(self, **more) -> dict:
+        return {"seconds": self.seconds, "cpu": self.cpu_seconds, **more}
+
+
 def child_raw(url: str, entries: int) -> dict:
     from coop.extensions import db
     from coop.ledger import services as ledger
@@ -111,7 +152,7 @@ def child_raw(url: str, entries: int) -> dict:
                   (org_id, n + 1, shares, parties[f"M-{party:05d}"], 0, amount - 1000, None),
                   (org_id, n + 1, fees, None, 0, 1000, None)]
     db.session.commit()
-    started = time.perf_counter()
+    clock = Clock().__enter__()
     connection = db.session.connection()
     if postgres:  # the same rows COPY'd into the same tables (same indexes, foreign keys, checks), as the import writes
         cursor = connection.connection.driver_connection.cursor()
@@ -132,7 +173,8 @@ def child_raw(url: str, entries: int) -> dict:
             "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
             f"VALUES ({', '.join(['?'] * 7)})", lines)
     db.session.commit()
-    return {"seconds": time.perf_counter() - started}
+    clock.__exit__()
+    return clock.result()
 
 
 def child_import(url: str, csv_path: str) -> dict:
@@ -141,14 +183,13 @@ def child_import(url: str, csv_path: str) -> dict:
     from coop.ledger import services as ledger
 
     _, org_id = _setup(url)
-    started = time.perf_counter()
-    with open(csv_path, newline="") as handle:
-        summary = ledger.import_entries(org_id, read_journal_csv(handle))
-    db.session.commit()
-    seconds = time.perf_counter() - started
+    with Clock() as clock:
+        with open(csv_path, newline="") as handle:
+            summary = ledger.import_entries(org_id, read_journal_csv(handle))
+        db.session.commit()
     problems = ledger.recompute_problems(org_id)
-    return {"seconds": seconds, "entries": summary.entries, "lines": summary.lines, "batches": summary.batches,
-            "check": "ok" if not problems else problems[:3]}
+    return clock.result(entries=summary.entries, lines=summary.lines, batches=summary.batches,
+                        check="ok" if not problems else problems[:3])
 
 
 def child_beancount(path: str) -> dict:
@@ -156,9 +197,9 @@ def child_beancount(path: str) -> dict:
     pickle cache (the time is in the figure). BEANCOUNT_DISABLE_LOAD_CACHE (set by the caller) leaves that out."""
     from beancount import loader
 
-    started = time.perf_counter()
-    entries, errors, _ = loader.load_file(path)
-    return {"seconds": time.perf_counter() - started, "entries": len(entries), "errors": len(errors)}
+    with Clock(database=False) as clock:
+        entries, errors, _ = loader.load_file(path)
+    return clock.result(entries=len(entries), errors=len(errors))
 
 
 def run_child(*args: str, env: dict | None = None) -> dict:
@@ -204,11 +245,11 @@ def main() -> None:
             cache.unlink()
         uncached = run_child("beancount", str(bean_path), env={"BEANCOUNT_DISABLE_LOAD_CACHE": "1"})
         cached = run_child("beancount", str(bean_path))  # a first load: it writes .journal.beancount.picklecache
-        print(f"  beancount load_file, no cache:      {uncached['seconds']:.1f} s "
+        print(f"  beancount load_file, no cache:      {uncached['seconds']:.1f} s, CPU {uncached['cpu']:.1f} s "
               f"({n / uncached['seconds']:,.0f} entries/s), {uncached['errors']} errors, "
-              f"peak RSS {uncached['max_rss_mb']:.0f} MB (load {os.getloadavg()[0]:.2f})")
-        print(f"  beancount load_file, writing cache: {cached['seconds']:.1f} s "
-              f"({n / cached['seconds']:,.0f} entries/s) (load {os.getloadavg()[0]:.2f})")
+              f"peak RSS {uncached['max_rss_mb']:.0f} MB (load {uncached['load']:.2f})")
+        print(f"  beancount load_file, writing cache: {cached['seconds']:.1f} s, CPU {cached['cpu']:.1f} s "
+              f"({n / cached['seconds']:,.0f} entries/s) (load {cached['load']:.2f})")
         bean = uncached  # the faster of the two: the comparison does not count Beancount's cache write against it
     else:
         print("  beancount: not installed (pip install beancount) - skipped")
@@ -233,12 +274,15 @@ def main() -> None:
         imp = run_child("import", url, str(csv_path))
         how = "COPY, batches of 5,000" if name == "postgresql" else "executemany"
         print(f"{name}:")
-        print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s ({n / raw['seconds']:,.0f} entries/s) "
-              f"(load {raw['load']:.2f})")
-        print(f"  import_entries from the CSV:        {imp['seconds']:.1f} s ({n / imp['seconds']:,.0f} entries/s), "
-              f"{imp['batches']} batches, ledger check {imp['check']} (load {imp['load']:.2f})")
-        print(f"  import / raw = {raw['seconds'] / imp['seconds']:.2f}x"
+        print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s, CPU {raw['cpu']:.1f} s "
+              f"({n / raw['seconds']:,.0f} entries/s) (load {raw['load']:.2f})")
+        print(f"  import_entries from the CSV: {imp['seconds']:.1f} s, CPU {imp['cpu']:.1f} s "
+              f"({n / imp['seconds']:,.0f} entries/s), {imp['batches']} batches, ledger check {imp['check']} "
+              f"(load {imp['load']:.2f})")
+        print(f"  wall: import / raw = {raw['seconds'] / imp['seconds']:.2f}x"
               + (f"; import / beancount = {bean['seconds'] / imp['seconds']:.2f}x" if bean else ""))
+        print(f"  CPU (this process and its database server process): import / raw = {raw['cpu'] / imp['cpu']:.2f}x"
+              + (f"; import / beancount = {bean['cpu'] / imp['cpu']:.2f}x" if bean else ""))
         print(f"  peak RSS of the import: {small['max_rss_mb']:.0f} MB at {n // 5:,} entries, "
               f"{imp['max_rss_mb']:.0f} MB at {n:,} entries")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

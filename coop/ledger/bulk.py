@@ -178,6 +178,7 @@ def _fast_entry(ctx: _Context, rows: list[tuple], seen: set[str]):
     on = ctx.good_dates.get(day)
     if on is None or len(rows) < 2 or not ref or not memo:
         return None
+    written = memo  # a line whose memo column repeats the entry's has no memo of its own
     ref, memo = ref.strip(), memo.strip()
     if not ref or len(ref) > 90 or ref in seen or not memo or len(memo) > 300:
         return None
@@ -188,8 +189,8 @@ def _fast_entry(ctx: _Context, rows: list[tuple], seen: set[str]):
         account_id = postable.get(account_name)
         debit = amounts.get(debit_text)
         credit = amounts.get(credit_text)
-        if (account_id is None or debit is None or credit is None or line_memo or (debit > 0) == (credit > 0)
-                or (line_day != day and line_day)):
+        if (account_id is None or debit is None or credit is None or (debit > 0) == (credit > 0)
+                or (line_memo != written and line_memo) or (line_day != day and line_day)):
             return None
         if party_name:
             party_id = named.get(party_name)
