@@ -7,8 +7,11 @@ that are active and not headings, parties of the organization, an open month, an
 reference (the reference is the entry's idempotency key `import:<ref>`: a re-run of the same file
 skips what is there, the same reference with other content is a problem). It builds no result
 objects: ids are reserved up front per batch, entries and lines are written with one executemany
-each (COPY on PostgreSQL), one audit row records each batch, and the balance rows are updated in
-bulk once at the end. Problems carry the source row and column; the first problem stops the
+each (COPY on PostgreSQL) by a writer thread while the next batch is read, one audit row records
+each batch, and the balance rows are updated in bulk once at the end. An entry with nothing wrong
+takes the fast path (a dictionary look-up per name, of names checked once per import); anything
+else is checked the long way, which names each problem. Dates after today (plus the policy's
+`ledger.future_days`) are refused as `post` refuses them. Problems carry the source row and column; the first problem stops the
 writing, the reading goes on to list every problem, and the call then raises `ImportRefused`, so
 the boundary rolls everything back: all rows or none.
 """
