@@ -144,7 +144,7 @@ def confirm(run_id: int):
 @roles_required(*STAFF)
 def run_page(run_id: int):
     run = services.get_run(g.org.id, run_id)
-    if run.status == "draft":
+    if run.status == "draft" and run.kind in imports.KINDS and not imports.kind(run.kind).whole_file:
         return redirect(url_for("interchange.map_page", run_id=run.id))
     done = runner.PROGRESS.get(run.id, run.done)
     preview, spec = None, None
