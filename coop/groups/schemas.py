@@ -232,6 +232,18 @@ class EnterpriseOutSchema(Schema):
     started_on = fields.Date()
 
 
+class FundingOutSchema(Schema):
+    enterprise = fields.Nested(EnterpriseOutSchema)
+    moa_id = fields.Integer(allow_none=True)
+    moa_label = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True, metadata={"description": "grant or loan"})
+    total = Money(allow_none=True)
+    released_total = Money(allow_zero=True, allow_none=True)
+    party_id = fields.Integer(allow_none=True, metadata={"description": "the cluster's ledger party: the releases "
+                                                                        "are booked to the group"})
+    women = fields.List(fields.Integer(), metadata={"description": "beneficiary ids of the women in the group"})
+
+
 class InstallmentOutSchema(Schema):
     seq = fields.Integer()
     due_on = fields.Date()
