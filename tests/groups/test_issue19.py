@@ -72,7 +72,7 @@ def test_a_grant_to_a_cluster_is_booked_to_the_group_with_its_women_shown(groups
     assert set(funding[0]["women"]) == set(holder["members"])
 
     # a woman's own grant stays hers
-    own = groups.moa(groups.fund(), woman=groups.woman(name="Solo"), schedule=ONE_TRANCHE)
+    own = groups.moa(groups.fund(donor="Another donor"), woman=groups.woman(name="Solo"), schedule=ONE_TRANCHE)
     assert staff.get(f"/api/v1/orgs/{ngo.slug}/grants/moas/{own.id}").json["beneficiary_of_record"] is None
     released = groups.release(grants.tranches_of(own.id)[0], START + timedelta(days=10))
     solo = grants.get_beneficiary(ngo.id, own.beneficiary_id)
@@ -93,11 +93,11 @@ def test_the_daily_job_ages_overdue_installments_and_reminds_who_looks_after_the
     group_loan, _moa, _fund = groups.released_loan(woman=signer, enterprise=enterprise)
     # a woman's own loan: her case worker hears of it, in Filipino
     solo = groups.woman(name="Solo Borrower")
+    own_loan, _moa, _fund = groups.released_loan(woman=solo, fund=_fund)
     cases.ensure_default_categories(ngo.id)
     case = cases.open_case(ngo.id, {"client_name": "Solo Borrower", "referrer_kind": "self", "opened_on": START,
                                     "category_ids": []}, worker.id)
     cases.link_beneficiary(ngo.id, case.id, solo.number, worker.id)
-    own_loan, _moa, _fund = groups.released_loan(woman=solo)
     _phone(ngo.id, checker, "09170000001")
     _phone(ngo.id, worker, "09170000002", "fil")
     db.session.commit()
@@ -148,10 +148,11 @@ def test_the_job_is_set_based(groups, ngo, maker):
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(seen)
 
-    groups.released_loan()
+    fund = groups.fund(amount=6_000_000)
+    groups.released_loan(fund=fund)
     few = count_for(date(2026, 6, 20))
     for _ in range(3):
-        groups.released_loan()
+        groups.released_loan(fund=fund)
     assert count_for(date(2026, 6, 21)) == few
 
 
