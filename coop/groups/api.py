@@ -67,7 +67,7 @@ def _sessions(roster: dict) -> list[dict]:
 def _loan(loan) -> dict:
     return {**{k: getattr(loan, k) for k in ("id", "label", "moa_id", "tranche_id", "beneficiary_id", "cluster_id",
                                              "party_id", "principal", "repaid", "outstanding", "released_on",
-                                             "status")},
+                                             "status", "days_past_due")},
             "installments": services.installments_of(loan.id)}
 
 

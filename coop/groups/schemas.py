@@ -249,6 +249,7 @@ class InstallmentOutSchema(Schema):
     due_on = fields.Date()
     amount = Money()
     paid = Money(allow_zero=True)
+    overdue_on = fields.Date(allow_none=True, metadata={"description": "the day the daily job first listed it overdue"})
 
 
 class LoanOutSchema(Schema):
@@ -264,6 +265,8 @@ class LoanOutSchema(Schema):
     outstanding = Money(allow_zero=True)
     released_on = fields.Date()
     status = fields.String()
+    days_past_due = fields.Integer(metadata={"description": "from the oldest unpaid installment, kept by the daily "
+                                                            "job groups.overdue_installments"})
     installments = fields.List(fields.Nested(InstallmentOutSchema))
 
 
