@@ -14,6 +14,7 @@ from coop.cases.models import Case, Referral
 from coop.extensions import db
 from coop.grants import services as grants
 from coop.ledger import services as ledger
+from coop.messaging.models import OutboxMessage
 from coop.timeutil import today
 
 from ..conftest import PASSWORD
@@ -126,6 +127,9 @@ def test_a_case_from_intake_to_a_group_grant_and_monitoring(ngo, admin, worker, 
     assert staff.post(f"{v1}/groups/enrollments/{enrolled['id']}/completion",
                       json={"completed_on": day(16)}).json["status"] == "completed"
     assert "Entrepreneurship course" in get(staff_pages, f"{o}/groups/trainings/{program['id']}")
+    assert staff.post(f"{v1}/groups/coaching", json={"beneficiary_id": woman["id"], "held_on": day(17),
+                                                     "topic": "Pricing", "minutes": 40,
+                                                     "note": "Coach private remark"}).status_code == 201
 
     # 5. certification: the social worker's assessment (page), which the grants program reads
     post(pages, f"{o}/cases/{case.id}/assessments", {"assessed_on": day(20), "level": "2", "certifies_ready": "1"})
@@ -191,7 +195,10 @@ def test_a_case_from_intake_to_a_group_grant_and_monitoring(ngo, admin, worker, 
     # the worker's private notes are in no export, log or message
     export = browser(admin).get(f"{o}/privacy/case/{case.id}/export.json").get_data(as_text=True)
     assert NOTE not in export and "case_session.note" in export
-    assert not db.session.scalar(select(AuditEvent.id).where(AuditEvent.details.cast(db.String).contains(NOTE)))
+    assert "Coach private remark" not in export and "grp_coaching.note" in export
+    for secret in (NOTE, "Coach private remark", "Illegal recruitment complaint"):
+        assert not db.session.scalar(select(AuditEvent.id).where(AuditEvent.details.cast(db.String).contains(secret)))
+    assert not db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.body.contains(NAME)))
 
     # every page opened here reads in Filipino as well
     for client, path in seen:
