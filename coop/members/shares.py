@@ -474,7 +474,7 @@ def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: dat
     """The checker (an officer other than the one who recorded it) approves or rejects, once (coop.approvals)."""
     withdrawal = _get_withdrawal(org_id, withdrawal_id)
     if withdrawal.status != "pending":
-        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+        raise Conflict("This withdrawal was already %(status)s.", values={"status": Status(withdrawal.status)})
     approval_id = approvals.ensure_pending(org_id, WITHDRAWAL_KIND, f"share_withdrawal:{withdrawal.id}",
                                            {"withdrawal_id": withdrawal.id}, maker_id=withdrawal.requested_by,
                                            amount=withdrawal.refund)
