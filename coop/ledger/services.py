@@ -35,6 +35,7 @@ from .balances import (  # noqa: F401 (re-exported)
     party_balances,
     party_balances_by_account,
     party_lines,
+    entry_dates,
     party_totals_as_of,
     recompute_problems,
     source_totals,
