@@ -224,7 +224,7 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         amount = delta[0] if delta[0] else delta[-1]
         if "move" in line and line["move"].kind in ("subscribed", "withdrawn") and delta[-1]:
             amount = delta[-1]
-        text = _share_text(line["move"], subs) if "move" in line else _plain(line["memo"], member)
+        text = _share_text(line["move"], subs, line["memo"]) if "move" in line else _plain(line["memo"], member)
         if line["charges"] and amount < 0:  # a payment: the interest and fees she paid go with it
             amount -= line["charges"]
             text = _("%(text)s (of which interest and fees %(amount)s)", text=text, amount=money(line["charges"]))
@@ -285,9 +285,12 @@ def _subscription_title(sub) -> str:
     return _("Shares subscribed %(day)s (%(number)s)", day=on, number=sub.certificate_number)
 
 
-def _share_text(move, subs) -> str:
+def _share_text(move, subs, memo: str | None) -> str:
     """What an entry did to one subscription, in her words."""
     sub = subs.get(move.subscription_id)
+    loan = _LOAN_NUMBER.search(memo or "")
+    if move.kind == "build-up" and loan:
+        return _("Capital build-up kept from loan %(number)s", number=loan.group(0))
     if move.kind == "subscribed":
         count = move.due // sub.par_value if sub is not None and sub.par_value else 0
         return _("Subscribed to %(n)s shares", n=count) if count else _("Subscribed")
@@ -302,4 +305,20 @@ def _plain(memo: str | None, member: Member) -> str:
     for mine in (f" by {member.label}", f" to {member.label}", f" for {member.label}", f", {member.label}",
                  f" {member.label}"):
         text = text.replace(mine, "")
-    return text.strip() or _("Transaction")
+    text = text.strip()
+    for pattern, words in _MEMOS:
+        found = pattern.match(text)
+        if found:
+            return str(words) % found.groupdict() if found.groupdict() else str(words)
+    return text or _("Transaction")
+
+
+# The entries' descriptions are English records; the ones a member meets most are told in her language.
+_MEMOS = (
+    (re.compile(r"^Release of loan (?P<number>L-\d+)$"), _l("Release of loan %(number)s")),
+    (re.compile(r"^Payment on loan (?P<number>L-\d+)$"), _l("Payment on loan %(number)s")),
+    (re.compile(r"^Store sale (?P<number>S-\d+)$"), _l("Store sale %(number)s")),
+    (re.compile(r"^Membership fee$"), _l("Membership fee")),
+    (re.compile(r"^Membership fee \(refundable\)$"), _l("Membership fee (refundable)")),
+    (re.compile(r"^Consigned goods sold, (?P<campaign>.+)$"), _l("Consigned goods sold, %(campaign)s")),
+)

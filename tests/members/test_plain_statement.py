@@ -67,3 +67,5 @@ def test_each_subscription_keeps_its_own_balance(coop, officer, make_member, mak
     fil = client.get(f"/o/{coop.slug}/me/statement?start={on.replace(day=1)}&end={on}&lang=fil").get_data(as_text=True)
     assert "Bayad sa aking shares" in fil and "Payment on my shares" not in fil
     assert client.get(f"/o/{coop.slug}/me/statement?format=pdf&lang=fil").data.startswith(b"%PDF")
+    portal = client.get(f"/o/{coop.slug}/me").get_data(as_text=True)  # her page lists each subscription too
+    assert "Aking mga subscription" in portal and first.certificate_number in portal and second.certificate_number in portal
