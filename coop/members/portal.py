@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ..ledger import services as ledger
 from ..manifest import plugins
 from ..web.filters import money
+from ..receipts.words import in_her_words
 from ..reports import services as reports
 from ..reports.tables import party_statement_table
 from ..reports.tabular import Table
@@ -305,20 +306,4 @@ def _plain(memo: str | None, member: Member) -> str:
     for mine in (f" by {member.label}", f" to {member.label}", f" for {member.label}", f", {member.label}",
                  f" {member.label}"):
         text = text.replace(mine, "")
-    text = text.strip()
-    for pattern, words in _MEMOS:
-        found = pattern.match(text)
-        if found:
-            return str(words) % found.groupdict() if found.groupdict() else str(words)
-    return text or _("Transaction")
-
-
-# The entries' descriptions are English records; the ones a member meets most are told in her language.
-_MEMOS = (
-    (re.compile(r"^Release of loan (?P<number>L-\d+)$"), _l("Release of loan %(number)s")),
-    (re.compile(r"^Payment on loan (?P<number>L-\d+)$"), _l("Payment on loan %(number)s")),
-    (re.compile(r"^Store sale (?P<number>S-\d+)$"), _l("Store sale %(number)s")),
-    (re.compile(r"^Membership fee$"), _l("Membership fee")),
-    (re.compile(r"^Membership fee \(refundable\)$"), _l("Membership fee (refundable)")),
-    (re.compile(r"^Consigned goods sold, (?P<campaign>.+)$"), _l("Consigned goods sold, %(campaign)s")),
-)
+    return in_her_words(text)
