@@ -304,4 +304,9 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def restore_form():
-        g.form = session.pop("_form", None) or {"data": {}, "errors": {}}
+        # kept on the request, not only on g: a read that turns out to write runs again (web/transactions.py)
+        # with g emptied, and the refused form's input and messages must survive into that second run
+        form = request.environ.get("coop.form")
+        if form is None:
+            form = request.environ["coop.form"] = session.pop("_form", None) or {"data": {}, "errors": {}}
+        g.form = form

@@ -56,8 +56,21 @@ def status(value) -> str:
     return str(label) if label is not None else str(value).replace("_", " ")
 
 
+# The classes of membership (RA 9520), as a reader sees them.
+MEMBERSHIP_LABELS = {"regular": _l("Regular"), "associate": _l("Associate")}
+
+
+def membership(value) -> str:
+    """A member's class (`regular`, `associate`) in the reader's language."""
+    if value is None:
+        return ""
+    label = MEMBERSHIP_LABELS.get(str(value))
+    return str(label) if label is not None else str(value)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(status, "status")
+    app.add_template_filter(membership, "membership")
     app.add_template_filter(money, "money")
     app.add_template_filter(to_pesos_text, "pesos")  # an amount in a form field: "2000.50"
     app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt) if d else "", "date")

@@ -158,3 +158,22 @@ def test_another_package_cuts_the_outcome_report_by_its_own_groups(ngo, worker, 
     assert "Sessions held,2," in client.get(url(ngo, "outcomes?format=csv")).get_data(as_text=True)
     assert client.get(url(ngo, "outcomes?clusters_cluster=8")).status_code == 404
     assert client.get(url(ngo, "outcomes?clusters_cluster=abc")).status_code == 422
+
+
+def test_an_agency_not_in_the_directory_is_a_message_beside_the_field(ngo, worker, agency, intake, login, api):
+    """A referral naming an agency id that does not exist answered with a 404 page, not the form's message."""
+    case = intake()
+    client = login(worker)
+    back = url(ngo, str(case.id))
+    data = {"agency_id": "999999", "referred_on": (DAY - timedelta(days=10)).isoformat(), "reason": NOTE}
+    response = client.post(url(ngo, f"{case.id}/referrals"), data=data, headers={"Referer": "http://localhost" + back})
+    assert response.status_code == 303 and response.headers["Location"].endswith(back)
+    page = client.get(back).get_data(as_text=True)
+    assert "has-error" in page and "Choose an agency from the directory." in page
+    assert services.referrals_of(case.id) == []
+    api_client = api(worker)
+    problem = api_client.post(f"/api/v1/orgs/{ngo.slug}/cases/{case.id}/referrals",
+                              json={**data, "agency_id": 999999})
+    assert problem.status_code == 422 and problem.content_type.startswith("application/problem+json")
+    assert "agency_id" in problem.get_data(as_text=True)
+    assert services.referrals_of(case.id) == []

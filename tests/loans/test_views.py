@@ -179,3 +179,29 @@ def test_dashboard_tiles(coop, member, officer, checker, app):
     with app.test_request_context():
         tiles = dashboard_tiles(coop.id)
     assert tiles[0].value.replace("\xa0", "") == "₱1,000.00" and "1 late" in tiles[0].note
+
+
+def test_over_the_cap_is_said_plainly_to_the_officer_and_to_her(coop, make_member, make_user, officer, login, client):
+    """'A loan of Emergency loan is up to ₱2,000.00 for this member.' read awkwardly, worst on her own page."""
+    import re
+
+    user = make_user(coop, "member")
+    mine = make_member(name="Ana Cruz", user_id=user.id)
+    product = _emergency(coop)
+    base = f"/o/{coop.slug}/loans"
+    login(officer)
+    client.post(f"{base}/", data={"member": mine.label, "product_id": product.id, "amount": "999,999",
+                                  "purpose": "Medicine", "idempotency_key": "over"}, headers={"Referer": f"{base}/new"})
+    html = client.get(f"{base}/new").get_data(as_text=True)
+    assert re.search(re.escape(product.name) + r": at most ₱[\d,.]+ for this member\.", html), html[-3000:]
+    assert "A loan of" not in html
+    client.post("/logout")
+    login(user)
+    data = {"product_id": product.id, "amount": "999,999", "purpose": "Medicine"}
+    client.post(f"{base}/mine/apply", data=data, headers={"Referer": f"{base}/mine/apply"})
+    html = client.get(f"{base}/mine/apply").get_data(as_text=True)
+    assert re.search(re.escape(product.name) + r": you can borrow up to ₱[\d,.]+\.", html)
+    assert "for this member" not in html and "A loan of" not in html
+    client.post(f"{base}/mine/apply?lang=fil", data=data, headers={"Referer": f"{base}/mine/apply"})
+    html = client.get(f"{base}/mine/apply?lang=fil").get_data(as_text=True)
+    assert re.search(re.escape(product.name) + r": makakahiram ka ng hanggang ₱[\d,.]+\.", html)

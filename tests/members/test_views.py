@@ -240,3 +240,19 @@ def test_every_installment_state_is_said_in_filipino(app):
         refresh()
         for state in STATE_LABELS:
             assert state_label(state) not in ("Paid", "Overdue", "Due", "Part paid", "Closed"), state
+
+
+def test_her_class_of_membership_and_statuses_are_words_in_either_language(coop, officer, make_member, login, client):
+    """The officer's page showed 'regular', the stored value, in English and in Filipino alike."""
+    ana = make_member("Ana Reyes", membership_type="regular")
+    bea = make_member("Bea Cruz", membership_type="associate")
+    login(officer)
+    english = client.get(f"/o/{coop.slug}/members/{ana.id}?lang=en").get_data(as_text=True)
+    assert "<dd>Regular</dd>" in english and ">regular<" not in english
+    filipino = client.get(f"/o/{coop.slug}/members/{ana.id}?lang=fil").get_data(as_text=True)
+    assert "<dd>Regular na miyembro</dd>" in filipino and ">regular<" not in filipino
+    assert ">inactive<" not in filipino and ">withdrawn<" not in filipino  # the status choices
+    filipino = client.get(f"/o/{coop.slug}/members/{bea.id}?lang=fil").get_data(as_text=True)
+    assert "<dd>Associate na miyembro</dd>" in filipino
+    listing = client.get(f"/o/{coop.slug}/members/?lang=fil").get_data(as_text=True)
+    assert ">applicant (" not in listing and ">active (" not in listing

@@ -18,7 +18,7 @@ from .cases import (Linked, assessments_of, assign_worker, assignments, case_cat
                     visible_cases)
 from .outcomes import indicators, outcome_lines, scope_for
 from .referrals import (Overdue, add_agency, agencies, agency_named, catalogue, catalogue_entry, close_referral,
-                        workers_of_women, followups_of, get_agency, list_overdue,
+                        workers_of_women, followups_of, get_agency, chosen_agency, list_overdue,
                         overdue, overdue_count, plan_followup, record_followup, refer, referrals_of, update_agency)
 from .sessions import record_session, sessions_of
 from .setup import (add_category, add_program, categories, ensure_default_categories, funds, get_program, programs,
@@ -29,7 +29,7 @@ __all__ = [
     "FOLLOWUP_DAYS", "SCALE", "SENDER", "TEXT_OVERDUE", "Linked", "Overdue", "add_agency",
     "add_category", "add_program", "agencies", "assessments_of", "assign_worker", "assignments", "case_categories",
     "case_for", "categories", "close_referral", "enroll_in_grants", "ensure_default_categories", "followups_of",
-    "funds", "get_agency", "get_program", "her_rows", "indicators", "is_admin", "link_beneficiary",
+    "chosen_agency", "funds", "get_agency", "get_program", "her_rows", "indicators", "is_admin", "link_beneficiary",
     "linked_beneficiary", "list_overdue", "may_open", "may_see", "open_case", "open_count", "outcome_lines",
     "overdue", "overdue_count", "plan_followup", "programs", "readiness_marks", "record_assessment",
     "record_followup", "record_session", "refer", "referrals_of", "scale_of", "scope_for", "seal",

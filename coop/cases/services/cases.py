@@ -10,13 +10,13 @@ from ...audit import services as audit
 from ...errors import Conflict, Invalid, NotFound
 from ...extensions import db
 from ...grants import services as grants
-from ...kernel import get_in_org
 from ...manifest import ReadyMark
 from ...orgs.services import get_setting
-from ..models import (CLOSING_REASONS, OPEN_STATUSES, SCALES, Agency, Assessment, Assignment, Case, CaseCategory,
+from ..models import (CLOSING_REASONS, OPEN_STATUSES, SCALES, Assessment, Assignment, Case, CaseCategory,
                       Category)
 from .base import (SCALE, case_for, check_day, is_admin, next_number, not_before,
                    not_future, open_only)
+from .referrals import chosen_agency
 from .setup import get_program, workers
 
 DETAILS = ("client_name", "household", "mobile", "town", "province", "referrer_kind", "referred_by", "program_id")
@@ -171,7 +171,7 @@ def set_status(org_id: int, case_id: int, *, status: str, on: date, actor_id: in
         if status == "transferred":
             if agency_id is None:
                 raise Invalid("Choose the agency she is transferred to.", field="agency_id")
-            get_in_org(Agency, org_id, agency_id, "No such agency.")
+            chosen_agency(org_id, agency_id)
         case.closing_reason, case.transferred_to, case.ended_on = reason, agency_id, on
     elif status in MOVES.get(case.status, ()):
         if not case.is_open:

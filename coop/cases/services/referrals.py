@@ -12,7 +12,7 @@ from ...audit import services as audit
 from ...auth import services as auth
 from ...errors import Conflict, Invalid, NotFound
 from ...extensions import db
-from ...kernel import get_in_org
+from ...kernel import get_in_org, valid_id
 from ...manifest import CatalogueEntry, plugins
 from ...messaging import services as outbox
 from ...messaging.texts import language, written_in
@@ -36,6 +36,15 @@ def agencies(org_id: int, *, active_only: bool = False) -> list[Agency]:
 
 def get_agency(org_id: int, agency_id: int) -> Agency:
     return get_in_org(Agency, org_id, agency_id, "No such agency.")
+
+
+def chosen_agency(org_id: int, agency_id, field: str = "agency_id") -> Agency:
+    """The agency a form or a request names: one not in this organization's directory is bad input for that
+    field (422, the message beside it), not a missing page."""
+    agency = db.session.get(Agency, agency_id) if valid_id(agency_id) else None
+    if agency is None or agency.org_id != org_id:
+        raise Invalid("Choose an agency from the directory.", field=field)
+    return agency
 
 
 def add_agency(org_id: int, data: dict, actor_id: int | None) -> Agency:
@@ -87,7 +96,7 @@ def _from_catalogue(org_id: int, data: dict, actor_id: int) -> tuple[Agency, Cat
     if not entry.active:
         raise Invalid("That service is no longer offered.", field="offering_id")
     if data.get("agency_id"):
-        agency = get_agency(org_id, data["agency_id"])
+        agency = chosen_agency(org_id, data["agency_id"])
     else:
         agency = agency_named(org_id, entry.partner) or add_agency(org_id, {
             "name": entry.partner[:160], "kind": "training" if entry.kind != "service" else "other",
@@ -104,7 +113,7 @@ def refer(org_id: int, case_id: int, data: dict, actor_id: int) -> Referral:
     if data.get("offering_id"):
         agency, entry = _from_catalogue(org_id, data, actor_id)
     elif data.get("agency_id"):
-        agency = get_agency(org_id, data["agency_id"])
+        agency = chosen_agency(org_id, data["agency_id"])
     else:
         raise Invalid("Choose an agency, or a service from the catalogue.", field="agency_id")
     if not agency.active:

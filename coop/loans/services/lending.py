@@ -38,8 +38,10 @@ from .products import cap_for, cbu_for, fee_for, get_product
 
 
 def check_application(org_id: int, member_id: int, product: LoanProduct, amount: int, term_count: int,
-                      on: date, *, ignore_loan_id: int | None = None, comaker_ids: list[int] | None = None) -> None:
-    """Every rule an application must pass; raises the first one it breaks."""
+                      on: date, *, ignore_loan_id: int | None = None, comaker_ids: list[int] | None = None,
+                      herself: bool = False) -> None:
+    """Every rule an application must pass; raises the first one it breaks (`herself`: the member is the one
+    applying, from her portal, and is spoken to)."""
     check_amount(amount)
     if not product.active:
         raise Invalid("%(name)s is not offered at the moment.", field="product_id", values={"name": product.name})
@@ -52,10 +54,13 @@ def check_application(org_id: int, member_id: int, product: LoanProduct, amount:
     check_standing(org_id, member_id, on)
     cap = cap_for(org_id, product, members.member_party(member))
     if amount > cap:
-        raise OverCap("A loan of %(name)s is up to %(cap)s for this member.", field="amount",
+        if herself:
+            raise OverCap("%(name)s: you can borrow up to %(cap)s.", field="amount",
+                          values={"name": product.name, "cap": Pesos(cap)})
+        raise OverCap("%(name)s: at most %(cap)s for this member.", field="amount",
                       values={"name": product.name, "cap": Pesos(cap)})
     if amount < product.min_amount:
-        raise Invalid("A loan of %(name)s starts at %(min_amount)s.", field="amount",
+        raise Invalid("%(name)s: at least %(min_amount)s.", field="amount",
                       values={"name": product.name, "min_amount": Pesos(product.min_amount)})
     if product.frequency != "lump_sum" and not 1 <= term_count <= product.max_term_count:
         raise Invalid("The term is 1 to %(max_term_count)s installments.", field="term_count",
@@ -82,9 +87,10 @@ def apply(org_id: int, member_id: int, product_id: int, amount: int, *, on: date
     if via == "portal" and product.comakers_required:
         raise Forbidden("Apply for this loan at the office, with your co-makers.")
     comaker_ids = list(comaker_ids)
-    check_application(org_id, member_id, product, amount, term, on, comaker_ids=comaker_ids)
+    herself = via == "portal"
+    check_application(org_id, member_id, product, amount, term, on, comaker_ids=comaker_ids, herself=herself)
     lock_borrower(org_id, member_id)
-    check_application(org_id, member_id, product, amount, term, on)  # under the lock: one open loan holds
+    check_application(org_id, member_id, product, amount, term, on, herself=herself)  # under the lock: one open loan holds
     member = members.get_member(org_id, member_id)
     loan = Loan(org_id=org_id, member_id=member_id, party_id=members.member_party(member), product_id=product.id,
                 status="applied", amount=amount, purpose=(purpose or "").strip()[:300] or None,
