@@ -69,6 +69,17 @@ class DashboardTiles:
 
 
 @dataclass(frozen=True)
+class MemberPageSection:
+    """A block on the officers' page of a member (/o/<org>/members/<id>), after her shares: its template gets the
+    context that build(org_id, member_id) returns (None: nothing to show). A domain shows what it keeps for her
+    (savings accounts, loans) without the members package importing it."""
+
+    template: str
+    build: Callable[[int, int], dict | None]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class PortalSection:
     """A block on the member's own page: its template gets the context that build(org_id, member_id) returns."""
 
@@ -302,6 +313,7 @@ class Manifest:
     reports: tuple[NavItem, ...] = ()  # links on the reports page
     dashboard: tuple[DashboardTiles, ...] = ()
     portal: tuple[PortalSection, ...] = ()
+    member_page: tuple[MemberPageSection, ...] = ()  # blocks on the officers' page of a member
     statement_sources: tuple[StatementSource, ...] = ()  # her accounts kept apart (savings) on her statement
     daily_jobs: tuple[DailyJob, ...] = ()
     demo_seeder: DemoSeeder | None = None
@@ -334,6 +346,7 @@ class Plugins:
     reports: list[NavItem] = field(default_factory=list)
     dashboard: list[DashboardTiles] = field(default_factory=list)
     portal: list[PortalSection] = field(default_factory=list)
+    member_page: list[MemberPageSection] = field(default_factory=list)
     statement_sources: list[StatementSource] = field(default_factory=list)
     daily_jobs: list[DailyJob] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
@@ -391,6 +404,8 @@ class Plugins:
         self.portal.extend(manifest.portal)
         self.statement_sources.extend(manifest.statement_sources)
         self.portal.sort(key=lambda section: section.order)
+        self.member_page.extend(manifest.member_page)
+        self.member_page.sort(key=lambda section: section.order)
         self.daily_jobs.extend(manifest.daily_jobs)
         if manifest.demo_seeder is not None:
             self.demo_seeders.append(manifest.demo_seeder)

@@ -9,6 +9,7 @@ from ..manifest import (
     DashboardTiles,
     Document,
     Manifest,
+    MemberPageSection,
     NavItem,
     PortalSection,
     Setting,
@@ -70,6 +71,7 @@ manifest = Manifest(
              NavItem(_l("Allowance for probable losses by month"), "loans.provisions", READERS, COOPERATIVE)),
     dashboard=(DashboardTiles(READERS, COOPERATIVE, views.dashboard_tiles),),
     portal=(PortalSection("loans/_portal.html", views.portal_section, order=20),),
+    member_page=(MemberPageSection("loans/_member.html", views.member_page_section, order=10),),
     daily_jobs=(DailyJob("loans.end_of_day", services.end_of_day, COOPERATIVE),
                 # after the end of day: the month end's aging is the one the allowance is set from
                 DailyJob("loans.provisioning", services.month_end_provisioning, COOPERATIVE)),

@@ -475,6 +475,14 @@ def portal_section(org_id: int, member_id: int) -> dict | None:
             "guarantees": services.guarantees_of(org_id, member_id)}
 
 
+def member_page_section(org_id: int, member_id: int) -> dict:
+    """Her loans on the officers' page of a member: every loan, the open ones' next installment."""
+    own = services.loans_of_member(org_id, member_id)
+    return {"member_loans": own, "member_label": members.get_member(org_id, member_id).label,
+            "next_rows": {loan.id: services.next_installment(loan.id) for loan in own if loan.status == "active"},
+            "products_by_id": {p.id: p for p in services.list_products(org_id)}}
+
+
 def dashboard_tiles(org_id: int) -> list:
     numbers = reports.dashboard_numbers(org_id, today())
     return [Tile(str(_l("Loans outstanding")), money(numbers["outstanding"]), "loans.index",

@@ -136,10 +136,7 @@ STATUS_CHANGES = {
 }
 
 
-def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str | None = None,
-                   overdue_on: date | None = None, offset: int = 0) -> list[Member]:
-    """Members by number ("12", "M-0012") or by part of the name, for lists and pickers in any domain."""
-    query = select(Member).where(Member.org_id == org_id)
+def _matching(query, text: str):
     text = (text or "").strip()
     if text:
         number = text.upper().removeprefix("M-").lstrip("0")
@@ -147,6 +144,19 @@ def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str 
             query = query.where(Member.number == int(number))
         else:
             query = query.where(func.lower(Member.name).contains(text.lower(), autoescape=True))
+    return query
+
+
+def member_ids_matching(org_id: int, text: str):
+    """The ids of the members a search finds (number or part of the name), as a subquery another domain filters
+    its own rows with (`WHERE member_id IN (...)`), however many match."""
+    return _matching(select(Member.id).where(Member.org_id == org_id), text)
+
+
+def search_members(org_id: int, text: str = "", limit: int = 20, *, status: str | None = None,
+                   overdue_on: date | None = None, offset: int = 0) -> list[Member]:
+    """Members by number ("12", "M-0012") or by part of the name, for lists and pickers in any domain."""
+    query = _matching(select(Member).where(Member.org_id == org_id), text)
     if status:
         if status not in MEMBER_STATUSES:
             raise Invalid("A status is one of %(choices)s.", field="status",

@@ -91,7 +91,17 @@ def show(member_id: int):
         payments=shares.payments_of(g.org.id, member.id), withdrawals=shares.withdrawals_of(g.org.id, member.id),
         plans=shares.plans(g.org.id), status_choices=services.STATUS_CHANGES.get(member.status, ()),
         fee_policy=fees.policy(g.org.id), fee=fees.fee_of(g.org.id, member.id),
-        cash_accounts=ledger.cash_accounts(g.org.id))
+        cash_accounts=ledger.cash_accounts(g.org.id), sections=_sections(plugins().member_page, member.id))
+
+
+def _sections(sections, member_id: int) -> list[Markup]:
+    """Each domain's block for this member (a manifest's `member_page` or `portal`), rendered in order."""
+    shown = []
+    for section in sections:
+        context = section.build(g.org.id, member_id)
+        if context is not None:  # a domain with nothing to show for her returns None
+            shown.append(Markup(render_template(section.template, **context)))
+    return shown
 
 
 @bp.get("/members/<int:member_id>/edit")
@@ -261,12 +271,8 @@ def certificate(subscription_id: int):
 def portal():
     member = services.member_for_user(g.org.id, current_user.id)
     audit.record("member.portal", org_id=g.org.id, user_id=current_user.id, target_type="member", target_id=member.id)
-    sections = []
-    for section in plugins().portal:
-        context = section.build(g.org.id, member.id)
-        if context is not None:  # a domain with nothing to show for her returns None
-            sections.append(Markup(render_template(section.template, **context)))
-    return render_template("members/portal.html", member=member, sections=sections, today=today())
+    return render_template("members/portal.html", member=member, sections=_sections(plugins().portal, member.id),
+                           today=today())
 
 
 @bp.get("/me/statement")

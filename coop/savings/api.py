@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..auth.access import READERS, STAFF, roles_required
+from ..members import services as members
 from ..web.forms import idempotency_key, load_json, load_query
 from . import services
 from .schemas import (
@@ -35,7 +36,9 @@ def products():
 @documented("Savings accounts, newest first", returns=AccountOutSchema, many=True)
 def accounts():
     args = load_query(AccountsQuerySchema())
-    return respond(AccountOutSchema(), services.list_accounts(g.org.id, status=args["status"]), many=True)
+    return respond(AccountOutSchema(), services.list_accounts(
+        g.org.id, status=args["status"], limit=args["limit"], offset=args["offset"],
+        member_ids=members.member_ids_matching(g.org.id, args["q"]) if args["q"].strip() else None), many=True)
 
 
 @bp.post("/accounts")

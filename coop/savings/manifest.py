@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import READERS
-from ..manifest import COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, NavItem, PortalSection
+from ..manifest import (COOPERATIVE, DailyJob, DashboardTiles, Document, Manifest, MemberPageSection, NavItem,
+                        PortalSection)
 from . import api, demo, portal, services, views
 
 
@@ -15,6 +16,7 @@ manifest = Manifest(
     reports=(NavItem(_l("Savings products"), "savings.products", READERS, COOPERATIVE),),
     dashboard=(DashboardTiles(READERS, COOPERATIVE, portal.dashboard_tiles),),
     portal=(PortalSection("savings/_portal.html", portal.portal_context, order=15),),
+    member_page=(MemberPageSection("savings/_member.html", portal.member_page_context, order=20),),
     statement_sources=(portal.statement_accounts,),
     daily_jobs=(DailyJob(services.JOB, services.end_of_day, COOPERATIVE),),
     control_checks=(services.control_balances,),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..members import services as members
 from ..manifest import StatementAccount, StatementLine, Tile
 from ..web.filters import money
 from . import reports, services
@@ -26,6 +27,14 @@ def portal_context(org_id: int, member_id: int) -> dict | None:
     products = {p.id: p for p in services.list_products(org_id)}
     return {"savings_accounts": [(account, products[account.product_id]) for account in accounts],
             "savings_status": reports.status_label}
+
+
+def member_page_context(org_id: int, member_id: int) -> dict:
+    """Her savings accounts on the officers' page of a member (none yet: said so, with the way to open one)."""
+    products = {p.id: p for p in services.list_products(org_id)}
+    return {"savings_accounts": [(account, products[account.product_id])
+                                 for account in services.accounts_of_member(org_id, member_id)],
+            "savings_status": reports.status_label, "member_label": members.get_member(org_id, member_id).label}
 
 
 def statement_accounts(org_id: int, member_id: int, start, end) -> list[StatementAccount]:

@@ -106,6 +106,9 @@ class TransactionOutSchema(Schema):
 class AccountsQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(("active", "dormant", "matured", "closed")))
     member = fields.String(load_default=None, validate=validate.Length(max=80))  # the officer's "Check" box
+    q = fields.String(load_default="", validate=validate.Length(max=80))  # the list's search: member name or number
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 class StatementQuerySchema(RangeSchema):

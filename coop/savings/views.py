@@ -56,8 +56,11 @@ def index():
     products = services.list_products(g.org.id)
     pick = members.pick(g.org.id, args["member"], on)
     # a member checked at the desk: her accounts, to deposit into or open another
-    accounts = services.list_accounts(g.org.id, status=args["status"], member_id=pick.chosen.id if pick.chosen else None)
-    return render_template("savings/index.html", accounts=accounts,
+    accounts = services.list_accounts(
+        g.org.id, status=args["status"], member_id=pick.chosen.id if pick.chosen else None,
+        member_ids=members.member_ids_matching(g.org.id, args["q"]) if args["q"].strip() else None,
+        limit=args["limit"], offset=args["offset"])
+    return render_template("savings/index.html", accounts=accounts, args=args,
                            owners=members.members_by_id(g.org.id, (a.member_id for a in accounts)),
                            products={p.id: p for p in products}, open_products=[p for p in products if p.active],
                            totals=reports.totals(g.org.id), status=args["status"],

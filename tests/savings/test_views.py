@@ -83,3 +83,50 @@ def test_the_accounts_list_says_whose_each_account_is_and_finds_hers(coop, membe
     assert "Ana Cruz" in listed and "Bea Santos" in listed
     checked = client.get(f"/o/{coop.slug}/savings/?member=Ana").get_data(as_text=True)
     assert hers.number in checked and theirs.number not in checked
+
+
+def test_the_officers_page_of_a_member_shows_her_savings_accounts_and_loans(coop, member, product, officer, login):
+    """Her savings accounts and loans were missing from the officers' page of a member; each domain adds its
+    block there by its manifest (`member_page`), the members package importing neither."""
+    from coop.ledger.records import Line
+    from coop.loans import services as loans
+
+    client = login(officer)
+    page = client.get(f"/o/{coop.slug}/members/{member.id}").get_data(as_text=True)
+    assert "Savings accounts" in page and "No savings account yet." in page and "No loan yet." in page
+    account = savings.open_account(coop.id, member.id, product.id, amount=75_000, actor_id=officer.id)
+    loan = loans.open_commodity_loan(coop.id, member.id, 20_000, today(), goods_lines=(Line("sales", credit=20_000),),
+                                     memo="Goods", source=None, source_id=None, idempotency_key="g", actor_id=None)
+    db.session.commit()
+    page = client.get(f"/o/{coop.slug}/members/{member.id}").get_data(as_text=True)
+    assert f"/savings/accounts/{account.id}" in page and account.number in page and "₱750.00" in page
+    assert f"/loans/{loan.id}" in page and loan.number in page and "₱200.00" in page
+    filipino = client.get(f"/o/{coop.slug}/members/{member.id}?lang=fil").get_data(as_text=True)
+    assert "Savings accounts" not in filipino and account.number in filipino and loan.number in filipino
+
+
+def test_the_accounts_list_pages_and_finds_by_member_name_or_number(coop, product, officer, login, api):
+    """The list stopped at 200 accounts with no way further and no search."""
+    people = [create_member(coop.id, name=name, actor_id=None, status="active")
+              for name in ("Ana Cruz", "Bea Santos", "Carla Cruz")]
+    db.session.commit()
+    opened = [savings.open_account(coop.id, person.id, product.id, actor_id=officer.id)
+              for person in people for _ in range(2)]
+    db.session.commit()
+    client = login(officer)
+    base = f"/o/{coop.slug}/savings/"
+    first = client.get(base + "?limit=4").get_data(as_text=True)
+    assert [a.number for a in opened if a.number in first] == [a.number for a in opened[2:]]
+    assert "offset=4" in first and "More" in first
+    rest = client.get(base + "?limit=4&offset=4").get_data(as_text=True)
+    assert [a.number for a in opened if a.number in rest] == [a.number for a in opened[:2]]
+    assert "offset=8" not in rest
+    cruz = client.get(base + "?q=cruz").get_data(as_text=True)
+    assert {a.number for a in opened if a.number in cruz} == {a.number for a in opened[:2] + opened[4:]}
+    by_number = client.get(base + f"?q={people[1].label}").get_data(as_text=True)
+    assert {a.number for a in opened if a.number in by_number} == {a.number for a in opened[2:4]}
+    nobody = client.get(base + "?q=Zenaida").get_data(as_text=True)
+    assert "No savings account matches." in nobody
+    assert client.get(base + "?offset=-1").status_code in (302, 303, 400, 422)
+    listed = api(officer).get(f"/api/v1/orgs/{coop.slug}/savings/accounts?q=cruz&limit=3&offset=1")
+    assert listed.status_code == 200 and len(listed.json) == 3

@@ -118,14 +118,17 @@ def accounts_of_member(org_id: int, member_id: int) -> list[SavingsAccount]:
         SavingsAccount.org_id == org_id, SavingsAccount.member_id == member_id).order_by(SavingsAccount.id)))
 
 
-def list_accounts(org_id: int, *, status: str | None = None, member_id: int | None = None,
-                  limit: int = 200) -> list[SavingsAccount]:
+def list_accounts(org_id: int, *, status: str | None = None, member_id: int | None = None, member_ids=None,
+                  limit: int = 200, offset: int = 0) -> list[SavingsAccount]:
+    """A page of accounts, newest first; `member_ids`: a members search's ids (a subquery) to keep."""
     query = select(SavingsAccount).where(SavingsAccount.org_id == org_id)
     if status:
         query = query.where(SavingsAccount.status == status)
     if member_id is not None:
         query = query.where(SavingsAccount.member_id == member_id)
-    return list(db.session.scalars(query.order_by(SavingsAccount.id.desc()).limit(limit)))
+    if member_ids is not None:
+        query = query.where(SavingsAccount.member_id.in_(member_ids))
+    return list(db.session.scalars(query.order_by(SavingsAccount.id.desc()).offset(offset).limit(min(limit, 200))))
 
 
 def parties_of_member(org_id: int, member_id: int) -> set[int]:
