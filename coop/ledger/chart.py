@@ -57,10 +57,14 @@ def cash_accounts(org_id: int) -> list[Account]:
 
 def cash_account(org_id: int, key: str, field: str = "cash_account") -> str:
     """`key` if it names an active cash account of the organization, else Invalid on `field`."""
-    keys = [account.key for account in cash_accounts(org_id)]
-    if key not in keys:
+    accounts = cash_accounts(org_id)
+    if key not in [account.key for account in accounts]:
+        # said with the chart's names ("Cash on Hand, Cash in Bank"), never the stored keys
+        names = [account.name for account in accounts if account.key]
+        if len(names) == 1:
+            raise RefusedEntry("Pay from or into the cash account %(name)s.", field=field, values={"name": names[0]})
         raise RefusedEntry("Pay from or into one of the cash accounts: %(choices)s.",
-                           field=field, values={"choices": ', '.join(k for k in keys if k)})
+                           field=field, values={"choices": ", ".join(names)})
     return key
 
 

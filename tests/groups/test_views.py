@@ -120,3 +120,18 @@ def test_dashboard_tiles(groups, ngo, maker, peer, login, client):
     client.post("/logout")
     login(peer)
     assert "My clusters" in client.get(f"/o/{ngo.slug}/").get_data(as_text=True)
+
+
+def test_the_training_page_says_when_a_course_is_completed_in_natural_filipino(ngo, maker, login, client):
+    """'tapos pagkatapos dumalo ng 2 araw' was the Filipino on the training program's page."""
+    import re
+
+    program = services.add_program(ngo.id, {"title": "Course", "starts_on": START, "ends_on": START + timedelta(
+        days=10), "days": 2}, maker.id)
+    db.session.commit()
+    login(maker)
+    url = f"/o/{ngo.slug}/groups/trainings/{program.id}"
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    assert re.search(r"completed after attending \d+ days", english)
+    filipino = client.get(url + "?lang=fil").get_data(as_text=True)
+    assert "tapos pagkatapos" not in filipino and re.search(r"tapos na kapag nakadalo ng \d+ araw", filipino)

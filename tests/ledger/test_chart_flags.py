@@ -74,3 +74,22 @@ def test_posting_raises_the_typed_error(make_org):
         ledger.post(Entry(org.id, date(2026, 1, 1), "x", (Line("cash_on_hand", debit=2),)))
     with pytest.raises(errors.UnknownEntry):
         ledger.get_entry(org.id, 999_999)
+
+
+def test_a_refused_cash_account_is_said_with_the_accounts_names_not_their_keys(make_org, app):
+    """The refusal listed the stored keys ('cash_on_hand, cash_in_bank, ...') to the officer."""
+    from coop.errors import translated
+
+    org = make_org()
+    with pytest.raises(Invalid) as refused:
+        ledger.cash_account(org.id, "sales")
+    names = [a.name for a in ledger.cash_accounts(org.id)]
+    with app.test_request_context("/?lang=en"):
+        text = translated(refused.value)
+    assert all(name in text for name in names) and "cash_on_hand" not in text and "_" not in text
+    for key in ("cash_in_bank", "petty_cash", "e_wallet_fund"):
+        ledger.update_account(org.id, ledger.get_account(org.id, key).id, active=False)
+    with pytest.raises(Invalid) as refused:
+        ledger.cash_account(org.id, "sales")
+    with app.test_request_context("/?lang=en"):
+        assert translated(refused.value) == f"Pay from or into the cash account {names[0]}."
