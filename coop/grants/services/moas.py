@@ -102,12 +102,12 @@ def sign_moa(org_id: int, moa_id: int, *, on: date, actor_id: int | None) -> Moa
         raise Conflict("%(label)s is already %(status)s.", values={"label": moa.label, "status": Status(moa.status)})
     if on > ledger.latest_date(org_id):
         raise Invalid("An MOA cannot be signed on a future date: record the signing on the day it happens.",
-                      field="on")
+                      field="signed_on")
     review = review_of(moa.plan_id)
     reviewed = max(review.interviewed_on, review.visited_on) if review is not None else None
     if reviewed is not None and on < reviewed:
-        raise Invalid("An MOA is signed on or after the plan's review (interview and visit, %(day)s).", field="on",
-                      values={"day": reviewed})
+        raise Invalid("An MOA is signed on or after the plan's review (interview and visit, %(day)s).",
+                      field="signed_on", values={"day": reviewed})
     tranches = tranches_of(moa.id)
     scheduled = sum(t.amount for t in tranches)
     if scheduled != moa.total:
