@@ -26,6 +26,7 @@ from .balances import (  # noqa: F401 (re-exported)
     balance,
     balance_as_of,
     balances_as_of,
+    balances_by_key,
     first_entry_date,
     locked_balance,
     parties_balances,

@@ -11,15 +11,15 @@ from .stock import INVENTORY, PAYABLE
 
 
 def control_balances(org_id: int) -> list[tuple[str, int, int]]:
-    keys = {a.key for a in ledger.list_accounts(org_id)}
+    keys = ledger.balances_by_key(org_id)
     if INVENTORY not in keys:
         return []
     value = db.session.scalar(select(func.coalesce(func.sum(Product.stock_value), 0)).where(Product.org_id == org_id))
-    found = [(INVENTORY, ledger.balance(org_id, INVENTORY).debit_balance, int(value))]
+    found = [(INVENTORY, keys[INVENTORY].debit_balance, int(value))]
     if PAYABLE in keys:
         bought = db.session.scalar(select(func.coalesce(func.sum(Purchase.total), 0)).where(
             Purchase.org_id == org_id, Purchase.payment == "account", Purchase.entry_id.is_not(None)))
         paid = db.session.scalar(select(func.coalesce(func.sum(SupplierPayment.amount), 0)).where(
             SupplierPayment.org_id == org_id, SupplierPayment.entry_id.is_not(None)))
-        found.append((PAYABLE, ledger.balance(org_id, PAYABLE).credit_balance, int(bought) - int(paid)))
+        found.append((PAYABLE, keys[PAYABLE].credit_balance, int(bought) - int(paid)))
     return found

@@ -17,19 +17,19 @@ def control_balances(org_id: int) -> list[tuple[str, int, int]]:
     owed = dict(db.session.execute(
         select(Loan.receivable_account, func.coalesce(func.sum(Loan.principal_due - Loan.principal_paid), 0))
         .where(Loan.org_id == org_id, Loan.status == "active").group_by(Loan.receivable_account)).all())
-    keys = {a.key for a in ledger.list_accounts(org_id)}
-    found = [(key, ledger.balance(org_id, key).debit_balance, int(owed.get(key, 0)))
-             for key in sorted({k for k in keys if k and k.startswith("loans_receivable_")} | set(owed))]
+    keys = ledger.balances_by_key(org_id)
+    found = [(key, keys[key].debit_balance if key in keys else 0, int(owed.get(key, 0)))
+             for key in sorted({k for k in keys if k.startswith("loans_receivable_")} | set(owed))]
     if ACCRUED in keys:
         accrued = db.session.scalar(
             select(func.coalesce(func.sum(Installment.penalty_accrued - Installment.penalty_accrued_paid), 0))
             .join(Loan, Loan.id == Installment.loan_id)
             .where(Loan.org_id == org_id, Loan.status.not_in(("written_off", "restructured"))))
-        found.append((ACCRUED, ledger.balance(org_id, ACCRUED).debit_balance, int(accrued)))
+        found.append((ACCRUED, keys[ACCRUED].debit_balance, int(accrued)))
     if ALLOWANCE in keys:
         provided = db.session.scalar(select(func.coalesce(func.sum(LoanProvision.adjustment), 0)).where(
             LoanProvision.org_id == org_id, LoanProvision.entry_id.is_not(None)))
         used = db.session.scalar(select(func.coalesce(func.sum(LoanTransaction.allowance_used), 0)).where(
             LoanTransaction.org_id == org_id, LoanTransaction.kind == "write_off"))
-        found.append((ALLOWANCE, ledger.balance(org_id, ALLOWANCE).credit_balance, int(provided) - int(used)))
+        found.append((ALLOWANCE, keys[ALLOWANCE].credit_balance, int(provided) - int(used)))
     return found
