@@ -85,7 +85,7 @@ def test_a_wrongly_dated_signing_is_a_problem_and_a_message_on_the_page(ngo, pro
     fund = program.fund()
     moa = program.moa(fund, sign=False)
     on = today() + timedelta(days=30) if signed == "future" else START - timedelta(days=1)
-    message = "future date" if signed == "future" else "on or after the plan's review"
+    message = "future date" if signed == "future" else "on or after the plan"  # (an apostrophe is escaped on the page)
     refused = api(program.maker).post(f"/api/v1/orgs/{ngo.slug}/grants/moas/{moa.id}/signing",
                                       json={"signed_on": on.isoformat()})
     assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
