@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from itertools import count
 from pathlib import Path
 
@@ -277,6 +278,14 @@ def pytest_runtest_makereport(item, call):
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
+_CHECKS = {"runs": 0, "seconds": 0.0}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the control checks after each test cost this run (the suite's time is printed beside it)."""
+    if _CHECKS["runs"]:
+        terminalreporter.write_line(f"control-account checks after {_CHECKS['runs']} tests: "
+                                    f"{_CHECKS['seconds']:.1f} s in all, load average {os.getloadavg()[0]:.1f}")
 
 
 @pytest.fixture(autouse=True)
@@ -292,7 +301,10 @@ def _controls_agree_after_each_test(request):
     # read after the test: a fixture that fakes books on purpose marks the test itself (request.applymarker)
     if request.node.stash.get(_CALL_FAILED, True) or request.node.get_closest_marker("controls_disagree"):
         return
+    started = time.perf_counter()
     problems = _control_problems_now()
+    _CHECKS["runs"] += 1
+    _CHECKS["seconds"] += time.perf_counter() - started
     assert problems == {}, f"control accounts disagree with their subsidiary ledgers after the test: {problems}"
 
 
