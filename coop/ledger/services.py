@@ -26,6 +26,7 @@ from .balances import (  # noqa: F401 (re-exported)
     balance,
     balance_as_of,
     balances_as_of,
+    balances_by_key,
     first_entry_date,
     locked_balance,
     parties_balances,
@@ -550,6 +551,12 @@ def _reversible(org_id: int, entry_id: int, document: dict | None) -> PostedEntr
 def reversal_of(org_id: int, entry_id: int) -> int | None:
     return db.session.scalar(select(JournalEntry.id).where(JournalEntry.org_id == org_id,
                                                            JournalEntry.reverses_id == entry_id))
+
+
+def reversed_ids(org_id: int) -> set[int]:
+    """The ids of the organization's entries that were reversed, in one query (a check reading many documents)."""
+    return set(db.session.scalars(select(JournalEntry.reverses_id).where(JournalEntry.org_id == org_id,
+                                                                        JournalEntry.reverses_id.is_not(None))))
 
 
 def get_entry(org_id: int, entry_id: int, *, replayed: bool = False) -> PostedEntry:

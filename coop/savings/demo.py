@@ -23,11 +23,16 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
         savers = [mine] + [m for m in savers if m.id != mine.id][:3]
     except NotFound:
         pass
+    def opened(member, day):  # not before she was admitted
+        return max(day, member.admitted_on or day)
+
     accounts = []
     for n, member in enumerate(savers):
-        account = services.open_account(coop_id, member.id, regular.id, on=before + timedelta(days=2 + n),
+        account = services.open_account(coop_id, member.id, regular.id,
+                                        on=opened(member, before + timedelta(days=2 + n)),
                                         amount=(1_000_00 + 500_00 * n), actor_id=officer)
-        services.deposit(coop_id, account.id, 750_00, on=before + timedelta(days=15 + n), actor_id=officer)
+        services.deposit(coop_id, account.id, 750_00, on=opened(member, before + timedelta(days=15 + n)),
+                         actor_id=officer)
         accounts.append(account)
     services.post_interest(coop_id, regular, last_month)
     for n, account in enumerate(accounts):
@@ -37,7 +42,7 @@ def seed(coop_id: int, _ngo_id: int, users: dict) -> None:
     if accounts:
         services.withdraw(coop_id, accounts[0].id, 200_00, on=now, actor_id=officer)
     if savers:
-        services.open_account(coop_id, savers[0].id, youth.id, on=before + timedelta(days=5), amount=200_00,
-                              holder="Anak (demo)", actor_id=officer)
-        services.open_account(coop_id, savers[-1].id, td.id, on=before + timedelta(days=3), amount=10_000_00,
-                              on_maturity="payout", actor_id=officer)
+        services.open_account(coop_id, savers[0].id, youth.id, on=opened(savers[0], before + timedelta(days=5)),
+                              amount=200_00, holder="Anak (demo)", actor_id=officer)
+        services.open_account(coop_id, savers[-1].id, td.id, on=opened(savers[-1], before + timedelta(days=3)),
+                              amount=10_000_00, on_maturity="payout", actor_id=officer)

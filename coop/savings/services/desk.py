@@ -94,6 +94,9 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     if member.status not in ("active", "inactive"):
         raise Invalid(_("Only a member may open a savings account."), field="member_id")
     ledger.check_date(org_id, on, field="on", what=_("An account opening"))
+    if member.admitted_on is not None and on < member.admitted_on:
+        raise Invalid(_("An account cannot be opened before she was admitted (%(day)s).",
+                        day=member.admitted_on.isoformat()), field="on")
     if not isinstance(amount, int) or amount < 0:
         raise Invalid(_("The amount cannot be below zero."), field="amount")
     if product.kind == "time":
