@@ -64,6 +64,40 @@ def test_a_months_interest_on_the_average_daily_balance_to_the_centavo(coop, mem
     assert account.period_start == NEXT and account.balance_days == 0
 
 
+def test_the_interest_of_many_accounts_in_entries_of_a_few_lines_each(coop, product, officer, monkeypatch):
+    """Five accounts, two lines an entry: three interest entries, each passbook line linked to the entry that holds
+    its account's line; an account with nothing in it starts its next period too, credited nothing."""
+    from coop.members.services import create_member
+    from coop.savings.services import daily
+
+    monkeypatch.setattr(daily, "ENTRY_CHUNK", 2)
+    accounts = []
+    for n in range(6):
+        holder = create_member(coop.id, name=f"Saver {n}", actor_id=None, status="active")
+        accounts.append(savings.open_account(coop.id, holder.id, product.id, on=MONTH, amount=(n and n * 1_000_00),
+                                             actor_id=officer.id))
+    db.session.commit()
+    assert savings.end_of_day(coop.id, NEXT).startswith("5 interest")
+    db.session.commit()
+    entries = {}
+    for account in accounts:
+        account = savings.get_account(coop.id, account.id)
+        assert account.period_start == NEXT and account.balance_days == 0
+        lines = [t for t in savings.transactions(coop.id, account.id) if t.kind == "interest"]
+        if account.balance == 0:
+            assert lines == []
+            continue
+        (line,) = lines
+        assert line.amount == account.interest_total > 0 and line.balance_after == account.balance
+        entry = ledger.get_entry(coop.id, line.entry_id)
+        assert [(l.party_id, l.credit) for l in entry.lines if l.party_id] .count((account.party_id, line.amount)) == 1
+        entries.setdefault(entry.id, []).append(account.id)
+    assert sorted(len(ids) for ids in entries.values()) == [1, 2, 2]
+    assert ledger.recompute_problems(coop.id) == []
+    assert all(book == kept for _key, book, kept in savings.control_balances(coop.id))
+    assert savings.end_of_day(coop.id, NEXT).startswith("0 interest")
+
+
 def test_withdrawal_keeps_the_minimum_balance_and_the_cash(coop, member, product, officer):
     account = opened(coop, member, product, officer, amount=1_000_00)
     with pytest.raises(Invalid, match="minimum balance"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import case, func, insert, literal, select, update
 
 from ...extensions import db
 from ...ledger import services as ledger
@@ -56,27 +56,41 @@ def post_interest(org_id: int, product: SavingsProduct, day: date) -> int:
     due = ((c.org_id == org_id) & (c.product_id == product.id) & (c.period_start <= end)
            & c.status.in_((ACTIVE, DORMANT)))
     held = c.balance_days + c.balance * (literal(day.toordinal()) - c.since_day)
-    db.session.execute(update(_ACCOUNT).where(due).values(
-        pending_interest=(held * product.rate_bp + YEAR_BP_DAYS // 2) // YEAR_BP_DAYS))
-    ids = db.session.scalars(select(c.id).where(due, c.pending_interest > 0).order_by(c.id)).all()
-    at = utcnow()
-    for start in range(0, len(ids), ENTRY_CHUNK):
-        first, last = ids[start], ids[min(start + ENTRY_CHUNK, len(ids)) - 1]
-        chunk = (c.id >= first) & (c.id <= last)
-        posted = ledger.post_party_amounts(
+    interest = (held * product.rate_bp + YEAR_BP_DAYS // 2) // YEAR_BP_DAYS
+    # The due accounts are locked first (a teller's movement on one waits for the job, as the job waits for hers);
+    # every statement then reads them as they were and the one UPDATE at the end writes them: a row is written
+    # once per transaction (PostgreSQL re-checks every foreign key of a row updated twice in one transaction).
+    rows = db.session.execute(select(c.id, interest).where(due).order_by(c.id).with_for_update()).all()
+    if not rows:
+        return 0
+    due = due & (c.id <= rows[-1][0])  # not an account opened meanwhile
+    ids = [account_id for account_id, amount in rows if amount > 0]
+    if ids:
+        # one entry per ENTRY_CHUNK accounts, in id order: the chunk of an account is found by its id's place among
+        # the chunks' first ids, so each statement below reads the due accounts once, whatever their number
+        firsts = ids[::ENTRY_CHUNK]
+        lasts = [ids[min(start + ENTRY_CHUNK, len(ids)) - 1] for start in range(0, len(ids), ENTRY_CHUNK)]
+
+        def chunk_of(values: list):
+            if len(values) == 1:
+                return literal(values[0])
+            return case(*[(c.id < first, value) for first, value in zip(firsts[1:], values)], else_=values[-1])
+
+        posted = ledger.post_party_entries(
             org_id, entry_date=end, account=product.account_key, side="credit", counter_account=INTEREST_EXPENSE,
-            amounts=select(c.party_id, c.pending_interest).where(due, chunk),
-            memo=f"Interest on {product.name}, period ending {end:%d %b %Y}, accounts SA-{first:06d} to SA-{last:06d}",
-            source=INTEREST_SOURCE, source_id=f"{product.id}:{end.isoformat()}",
-            idempotency_key=f"savings:interest:{product.id}:{end.isoformat()}:{first}")
+            amounts=select(c.party_id, interest, chunk_of(list(range(len(firsts))))).where(due, interest > 0),
+            source=INTEREST_SOURCE, heads=[ledger.PartyEntryHead(
+                f"Interest on {product.name}, period ending {end:%d %b %Y}, accounts SA-{first:06d} to SA-{last:06d}",
+                f"{product.id}:{end.isoformat()}", f"savings:interest:{product.id}:{end.isoformat()}:{first}")
+                for first, last in zip(firsts, lasts)])
         db.session.execute(insert(_TXN).from_select(
             ["org_id", "account_id", "kind", "on_date", "amount", "balance_after", "memo", "entry_id", "at"],
-            select(c.org_id, c.id, literal("interest"), literal(end), c.pending_interest,
-                   c.balance + c.pending_interest, literal("Interest"), literal(posted.id), literal(at))
-            .where(due, chunk, c.pending_interest > 0)))
+            select(c.org_id, c.id, literal("interest"), literal(end), interest, c.balance + interest,
+                   literal("Interest"), chunk_of([entry.id for entry in posted]), literal(utcnow()))
+            .where(due, interest > 0)))
     db.session.execute(update(_ACCOUNT).where(due).values(
-        balance=c.balance + c.pending_interest, interest_total=c.interest_total + c.pending_interest,
-        balance_days=0, since_day=day.toordinal(), period_start=day, pending_interest=0))
+        balance=c.balance + interest, interest_total=c.interest_total + interest,
+        balance_days=0, since_day=day.toordinal(), period_start=day))
     return len(ids)
 
 

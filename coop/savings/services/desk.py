@@ -116,7 +116,7 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     account = SavingsAccount(
         org_id=org_id, product_id=product.id, member_id=member.id, status=ACTIVE, opened_on=on,
         holder=holder, balance=0, last_activity_on=on, period_start=on, since_day=on.toordinal(), balance_days=0,
-        pending_interest=0, interest_total=0, created_by=actor_id, created_at=utcnow())
+        interest_total=0, created_by=actor_id, created_at=utcnow())
     if product.kind == "time":
         account.rate_bp, account.term_days, account.term_start = product.rate_bp, product.term_days, on
         account.maturity_on, account.on_maturity = on + timedelta(days=product.term_days), on_maturity
