@@ -21,7 +21,16 @@ from ...members import shares
 from ...money import php_text
 from ...receipts import services as receipts
 from ...timeutil import today, utcnow
-from ..models import ACTIVE, CLOSED, DORMANT, MATURED, MATURITY_CHOICES, SavingsAccount, SavingsProduct
+from ..models import (
+    ACTIVE,
+    CLOSED,
+    DORMANT,
+    MATURED,
+    MATURITY_CHOICES,
+    SavingsAccount,
+    SavingsProduct,
+    SavingsTransaction,
+)
 from ..text import _
 from .base import (
     INTEREST_EXPENSE,
@@ -175,6 +184,9 @@ def deposit(org_id: int, account_id: int, amount: int, *, on: date | None = None
     ledger.cash_account(org_id, cash_account, field="cash_account")
     on = on or today()
     account, product = _locked(org_id, account_id)
+    replay = replayed(org_id, idempotency_key, account_id, "deposit", amount)  # a copy that held the lock first
+    if replay is not None:
+        return replay
     if account.status not in (ACTIVE, DORMANT) or product.kind == "time":
         raise Conflict(_("Deposits are taken on open savings accounts; a time deposit takes none after it opens."),
                        field="account_id")
@@ -206,15 +218,19 @@ def _check_withdrawable(account: SavingsAccount, product: SavingsProduct, amount
                         most=php_text(max(0, account.balance - product.minimum_balance))), field="amount")
 
 
-def _outflow(org_id: int, account_id: int, amount: int, on: date | None) -> tuple[SavingsAccount, SavingsProduct, date]:
-    """What every way of taking money out checks, under the account's row lock: returns the account, its product
-    and the effective date."""
+def _outflow(org_id: int, account_id: int, amount: int, on: date | None, key: str | None,
+             kind: str) -> tuple[SavingsAccount, SavingsProduct, date, SavingsTransaction | None]:
+    """What every way of taking money out checks, under the account's row lock: returns the account, its product,
+    the effective date, and the transaction a copy of this request made while it waited for the lock (then
+    nothing more is done: the copy is answered with it)."""
     _check_amount(amount)
     on = on or today()
     account, product = _locked(org_id, account_id)
-    _check_withdrawable(account, product, amount)
-    check_chronology(account, product, on)
-    return account, product, on
+    replay = replayed(org_id, key, account_id, kind, amount)
+    if replay is None:
+        _check_withdrawable(account, product, amount)
+        check_chronology(account, product, on)
+    return account, product, on, replay
 
 
 def _take_out(account: SavingsAccount, product: SavingsProduct, amount: int, on: date) -> None:
@@ -232,7 +248,9 @@ def withdraw(org_id: int, account_id: int, amount: int, *, on: date | None = Non
     if replay is not None:
         return replay
     ledger.cash_account(org_id, cash_account, field="cash_account")
-    account, product, on = _outflow(org_id, account_id, amount, on)
+    account, product, on, replay = _outflow(org_id, account_id, amount, on, idempotency_key, "withdrawal")
+    if replay is not None:
+        return replay
     posted = ledger.post(Entry(org_id, on, f"Savings withdrawal {account.number}", (
         Line(product.account_key, debit=amount, party_id=account.party_id, memo=account.number),
         Line(cash_account, credit=amount)),
@@ -268,7 +286,9 @@ def pay_shares(org_id: int, account_id: int, amount: int, *, on: date | None = N
     replay = replayed(org_id, idempotency_key, account_id, "to_shares", amount)
     if replay is not None:
         return replay
-    account, product, on = _outflow(org_id, account_id, amount, on)
+    account, product, on, replay = _outflow(org_id, account_id, amount, on, idempotency_key, "to_shares")
+    if replay is not None:
+        return replay
     payment = shares.record_payment(
         org_id, account.member_id, amount=amount, on=on, actor_id=actor_id, idempotency_key=ledger_key(idempotency_key),
         paid_from=Line(product.account_key, debit=amount, party_id=account.party_id, memo=account.number))
@@ -286,7 +306,9 @@ def pay_loan(org_id: int, account_id: int, loan_id: int, amount: int, *, on: dat
     replay = replayed(org_id, idempotency_key, account_id, "to_loan", amount)
     if replay is not None:
         return replay
-    account, product, on = _outflow(org_id, account_id, amount, on)
+    account, product, on, replay = _outflow(org_id, account_id, amount, on, idempotency_key, "to_loan")
+    if replay is not None:
+        return replay
     loan = loans.get_loan(org_id, loan_id)
     if loan.member_id != account.member_id:
         raise Invalid(_("Savings pay only the account holder's own loans."), field="loan_id")
@@ -315,6 +337,9 @@ def preterminate(org_id: int, account_id: int, *, on: date | None = None, actor_
         return replay
     on = on or today()
     account, product = _locked(org_id, account_id)
+    replay = replayed(org_id, idempotency_key, account_id, "pretermination", None)  # a copy that held the lock first
+    if replay is not None:
+        return replay
     if product.kind != "time" or account.status != ACTIVE:
         raise Conflict(_("Only a running time deposit can be pre-terminated."), field="account_id")
     ledger.cash_account(org_id, cash_account, field="cash_account")
