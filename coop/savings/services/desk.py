@@ -45,6 +45,7 @@ from .base import (
     ledger_key,
     move,
     period_end,
+    period_start,
     record,
     replayed,
     txn_by_key,
@@ -103,6 +104,9 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     if member.status not in ("active", "inactive"):
         raise Invalid(_("Only a member may open a savings account."), field="member_id")
     ledger.check_date(org_id, on, field="on", what=_("An account opening"))
+    if member.admitted_on is not None and on < member.admitted_on:
+        raise Invalid(_("A savings account cannot be opened before she was admitted (%(day)s).",
+                        day=member.admitted_on.isoformat()), field="on")
     if not isinstance(amount, int) or amount < 0:
         raise Invalid(_("The amount cannot be below zero."), field="amount")
     if product.kind == "time":
@@ -118,7 +122,8 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     if product.kind != "time" and posted_before is not None and period_end(on, product.posting_period) < posted_before:
         # the interest of that period is posted already: an account opened in it would never be credited for it
         raise Invalid(_("The interest up to %(day)s is already posted: date the opening after it.",
-                        day=(posted_before - timedelta(days=1)).isoformat()), field="on")
+                        day=(period_start(posted_before, product.posting_period) - timedelta(days=1)).isoformat()),
+                      field="on")
     holder = (holder or "").strip() or None
     if product.kind == "youth" and not holder:
         raise Invalid(_("Name the child the youth savings account is for."), field="holder")
