@@ -8,11 +8,14 @@ On each database (SQLite in a temporary file, removed at the end; PostgreSQL at 
 public schema is DROPPED, rebuilt, and emptied again at the end; skipped when unreachable), with --accounts
 regular savings accounts that each had a deposit early last month and some a second one mid-month:
 - the interest job (`savings.services.end_of_day` on the first of this month: every account's interest on its
-  average daily balance, posted through `ledger.post`, its passbook line, its balance), one transaction;
+  average daily balance, posted through `ledger.post_party_entries` in entries of 2,000 lines, its passbook line,
+  its balance), one transaction;
 - the same job run again for the same day (nothing is due: the rerun);
 - beside them, in the same run and on the same connection settings, a plain SQL pass doing the same writes
   without the domain or the ledger's checks (compute the interest, insert one journal line and one passbook
-  line per account, add to the party balances, reset the accounts) and rolled back; and the ratio.
+  line per account, add to the party balances, write each account row once) and rolled back; and the ratio.
+Before the passes the tables are settled as autovacuum leaves them (VACUUM ANALYZE; SQLite: ANALYZE), untimed.
+--statements prints the slowest statements of each pass (where the time goes).
 The load average is printed beside each figure: the machine is shared. Goal (issue 18): <= 30 s on PostgreSQL.
 """
 from __future__ import annotations
