@@ -230,6 +230,13 @@ class ClosingSchema(InSchema):
     note = fields.String(required=True, validate=NOTE)
 
 
+class RecordHolderOutSchema(Schema):
+    kind = fields.String()
+    label = fields.String()
+    party_id = fields.Integer()
+    members = fields.List(fields.Integer(), metadata={"description": "beneficiary ids of the women in the group"})
+
+
 class MoaOutSchema(Schema):
     id = fields.Integer()
     label = fields.String()
@@ -249,3 +256,5 @@ class MoaOutSchema(Schema):
     closed_on = fields.Date(allow_none=True)
     tranches = fields.List(fields.Nested(TrancheOutSchema))
     monitoring = fields.List(fields.Nested(MonitoringOutSchema))
+    beneficiary_of_record = fields.Nested(RecordHolderOutSchema, allow_none=True, metadata={
+        "description": "the group whose enterprise the MOA funds (its party carries the releases), else null"})

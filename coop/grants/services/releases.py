@@ -12,7 +12,7 @@ from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ...manifest import Execution, plugins
+from ...manifest import Execution, RecordHolder, plugins
 from ...timeutil import utcnow
 from ..models import DonorFund, Moa, MonitoringReport, Purchase, Tranche
 from .base import CASH, ReleaseRefused, mark_done, pesos
@@ -99,12 +99,22 @@ def execute_rejection(run: Execution) -> Tranche:
     """The checker turned the release down: the tranche is planned again, to be asked for anew."""
     tranche = get_tranche(run.org_id, run.payload["tranche_id"], lock=True)
     if tranche.status != "pending":
-        raise Conflict(f"Tranche {tranche.seq} is not waiting for approval.")
+        raise Conflict("Tranche %(seq)s is not waiting for approval.", values={"seq": tranche.seq})
     return _back_to_planned(run.org_id, tranche, run.actor_id)
 
 
 # How a tranche's money leaves the books, by the MOA's kind. coop.groups registers "loan" (a capital-loan
 # release with its repayment schedule) through `release_kinds` in its manifest.
+
+def record_holder(org_id: int, moa_id: int) -> RecordHolder | None:
+    """The group that is the MOA's beneficiary of record (another package's `record_holders`), or None: then the
+    woman who signed it is, and her party carries the release."""
+    for source in plugins().record_holders:
+        holder = source(org_id, moa_id)
+        if holder is not None:
+            return holder
+    return None
+
 
 ReleaseLines = Callable[[Moa, Tranche, DonorFund, int], tuple[Line, ...]]
 
@@ -128,7 +138,8 @@ def approve_release(org_id: int, tranche_id: int, *, actor_id: int, idempotency_
         if replay is not None and replay.id == tranche.entry_id:
             return tranche
     if tranche.status != "pending":
-        raise Conflict(f"Tranche {tranche.seq} is {tranche.status}, not waiting for approval.")
+        raise Conflict("Tranche %(seq)s is %(status)s, not waiting for approval.",
+                       values={"seq": tranche.seq, "status": Status(tranche.status)})
     approval_id = approvals.ensure_pending(org_id, RELEASE_KIND, f"tranche:{tranche.id}", {"tranche_id": tranche.id},
                                            maker_id=tranche.requested_by, amount=tranche.amount)
     return approvals.approve(org_id, approval_id, actor_id, idempotency_key=idempotency_key).outcome
@@ -159,8 +170,10 @@ def execute_release(run: Execution) -> Tranche:
     if release is None:
         raise ReleaseRefused("Capital-loan MOAs are released by the loans feature, which is not set up here yet.")
     beneficiary = get_beneficiary(org_id, moa.beneficiary_id)
+    holder = record_holder(org_id, moa.id)  # a cluster whose enterprise the MOA funds, else her
+    party_id, label = (holder.party_id, holder.label) if holder else (beneficiary.party_id, beneficiary.label)
     entry = ledger.post(Entry(org_id, tranche.release_on, f"{moa.label} tranche {tranche.seq} released to "
-                              f"{beneficiary.label}", release(moa, tranche, fund, beneficiary.party_id),
+                              f"{label}", release(moa, tranche, fund, party_id),
                               source="grants.tranche", source_id=str(tranche.id), idempotency_key=idempotency_key),
                         actor_id)
     tranche.status, tranche.approved_by, tranche.released_on, tranche.entry_id = (
