@@ -176,4 +176,7 @@ def test_an_agency_not_in_the_directory_is_a_message_beside_the_field(ngo, worke
                               json={**data, "agency_id": 999999})
     assert problem.status_code == 422 and problem.content_type.startswith("application/problem+json")
     assert "agency_id" in problem.get_data(as_text=True)
+    problem = api_client.post(f"/api/v1/orgs/{ngo.slug}/cases/{case.id}/referrals",
+                              json={**data, "agency_id": None, "offering_id": 999999})
+    assert problem.status_code == 422 and "offering_id" in problem.get_data(as_text=True)
     assert services.referrals_of(case.id) == []

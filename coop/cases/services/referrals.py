@@ -92,7 +92,10 @@ def agency_named(org_id: int, name: str) -> Agency | None:
 
 
 def _from_catalogue(org_id: int, data: dict, actor_id: int) -> tuple[Agency, CatalogueEntry]:
-    entry = catalogue_entry(org_id, data["offering_id"])
+    try:
+        entry = catalogue_entry(org_id, data["offering_id"])
+    except NotFound:  # an id the form or the request made up: bad input for that field, not a missing page
+        raise Invalid("Choose a service from the catalogue.", field="offering_id") from None
     if not entry.active:
         raise Invalid("That service is no longer offered.", field="offering_id")
     if data.get("agency_id"):
