@@ -12,7 +12,7 @@ def test_the_whole_cycle_over_json(coop, member, officer, checker, api):
 
     refused = maker.post(f"{base}/applications", json={"member": member.label, "product_id": emergency["id"],
                                                        "amount": "2000.01"})
-    assert refused.status_code == 422 and "up to ₱2,000.00" in refused.get_json()["detail"]
+    assert refused.status_code == 422 and "at most ₱2,000.00 for this member" in refused.get_json()["detail"]
     created = maker.post(f"{base}/applications", json={"member": str(member.number), "product_id": emergency["id"],
                                                        "amount": "2000", "purpose": "Hospital", "on": "2026-03-02"})
     assert created.status_code == 201

@@ -85,7 +85,7 @@ def test_php_2000_at_the_default_policy_from_release_to_closing(coop, member, of
 
 def test_php_2000_01_is_refused_and_writes_nothing(coop, member, officer, counts):
     before = counts()
-    with pytest.raises(Invalid, match="up to ₱2,000.00"):
+    with pytest.raises(Invalid, match="at most ₱2,000.00"):
         loans.apply(coop.id, member.id, emergency(coop.id).id, 200_001, on=DAY, actor_id=officer.id)
     assert counts() == before
 
@@ -143,7 +143,7 @@ def test_cap_as_a_multiple_of_paid_up_capital_under_the_ceiling(coop, member, of
                                                     Line("paid_up_share_capital_common", credit=150_000,
                                                          party_id=member.party_id))))
     assert loans.cap_for(coop.id, product, member.party_id) == 300_000
-    with pytest.raises(Invalid, match="up to ₱3,000.00"):
+    with pytest.raises(Invalid, match="at most ₱3,000.00"):
         loans.apply(coop.id, member.id, product.id, 300_001, on=DAY, actor_id=officer.id)
     ledger.post(Entry(coop.id, DAY, "More shares", (Line("cash_on_hand", debit=500_000),
                                                     Line("paid_up_share_capital_common", credit=500_000,
