@@ -249,3 +249,21 @@ class MoaOutSchema(Schema):
     closed_on = fields.Date(allow_none=True)
     tranches = fields.List(fields.Nested(TrancheOutSchema))
     monitoring = fields.List(fields.Nested(MonitoringOutSchema))
+
+
+YEAR = validate.Range(min=1900, max=9998)
+
+
+class YearCloseSchema(InSchema):
+    year = fields.Integer(required=True, validate=YEAR)
+
+
+class YearReopenSchema(InSchema):
+    year = fields.Integer(required=True, validate=YEAR)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class ClosedYearOutSchema(Schema):
+    year = fields.Integer()
+    closed = fields.Boolean()
+    entry_id = fields.Integer(allow_none=True)
