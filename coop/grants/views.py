@@ -376,12 +376,14 @@ def receive(fund_id: int):
 @bp.get("/year-end")
 @roles_required(*GRANT_READERS)
 def year_end():
-    closable = services.closable_years(g.org.id)
-    closed = [(year, entry) for year, entry in services.closed_years(g.org.id) if entry is not None]
-    return render_template("grants/year_end.html", years=services.closed_years(g.org.id),
-                           closable_options=[(year, year) for year in closable],
-                           closed_options=[(year, year) for year, _entry in closed],
-                           requests=services.pending_requests(g.org.id))
+    requests = services.pending_requests(g.org.id)
+    asked = {row.payload.get("year") for row in requests if row.kind == services.KIND_CLOSE}
+    years = services.closed_years(g.org.id)
+    return render_template("grants/year_end.html", years=years,
+                           closable_options=[(year, year) for year in services.closable_years(g.org.id)
+                                             if year not in asked],
+                           closed_options=[(year, year) for year, entry in years if entry is not None],
+                           requests=requests)
 
 
 @bp.post("/year-end/close")
