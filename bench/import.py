@@ -8,14 +8,42 @@ One CSV file of N entries x 3 lines (cash in, share capital on one of 500 member
 is written once. On each database (a fresh SQLite file; PostgreSQL at $COOP_BENCH_PG_URL, whose
 schema is DROPPED and rebuilt, skipped when unreachable), each in its own child process (so its
 peak memory is its own):
-- raw: the same entries and lines as tuples already in memory, written with a bare executemany
-  (no parsing, no checks, no balances, no audit): the floor;
+- raw: the same entries and lines as tuples already in memory, written into the same tables (same
+  indexes, foreign keys and checks) with a bare executemany on SQLite and COPY in the import's
+  batches on PostgreSQL (no parsing, no checks, no balances, no audit): the floor;
 - import: `coop.ledger.services.import_entries` reading the CSV file (parsing, every check of
   `post`, balances, audit), as `coop ledger import` does; then `recompute_problems` must be empty;
 - beancount (when `beancount` is installed): `beancount.loader.load_file` of the same
-  transactions written as a ledger file (parsing, booking, its validations).
-Printed: seconds, entries/s, peak RSS of the child, the ratios import/raw and import/beancount,
-and the load average before and after. Memory flat: the import's peak RSS at N/5 and N entries.
+  transactions written as a ledger file (parsing, booking, its plugins and validations), once without
+  its pickle cache and once as a first load that writes it; the ratio uses the faster (no cache).
+What is left (measured 2026-12-04, 100,000 entries x 3 lines, 2 shared CPUs at load 13-17, so the wall
+figures are 3-5x the CPU ones and the CPU ratios are the steadier):
+
+    beancount load_file, no cache  30.1 s wall,  8.7 s CPU      (writing its pickle cache: 51.4 s, 13.2 s CPU)
+    SQLite      raw executemany     9.9 s wall,  1.8 s CPU     import 17.5 s,  3.3 s CPU
+                import/beancount 1.72x wall, 2.65x CPU;  import/raw 0.56x wall, 0.53x CPU
+    PostgreSQL  raw COPY           24.6 s wall,  6.0 s CPU     import 39.5 s,  8.7 s CPU
+                import/beancount 0.76x wall, 1.00x CPU;  import/raw 0.62x wall, 0.68x CPU
+
+4x Beancount is 2.2 s of CPU for the whole import. On SQLite the raw insert alone takes 1.8 s of it
+(300,000 lines into journal_line: 0.36 s CPU into a bare copy of the table, 0.91 s with its indexes,
+1.54 s into the real table with its foreign keys and 300,000 rows already in its indexes), which
+leaves 0.4 s to read, group, check and hash 300,000 CSV rows; they take 1.2 s (a dry run), the csv
+module's reading alone about 0.3 s. On PostgreSQL the raw COPY of the same rows is 6.0 s of CPU,
+already 0.7x of Beancount: INSERT ... SELECT of the 300,000 lines into a bare copy of journal_line
+takes 0.57 s, with its five indexes 2.9 s, into journal_line itself 16.6 s: the per-row foreign-key
+triggers (org, entry, account, party; each a SELECT ... FOR KEY SHARE) are four fifths of the
+database's work, and PostgreSQL has no way to check them per statement. The checks `import_entries`
+makes in Python against the preloaded accounts and parties cannot switch those triggers off for a
+role that does not own the tables. What would move it: replacing journal_line's foreign keys by
+statement-level checks (a trigger with a transition table joining the new rows to account and
+party once per COPY) — a schema change to the core of the ledger that this benchmark does not make.
+The writer thread overlaps reading the next batch with the database writing the last one, which
+shows in wall time only when a core is free.
+
+Printed: wall seconds and CPU seconds (the child's, every thread, plus its PostgreSQL server
+process read from /proc: on a busy machine the CPU figures are the steadier), entries/s, peak RSS of
+the child, the ratios import/raw and import/beancount in both, and the load average beside each figure. Memory flat: the import's peak RSS at N/5 and N entries.
 """
 from __future__ import annotations
 
@@ -38,6 +66,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
 PARTIES = 500
+BATCH = 5000  # the import's batch size (import_entries' default): the raw COPY writes the same batches
 START = date(2024, 1, 1)
 
 
@@ -88,6 +117,46 @@ def _setup(url: str):
     return app, org.id
 
 
+def _backend_pid() -> int | None:
+    from coop.extensions import db
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+def _backend_cpu(pid: int | None) -> float:
+    """CPU seconds the PostgreSQL server process of this session has used (0 on SQLite or when unreadable):
+    on PostgreSQL the database's share of the work is done there, not in this process."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall seconds, and CPU seconds of this process (every thread) plus its PostgreSQL server process."""
+
+    def __init__(self, database: bool = True):
+        self.database = database
+
+    def __enter__(self):
+        self.pid = _backend_pid() if self.database else None
+        self.backend = _backend_cpu(self.pid)
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.wall
+        self.cpu_seconds = time.process_time() - self.cpu + _backend_cpu(self.pid) - self.backend
+
+    def result(self, **more) -> dict:
+        return {"seconds": self.seconds, "cpu": self.cpu_seconds, **more}
+
+
 def child_raw(url: str, entries: int) -> dict:
     from coop.extensions import db
     from coop.ledger import services as ledger
@@ -108,17 +177,29 @@ def child_raw(url: str, entries: int) -> dict:
                   (org_id, n + 1, shares, parties[f"M-{party:05d}"], 0, amount - 1000, None),
                   (org_id, n + 1, fees, None, 0, 1000, None)]
     db.session.commit()
-    mark = "%s" if postgres else "?"
-    started = time.perf_counter()
+    clock = Clock().__enter__()
     connection = db.session.connection()
-    connection.exec_driver_sql(
-        "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, request_hash, "
-        f"posted_by, posted_at) VALUES ({', '.join([mark] * 10)})", heads)
-    connection.exec_driver_sql(
-        "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
-        f"VALUES ({', '.join([mark] * 7)})", lines)
+    if postgres:  # the same rows COPY'd into the same tables (same indexes, foreign keys, checks), as the import writes
+        cursor = connection.connection.driver_connection.cursor()
+        for start in range(0, entries, BATCH):
+            with cursor.copy("COPY journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
+                             "request_hash, posted_by, posted_at) FROM STDIN") as copy:
+                for head in heads[start:start + BATCH]:
+                    copy.write_row(head)
+            with cursor.copy("COPY journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+                             "FROM STDIN") as copy:
+                for line in lines[3 * start:3 * (start + BATCH)]:
+                    copy.write_row(line)
+    else:
+        connection.exec_driver_sql(
+            "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, request_hash, "
+            f"posted_by, posted_at) VALUES ({', '.join(['?'] * 10)})", heads)
+        connection.exec_driver_sql(
+            "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+            f"VALUES ({', '.join(['?'] * 7)})", lines)
     db.session.commit()
-    return {"seconds": time.perf_counter() - started}
+    clock.__exit__()
+    return clock.result()
 
 
 def child_import(url: str, csv_path: str) -> dict:
@@ -127,26 +208,28 @@ def child_import(url: str, csv_path: str) -> dict:
     from coop.ledger import services as ledger
 
     _, org_id = _setup(url)
-    started = time.perf_counter()
-    with open(csv_path, newline="") as handle:
-        summary = ledger.import_entries(org_id, read_journal_csv(handle))
-    db.session.commit()
-    seconds = time.perf_counter() - started
+    with Clock() as clock:
+        with open(csv_path, newline="") as handle:
+            summary = ledger.import_entries(org_id, read_journal_csv(handle))
+        db.session.commit()
     problems = ledger.recompute_problems(org_id)
-    return {"seconds": seconds, "entries": summary.entries, "lines": summary.lines, "batches": summary.batches,
-            "check": "ok" if not problems else problems[:3]}
+    return clock.result(entries=summary.entries, lines=summary.lines, batches=summary.batches,
+                        check="ok" if not problems else problems[:3])
 
 
 def child_beancount(path: str) -> dict:
+    """`loader.load_file` on a file it has not seen: parse, book, plugins, validations; it then writes its
+    pickle cache (the time is in the figure). BEANCOUNT_DISABLE_LOAD_CACHE (set by the caller) leaves that out."""
     from beancount import loader
 
-    started = time.perf_counter()
-    entries, errors, _ = loader.load_file(path)
-    return {"seconds": time.perf_counter() - started, "entries": len(entries), "errors": len(errors)}
+    with Clock(database=False) as clock:
+        entries, errors, _ = loader.load_file(path)
+    return clock.result(entries=len(entries), errors=len(errors))
 
 
-def run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+def run_child(*args: str, env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                         env={**os.environ, **(env or {})})
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -162,6 +245,7 @@ def main() -> None:
         result = {"raw": lambda: child_raw(rest[0], int(rest[1])), "import": lambda: child_import(*rest),
                   "beancount": lambda: child_beancount(rest[0])}[kind]()
         result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["load"] = os.getloadavg()[0]
         print(json.dumps(result))
         return
 
@@ -182,9 +266,16 @@ def main() -> None:
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     bean = None
     if have_beancount:
-        bean = run_child("beancount", str(bean_path))
-        print(f"  beancount load_file: {bean['seconds']:.1f} s ({n / bean['seconds']:,.0f} entries/s), "
-              f"{bean['errors']} errors, peak RSS {bean['max_rss_mb']:.0f} MB")
+        for cache in work.glob(".*.picklecache"):
+            cache.unlink()
+        uncached = run_child("beancount", str(bean_path), env={"BEANCOUNT_DISABLE_LOAD_CACHE": "1"})
+        cached = run_child("beancount", str(bean_path))  # a first load: it writes .journal.beancount.picklecache
+        print(f"  beancount load_file, no cache:      {uncached['seconds']:.1f} s, CPU {uncached['cpu']:.1f} s "
+              f"({n / uncached['seconds']:,.0f} entries/s), {uncached['errors']} errors, "
+              f"peak RSS {uncached['max_rss_mb']:.0f} MB (load {uncached['load']:.2f})")
+        print(f"  beancount load_file, writing cache: {cached['seconds']:.1f} s, CPU {cached['cpu']:.1f} s "
+              f"({n / cached['seconds']:,.0f} entries/s) (load {cached['load']:.2f})")
+        bean = uncached  # the faster of the two: the comparison does not count Beancount's cache write against it
     else:
         print("  beancount: not installed (pip install beancount) - skipped")
     urls = [("sqlite", f"sqlite:///{work / 'bench.sqlite'}")]
@@ -206,12 +297,17 @@ def main() -> None:
             for f in work.glob("bench.sqlite*"):
                 f.unlink()
         imp = run_child("import", url, str(csv_path))
+        how = "COPY, batches of 5,000" if name == "postgresql" else "executemany"
         print(f"{name}:")
-        print(f"  raw executemany (in-memory tuples): {raw['seconds']:.1f} s ({n / raw['seconds']:,.0f} entries/s)")
-        print(f"  import_entries from the CSV:        {imp['seconds']:.1f} s ({n / imp['seconds']:,.0f} entries/s), "
-              f"{imp['batches']} batches, ledger check {imp['check']}")
-        print(f"  import / raw = {raw['seconds'] / imp['seconds']:.2f}x"
+        print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s, CPU {raw['cpu']:.1f} s "
+              f"({n / raw['seconds']:,.0f} entries/s) (load {raw['load']:.2f})")
+        print(f"  import_entries from the CSV: {imp['seconds']:.1f} s, CPU {imp['cpu']:.1f} s "
+              f"({n / imp['seconds']:,.0f} entries/s), {imp['batches']} batches, ledger check {imp['check']} "
+              f"(load {imp['load']:.2f})")
+        print(f"  wall: import / raw = {raw['seconds'] / imp['seconds']:.2f}x"
               + (f"; import / beancount = {bean['seconds'] / imp['seconds']:.2f}x" if bean else ""))
+        print(f"  CPU (this process and its database server process): import / raw = {raw['cpu'] / imp['cpu']:.2f}x"
+              + (f"; import / beancount = {bean['cpu'] / imp['cpu']:.2f}x" if bean else ""))
         print(f"  peak RSS of the import: {small['max_rss_mb']:.0f} MB at {n // 5:,} entries, "
               f"{imp['max_rss_mb']:.0f} MB at {n:,} entries")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -147,10 +147,57 @@ class OutcomeFilter:
     """A cut of the donor outcome report that another package offers (a cluster, a training course): one more
     choice on the report's form, and the cases it keeps; every indicator then counts those women only."""
 
-    key: str  # the query parameter: "<package>_<what>", e.g. "clusters_cluster"
+    key: str  # the query parameter: "<package>_<what>", e.g. "groups_cluster"
     label: str  # lazy_gettext
     options: Callable[[int], list[tuple[int, str]]]  # org_id -> [(id, label)]: names of groups, never of women
-    cases: Callable[[int, int], frozenset[int]]  # (org_id, the chosen id) -> the ids of the cases it keeps
+    women: Callable[[int, int], frozenset[int]]  # (org_id, the chosen id) -> the grants beneficiary ids it keeps
+
+
+@dataclass(frozen=True)
+class RecordHolder:
+    """Who an MOA's money goes to in the books when it is not the woman who signed it: a cluster whose enterprise
+    the MOA funds. Its party is the ledger party of the release; `members` are the women of the group."""
+
+    kind: str  # "cluster"
+    label: str  # "G-001", never a woman's name
+    party_id: int
+    members: tuple[int, ...]  # grants beneficiary ids of the women in the group
+    endpoint: str  # its page: (endpoint, {"<id_arg>": id})
+    args: Mapping[str, int] = field(default_factory=dict)
+
+
+# fn(org_id, moa_id) -> the group that is the MOA's beneficiary of record, or None (then it is the woman)
+RecordHolderSource = Callable[[int, int], "RecordHolder | None"]
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A partner's training or service in the catalogue used when referring (coop.groups keeps it)."""
+
+    id: int
+    kind: str
+    title: str
+    partner: str
+    place: str | None = None
+    contact: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ServiceCatalogue:
+    """search(org_id, words) -> active entries matching; get(org_id, id) -> one entry (NotFound when none)."""
+
+    search: Callable[[int, str], list[CatalogueEntry]]
+    get: Callable[[int, int], CatalogueEntry]
+
+
+@dataclass(frozen=True)
+class CaseContacts:
+    """Who looks after a woman and how a staff member is reached (coop.cases), for another package's reminders:
+    workers_of(org_id, beneficiary ids) -> {beneficiary id: assigned user ids}; phones(org_id) -> {user id: mobile}."""
+
+    workers_of: Callable[[int, frozenset[int]], dict[int, set[int]]]
+    phones: Callable[[int], dict[int, str]]
 
 
 @dataclass(frozen=True)
@@ -244,6 +291,9 @@ class Manifest:
     readiness: tuple[ReadinessSource, ...] = ()  # grants: who certified a beneficiary ready (coop.cases)
     indicators: tuple[Indicator, ...] = ()  # lines of the donor outcome report (coop.cases shows them)
     outcome_filters: tuple[OutcomeFilter, ...] = ()  # more cuts of that report (a cluster, a course)
+    record_holders: tuple[RecordHolderSource, ...] = ()  # grants: a group as an MOA's beneficiary of record
+    service_catalogues: tuple[ServiceCatalogue, ...] = ()  # cases: the partners' catalogue when referring
+    case_contacts: tuple[CaseContacts, ...] = ()  # a woman's case workers and staff phones (coop.cases)
     data_subjects: tuple[DataSubject, ...] = ()  # people coop/privacy exports besides members
     approval_kinds: Mapping[str, ApprovalKind] = field(default_factory=dict)  # "<package>.<verb>" -> maker-checker
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
@@ -272,6 +322,9 @@ class Plugins:
     readiness: list[ReadinessSource] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     outcome_filters: list[OutcomeFilter] = field(default_factory=list)
+    record_holders: list[RecordHolderSource] = field(default_factory=list)
+    service_catalogues: list[ServiceCatalogue] = field(default_factory=list)
+    case_contacts: list[CaseContacts] = field(default_factory=list)
     data_subjects: dict[str, DataSubject] = field(default_factory=dict)
     approval_kinds: dict[str, ApprovalKind] = field(default_factory=dict)
 
@@ -299,6 +352,9 @@ class Plugins:
         for cut in manifest.outcome_filters:
             _unique(cut.key, {f.key for f in self.outcome_filters}, "outcome filter")
         self.outcome_filters.extend(manifest.outcome_filters)
+        self.record_holders.extend(manifest.record_holders)
+        self.service_catalogues.extend(manifest.service_catalogues)
+        self.case_contacts.extend(manifest.case_contacts)
         for subject in manifest.data_subjects:
             _unique(subject.kind, self.data_subjects, "data subject")
             self.data_subjects[subject.kind] = subject

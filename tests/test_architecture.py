@@ -55,6 +55,8 @@ LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {
     ("coop", "create_app", "coop.cli"): "coop.cli imports create_app from coop for `main`: a cycle at the top",
     ("coop.receipts.services", "issue", "coop.messaging.sms"): "messaging.sms reads members' shares, which issue "
                                                                 "receipts: a cycle at the top",
+    ("coop.ledger.bulk", "_Context.__init__", "coop.ledger.services"): "ledger.services re-exports the bulk path "
+                                                                        "at its foot: a cycle at the top",
 }
 
 

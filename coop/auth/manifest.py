@@ -14,7 +14,8 @@ SETTINGS = (
     Setting("auth.token_days", 90, _l("Days an API token lasts when no expiry is asked for"), kind="number"),
     Setting("auth.token_max_days", 365, _l("Longest an API token may be asked to last, in days"), kind="number"),
     Setting("auth.require_totp_staff", False,
-            _l("Admins, officers and grant staff must use an authenticator app to log in"), kind="bool"),
+            _l("Staff (admins, officers, grant staff, case workers, peer counselors) must use an authenticator app to "
+               "log in"), kind="bool"),
 )
 
 manifest = Manifest(

@@ -21,7 +21,9 @@ from ..orgs.models import Organization
 from ..timeutil import utcnow
 from .models import ROLES, ApiToken, OrgRole, RecoveryCode, Throttle, User, UserSession
 
-STAFF_ROLES = ("admin", "officer", "grant_staff", "case_worker")  # the roles the TOTP policy covers
+# the roles the TOTP policy covers: peer counselors too, who see their cluster's attendance (sensitive personal
+# information of survivors, RA 10173), like every other role that reads a woman's data
+STAFF_ROLES = ("admin", "officer", "grant_staff", "case_worker", "peer_counselor")
 RECOVERY_CODES = 10
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters

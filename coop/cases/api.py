@@ -10,7 +10,7 @@ from ..timeutil import today
 from ..web.forms import load_json, load_query
 from . import services
 from .schemas import (AgencyInSchema, AgencyOutSchema, AgencyUpdateSchema, AssessmentInSchema, AssessmentOutSchema,
-                      AssignSchema, CaseBriefSchema, CaseInSchema, CaseListQuery, CaseOutSchema, CaseUpdateSchema,
+                      AssignSchema, CaseBriefSchema, CatalogueEntryOutSchema, CatalogueSearchSchema, CaseInSchema, CaseListQuery, CaseOutSchema, CaseUpdateSchema,
                       FollowupDoneSchema, FollowupOutSchema, FollowupPlanSchema, LinkSchema, NamedOutSchema,
                       NameSchema, OutcomeOutSchema, OutcomeQuery, OverdueOutSchema, ProgramInSchema,
                       ReferralCloseSchema, ReferralInSchema, ReferralOutSchema, SealSchema, SessionInSchema,
@@ -150,9 +150,21 @@ def referrals(case_id: int):
     return respond(ReferralOutSchema(), [_referral(r) for r in services.referrals_of(case.id)], many=True)
 
 
+@bp.get("/catalogue")
+@roles_required(*CASE_STAFF)
+@documented("The partners' catalogue of trainings and services, searched when referring (`q`: words); refer with "
+            "an entry's id as `offering_id`", returns=CatalogueEntryOutSchema, many=True)
+def catalogue():
+    found = []
+    for entry in services.catalogue(g.org.id, load_query(CatalogueSearchSchema()).get("q")):
+        agency = services.agency_named(g.org.id, entry.partner)
+        found.append({**entry.__dict__, "agency_id": agency.id if agency else None})
+    return respond(CatalogueEntryOutSchema(), found, many=True)
+
+
 @bp.post("/<int:case_id>/referrals")
 @roles_required(*CASE_STAFF)
-@documented("Refer her to an agency of the directory", body=ReferralInSchema, returns=ReferralOutSchema, status=201)
+@documented("Refer her to an agency of the directory, or to a partner's service picked from the catalogue", body=ReferralInSchema, returns=ReferralOutSchema, status=201)
 def refer(case_id: int):
     return respond(ReferralOutSchema(), _referral(services.refer(g.org.id, case_id, load_json(ReferralInSchema()),
                                                                  current_user.id)), 201)

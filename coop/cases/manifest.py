@@ -1,7 +1,7 @@
 """Case work: what it plugs into the application."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DailyJob, DashboardTiles, DataSubject, Manifest, NavItem, Setting
+from ..manifest import NGO, CaseContacts, DailyJob, DashboardTiles, DataSubject, Manifest, NavItem, Setting
 from . import api, services, views
 from .demo import seed_demo
 from .portal import case_tiles
@@ -44,4 +44,5 @@ manifest = Manifest(
     readiness=(services.readiness_marks,),
     indicators=services.indicators(INDICATOR_LABELS),
     data_subjects=(DataSubject("case", services.her_rows),),
+    case_contacts=(CaseContacts(services.workers_of_women, services.worker_phones),),
 )

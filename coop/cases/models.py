@@ -179,6 +179,8 @@ class Referral(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("case_agency.id"), index=True)
     referred_on: Mapped[date]
+    service: Mapped[str | None] = mapped_column(String(160))  # the partner's training or service asked for
+    offering_id: Mapped[int | None]  # its entry in the partners' catalogue (coop.groups), when picked from it
     reason: Mapped[str] = mapped_column(String(300))  # private
     expected_response: Mapped[str | None] = mapped_column(String(200))
     expected_by: Mapped[date | None]

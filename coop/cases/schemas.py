@@ -97,12 +97,32 @@ class AgencyUpdateSchema(AgencyInSchema):
 
 
 class ReferralInSchema(InSchema):
-    agency_id = fields.Integer(required=True, strict=False)
+    agency_id = _optional(fields.Integer, strict=False, metadata={
+        "description": "the agency; may be left out when a catalogue entry is chosen (its partner is found in the "
+                       "directory by name, or added to it)"})
+    offering_id = _optional(fields.Integer, strict=False, metadata={
+        "description": "an entry of the partners' catalogue: prefills the partner and the service"})
+    service = _optional(fields.String, validate=validate.Length(max=160))
     referred_on = fields.Date(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=3, max=300))
     expected_response = _optional(fields.String, validate=validate.Length(max=200))
     expected_by = _optional(fields.Date)
     followup_on = _optional(fields.Date)
+
+
+class CatalogueSearchSchema(InSchema):
+    q = _optional(fields.String, validate=validate.Length(max=100))
+    offering = _optional(fields.Integer, strict=False)
+
+
+class CatalogueEntryOutSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    partner = fields.String()
+    place = fields.String(allow_none=True)
+    contact = fields.String(allow_none=True)
+    agency_id = fields.Integer(allow_none=True, metadata={"description": "the directory's agency of that partner"})
 
 
 class FollowupPlanSchema(InSchema):
@@ -214,6 +234,8 @@ class ReferralOutSchema(Schema):
     case_id = fields.Integer()
     agency_id = fields.Integer()
     referred_on = fields.Date()
+    service = fields.String(allow_none=True)
+    offering_id = fields.Integer(allow_none=True)
     reason = fields.String()
     expected_response = fields.String(allow_none=True)
     expected_by = fields.Date(allow_none=True)

@@ -20,7 +20,7 @@ from . import services
 from .models import (AGENCY_KINDS, CLOSING_REASONS, FACILITATOR_KINDS, HOUSEHOLDS, REFERRER_KINDS, SCALES,
                      SESSION_KINDS, STATUSES)
 from .schemas import (ActiveSchema, AgencyInSchema, AgencyUpdateSchema, AssessmentInSchema, AssignSchema,
-                      CaseInSchema, CaseListQuery, CaseUpdateSchema, FollowupDoneSchema, FollowupPlanSchema,
+                      CaseInSchema, CaseListQuery, CatalogueSearchSchema, CaseUpdateSchema, FollowupDoneSchema, FollowupPlanSchema,
                       LinkSchema, NameSchema, OutcomeQuery, ProgramInSchema, ReferralCloseSchema, ReferralInSchema,
                       SealSchema, SessionInSchema, StatusSchema, UnassignSchema, WorkerPhoneSchema)
 from .words import (AGENCY_KIND_WORDS, CLOSING_WORDS, FACILITATOR_WORDS, HOUSEHOLD_WORDS, REFERRAL_STATUS_WORDS,
@@ -86,6 +86,12 @@ def open_case():
 def case(case_id: int):
     found = services.view_case(g.org.id, case_id, current_user.id)
     workers = services.workers(g.org.id)
+    search = load_query(CatalogueSearchSchema())
+    picked = services.catalogue_entry(g.org.id, search["offering"]) if search.get("offering") else None
+    offers = services.catalogue(g.org.id, search.get("q")) if search.get("q") is not None else []
+    if picked is not None and picked.id not in {o.id for o in offers}:
+        offers = [picked, *offers]
+    picked_agency = services.agency_named(g.org.id, picked.partner) if picked else None
     return render_template(
         "cases/case.html", case=found, categories=services.case_categories(found.id),
         all_categories=services.categories(g.org.id, active_only=True),
@@ -97,7 +103,8 @@ def case(case_id: int):
         followups=services.followups_of(found.id),
         agencies={a.id: a for a in services.agencies(g.org.id)},
         active_agencies=services.agencies(g.org.id, active_only=True),
-        linked=services.linked_beneficiary(g.org.id, found))
+        linked=services.linked_beneficiary(g.org.id, found), catalogue_q=search.get("q") or "", offers=offers,
+        picked=picked, picked_agency=picked_agency, has_catalogue=bool(plugins().service_catalogues))
 
 
 @bp.post("/<int:case_id>")
@@ -261,7 +268,7 @@ def update_agency(agency_id: int):
 def setup():
     return render_template("cases/setup.html", categories=services.categories(g.org.id),
                            programs=services.programs(g.org.id), funds={f.id: f for f in services.funds(g.org.id)},
-                           workers=services.workers(g.org.id), phones=services.worker_phones(g.org.id))
+                           workers=services.texted_staff(g.org.id), phones=services.worker_phones(g.org.id))
 
 
 @bp.post("/setup/categories")
@@ -321,7 +328,7 @@ def outcome_table(org_id: int, args: dict, cuts: list[tuple[OutcomeFilter, int, 
         abort(404)
     kept = None
     for cut, value, _label in cuts:
-        kept = cut.cases(org_id, value) if kept is None else kept & cut.cases(org_id, value)
+        kept = cut.women(org_id, value) if kept is None else kept & cut.women(org_id, value)
     scope = services.scope_for(org_id, start, end, program_id=program.id if program else None,
                                fund_id=args.get("fund_id"), kept=kept)
     lines = services.outcome_lines(scope)

@@ -93,6 +93,9 @@ def _moa(moa) -> dict:
                                                                "costs", "savings", "visit_note")}, "due_on": m.due_on}
                          if m.report else {"moa_id": moa.id, "month_no": m.month_no, "due_on": m.due_on}
                          for m in services.monitoring_schedule(moa.org_id, moa)]
+    holder = services.record_holder(moa.org_id, moa.id)
+    out["beneficiary_of_record"] = None if holder is None else {
+        "kind": holder.kind, "label": holder.label, "party_id": holder.party_id, "members": list(holder.members)}
     return out
 
 

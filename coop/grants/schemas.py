@@ -230,6 +230,13 @@ class ClosingSchema(InSchema):
     note = fields.String(required=True, validate=NOTE)
 
 
+class RecordHolderOutSchema(Schema):
+    kind = fields.String()
+    label = fields.String()
+    party_id = fields.Integer()
+    members = fields.List(fields.Integer(), metadata={"description": "beneficiary ids of the women in the group"})
+
+
 class MoaOutSchema(Schema):
     id = fields.Integer()
     label = fields.String()
@@ -249,6 +256,7 @@ class MoaOutSchema(Schema):
     closed_on = fields.Date(allow_none=True)
     tranches = fields.List(fields.Nested(TrancheOutSchema))
     monitoring = fields.List(fields.Nested(MonitoringOutSchema))
+<<<<<<< HEAD
 
 
 YEAR = validate.Range(min=1900, max=9998)
@@ -267,3 +275,7 @@ class ClosedYearOutSchema(Schema):
     year = fields.Integer()
     closed = fields.Boolean()
     entry_id = fields.Integer(allow_none=True)
+=======
+    beneficiary_of_record = fields.Nested(RecordHolderOutSchema, allow_none=True, metadata={
+        "description": "the group whose enterprise the MOA funds (its party carries the releases), else null"})
+>>>>>>> main

@@ -227,8 +227,10 @@ def draft_moa(plan_id: int):
 def moa(moa_id: int):
     found = services.get_moa(g.org.id, moa_id)
     tranches = services.tranches_of(found.id)
+    holder = services.record_holder(g.org.id, found.id)
     return render_template(
-        "grants/moa.html", moa=found, b=services.view_beneficiary(g.org.id, found.beneficiary_id, current_user.id),
+        "grants/moa.html", holder=holder,
+        group_women=[services.get_beneficiary(g.org.id, b) for b in holder.members] if holder else [], moa=found, b=services.view_beneficiary(g.org.id, found.beneficiary_id, current_user.id),
         plan=services.get_plan(g.org.id, found.plan_id), fund=services.get_fund(g.org.id, found.fund_id),
         tranches=tranches, blockers={t.id: services.release_blocker(g.org.id, found, t) for t in tranches},
         purchases={t.id: services.purchases_of(t.id) for t in tranches},

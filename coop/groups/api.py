@@ -25,6 +25,7 @@ from .schemas import (
     EnrollmentOutSchema,
     EnterpriseInSchema,
     EnterpriseOutSchema,
+    FundingOutSchema,
     LinkMoaSchema,
     LoanOutSchema,
     MemberInSchema,
@@ -66,7 +67,7 @@ def _sessions(roster: dict) -> list[dict]:
 def _loan(loan) -> dict:
     return {**{k: getattr(loan, k) for k in ("id", "label", "moa_id", "tranche_id", "beneficiary_id", "cluster_id",
                                              "party_id", "principal", "repaid", "outstanding", "released_on",
-                                             "status")},
+                                             "status", "days_past_due")},
             "installments": services.installments_of(loan.id)}
 
 
@@ -128,6 +129,21 @@ def record_session(cluster_id: int):
     attended = sorted(services.attendance_of(cluster_id).get(session.id, ()))
     return respond(SessionOutSchema(), {**{k: getattr(session, k) for k in (
         "id", "cluster_id", "module", "held_on", "place", "facilitator_id", "present")}, "attended": attended}, 201)
+
+
+@bp.get("/clusters/<int:cluster_id>/enterprises")
+@roles_required(*GROUP_STAFF)
+@documented("A cluster's enterprises and the grant or capital-loan MOA funding each: the group is the beneficiary of "
+            "record (its ledger party), with the women of the group by beneficiary id", returns=FundingOutSchema,
+            many=True)
+def enterprises(cluster_id: int):
+    women = [m.beneficiary_id for m in services.view_cluster(g.org.id, cluster_id, current_user.id)["members"]
+             if m.beneficiary_id is not None and m.alias is None and m.left_on is None]
+    return respond(FundingOutSchema(), [
+        {"enterprise": f.enterprise, "moa_id": f.moa.id if f.moa else None, "moa_label": f.moa.label if f.moa else None,
+         "kind": f.moa.kind if f.moa else None, "total": f.moa.total if f.moa else None,
+         "released_total": f.moa.released_total if f.moa else None, "party_id": f.party_id, "women": women}
+        for f in services.funding_of(g.org.id, cluster_id)], many=True)
 
 
 @bp.post("/clusters/<int:cluster_id>/enterprises")

@@ -1,7 +1,7 @@
 """Clusters, group work, trainings, coaching, the partners' catalogue and capital loans: what they plug in."""
 from flask_babel import lazy_gettext as _l
 
-from ..manifest import NGO, DashboardTiles, Document, Indicator, Manifest, NavItem, Setting
+from ..manifest import NGO, DailyJob, DashboardTiles, Document, Indicator, Manifest, NavItem, OutcomeFilter, Setting
 from . import api, services, views
 from .demo import seed_demo
 from .portal import loan_tiles, peer_tiles, staff_tiles
@@ -26,7 +26,13 @@ manifest = Manifest(
                 org_kinds=NGO, maximum=120),
         Setting(services.LOAN_GRACE_MONTHS, 1, _l("Months after a capital loan's release before the first installment"),
                 kind="number", org_kinds=NGO, maximum=24),
+        Setting(services.REMIND_EVERY, 7, _l("Capital loans: remind the social worker or case worker again every so "
+                                             "many days an installment stays overdue (0: only the first day)"),
+                kind="number", org_kinds=NGO, maximum=90),
+        Setting(services.SENDER, "Capital loans", _l("Capital loans: name the overdue reminders are signed with"),
+                org_kinds=NGO),
     ),
+    daily_jobs=(DailyJob("groups.overdue_installments", services.overdue_installments, NGO),),
     nav=(NavItem(_l("Clusters"), "groups.index", views.GROUP_STAFF, NGO),
          NavItem(_l("Trainings"), "groups.trainings", views.GROUP_STAFF, NGO),
          NavItem(_l("My cluster"), "groups.mine", views.PEER, NGO),
@@ -41,7 +47,11 @@ manifest = Manifest(
     documents={services.REPAYMENT_SOURCE: Document(_l("Capital loan repayment"), "groups.loan", "loan_id")},
     control_checks=(services.control_balances,),
     release_kinds={"loan": services.loan_release},
+    record_holders=(services.moa_holder,),
+    service_catalogues=(services.catalogue_for_referrals(),),
     demo_seeder=seed_demo,
+    outcome_filters=(OutcomeFilter("groups_cluster", _l("Cluster"), services.cluster_options,
+                                   services.cluster_women),),
     indicators=tuple(Indicator(f"groups.{key}", label, services.indicator(key), order)
                      for key, label, order in INDICATORS),
 )

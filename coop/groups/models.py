@@ -199,6 +199,7 @@ class CapitalLoan(db.Model):
     repaid: Mapped[int] = mapped_column(default=0)  # kept with each repayment
     released_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(8), default="active")
+    days_past_due: Mapped[int] = mapped_column(default=0)  # kept by the daily job groups.overdue_installments
 
     @property
     def label(self) -> str:
@@ -219,6 +220,7 @@ class Installment(db.Model):
     due_on: Mapped[date]
     amount: Mapped[int]
     paid: Mapped[int] = mapped_column(default=0)
+    overdue_on: Mapped[date | None]  # the day the daily job first listed it overdue
 
 
 class Repayment(db.Model):

@@ -232,11 +232,24 @@ class EnterpriseOutSchema(Schema):
     started_on = fields.Date()
 
 
+class FundingOutSchema(Schema):
+    enterprise = fields.Nested(EnterpriseOutSchema)
+    moa_id = fields.Integer(allow_none=True)
+    moa_label = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True, metadata={"description": "grant or loan"})
+    total = Money(allow_none=True)
+    released_total = Money(allow_zero=True, allow_none=True)
+    party_id = fields.Integer(allow_none=True, metadata={"description": "the cluster's ledger party: the releases "
+                                                                        "are booked to the group"})
+    women = fields.List(fields.Integer(), metadata={"description": "beneficiary ids of the women in the group"})
+
+
 class InstallmentOutSchema(Schema):
     seq = fields.Integer()
     due_on = fields.Date()
     amount = Money()
     paid = Money(allow_zero=True)
+    overdue_on = fields.Date(allow_none=True, metadata={"description": "the day the daily job first listed it overdue"})
 
 
 class LoanOutSchema(Schema):
@@ -252,6 +265,8 @@ class LoanOutSchema(Schema):
     outstanding = Money(allow_zero=True)
     released_on = fields.Date()
     status = fields.String()
+    days_past_due = fields.Integer(metadata={"description": "from the oldest unpaid installment, kept by the daily "
+                                                            "job groups.overdue_installments"})
     installments = fields.List(fields.Nested(InstallmentOutSchema))
 
 

@@ -97,7 +97,7 @@ def cluster(cluster_id: int):
     roster = services.view_cluster(g.org.id, cluster_id, current_user.id)
     peers = [(user.id, user.display_name) for user, role in auth.users_of(g.org.id) if role == "peer_counselor"]
     return render_template("groups/cluster.html", **roster, women=_women(), peers=peers,
-                           staff=dict(_staff_choices()), enterprises=services.enterprises_of(g.org.id, cluster_id),
+                           staff=dict(_staff_choices()), funding=services.funding_of(g.org.id, cluster_id),
                            moas=[m for m in grants.open_moas(g.org.id) if not m.released_total])
 
 

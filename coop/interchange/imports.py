@@ -404,6 +404,15 @@ def kind(name: str) -> Kind:
     return KINDS[name]
 
 
+def check_file(spec: Kind, filename: str) -> None:
+    """A Beancount ledger goes with its own kind, and its kind takes nothing else."""
+    if spec.whole_file and not ledgerfile.is_beancount(filename):
+        raise Invalid("Upload the Beancount file itself (its name ends in .beancount).", field="file")
+    if not spec.whole_file and ledgerfile.is_beancount(filename):
+        raise Invalid("This is a Beancount ledger: choose \"A Beancount ledger file\" as what the file holds.",
+                      field="kind")
+
+
 def check_mapping(spec: Kind, header: list[str], mapping: dict[str, str]) -> None:
     missing = [name for name in spec.required if mapping.get(name) not in header]
     if missing:

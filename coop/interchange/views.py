@@ -87,11 +87,19 @@ def upload():
     content = file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         raise Invalid(str(_l("The file is larger than 64 MB: split it by year.")), field="file")
+    imports.check_file(spec, file.filename)
     imports.read_table(content, file.filename)  # refuses what cannot be read, now
     run = services.create_run(g.org.id, spec.name, actor_id=current_user.id, dry_run=True, filename=file.filename,
                               content=content)
+    if spec.whole_file:  # a Beancount ledger names its own accounts: no columns to match, straight to the dry run
+        return _start_after_commit(redirect(url_for("interchange.run_page", run_id=run.id), code=303), run.id)
     run.status = "draft"
     return redirect(url_for("interchange.map_page", run_id=run.id), code=303)
+
+
+def _mappable(run, spec) -> bool:
+    """Columns are matched before the dry run, and again after one (a wrong choice), never once imported."""
+    return not spec.whole_file and run.dry_run and run.status in ("draft", "done", "failed")
 
 
 @bp.get("/imports/<int:run_id>/map")
@@ -99,6 +107,8 @@ def upload():
 def map_page(run_id: int):
     run = services.get_run(g.org.id, run_id)
     spec = imports.kind(run.kind)
+    if not _mappable(run, spec):  # nothing to match (a Beancount ledger), or on its way: its progress
+        return redirect(url_for("interchange.run_page", run_id=run.id))
     header, _rows = imports.read_table(run.content, run.filename)
     mapping = imports.guess_mapping(spec.fields, header, run.mapping or services.column_map(g.org.id, spec.name))
     return render_template("interchange/map.html", run=run, spec=spec, header=header, mapping=mapping,
@@ -110,6 +120,8 @@ def map_page(run_id: int):
 def save_map(run_id: int):
     run = services.get_run(g.org.id, run_id)
     spec = imports.kind(run.kind)
+    if not _mappable(run, spec):
+        raise Invalid("This file is already being checked or imported: open its progress.")
     header, _rows = imports.read_table(run.content, run.filename)
     mapping = {name: request.form.get(f"col_{name}", "") for name in spec.fields
                if request.form.get(f"col_{name}", "") in header}
@@ -132,7 +144,7 @@ def confirm(run_id: int):
 @roles_required(*STAFF)
 def run_page(run_id: int):
     run = services.get_run(g.org.id, run_id)
-    if run.status == "draft":
+    if run.status == "draft" and run.kind in imports.KINDS and not imports.kind(run.kind).whole_file:
         return redirect(url_for("interchange.map_page", run_id=run.id))
     done = runner.PROGRESS.get(run.id, run.done)
     preview, spec = None, None
@@ -142,4 +154,4 @@ def run_page(run_id: int):
         if run.content:
             preview = imports.preview(run.content, run.filename, mapping, spec.fields)
     return render_template("interchange/run.html", run=run, done=done, preview=preview, spec=spec,
-                           refresh=run.status in ("queued", "running"))
+                           refresh=run.status in ("queued", "running"), remap=spec is not None and _mappable(run, spec))

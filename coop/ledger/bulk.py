@@ -7,8 +7,11 @@ that are active and not headings, parties of the organization, an open month, an
 reference (the reference is the entry's idempotency key `import:<ref>`: a re-run of the same file
 skips what is there, the same reference with other content is a problem). It builds no result
 objects: ids are reserved up front per batch, entries and lines are written with one executemany
-each (COPY on PostgreSQL), one audit row records each batch, and the balance rows are updated in
-bulk once at the end. Problems carry the source row and column; the first problem stops the
+each (COPY on PostgreSQL) by a writer thread while the next batch is read, one audit row records
+each batch, and the balance rows are updated in bulk once at the end. An entry with nothing wrong
+takes the fast path (a dictionary look-up per name, of names checked once per import); anything
+else is checked the long way, which names each problem. Dates after today (plus the policy's
+`ledger.future_days`) are refused as `post` refuses them. Problems carry the source row and column; the first problem stops the
 writing, the reading goes on to list every problem, and the call then raises `ImportRefused`, so
 the boundary rolls everything back: all rows or none.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -129,6 +133,14 @@ class _Context:
         self.closed = {(y, m) for y, m in db.session.execute(
             select(ClosedPeriod.year, ClosedPeriod.month).where(ClosedPeriod.org_id == org_id,
                                                                 ClosedPeriod.reopened_at.is_(None)))}
+        from .services import latest_date  # services re-exports this module: imported when first used
+
+        self.latest = latest_date(org_id)  # today in Manila plus the days the policy ledger.future_days allows
+        # what the fast path needs, one look-up each: accounts that take lines, parties named once,
+        # dates as written that are fine (an open month, not after `latest`), amounts as written
+        self.postable = {name: found[0] for name, found in self.lookup.items() if found[1] is None}
+        self.named = {label: party_id for label, party_id in self.parties.items() if party_id is not None}
+        self.good_dates: dict = {}
 
 
 def _group(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
@@ -158,8 +170,77 @@ def _amount(cache: dict, text: str) -> int | None:
     return value
 
 
+def _fast_entry(ctx: _Context, rows: list[tuple], seen: set[str]):
+    """The entry the rows make when nothing at all is wrong with it, else None (then `_check_entry` says what).
+
+    The common case in as few steps as Python allows: each line is three or four dictionary look-ups
+    (account, amounts, party) of names checked once per import; anything unusual (a problem, a line's
+    own memo, a date or amount not seen before that turns out wrong) goes the long way."""
+    first = rows[0]
+    ref, day, memo = first[1], first[2], first[3]
+    on = ctx.good_dates.get(day)
+    if on is None or len(rows) < 2 or not ref or not memo:
+        return None
+    written = memo  # a line whose memo column repeats the entry's has no memo of its own
+    ref, memo = ref.strip(), memo.strip()
+    if not ref or len(ref) > 90 or ref in seen or not memo or len(memo) > 300:
+        return None
+    postable, named, amounts = ctx.postable, ctx.named, ctx.amounts
+    lines = []
+    debits = credits = 0
+    for _row, _ref, line_day, line_memo, account_name, debit_text, credit_text, party_name in rows:
+        account_id = postable.get(account_name)
+        debit = amounts.get(debit_text)
+        credit = amounts.get(credit_text)
+        if (account_id is None or debit is None or credit is None or (debit > 0) == (credit > 0)
+                or (line_memo != written and line_memo) or (line_day != day and line_day)):
+            return None
+        if party_name:
+            party_id = named.get(party_name)
+            if party_id is None:
+                return None
+        else:
+            party_id = None
+        lines.append((account_id, party_id, debit, credit, None))
+        debits += debit
+        credits += credit
+    if debits != credits:
+        return None
+    seen.add(ref)
+    digest = hashlib.sha256(repr((on.isoformat(), memo, lines)).encode()).hexdigest()
+    return KEY_PREFIX + ref, on, memo, lines, digest, first[0]
+
+
+def _learn(ctx: _Context, rows: list[tuple]) -> None:
+    """Remember the dates and amounts of rows the fast path did not know, when they are fine."""
+    for row in rows:
+        day = row[2]
+        if day not in ctx.good_dates:
+            on = _date(ctx, day)
+            if (on is not None and (on.year, on.month) not in ctx.closed and on <= ctx.latest
+                    and len(ctx.good_dates) < 100_000):
+                ctx.good_dates[day] = on
+        for text in (row[5], row[6]):
+            if text not in ctx.amounts and len(ctx.amounts) < 100_000:
+                value = parse_amount(text) if text.__class__ is str or isinstance(text, int) else None
+                if value is not None and value >= 0:
+                    ctx.amounts[text] = value
+
+
 def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: list[ImportProblem]):
     """The entry the rows make, checked as `post` checks: (key, date, memo, lines, hash) or None."""
+    entry = _fast_entry(ctx, rows, seen)
+    if entry is not None:
+        return entry
+    _learn(ctx, rows)
+    entry = _fast_entry(ctx, rows, seen)
+    if entry is not None:
+        return entry
+    return _check_slowly(ctx, rows, seen, problems)
+
+
+def _check_slowly(ctx: _Context, rows: list[tuple], seen: set[str], problems: list[ImportProblem]):
+    """Every rule of `post`, each broken one a problem with its row and column."""
     first = rows[0]
     start = len(problems)
     row_no, ref = first[0], (first[1] or "").strip()
@@ -177,6 +258,9 @@ def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: lis
         problems.append(ImportProblem(row_no, "date", "Write the date as YYYY-MM-DD."))
     elif (on.year, on.month) in ctx.closed:
         problems.append(ImportProblem(row_no, "date", f"{on:%B %Y} is closed; date the entry in an open month."))
+    elif on > ctx.latest:
+        problems.append(ImportProblem(row_no, "date", f"An entry cannot be dated {on.isoformat()}: the latest date "
+                                      f"allowed is {ctx.latest.isoformat()}."))
     memo = (first[3] or "").strip()
     if not memo:
         problems.append(ImportProblem(row_no, "memo", "Say what the entry is for."))
@@ -239,9 +323,17 @@ def _check_entry(ctx: _Context, rows: list[tuple], seen: set[str], problems: lis
 
 
 class _Writer:
-    """Reserves ids and writes a batch with executemany (COPY on PostgreSQL)."""
+    """Reserves ids and writes a batch with executemany (COPY on PostgreSQL), in a thread of its own.
 
-    def __init__(self, org_id: int, actor_id: int | None, source: str):
+    The database does its part of a batch (indexes, foreign keys; on PostgreSQL in the server) while
+    this thread reads and checks the next one: `submit` hands a batch over and returns at once, after
+    waiting for the batch before it, so at most two batches are held. Only the writer uses the
+    connection meanwhile, so the caller must not query in between (`pipelined` says when it may
+    query: with `threaded=False` each batch is written before `submit` returns). An error in the
+    writer is raised by the next `submit` or by `finish`.
+    """
+
+    def __init__(self, org_id: int, actor_id: int | None, source: str, *, threaded: bool):
         self.org_id, self.actor_id, self.source = org_id, actor_id, source
         self.connection = db.session.connection()
         self.postgres = self.connection.dialect.name == "postgresql"
@@ -250,8 +342,41 @@ class _Writer:
             self.next_id = (self.connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM journal_entry")
                             .scalar() + 1)
         self.posted_at = utcnow()
+        self.batches: list[tuple[int, int, int, int]] = []  # (first id, last id, entries, lines) per batch written
+        self.threaded = threaded
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
 
-    def reserve(self, n: int) -> list[int]:
+    def submit(self, fresh: list[tuple]) -> None:
+        self._wait()
+        if not self.threaded:
+            self._write(fresh)
+            self._raise()
+            return
+        self.thread = threading.Thread(target=self._write, args=(fresh,), name="coop-ledger-import", daemon=True)
+        self.thread.start()
+
+    def finish(self) -> None:
+        self._wait()
+
+    def abandon(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        self.error = None
+
+    def _wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _reserve(self, n: int) -> list[int]:
         if self.postgres:
             return [r[0] for r in self.connection.exec_driver_sql(
                 "SELECT nextval(pg_get_serial_sequence('journal_entry', 'id')) FROM generate_series(1, %(n)s)",
@@ -260,27 +385,39 @@ class _Writer:
         self.next_id += n
         return ids
 
-    def write(self, heads: list[tuple], lines: list[tuple]) -> None:
-        if self.postgres:
-            cursor = self.connection.connection.driver_connection.cursor()
-            with cursor.copy("COPY journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
-                             "request_hash, posted_by, posted_at) FROM STDIN") as copy:
-                for head in heads:
-                    copy.write_row(head)
-            with cursor.copy("COPY journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
-                             "FROM STDIN") as copy:
-                for line in lines:
-                    copy.write_row(line)
-            cursor.close()
-            return
-        posted_at = self.posted_at.strftime("%Y-%m-%d %H:%M:%S.%f")
-        self.connection.exec_driver_sql(
-            "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
-            "request_hash, posted_by, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(h[0], h[1], h[2].isoformat(), h[3], h[4], h[5], h[6], h[7], h[8], posted_at) for h in heads])
-        self.connection.exec_driver_sql(
-            "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", lines)
+    def _write(self, fresh: list[tuple]) -> None:
+        try:
+            org_id, actor_id, source = self.org_id, self.actor_id, self.source
+            entry_ids = self._reserve(len(fresh))
+            heads, lines = [], []
+            posted_at = self.posted_at if self.postgres else self.posted_at.strftime("%Y-%m-%d %H:%M:%S.%f")
+            cut = len(KEY_PREFIX)
+            for entry_id, (key, on, memo, entry_lines, digest, _row) in zip(entry_ids, fresh):
+                heads.append((entry_id, org_id, on if self.postgres else on.isoformat(), memo, source,
+                              key[cut:cut + 60], key, digest, actor_id, posted_at))
+                head = (org_id, entry_id)
+                lines += [head + line for line in entry_lines]
+            if self.postgres:
+                cursor = self.connection.connection.driver_connection.cursor()
+                with cursor.copy("COPY journal_entry (id, org_id, entry_date, memo, source, source_id, "
+                                 "idempotency_key, request_hash, posted_by, posted_at) FROM STDIN") as copy:
+                    for head in heads:
+                        copy.write_row(head)
+                with cursor.copy("COPY journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+                                 "FROM STDIN") as copy:
+                    for line in lines:
+                        copy.write_row(line)
+                cursor.close()
+            else:
+                self.connection.exec_driver_sql(
+                    "INSERT INTO journal_entry (id, org_id, entry_date, memo, source, source_id, idempotency_key, "
+                    "request_hash, posted_by, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", heads)
+                self.connection.exec_driver_sql(
+                    "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", lines)
+            self.batches.append((entry_ids[0], entry_ids[-1], len(heads), len(lines)))
+        except BaseException as error:  # handed to the caller's thread: raised by the next submit or finish
+            self.error = error
 
 
 def _existing(org_id: int, keys: list[str]) -> dict[str, str]:
@@ -301,26 +438,24 @@ def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000
     summary lists the problems; otherwise problems raise ImportRefused (the caller rolls back).
     """
     ctx = _Context(org_id)
-    writer = None if dry_run else _Writer(org_id, actor_id, source)
-    problems: list[ImportProblem] = []
-    seen: set[str] = set()
-    totals = {"entries": 0, "lines": 0, "skipped": 0, "batches": 0, "rows": 0}
-    ids = {"first": None, "last": None}
-    by_account: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    by_party: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    by_month: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
-    batch: list[tuple] = []
-
-    # a first import finds no earlier references: its own repeats are caught by `seen`, no look-up is needed
+    # a first import finds no earlier references: its own repeats are caught by `seen`, no look-up is needed,
+    # so nothing but the writer uses the connection and it may write while the next batch is read
     earlier = db.session.scalar(select(JournalEntry.id).where(
         JournalEntry.org_id == org_id, JournalEntry.idempotency_key >= KEY_PREFIX,
         JournalEntry.idempotency_key < KEY_PREFIX[:-1] + chr(ord(KEY_PREFIX[-1]) + 1)).limit(1)) is not None
+    writer = None if dry_run else _Writer(org_id, actor_id, source, threaded=not earlier)
+    problems: list[ImportProblem] = []
+    seen: set[str] = set()
+    totals = {"entries": 0, "lines": 0, "skipped": 0, "rows": 0}
+    # (account, party, first of the month) -> [debit, credit]: the three kinds of balance rows are sums of these
+    sums: dict[tuple[int, int | None, date], list[int]] = {}
+    batch: list[tuple] = []
 
     def flush() -> None:
         existing = _existing(org_id, [entry[0] for entry in batch]) if earlier else {}
         fresh = []
         for entry in batch:
-            previous = existing.get(entry[0])
+            previous = existing.get(entry[0]) if earlier else None
             if previous is None:
                 fresh.append(entry)
             elif previous == entry[4]:
@@ -333,47 +468,50 @@ def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000
         totals["lines"] += sum(len(entry[3]) for entry in fresh)
         if writer is None or problems or not fresh:
             return
-        entry_ids = writer.reserve(len(fresh))
-        heads, lines = [], []
-        for entry_id, (key, on, memo, entry_lines, digest, _row) in zip(entry_ids, fresh):
-            heads.append((entry_id, org_id, on, memo, source, key[len(KEY_PREFIX):][:60], key, digest, actor_id,
-                          writer.posted_at))
+        for _key, on, _memo, entry_lines, _digest, _row in fresh:
             month = on.replace(day=1)
-            for account_id, party_id, debit, credit, line_memo in entry_lines:
-                lines.append((org_id, entry_id, account_id, party_id, debit, credit, line_memo))
-                for totals_row in ((by_account[account_id], by_month[(account_id, month)],
-                                    by_party[(account_id, party_id)]) if party_id is not None
-                                   else (by_account[account_id], by_month[(account_id, month)])):
-                    totals_row[0] += debit
-                    totals_row[1] += credit
-        writer.write(heads, lines)
-        ids["first"] = ids["first"] or entry_ids[0]
-        ids["last"] = entry_ids[-1]
-        totals["batches"] += 1
-        audit.record_many([{"action": "ledger.import", "org_id": org_id, "user_id": actor_id,
-                            "target_type": "journal_entry", "target_id": f"{entry_ids[0]}-{entry_ids[-1]}",
-                            "details": {"entries": len(heads), "lines": len(lines), "source": source}}])
+            for account_id, party_id, debit, credit, _line_memo in entry_lines:
+                found = sums.get((account_id, party_id, month))
+                if found is None:
+                    sums[(account_id, party_id, month)] = [debit, credit]
+                else:
+                    found[0] += debit
+                    found[1] += credit
+        writer.submit(fresh)
 
-    for group in _group(rows):
-        totals["rows"] += len(group)
-        entry = _check_entry(ctx, group, seen, problems)
-        if entry is not None:
-            batch.append(entry)
-            if len(batch) >= batch_size:
-                flush()
-                if progress:
-                    progress(totals["rows"])
-        if len(problems) >= max_problems:
-            break
-    if batch:
-        flush()
+    try:
+        for group in _group(rows):
+            totals["rows"] += len(group)
+            entry = _check_entry(ctx, group, seen, problems)
+            if entry is not None:
+                batch.append(entry)
+                if len(batch) >= batch_size:
+                    flush()
+                    if progress:
+                        progress(totals["rows"])
+            if len(problems) >= max_problems:
+                break
+        if batch:
+            flush()
+    except BaseException:
+        if writer is not None:
+            writer.abandon()  # the connection is the caller's again; the first error is the one told
+        raise
+    if writer is not None:
+        writer.finish()  # the connection is the caller's again (an error in the writer is raised here)
     if progress:
         progress(totals["rows"])
+    batches = writer.batches if writer is not None else []
     if writer is not None and not problems:
-        _add_totals(org_id, by_account, by_party, by_month)
+        _add_totals(org_id, sums)
+        audit.record_many([{"action": "ledger.import", "org_id": org_id, "user_id": actor_id,
+                            "target_type": "journal_entry", "target_id": f"{first}-{last}",
+                            "details": {"entries": entries, "lines": lines, "source": source}}
+                           for first, last, entries, lines in batches])
     summary = ImportSummary(entries=totals["entries"], lines=totals["lines"], skipped=totals["skipped"],
-                            batches=totals["batches"], rows=totals["rows"], problems=tuple(problems[:max_problems]),
-                            first_id=ids["first"], last_id=ids["last"], dry_run=dry_run)
+                            batches=len(batches), rows=totals["rows"], problems=tuple(problems[:max_problems]),
+                            first_id=batches[0][0] if batches else None, last_id=batches[-1][1] if batches else None,
+                            dry_run=dry_run)
     if problems and not dry_run:
         raise ImportRefused(summary)
     return summary
@@ -392,7 +530,15 @@ def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict]) -> None:
     db.session.execute(_upsert(db.session.get_bind().dialect.name, table, conflict), rows)
 
 
-def _add_totals(org_id: int, by_account, by_party, by_month) -> None:
+def _add_totals(org_id: int, sums: dict) -> None:
+    by_account: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_party: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    by_month: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    for (account_id, party_id, month), (debit, credit) in sums.items():
+        for row in ((by_account[account_id], by_month[(account_id, month)], by_party[(account_id, party_id)])
+                    if party_id is not None else (by_account[account_id], by_month[(account_id, month)])):
+            row[0] += debit
+            row[1] += credit
     if by_account:
         _add_to_totals(AccountBalance.__table__, ("account_id",),
                        [{"account_id": a, "org_id": org_id, "debit_total": d, "credit_total": c}

@@ -135,17 +135,21 @@ def test_a_cooperative_has_no_case_pages(make_org, make_user, login):
 
 
 def test_another_package_cuts_the_outcome_report_by_its_own_groups(ngo, worker, auditor, intake, login, app):
-    """A clusters package would declare an OutcomeFilter in its manifest: here one is added by hand."""
+    """Another package declares an OutcomeFilter in its manifest (the women it keeps): here one is added by hand."""
     from coop.manifest import OutcomeFilter, plugins
 
+    from coop.grants import services as grants
+
     kept, left = intake(), intake()
+    woman = grants.add_beneficiary(ngo.id, {"name": "Kept Woman"}, worker.id)
+    services.link_beneficiary(ngo.id, kept.id, woman.number, worker.id)
     for case in (kept, left):
         services.record_session(ngo.id, case.id, {"kind": "group", "held_on": DAY, "facilitator_kind": "peer",
                                                   "peer_counselor": "Rosa", "minutes": 120}, worker.id)
     db.session.commit()
     plugins(app).outcome_filters.append(OutcomeFilter(
         "clusters_cluster", "Cluster", lambda org_id: [(7, "Center-based cluster")],
-        lambda org_id, cluster_id: frozenset({kept.id}) if cluster_id == 7 else frozenset()))
+        lambda org_id, cluster_id: frozenset({woman.id}) if cluster_id == 7 else frozenset()))
     client = login(auditor)
     page = client.get(url(ngo, "outcomes?clusters_cluster=7"))
     assert page.status_code == 200 and "Center-based cluster" in page.get_data(as_text=True)

@@ -47,8 +47,8 @@ class Groups(Program):
         db.session.commit()
         return found
 
-    def loan_moa(self, woman=None, sign: bool = True, enterprise=None):
-        fund = self.fund(amount=3_000_000)
+    def loan_moa(self, woman=None, sign: bool = True, enterprise=None, fund=None):
+        fund = fund or self.fund(amount=3_000_000)
         plan = self.approved_plan(woman or self.woman(), kind="loan", amount_requested=1_200_000,
                                   lines=[{"item": "Washing machine", "amount": 1_200_000}])
         moa = grants.draft_moa(self.org.id, plan.id, fund_id=fund.id, centre_signatory="Director",

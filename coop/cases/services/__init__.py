@@ -17,11 +17,12 @@ from .cases import (Linked, assessments_of, assign_worker, assignments, case_cat
                     record_assessment, scale_of, seal, set_status, unassign_worker, unseal, update_case, view_case,
                     visible_cases)
 from .outcomes import indicators, outcome_lines, scope_for
-from .referrals import (Overdue, add_agency, agencies, close_referral, followups_of, get_agency, list_overdue,
+from .referrals import (Overdue, add_agency, agencies, agency_named, catalogue, catalogue_entry, close_referral,
+                        workers_of_women, followups_of, get_agency, list_overdue,
                         overdue, overdue_count, plan_followup, record_followup, refer, referrals_of, update_agency)
 from .sessions import record_session, sessions_of
 from .setup import (add_category, add_program, categories, ensure_default_categories, funds, get_program, programs,
-                    set_category_active, set_worker_phone, worker_phones, workers)
+                    set_category_active, set_worker_phone, texted_staff, worker_phones, workers)
 from .subject import her_rows
 
 __all__ = [
@@ -33,5 +34,5 @@ __all__ = [
     "overdue", "overdue_count", "plan_followup", "programs", "readiness_marks", "record_assessment",
     "record_followup", "record_session", "refer", "referrals_of", "scale_of", "scope_for", "seal",
     "set_category_active", "set_status", "set_worker_phone", "sessions_of", "unassign_worker", "unseal",
-    "update_agency", "update_case", "view_case", "visible_cases", "worker_phones", "workers",
+    "update_agency", "update_case", "texted_staff", "agency_named", "catalogue", "catalogue_entry", "workers_of_women", "view_case", "visible_cases", "worker_phones", "workers",
 ]

@@ -18,7 +18,8 @@ from ..models import SESSION_KINDS, Assessment, Case, Program, Referral, Session
 def scope_for(org_id: int, start: date, end: date, *, program_id: int | None = None,
               fund_id: int | None = None, kept: frozenset[int] | None = None) -> OutcomeScope:
     """The women a report counts: one program's, those of the programs a donor funds, those another package's
-    filter keeps (`kept`: case ids, e.g. a cluster's), or everyone."""
+    filter keeps (`kept`: grants beneficiary ids, e.g. a cluster's women), or everyone. Kept women count in the
+    other packages' lines whether or not they have a case; the case lines count their cases."""
     if program_id is None and fund_id is None and kept is None:
         return OutcomeScope(org_id, start, end)
     query = select(Case.id, Case.beneficiary_id).where(Case.org_id == org_id)
@@ -28,10 +29,12 @@ def scope_for(org_id: int, start: date, end: date, *, program_id: int | None = N
         query = query.where(Case.program_id.in_(select(Program.id).where(Program.org_id == org_id,
                                                                          Program.fund_id == fund_id)))
     if kept is not None:
-        query = query.where(Case.id.in_(kept))
+        query = query.where(Case.beneficiary_id.in_(kept or {0}))
     rows = db.session.execute(query).all()
     # A donor's grants are cut by its fund; the women are cut only when a program or another filter chose them.
-    women = frozenset(b for _c, b in rows if b is not None) if program_id is not None or kept is not None else None
+    women = frozenset(b for _c, b in rows if b is not None) if program_id is not None else None
+    if kept is not None:
+        women = frozenset(kept) if women is None else women & kept
     return OutcomeScope(org_id, start, end, fund_id=fund_id, beneficiary_ids=women,
                         case_ids=frozenset(c for c, _b in rows))
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...audit import services as audit
 from ...auth import services as auth
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, NotFound
 from ...extensions import db
 from ...kernel import get_in_org
+from ...manifest import CatalogueEntry, plugins
 from ...messaging import services as outbox
 from ...messaging.texts import language, written_in
 from ...orgs.services import get_setting
@@ -61,17 +62,58 @@ def update_agency(org_id: int, agency_id: int, data: dict, actor_id: int | None)
 # ------------------------------------------------------------------ referrals
 
 
+def catalogue(org_id: int, words: str | None) -> list[CatalogueEntry]:
+    """The partners' catalogue (another package's `service_catalogues`), searched when referring."""
+    found: list[CatalogueEntry] = []
+    for source in plugins().service_catalogues:
+        found += source.search(org_id, words or "")
+    return found
+
+
+def catalogue_entry(org_id: int, offering_id: int) -> CatalogueEntry:
+    for source in plugins().service_catalogues:
+        return source.get(org_id, offering_id)
+    raise NotFound("No such offering.")
+
+
+def agency_named(org_id: int, name: str) -> Agency | None:
+    """The directory's agency of a catalogue partner, by name (case does not matter)."""
+    return db.session.scalar(select(Agency).where(Agency.org_id == org_id,
+                                                  func.lower(Agency.name) == name.strip().lower()))
+
+
+def _from_catalogue(org_id: int, data: dict, actor_id: int) -> tuple[Agency, CatalogueEntry]:
+    entry = catalogue_entry(org_id, data["offering_id"])
+    if not entry.active:
+        raise Invalid("That service is no longer offered.", field="offering_id")
+    if data.get("agency_id"):
+        agency = get_agency(org_id, data["agency_id"])
+    else:
+        agency = agency_named(org_id, entry.partner) or add_agency(org_id, {
+            "name": entry.partner[:160], "kind": "training" if entry.kind != "service" else "other",
+            "services": entry.title, "phone": None, "address": entry.place, "contact_person": entry.contact}, actor_id)
+    return agency, entry
+
+
 def refer(org_id: int, case_id: int, data: dict, actor_id: int) -> Referral:
-    """Refer her to an agency: why, when, what answer is expected by when, and the first follow-up date."""
+    """Refer her to an agency: why, when, what answer is expected by when, and the first follow-up date. Picked from
+    the partners' catalogue, the entry names the service and its partner (found in the directory, or added to it)."""
     case = case_for(org_id, case_id, actor_id, lock=True)
     open_only(case)
-    agency = get_agency(org_id, data["agency_id"])
+    entry = None
+    if data.get("offering_id"):
+        agency, entry = _from_catalogue(org_id, data, actor_id)
+    elif data.get("agency_id"):
+        agency = get_agency(org_id, data["agency_id"])
+    else:
+        raise Invalid("Choose an agency, or a service from the catalogue.", field="agency_id")
     if not agency.active:
         raise Invalid("That agency is no longer in use.", field="agency_id")
     check_day(case, data["referred_on"], "referred_on")
     if data.get("expected_by") is not None:
         not_before(data["expected_by"], data["referred_on"], "expected_by")
     referral = Referral(org_id=org_id, case_id=case.id, agency_id=agency.id, referred_on=data["referred_on"],
+                        service=entry.title if entry else data.get("service"), offering_id=entry.id if entry else None,
                         reason=data["reason"], expected_response=data.get("expected_response"),
                         expected_by=data.get("expected_by"), referred_by=actor_id)
     db.session.add(referral)
@@ -226,6 +268,18 @@ def _text_workers(org_id: int, day: date, per_worker: dict[int, set[str]]) -> in
                           dedupe_key=f"cases-overdue-{user_id}-{day.isoformat()}"):
             queued += 1
     return queued
+
+
+def workers_of_women(org_id: int, beneficiary_ids: frozenset[int]) -> dict[int, set[int]]:
+    """`case_contacts`: the workers assigned to the open, unsealed cases of these grants beneficiaries."""
+    found: dict[int, set[int]] = defaultdict(set)
+    if beneficiary_ids:
+        for beneficiary_id, user_id in db.session.execute(
+                select(Case.beneficiary_id, Assignment.user_id).join(Assignment, Assignment.case_id == Case.id)
+                .where(Case.org_id == org_id, Case.beneficiary_id.in_(beneficiary_ids), Assignment.active.is_(True),
+                       Case.sealed_on.is_(None))):
+            found[beneficiary_id].add(user_id)
+    return found
 
 
 def overdue_count(org_id: int, on: date) -> int:

@@ -85,13 +85,22 @@ def workers(org_id: int) -> list:
     return [user for user, role in auth.users_of(org_id) if role == CASE_WORKER]
 
 
+TEXTED_ROLES = (CASE_WORKER, "admin", "grant_staff")  # the case workers, and the social workers who supervise clusters
+
+
+def texted_staff(org_id: int) -> list:
+    """Staff who may get the overdue texts (referral follow-ups, capital-loan installments), by name."""
+    return [user for user, role in auth.users_of(org_id) if role in TEXTED_ROLES]
+
+
 def worker_phones(org_id: int) -> dict[int, str]:
     return {p.user_id: p.mobile for p in db.session.scalars(select(WorkerPhone).where(WorkerPhone.org_id == org_id))}
 
 
 def set_worker_phone(org_id: int, user_id: int, mobile: str | None, actor_id: int | None) -> None:
-    if user_id not in {u.id for u in workers(org_id)}:
-        raise Conflict("Only a case worker of this organization gets the overdue texts.", field="user_id")
+    if user_id not in {u.id for u in texted_staff(org_id)}:
+        raise Conflict("Only a case worker or social worker of this organization gets the overdue texts.",
+                       field="user_id")
     row = db.session.scalar(select(WorkerPhone).where(WorkerPhone.org_id == org_id, WorkerPhone.user_id == user_id))
     if mobile:
         if row is None:

@@ -8,7 +8,7 @@ from .base import HIDDEN, case_for, is_admin
 
 # The workers' private notes stay out of every export, hers too; the export names what it withheld.
 WITHHELD = ("case_session.note", "case_assessment.note", "case_referral.reason", "case_referral.outcome",
-            "case_followup.note")
+            "case_followup.note", "grp_coaching.note")
 
 
 def her_rows(org_id: int, case_id: int, actor_id: int | None) -> SubjectRows:

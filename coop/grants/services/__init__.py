@@ -107,6 +107,7 @@ from .releases import (
     ReleaseLines,
     add_purchase,
     approve_release,
+    record_holder,
     execute_rejection,
     execute_release,
     grant_release,
@@ -117,7 +118,7 @@ from .releases import (
 )
 
 __all__ = [
-    "RELEASE_KIND", "control_balances", "execute_rejection", "execute_release",
+    "RELEASE_KIND", "control_balances", "record_holder", "execute_rejection", "execute_release",
     "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
     "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "TrancheDue",
     "close_year", "closing_lines", "closing_of", "reopen_year", "KIND_CLOSE", "KIND_REOPEN", "NotSecondPerson",

@@ -12,7 +12,7 @@ from ...errors import Conflict, Invalid, Pesos, Status
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ...manifest import Execution, plugins
+from ...manifest import Execution, RecordHolder, plugins
 from ...timeutil import utcnow
 from ..models import DonorFund, Moa, MonitoringReport, Purchase, Tranche
 from .base import CASH, ReleaseRefused, mark_done, pesos
@@ -106,6 +106,16 @@ def execute_rejection(run: Execution) -> Tranche:
 # How a tranche's money leaves the books, by the MOA's kind. coop.groups registers "loan" (a capital-loan
 # release with its repayment schedule) through `release_kinds` in its manifest.
 
+def record_holder(org_id: int, moa_id: int) -> RecordHolder | None:
+    """The group that is the MOA's beneficiary of record (another package's `record_holders`), or None: then the
+    woman who signed it is, and her party carries the release."""
+    for source in plugins().record_holders:
+        holder = source(org_id, moa_id)
+        if holder is not None:
+            return holder
+    return None
+
+
 ReleaseLines = Callable[[Moa, Tranche, DonorFund, int], tuple[Line, ...]]
 
 
@@ -159,8 +169,10 @@ def execute_release(run: Execution) -> Tranche:
     if release is None:
         raise ReleaseRefused("Capital-loan MOAs are released by the loans feature, which is not set up here yet.")
     beneficiary = get_beneficiary(org_id, moa.beneficiary_id)
+    holder = record_holder(org_id, moa.id)  # a cluster whose enterprise the MOA funds, else her
+    party_id, label = (holder.party_id, holder.label) if holder else (beneficiary.party_id, beneficiary.label)
     entry = ledger.post(Entry(org_id, tranche.release_on, f"{moa.label} tranche {tranche.seq} released to "
-                              f"{beneficiary.label}", release(moa, tranche, fund, beneficiary.party_id),
+                              f"{label}", release(moa, tranche, fund, party_id),
                               source="grants.tranche", source_id=str(tranche.id), idempotency_key=idempotency_key),
                         actor_id)
     tranche.status, tranche.approved_by, tranche.released_on, tranche.entry_id = (

@@ -12,6 +12,8 @@ LOAN_INSTALLMENTS = "groups.loan_installments"
 LOAN_GRACE_MONTHS = "groups.loan_grace_months"
 RECEIVABLE = "capital_loans_receivable"
 REPAYMENT_SOURCE = "groups.repayment"
+REMIND_EVERY = "groups.overdue_remind_days"
+SENDER = "groups.sender"
 
 
 class ClusterFull(Invalid):

@@ -23,12 +23,13 @@ from ...grants import services as grants
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
+from ...manifest import RecordHolder
 from ...money import php_text
 from ...orgs.services import get_setting
 from ...receipts import services as receipts
 from ..models import CapitalLoan, ClusterMember, Enterprise, Installment, Repayment
 from .base import LOAN_GRACE_MONTHS, LOAN_INSTALLMENTS, RECEIVABLE, REPAYMENT_SOURCE, Overpayment, next_number
-from .clusters import cluster_party, get_cluster
+from .clusters import cluster_party, get_cluster, members_of
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "over-90")
 
@@ -65,9 +66,37 @@ def link_moa(org_id: int, enterprise_id: int, moa_id: int, actor_id: int | None)
     if db.session.scalar(select(Enterprise.id).where(Enterprise.moa_id == moa.id, Enterprise.id != enterprise.id)):
         raise Conflict(f"{moa.label} already funds another enterprise.")
     enterprise.moa_id = moa.id
+    cluster_party(org_id, get_cluster(org_id, enterprise.cluster_id))  # the ledger party of its releases from now
     db.session.flush()
     audit.record("groups.enterprise.moa", org_id=org_id, user_id=actor_id, target_type="moa", target_id=moa.id)
     return enterprise
+
+
+def moa_holder(org_id: int, moa_id: int) -> RecordHolder | None:
+    """`record_holders`: the cluster is the beneficiary of record of an MOA that funds its enterprise (a grant or a
+    capital loan): its party carries the release, and its women are the group's."""
+    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.org_id == org_id, Enterprise.moa_id == moa_id))
+    if enterprise is None:
+        return None
+    cluster = get_cluster(org_id, enterprise.cluster_id)
+    women = tuple(m.beneficiary_id for m in members_of(cluster.id) if m.beneficiary_id is not None and m.alias is None)
+    return RecordHolder("cluster", cluster.label, cluster.party_id or cluster_party(org_id, cluster), women,
+                        "groups.cluster", {"cluster_id": cluster.id})
+
+
+@dataclass(frozen=True)
+class GroupFunding:
+    """An enterprise of the cluster with the MOA that funds it, if any: the group is its beneficiary of record."""
+
+    enterprise: Enterprise
+    moa: object | None  # grants' Moa
+    party_id: int | None
+
+
+def funding_of(org_id: int, cluster_id: int) -> list[GroupFunding]:
+    cluster = get_cluster(org_id, cluster_id)
+    return [GroupFunding(e, grants.get_moa(org_id, e.moa_id) if e.moa_id else None,
+                         cluster.party_id if e.moa_id else None) for e in enterprises_of(org_id, cluster_id)]
 
 
 def enterprises_of(org_id: int, cluster_id: int | None = None) -> list[Enterprise]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from ...extensions import db
 from ...grants import services as grants
 from ...manifest import IndicatorValue, OutcomeScope
-from ..models import CapitalLoan, ClusterMember, Coaching, Enrollment, GroupSession, Repayment, SessionAttendance
+from ..models import CapitalLoan, Cluster, ClusterMember, Coaching, Enrollment, GroupSession, Repayment, SessionAttendance
 
 OUTCOME_KEYS = ("women_in_clusters", "children_in_groups", "group_sessions", "trainings_completed",
                 "coaching_sessions", "capital_loans_active", "capital_loans_repaid")
@@ -56,6 +56,20 @@ def outcome_counts(org_id: int, start: date, end: date, *, beneficiary_ids: froz
     return {"women_in_clusters": women or 0, "children_in_groups": children or 0,
             "group_sessions": db.session.scalar(sessions) or 0, "trainings_completed": completed or 0,
             "coaching_sessions": coaching or 0, "capital_loans_active": active or 0, "capital_loans_repaid": repaid or 0}
+
+
+def cluster_options(org_id: int) -> list[tuple[int, str]]:
+    """`OutcomeFilter.options`: the clusters by number and group name (never a woman's)."""
+    return [(c.id, f"{c.label} {c.name}") for c in db.session.scalars(
+        select(Cluster).where(Cluster.org_id == org_id).order_by(Cluster.number))]
+
+
+def cluster_women(org_id: int, cluster_id: int) -> frozenset[int]:
+    """`OutcomeFilter.women`: the women who have been in the cluster (the mothers of a children's group's
+    children), not its peer counselors, who lead it."""
+    return frozenset(db.session.scalars(select(ClusterMember.beneficiary_id).where(
+        ClusterMember.org_id == org_id, ClusterMember.cluster_id == cluster_id,
+        ClusterMember.beneficiary_id.is_not(None), ClusterMember.role != "peer_counselor")))
 
 
 def indicator(key: str):

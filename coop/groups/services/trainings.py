@@ -11,6 +11,7 @@ from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...grants import services as grants
 from ...kernel import get_in_org
+from ...manifest import CatalogueEntry, ServiceCatalogue
 from ...timeutil import today
 from ..models import Coaching, Enrollment, Offering, TrainingAttendance, TrainingDay, TrainingProgram
 
@@ -208,6 +209,17 @@ def set_offering_active(org_id: int, offering_id: int, active: bool, actor_id: i
     audit.record("groups.offering.active" if active else "groups.offering.inactive", org_id=org_id,
                  user_id=actor_id, target_type="offering", target_id=offering.id)
     return offering
+
+
+def _entry(offering: Offering) -> CatalogueEntry:
+    return CatalogueEntry(offering.id, offering.kind, offering.title, offering.partner, offering.place,
+                          offering.contact, offering.active)
+
+
+def catalogue_for_referrals() -> ServiceCatalogue:
+    """`service_catalogues`: the catalogue as the cases domain's referral form searches it."""
+    return ServiceCatalogue(search=lambda org_id, words: [_entry(o) for o in search_catalogue(org_id, words)[:20]],
+                            get=lambda org_id, offering_id: _entry(get_offering(org_id, offering_id)))
 
 
 def search_catalogue(org_id: int, q: str | None = None, kind: str | None = None,
