@@ -256,7 +256,8 @@ class MoaOutSchema(Schema):
     closed_on = fields.Date(allow_none=True)
     tranches = fields.List(fields.Nested(TrancheOutSchema))
     monitoring = fields.List(fields.Nested(MonitoringOutSchema))
-<<<<<<< HEAD
+    beneficiary_of_record = fields.Nested(RecordHolderOutSchema, allow_none=True, metadata={
+        "description": "the group whose enterprise the MOA funds (its party carries the releases), else null"})
 
 
 YEAR = validate.Range(min=1900, max=9998)
@@ -275,7 +276,3 @@ class ClosedYearOutSchema(Schema):
     year = fields.Integer()
     closed = fields.Boolean()
     entry_id = fields.Integer(allow_none=True)
-=======
-    beneficiary_of_record = fields.Nested(RecordHolderOutSchema, allow_none=True, metadata={
-        "description": "the group whose enterprise the MOA funds (its party carries the releases), else null"})
->>>>>>> main
