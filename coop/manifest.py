@@ -78,6 +78,28 @@ class PortalSection:
 
 
 @dataclass(frozen=True)
+class StatementLine:
+    on: date
+    text: str  # in the reader's language
+    amount: int  # signed: + into the balance
+    balance: int  # after this line
+
+
+@dataclass(frozen=True)
+class StatementAccount:
+    """One account of hers a domain keeps apart from her member party (a savings account): its running balance
+    on her plain statement, from that domain's own records."""
+
+    title: str
+    opening: int
+    lines: tuple[StatementLine, ...]
+
+
+# (org_id, member_id, start, end) -> her accounts kept by the package, for her statement in plain words
+StatementSource = Callable[[int, int, date, date], list[StatementAccount]]
+
+
+@dataclass(frozen=True)
 class DailyJob:
     """run(org_id, day) -> a one-line summary; run once per organization and day, missed days caught up."""
 
@@ -280,6 +302,7 @@ class Manifest:
     reports: tuple[NavItem, ...] = ()  # links on the reports page
     dashboard: tuple[DashboardTiles, ...] = ()
     portal: tuple[PortalSection, ...] = ()
+    statement_sources: tuple[StatementSource, ...] = ()  # her accounts kept apart (savings) on her statement
     daily_jobs: tuple[DailyJob, ...] = ()
     demo_seeder: DemoSeeder | None = None
     pos_sources: tuple = ()  # coop.inventory.pos.PosSource: the contract is documented there
@@ -311,6 +334,7 @@ class Plugins:
     reports: list[NavItem] = field(default_factory=list)
     dashboard: list[DashboardTiles] = field(default_factory=list)
     portal: list[PortalSection] = field(default_factory=list)
+    statement_sources: list[StatementSource] = field(default_factory=list)
     daily_jobs: list[DailyJob] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     pos_sources: dict[str, Any] = field(default_factory=dict)
@@ -365,6 +389,7 @@ class Plugins:
         self.reports.extend(manifest.reports)
         self.dashboard.extend(manifest.dashboard)
         self.portal.extend(manifest.portal)
+        self.statement_sources.extend(manifest.statement_sources)
         self.portal.sort(key=lambda section: section.order)
         self.daily_jobs.extend(manifest.daily_jobs)
         if manifest.demo_seeder is not None:

@@ -105,10 +105,69 @@ def _words(n: int) -> str:
     raise ValueError(n)
 
 
-def amount_in_words(centavos: int) -> str:
-    """2000_50 -> 'Two thousand pesos and 50/100', as written on Philippine official receipts."""
+def _english(centavos: int) -> str:
     pesos, cents = divmod(centavos, 100)
-    return f"{_words(pesos).capitalize()} pesos and {cents:02d}/100"
+    return f"{_words(pesos).capitalize()} {'peso' if pesos == 1 else 'pesos'} and {cents:02d}/100"
+
+
+# Filipino (Tagalog) numbers as written on cheques and receipts: "Dalawang libo't limandaang piso at 50/100".
+_ISA = ("", "isa", "dalawa", "tatlo", "apat", "lima", "anim", "pito", "walo", "siyam")
+_LABING = ("sampu", "labing-isa", "labindalawa", "labintatlo", "labing-apat", "labinlima", "labing-anim",
+           "labimpito", "labingwalo", "labinsiyam")
+_MPU = ("", "", "dalawampu", "tatlumpu", "apatnapu", "limampu", "animnapu", "pitumpu", "walumpu", "siyamnapu")
+_DAAN = ("", "isandaan", "dalawandaan", "tatlondaan", "apatnaraan", "limandaan", "animnaraan", "pitondaan",
+         "walondaan", "siyamnaraan")
+_SCALES = ((10**9, "bilyon"), (10**6, "milyon"), (1000, "libo"))
+
+
+def _linked(words: str) -> str:
+    """The number bound to the word it counts: isa -> isang, limandaan -> limandaang, apat -> apat na."""
+    if words[-1] in "aeiou":
+        return words + "ng"
+    if words[-1] == "n":
+        return words + "g"
+    return words + " na"
+
+
+def _and(first: str, then: str) -> str:
+    """'at' between two parts of a number, shortened to 't after a vowel: libo't limandaan, dalawampu't isa."""
+    return f"{first}'t {then}" if first[-1] in "aeiou" else f"{first} at {then}"
+
+
+def _salita(n: int) -> str:
+    """1..999_999_999_999 in Filipino words."""
+    parts = []
+    for size, name in _SCALES:
+        if n >= size:
+            parts.append(f"{_linked(_salita(n // size))} {name}")
+            n %= size
+    if n >= 100:
+        parts.append(_DAAN[n // 100])
+        n %= 100
+    if n:
+        small = _ISA[n] if n < 10 else _LABING[n - 10] if n < 20 else (
+            _MPU[n // 10] if n % 10 == 0 else _and(_MPU[n // 10], _ISA[n % 10]))
+        parts.append(small)
+    text = parts[0]
+    for n_part, part in enumerate(parts[1:], start=1):
+        text = _and(text, part) if n_part == len(parts) - 1 else f"{text}, {part}"
+    return text
+
+
+def _filipino(centavos: int) -> str:
+    pesos, cents = divmod(centavos, 100)
+    whole = f"{_linked(_salita(pesos))} piso" if pesos else "walang piso"
+    return f"{whole[:1].upper()}{whole[1:]} at {cents:02d}/100"
+
+
+def amount_in_words(centavos: int, locale: str | None = None) -> str:
+    """2000_50 -> 'Two thousand pesos and 50/100' as written on Philippine official receipts, cheques and notes; in
+    Filipino 'Dalawang libong piso at 50/100'. The language is the reader's (the request's) unless one is given."""
+    if locale is None:
+        from flask import has_request_context
+        from flask_babel import get_locale
+        locale = str(get_locale()) if has_request_context() else "en"
+    return _filipino(centavos) if locale.startswith("fil") else _english(centavos)
 
 
 @lru_cache(maxsize=8192)  # Babel re-reads the locale's pattern on every call; pages repeat the same amounts

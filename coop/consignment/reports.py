@@ -215,7 +215,7 @@ def campaign_statement(org_id: int, campaign_id: int) -> Table:
         notes.append(_("Payment due by %(d)s (%(n)s days after the campaign ends).", d=due_on.isoformat(),
                        n=principal.payment_terms_days))
     notes += [_("Paid %(v)s on %(d)s%(ref)s.", v=php_text(p.amount), d=p.on.isoformat(),
-                ref=f" ({p.reference})" if p.reference else "") for p in payments]
+                ref=" (%s)" % p.reference if p.reference else "") for p in payments]
     period = campaign.starts_on.isoformat() + " – " + (campaign.ends_on.isoformat() if campaign.ends_on else "")
     return Table(
         title=_("Campaign statement"), subtitle=f"{principal.name} · {campaign.code} {campaign.name} · {period}",

@@ -3,23 +3,28 @@ from __future__ import annotations
 
 import io
 
-from ..money import php_text
-from ..web.pdf import fonts
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..web.pdf import fonts, pdf_date, pdf_money
 from .models import Beneficiary, BusinessPlan, DonorFund, Moa, PlanLine, Tranche
 
 CONDITION_TEXT = {
-    "on_signing": "upon the signing of this Agreement",
-    "receipts": "after the receipts of the purchases made with tranche {prev} are submitted",
-    "sales_report": "after the monthly sales report following the release of tranche {prev} is made",
+    "on_signing": _l("upon the signing of this Agreement"),
+    "receipts": _l("after the receipts of the purchases made with tranche %(prev)s are submitted"),
+    "sales_report": _l("after the monthly sales report following the release of tranche %(prev)s is made"),
 }
 
 
 def condition_text(tranche: Tranche) -> str:
-    return CONDITION_TEXT[tranche.condition].format(prev=tranche.seq - 1)
+    """When a tranche is released, in the reader's language."""
+    text = str(CONDITION_TEXT[tranche.condition])
+    return text % {"prev": tranche.seq - 1} if "%(prev)s" in text else text
 
 
 def moa_pdf(*, organization: str, moa: Moa, plan: BusinessPlan, lines: list[PlanLine], beneficiary: Beneficiary,
             fund: DonorFund, tranches: list[Tranche], monitoring_months: int) -> bytes:
+    """The agreement in the reader's language (the request's): headings, clauses, dates and pesos by Babel."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
@@ -35,53 +40,67 @@ def moa_pdf(*, organization: str, moa: Moa, plan: BusinessPlan, lines: list[Plan
         styles[name].fontName = bold if name.startswith("Heading") else regular
     body = styles["BodyText"].clone("moa", fontSize=10, leading=13.5)
     esc = _escape
+
+    def clause(heading: str, text: str) -> Paragraph:
+        return Paragraph(f"<b>{esc(heading)}</b> {esc(text)}", body)
+
     where = ", ".join(part for part in (beneficiary.town, beneficiary.province) if part)
-    kind = "capital loan" if moa.kind == "loan" else "livelihood grant"
+    kind = _("capital loan") if moa.kind == "loan" else _("livelihood grant")
+    status = _("Status: %(status)s", status=_(moa.status.replace("_", " ")))
+    status += (_(", signed on %(day)s", day=pdf_date(moa.signed_on)) if moa.signed_on else _(" (to be signed)"))
+    beneficiary_text = (_("%(name)s (%(label)s), of %(place)s, hereinafter the Beneficiary.", name=beneficiary.name,
+                          label=beneficiary.label, place=where) if where else
+                        _("%(name)s (%(label)s), hereinafter the Beneficiary.", name=beneficiary.name,
+                          label=beneficiary.label))
     story = [
         Paragraph(esc(organization), styles["Heading2"]),
-        Paragraph(f"MEMORANDUM OF AGREEMENT {esc(moa.label)}", styles["Heading3"]),
-        Paragraph(f"<b>Status:</b> {esc(moa.status)}" + (f", signed on {moa.signed_on:%d %B %Y}" if moa.signed_on
-                                                          else " (to be signed)"), body),
+        Paragraph(esc(_("MEMORANDUM OF AGREEMENT %(label)s", label=moa.label)), styles["Heading3"]),
+        Paragraph(esc(status), body),
         Spacer(1, 4 * mm),
-        Paragraph("This Agreement is entered into by and between:", body),
-        Paragraph(f"<b>{esc(organization)}</b>, hereinafter the <b>Centre</b>, represented by "
-                  f"{esc(moa.centre_signatory)}; and", body),
-        Paragraph(f"<b>{esc(beneficiary.name)}</b> ({esc(beneficiary.label)}){', of ' + esc(where) if where else ''}, "
-                  "hereinafter the <b>Beneficiary</b>.", body),
+        Paragraph(esc(_("This Agreement is entered into by and between:")), body),
+        Paragraph(esc(_("%(org)s, hereinafter the Centre, represented by %(signatory)s; and", org=organization,
+                        signatory=moa.centre_signatory)), body),
+        Paragraph(esc(beneficiary_text), body),
         Spacer(1, 3 * mm),
-        Paragraph("<b>1. Purpose.</b> The Centre gives the Beneficiary a " + kind + " of <b>"
-                  + esc(_php(moa.total)) + "</b> to start the business described in her business plan "
-                  + esc(plan.label) + ": <b>" + esc(plan.business_type) + "</b> at " + esc(plan.location)
-                  + ", funded by " + esc(fund.donor_name) + ".", body),
-        Paragraph("<b>2. The Centre as operations partner.</b> " + esc(moa.centre_role), body),
-        Paragraph("<b>3. Use of the money.</b> The Beneficiary uses the money only for the items of her business "
-                  "plan below, keeps the receipts of every purchase and shows them to the Centre.", body),
+        clause(_("1. Purpose."), _(
+            "The Centre gives the Beneficiary a %(kind)s of %(amount)s to start the business described in her "
+            "business plan %(plan)s: %(business)s at %(location)s, funded by %(donor)s.", kind=kind,
+            amount=pdf_money(moa.total), plan=plan.label, business=plan.business_type, location=plan.location,
+            donor=fund.donor_name)),
+        clause(_("2. The Centre as operations partner."), moa.centre_role),
+        clause(_("3. Use of the money."), _(
+            "The Beneficiary uses the money only for the items of her business plan below, keeps the receipts of "
+            "every purchase and shows them to the Centre.")),
     ]
-    budget = [["Item", "Amount"]] + [[esc(line.item), _php(line.amount)] for line in lines]
-    budget.append(["Total", _php(sum(line.amount for line in lines))])
+    budget = [[_("Item"), _("Amount")]] + [[esc(line.item), pdf_money(line.amount)] for line in lines]
+    budget.append([_("Total"), pdf_money(sum(line.amount for line in lines))])
     story += [Spacer(1, 2 * mm), _grid(Table, TableStyle, colors, budget, [120 * mm, 40 * mm]), Spacer(1, 3 * mm)]
-    story.append(Paragraph("<b>4. Tranches.</b> The money is handed over in tranches, each released only when its "
-                           "condition is met and the release is approved by two staff members of the Centre:", body))
-    schedule = [["Tranche", "Amount", "Planned date", "Released"]] + [
-        [str(t.seq), _php(t.amount), f"{t.planned_on:%d %b %Y}", esc(condition_text(t))] for t in tranches]
-    schedule[0][3] = "Condition for release"
-    schedule.append(["Total", _php(sum(t.amount for t in tranches)), "", ""])
+    story.append(clause(_("4. Tranches."), _(
+        "The money is handed over in tranches, each released only when its condition is met and the release is "
+        "approved by two staff members of the Centre:")))
+    schedule = [[_("Tranche"), _("Amount"), _("Planned date"), _("Condition for release")]] + [
+        [str(t.seq), pdf_money(t.amount), pdf_date(t.planned_on), esc(condition_text(t))] for t in tranches]
+    schedule.append([_("Total"), pdf_money(sum(t.amount for t in tranches)), "", ""])
     story += [Spacer(1, 2 * mm), _grid(Table, TableStyle, colors, schedule, [18 * mm, 32 * mm, 28 * mm, 92 * mm],
                                        wrap=styles["BodyText"].clone("cell", fontSize=9, leading=11), paragraph=Paragraph),
               Spacer(1, 3 * mm)]
-    story.append(Paragraph(f"<b>5. Monitoring.</b> For {monitoring_months} months after the first release, the "
-                           "Beneficiary keeps a record of her sales, costs and savings, and the Centre visits her "
-                           "business every month to review it with her.", body))
-    story.append(Paragraph("<b>6. Privacy.</b> The Centre keeps the Beneficiary's personal information confidential "
-                           "and shares only figures without her name with the donor (Republic Act 10173).", body))
+    story.append(clause(_("5. Monitoring."), _(
+        "For %(months)s months after the first release, the Beneficiary keeps a record of her sales, costs and "
+        "savings, and the Centre visits her business every month to review it with her.", months=monitoring_months)))
+    story.append(clause(_("6. Privacy."), _(
+        "The Centre keeps the Beneficiary's personal information confidential and shares only figures without her "
+        "name with the donor (Republic Act 10173).")))
     story += [Spacer(1, 8 * mm)]
+    date_line = _("Date: %(day)s", day="____________________")
     signatures = [["_______________________________", "_______________________________"],
                   [esc(moa.centre_signatory), esc(beneficiary.name)],
-                  ["for the Centre", "Beneficiary"],
-                  ["Date: ____________________", "Date: ____________________"]]
+                  [esc(_("for the Centre")), esc(_("Beneficiary"))],
+                  [esc(date_line), esc(date_line)]]
     sig = Table(signatures, colWidths=[85 * mm, 85 * mm])
-    sig.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 2)]))
-    story += [sig, Spacer(1, 5 * mm), Paragraph("Witnesses: ______________________  ______________________", body)]
+    sig.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 2),
+                             ("FONTNAME", (0, 0), (-1, -1), regular)]))
+    story += [sig, Spacer(1, 5 * mm),
+              Paragraph(esc(_("Witnesses: %(lines)s", lines="______________________  ______________________")), body)]
     doc.build(story)
     return buffer.getvalue()
 
@@ -95,10 +114,6 @@ def _grid(Table, TableStyle, colors, data, widths, wrap=None, paragraph=None):
                                ("FONTNAME", (0, 0), (-1, -1), fonts()[0]), ("FONTNAME", (0, -1), (-1, -1), fonts()[1]), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("ALIGN", (1, 1), (1, -1), "RIGHT")]))
     return table
-
-
-def _php(centavos: int) -> str:
-    return php_text(centavos)
 
 
 def _escape(text) -> str:

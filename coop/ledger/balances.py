@@ -239,6 +239,15 @@ def party_lines(org_id: int, party_id: int, start: date, end: date):
     return opening, [tuple(row) for row in rows]
 
 
+def entry_dates(org_id: int, entry_ids) -> dict[int, date]:
+    """The effective date of each of these entries (a domain placing its own records on a statement)."""
+    ids = sorted({int(i) for i in entry_ids if i is not None})
+    if not ids:
+        return {}
+    return {entry_id: on for entry_id, on in db.session.execute(
+        select(JournalEntry.id, JournalEntry.entry_date).where(JournalEntry.org_id == org_id, JournalEntry.id.in_(ids)))}
+
+
 def first_entry_date(org_id: int) -> date | None:
     """The date of the organization's earliest entry (None before the first)."""
     return db.session.scalar(select(func.min(JournalEntry.entry_date)).where(JournalEntry.org_id == org_id))

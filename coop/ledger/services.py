@@ -35,6 +35,7 @@ from .balances import (  # noqa: F401 (re-exported)
     party_balances,
     party_balances_by_account,
     party_lines,
+    entry_dates,
     party_totals_as_of,
     recompute_problems,
     source_totals,
@@ -185,14 +186,14 @@ def _check_accounts(org_id: int, lines: tuple[Line, ...], found: dict, prefix: s
     for n, line in enumerate(lines, start=1):
         account = found.get(line.account)
         if account is None or account.org_id != org_id:
-            raise UnknownAccount("%(prefix)sLine %(n)s: unknown account %(account)s.", field=f"lines.{n}.account",
+            raise UnknownAccount("%(prefix)sLine %(n)s: unknown account %(account)s.", field="lines.%s.account" % n,
                                  values={"prefix": prefix, "n": n, "account": line.account})
         if not account.active:
             raise RefusedEntry("%(prefix)sLine %(n)s: account %(code)s %(name)s is inactive.",
-                               field=f"lines.{n}.account",
+                               field="lines.%s.account" % n,
                                values={"prefix": prefix, "n": n, "code": account.code, "name": account.name})
         if account.is_group:
-            raise RefusedEntry("%(prefix)sLine %(n)s: %(code)s %(name)s is a heading; post to one of its accounts.", field=f"lines.{n}.account",
+            raise RefusedEntry("%(prefix)sLine %(n)s: %(code)s %(name)s is a heading; post to one of its accounts.", field="lines.%s.account" % n,
                                values={"prefix": prefix, "n": n, "code": account.code, "name": account.name})
 
 
@@ -392,7 +393,7 @@ def _manual_entry(org_id: int, data: dict, idempotency_key: str | None = None) -
             raise ControlAccount(
                 "Line %(n)s: %(code)s %(name)s is a control account, kept with its own records (loans, stock, "
                 "shares, funds...); post through the document it belongs to, not a journal entry.",
-                field=f"lines.{n}.account", values={"n": n, "code": account.code, "name": account.name})
+                field="lines.%s.account" % n, values={"n": n, "code": account.code, "name": account.name})
     return Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines, source="manual",
                  idempotency_key=idempotency_key)
 
@@ -609,7 +610,8 @@ def post_party_amounts(org_id: int, *, entry_date: date, memo: str, account: str
         raise RefusedEntry("Cash moves through post, which checks overdrafts and teller sessions.", field="account")
     _check_not_future(org_id, [entry_date], "entry_date", "An entry")
     if _closed_months(org_id, {(entry_date.year, entry_date.month)}):
-        raise ClosedPeriodError(f"{entry_date:%B %Y} is closed; date the entry in an open month.", field="entry_date")
+        raise ClosedPeriodError("%(month)s is closed; date the entry in an open month.", field="entry_date",
+                                values={"month": Month.of(entry_date)})
     rows = amounts.subquery()
     party_id, amount = rows.c[0], rows.c[1]
     count, total, lowest, strangers = db.session.execute(

@@ -190,7 +190,7 @@ def schedule_table(loan: Loan, member, product: LoanProduct, on: date) -> Table:
                   _("Paid") if i.settled else (_("Overdue") if i.due_on < on else _("Due"))) for i in rows)
     return Table(
         title=_("Loan %(number)s: schedule", number=loan.number),
-        subtitle=_("%(member)s · %(product)s · %(amount)s released %(day)s", member=f"{member.label} {member.name}",
+        subtitle=_("%(member)s · %(product)s · %(amount)s released %(day)s", member=member.label + " " + member.name,
                    product=product.name, amount=php_text(loan.amount),
                    day=format_date(loan.released_on, "medium") if loan.released_on else "-"),
         columns=(Column("number", _("No."), "number"), Column("due_on", _("Due"), "date"),
@@ -256,8 +256,8 @@ def provisions_table(org_id: int) -> Table:
 def _rate_text(monthly: float | None) -> str:
     if monthly is None:
         return _("none")
-    return _("%(month)s%% a month, %(year)s%% a year", month=f"{monthly * 100:.2f}",
-             year=f"{annual(monthly) * 100:.2f}")
+    return _("%(month)s%% a month, %(year)s%% a year", month="%.2f" % (monthly * 100),
+             year="%.2f" % (annual(monthly) * 100))
 
 
 def disclosure_table(loan: Loan, member, product: LoanProduct, found: Disclosure) -> Table:
@@ -271,7 +271,7 @@ def disclosure_table(loan: Loan, member, product: LoanProduct, found: Disclosure
                   frequency=loan.frequency.replace("_", "-"))
     rows = (
         (_("Amount of the loan"), found.principal, ""),
-        (_("Interest (%(rate)s%% a month, %(method)s)", rate=f"{loan.interest_rate_bp / 100:.2f}",
+        (_("Interest (%(rate)s%% a month, %(method)s)", rate="%.2f" % (loan.interest_rate_bp / 100),
            method=loan.interest_method), found.interest, _rate_text(found.interest_rate_monthly)),
         (_("Service fee, deducted at release"), found.service_fee, _rate_text(found.fee_rate_monthly)),
         (_("Total finance charges (effective interest rate)"), found.finance_charges,
@@ -291,7 +291,7 @@ def disclosure_table(loan: Loan, member, product: LoanProduct, found: Disclosure
                        days=product.penalty_grace_days))
     return Table(
         title=_("Loan %(number)s: disclosure statement", number=loan.number),
-        subtitle=_("%(member)s · %(product)s · %(state)s", member=f"{member.label} {member.name}",
+        subtitle=_("%(member)s · %(product)s · %(state)s", member=member.label + " " + member.name,
                    product=product.name, state=_("released %(day)s", day=loan.released_on.isoformat())
                    if loan.released_on else _("as if released today")),
         columns=(Column("item", _("Item")), Column("amount", _("Amount"), "money"),

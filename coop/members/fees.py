@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ..audit import services as audit
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, Status, Words
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
@@ -79,13 +79,15 @@ def pay(org_id: int, member_id: int, *, on: date, actor_id: int | None, idempote
     ledger.cash_account(org_id, cash_account, field="cash_account")
     member = get_member(org_id, member_id, lock=True)
     if member.status not in ("applicant", "active"):
-        raise Invalid(f"The membership fee is paid by an applicant or a new member; this member is {member.status}.",
+        raise Invalid("The membership fee is paid by an applicant or a new member; this member is %(status)s.",
+                      values={"status": Status(member.status)},
                       field="collect_fee")
     if fee_of(org_id, member.id) is not None:
         raise Conflict("Her membership fee is already paid (it is paid once).", field="collect_fee")
     if member.applied_on is not None and on < member.applied_on:
-        raise Invalid(f"The fee cannot be dated before she applied ({member.applied_on:%d %B %Y}).", field="on")
-    ledger.check_date(org_id, on, field="on", what="A membership fee")
+        raise Invalid("The fee cannot be dated before she applied (%(applied)s).", field="on",
+                      values={"applied": member.applied_on})
+    ledger.check_date(org_id, on, field="on", what=Words("A membership fee"))
     stage = stage or ("application" if member.status == "applicant" else "admission")
     fee = MembershipFee(org_id=org_id, member_id=member.id, amount=rules.amount, paid_on=on,
                         refundable=rules.refundable, stage=stage, idempotency_key=idempotency_key,

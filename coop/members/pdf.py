@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from ..web.pdf import fonts, pdf_date as format_date, pdf_money as money
-from ..money import amount_in_words, php_text
+from ..money import amount_in_words
 from .models import Member, ShareSubscription
 
 
@@ -21,7 +21,7 @@ def certificate(subscription: ShareSubscription, member: Member, organization: s
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
-    pdf.setTitle(f"Share certificate {subscription.certificate_number}")
+    pdf.setTitle(_("Share certificate %(number)s", number=subscription.certificate_number))
     pdf.setLineWidth(3)
     pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
     pdf.setLineWidth(0.8)
@@ -29,18 +29,19 @@ def certificate(subscription: ShareSubscription, member: Member, organization: s
     pdf.setFont(fonts()[1], 20)
     pdf.drawCentredString(width / 2, height - 40 * mm, organization)
     pdf.setFont(fonts()[1], 26)
-    pdf.drawCentredString(width / 2, height - 58 * mm, "CERTIFICATE OF SHARE CAPITAL")
+    pdf.drawCentredString(width / 2, height - 58 * mm, _("CERTIFICATE OF SHARE CAPITAL"))
     pdf.setFont(fonts()[0], 11)
-    pdf.drawString(25 * mm, height - 30 * mm, f"Certificate No. {subscription.certificate_number}")
-    pdf.drawRightString(width - 25 * mm, height - 30 * mm, f"{subscription.shares} shares")
+    pdf.drawString(25 * mm, height - 30 * mm, _("Certificate No. %(number)s", number=subscription.certificate_number))
+    pdf.drawRightString(width - 25 * mm, height - 30 * mm, _("%(n)s shares", n=subscription.shares))
     pdf.setFont(fonts()[0], 14)
     text = [
-        "This certifies that",
+        _("This certifies that"),
         member.name,
-        f"member no. {member.label}, is the owner of {subscription.shares} fully paid common shares",
-        f"of the par value of {php_text(subscription.par_value)} each,",
-        f"{amount_in_words(subscription.amount)} ({php_text(subscription.amount)}) in all,",
-        "transferable only on the books of the cooperative in accordance with its by-laws.",
+        _("member no. %(label)s, is the owner of %(n)s fully paid common shares", label=member.label,
+          n=subscription.shares),
+        _("of the par value of %(par)s each,", par=money(subscription.par_value)),
+        _("%(words)s (%(amount)s) in all,", words=amount_in_words(subscription.amount), amount=money(subscription.amount)),
+        _("transferable only on the books of the cooperative in accordance with its by-laws."),
     ]
     y = height - 80 * mm
     for n, line in enumerate(text):
@@ -48,8 +49,8 @@ def certificate(subscription: ShareSubscription, member: Member, organization: s
         pdf.drawCentredString(width / 2, y, line)
         y -= 11 * mm
     pdf.setFont(fonts()[0], 11)
-    pdf.drawString(25 * mm, 35 * mm, f"Subscribed on {subscription.subscribed_on.isoformat()}")
-    for x, title in ((width / 2 - 10 * mm, "Secretary"), (width - 25 * mm, "Chairperson")):
+    pdf.drawString(25 * mm, 35 * mm, _("Subscribed on %(day)s", day=format_date(subscription.subscribed_on)))
+    for x, title in ((width / 2 - 10 * mm, _("Secretary")), (width - 25 * mm, _("Chairperson"))):
         pdf.line(x - 60 * mm, 32 * mm, x, 32 * mm)
         pdf.drawRightString(x, 26 * mm, title)
     pdf.showPage()

@@ -5,11 +5,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..ledger import services as ledger
+from ..manifest import plugins
 from ..web.filters import money
+from ..receipts.words import in_her_words
 from ..reports import services as reports
 from ..reports.tables import party_statement_table
 from ..reports.tabular import Table
@@ -162,11 +165,24 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
     def add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
         return tuple(x + y for x, y in zip(a, b)) if a else b
 
+    subs, moves = shares.subscription_moves(org_id, member.id)
+    moved_entries: dict[int, list] = {}
+    for move in moves:
+        moved_entries.setdefault(move.entry_id, []).append(move)
+    move_dates = ledger.entry_dates(org_id, moved_entries)
+    opening_sub = next((sub.id for sub in subs.values() if sub.kind == "opening"), None)
+
     balances: dict[tuple, tuple[int, ...]] = {}
     for account_id, source, source_id, debit, credit in opening:
         track = track_of(account_id, source, source_id)
         if track is not None and track[0] != "income" and is_balance(account_id):
             balances[track] = add(balances.get(track, ()), deltas(track, account_id, int(debit), int(credit)))
+    for entry_id, entry_moves in moved_entries.items():  # her subscriptions one by one, before start
+        if move_dates.get(entry_id, end) < start:
+            for move in entry_moves:
+                track = ("subscription", move.subscription_id)
+                balances[track] = add(balances.get(track, ()), (move.paid, move.due))
+                balances[("shares",)] = add(balances.get(("shares",), ()), (-move.paid, -move.due))
     opened = dict(balances)
     titles: dict[tuple, str] = {}
     by_entry: dict[tuple, dict] = {}
@@ -175,6 +191,9 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         if track is None:
             continue
         if track[0] == "income":  # a fee or interest that names her but is no balance of hers: skip
+            continue
+        if track == ("shares",) and entry_id in moved_entries:
+            by_entry.setdefault((entry_id, "subscriptions"), {"on": on, "memo": memo, "source": source})
             continue
         if track[0] == "loan" and track not in titles:
             found = _LOAN_NUMBER.search(memo or "")
@@ -186,25 +205,41 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         else:
             line["charges"] += int(credit) - int(debit)
     lines: dict[tuple, list[PlainLine]] = {}
+    for (entry_id, track), line in list(by_entry.items()):
+        if track != "subscriptions":
+            continue
+        del by_entry[(entry_id, track)]
+        for move in moved_entries[entry_id]:
+            sub_track = ("subscription", move.subscription_id)
+            told = by_entry.setdefault((entry_id, sub_track), {"on": line["on"], "memo": line["memo"], "delta": (0, 0),
+                                                               "charges": 0, "source": line["source"], "move": move})
+            told["delta"] = add(told["delta"], (move.paid, move.due))  # one payment on two installments: one line
+    by_entry = dict(sorted(by_entry.items(), key=lambda item: (item[1]["on"], item[0][0])))
     for (entry_id, track), line in by_entry.items():
-        delta = line["delta"] or ((0, 0) if track == ("shares",) else (0,))
+        if track == ("shares",) and opening_sub is not None:
+            track = ("subscription", opening_sub)  # what has no record of its own: the imported subscription
+        delta = line["delta"] or ((0, 0) if track[0] in ("shares", "subscription") else (0,))
         if not any(delta) and not line["charges"]:
             continue
         balances[track] = add(balances.get(track, ()), delta)
         amount = delta[0] if delta[0] else delta[-1]
-        text = _plain(line["memo"], member)
+        if "move" in line and line["move"].kind in ("subscribed", "withdrawn") and delta[-1]:
+            amount = delta[-1]
+        text = _share_text(line["move"], subs, line["memo"]) if "move" in line else _plain(line["memo"], member)
         if line["charges"] and amount < 0:  # a payment: the interest and fees she paid go with it
             amount -= line["charges"]
             text = _("%(text)s (of which interest and fees %(amount)s)", text=text, amount=money(line["charges"]))
         elif line["charges"] and amount > 0:  # a release: the service fee kept out of what she received
             text = _("%(text)s (less the service fee %(amount)s)", text=text, amount=money(line["charges"]))
-        if track == ("shares",) and line["source"] == "loans":
+        if track == ("shares",) and line["source"] == "loans" and "move" not in line:
             text = _("Capital build-up retained at the %(text)s", text=text[:1].lower() + text[1:])
         lines.setdefault(track, []).append(PlainLine(line["on"], text, amount, balances[track]))
 
     def describe(track) -> tuple[str, tuple[str, ...]]:
         if track == ("shares",):
             return _("My share capital"), (_("Paid-up"), _("Still to pay"))
+        if track[0] == "subscription":
+            return _subscription_title(subs.get(track[1])), (_("Paid-up"), _("Still to pay"))
         if track == ("fees",):
             return _("My membership fee"), (_("Paid"),)
         if track[0] == "loan":
@@ -213,15 +248,56 @@ def plain_statement(org_id: int, member: Member, start: date, end: date) -> Plai
         plain = _PLAIN_TITLES.get(account.key)
         return (str(plain) if plain else account.name), (_("I owe") if account.normal_side == "debit" else _("Owed to me"),)
 
-    order = {"shares": 0, "loan": 1, "account": 2, "fees": 3}
+    if opening_sub is not None and ("shares",) in opened:  # the imported subscription's balance before start
+        track = ("subscription", opening_sub)
+        opened[track] = add(opened.get(track, ()), opened.pop(("shares",)))
+    order = {"shares": 0, "subscription": 0, "loan": 1, "account": 2, "fees": 3}
+
+    def sort_key(track):
+        if track[0] == "subscription" and track[1] in subs:
+            return (0, subs[track[1]].subscribed_on.toordinal(), track[1])
+        return (order[track[0]], 0, str(track[1:]))
+
     tracks = []
-    for track in sorted(set(opened) | set(lines), key=lambda t: (order[t[0]], str(t[1:]))):
-        start_balances = opened.get(track) or ((0, 0) if track == ("shares",) else (0,))
+    for track in sorted(set(opened) | set(lines), key=sort_key):
+        start_balances = opened.get(track) or ((0, 0) if track[0] in ("shares", "subscription") else (0,))
         if not lines.get(track) and not any(start_balances):
             continue
         title, labels = describe(track)
         tracks.append(Track(title, labels, start_balances, tuple(lines.get(track, ()))))
+    for source in plugins().statement_sources:  # her accounts kept apart (her savings): each its own balance
+        for account in source(org_id, member.id, start, end):
+            tracks.append(Track(account.title, (_("Balance"),), (account.opening,),
+                                tuple(PlainLine(line.on, line.text, line.amount, (line.balance,))
+                                      for line in account.lines)))
     return PlainStatement(member, start, end, tuple(tracks))
+
+
+def _subscription_title(sub) -> str:
+    if sub is None:
+        return _("My share capital")
+    on = format_date(sub.subscribed_on, "medium")
+    if sub.kind == "transfer":
+        return _("Shares received by transfer, %(day)s (%(number)s)", day=on, number=sub.certificate_number)
+    if sub.kind == "retention":
+        return _("Capital build-up, %(day)s (%(number)s)", day=on, number=sub.certificate_number)
+    if sub.kind == "opening":
+        return _("Share capital brought forward (%(number)s)", number=sub.certificate_number)
+    return _("Shares subscribed %(day)s (%(number)s)", day=on, number=sub.certificate_number)
+
+
+def _share_text(move, subs, memo: str | None) -> str:
+    """What an entry did to one subscription, in her words."""
+    sub = subs.get(move.subscription_id)
+    loan = _LOAN_NUMBER.search(memo or "")
+    if move.kind == "build-up" and loan:
+        return _("Capital build-up kept from loan %(number)s", number=loan.group(0))
+    if move.kind == "subscribed":
+        count = move.due // sub.par_value if sub is not None and sub.par_value else 0
+        return _("Subscribed to %(n)s shares", n=count) if count else _("Subscribed")
+    return {"paid": _("Payment on my shares"), "build-up": _("Capital build-up kept from a loan"),
+            "transferred-in": _("Shares received by transfer"), "transferred-out": _("Shares transferred to another member"),
+            "withdrawn": _("Withdrawn from the cooperative")}.get(move.kind, _("Transaction"))
 
 
 def _plain(memo: str | None, member: Member) -> str:
@@ -230,4 +306,4 @@ def _plain(memo: str | None, member: Member) -> str:
     for mine in (f" by {member.label}", f" to {member.label}", f" for {member.label}", f", {member.label}",
                  f" {member.label}"):
         text = text.replace(mine, "")
-    return text.strip() or _("Transaction")
+    return in_her_words(text)

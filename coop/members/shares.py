@@ -474,7 +474,7 @@ def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: dat
     """The checker (an officer other than the one who recorded it) approves or rejects, once (coop.approvals)."""
     withdrawal = _get_withdrawal(org_id, withdrawal_id)
     if withdrawal.status != "pending":
-        raise Conflict(f"This withdrawal was already {withdrawal.status}.")
+        raise Conflict("This withdrawal was already %(status)s.", values={"status": Status(withdrawal.status)})
     approval_id = approvals.ensure_pending(org_id, WITHDRAWAL_KIND, f"share_withdrawal:{withdrawal.id}",
                                            {"withdrawal_id": withdrawal.id}, maker_id=withdrawal.requested_by,
                                            amount=withdrawal.refund)
@@ -608,3 +608,132 @@ def transfer(org_id: int, from_member_id: int, to_member_id: int, *, shares: int
     db.session.flush()
     audit.record("shares.transfer", org_id=org_id, user_id=actor_id, target_type="share_transfer", target_id=record.id)
     return record
+
+
+# ---------------------------------------------------------------- her subscriptions, one by one, for her statement
+
+
+@dataclass(frozen=True)
+class SubscriptionMove:
+    """What one ledger entry did to one of her subscriptions: paid-up and still-to-pay changes, in centavos."""
+
+    entry_id: int
+    subscription_id: int
+    paid: int
+    due: int
+    kind: str  # subscribed | paid | build-up | transferred-in | transferred-out | withdrawn
+
+
+def subscription_moves(org_id: int, member_id: int) -> tuple[dict[int, ShareSubscription], list[SubscriptionMove]]:
+    """Her share capital subscription by subscription, read back from this package's own records.
+
+    The ledger keeps her share capital as one balance under her party; the payments were applied oldest
+    installment first across her subscriptions, fully paid shares left by transfer newest first, and a
+    withdrawal closed them all. Replaying those records in the order their entries were posted tells which
+    subscription each entry moved (a payment may cover two). Entries are ordered by id (posting order)."""
+    subs = {s.id: s for s in subscriptions_of(org_id, member_id)}
+    installments = list(db.session.scalars(select(ShareInstallment).where(
+        ShareInstallment.org_id == org_id, ShareInstallment.member_id == member_id)))
+    original = {sub_id: 0 for sub_id in subs}
+    for row in installments:
+        original[row.subscription_id] = original.get(row.subscription_id, 0) + row.amount
+    payments = list(db.session.scalars(select(SharePayment).where(
+        SharePayment.org_id == org_id, SharePayment.member_id == member_id, SharePayment.entry_id.is_not(None))))
+    transfers = list(db.session.scalars(select(ShareTransfer).where(
+        ShareTransfer.org_id == org_id, ShareTransfer.entry_id.is_not(None),
+        (ShareTransfer.from_member_id == member_id) | (ShareTransfer.to_member_id == member_id))))
+    withdrawals = list(db.session.scalars(select(ShareWithdrawal).where(
+        ShareWithdrawal.org_id == org_id, ShareWithdrawal.member_id == member_id, ShareWithdrawal.entry_id.is_not(None))))
+    events = []
+    for sub in subs.values():
+        if sub.kind in ("initial", "additional") and sub.entry_id:
+            events.append((sub.entry_id, 0, "subscribe", sub))
+    for transfer in transfers:
+        events.append((transfer.entry_id, 1, "in" if transfer.to_member_id == member_id else "out", transfer))
+    for payment in payments:
+        events.append((payment.entry_id, 2, "pay", payment))
+    for withdrawal in withdrawals:
+        events.append((withdrawal.entry_id, 3, "withdraw", withdrawal))
+    events.sort(key=lambda e: (e[0], e[1], getattr(e[3], "id", 0)))
+    retention_subs = sorted((s for s in subs.values() if s.kind == "retention"), key=lambda s: s.id)
+    transfer_subs = {s.entry_id: s for s in subs.values() if s.kind == "transfer"}
+    def replay(opening_paid: dict[int, int]) -> list[SubscriptionMove]:
+        left = {row.id: row.amount for row in installments}
+        order = sorted(installments, key=lambda r: (r.due_on, r.seq, r.id))
+        live: set[int] = set()
+        paid = {sub_id: 0 for sub_id in subs}
+        due = {sub_id: 0 for sub_id in subs}
+        for sub in subs.values():  # an imported opening balance has no entry of its own: it stands from the start
+            if sub.kind == "opening":
+                live.add(sub.id)
+                start = opening_paid[sub.id]
+                paid[sub.id], due[sub.id] = start, original.get(sub.id, sub.amount) - start
+                for row in installments:  # one installment: what the import brought in was paid on it
+                    if row.subscription_id == sub.id:
+                        left[row.id] = row.amount - start
+        moves: list[SubscriptionMove] = []
+        waiting = list(retention_subs)
+
+        def apply(entry_id: int, amount: int, kind: str) -> int:
+            for row in order:
+                if amount == 0:
+                    break
+                if row.subscription_id not in live or left[row.id] == 0:
+                    continue
+                part = min(amount, left[row.id])
+                left[row.id] -= part
+                amount -= part
+                paid[row.subscription_id] += part
+                due[row.subscription_id] -= part
+                moves.append(SubscriptionMove(entry_id, row.subscription_id, part, -part, kind))
+            return amount
+
+        for entry_id, _rank, what, record in events:
+            if what == "subscribe":
+                live.add(record.id)
+                due[record.id] += original.get(record.id, record.amount)
+                moves.append(SubscriptionMove(entry_id, record.id, 0, original.get(record.id, record.amount), "subscribed"))
+            elif what == "in":
+                sub = transfer_subs.get(entry_id)
+                if sub is not None:
+                    live.add(sub.id)
+                    paid[sub.id] += record.amount
+                    moves.append(SubscriptionMove(entry_id, sub.id, record.amount, 0, "transferred-in"))
+            elif what == "out":
+                amount = record.amount
+                for sub_id in sorted(live, key=lambda i: (subs[i].subscribed_on, i), reverse=True):
+                    if amount == 0:
+                        break
+                    if due[sub_id] or not paid[sub_id]:
+                        continue  # only fully paid shares are transferred
+                    part = min(amount, paid[sub_id])
+                    paid[sub_id] -= part
+                    amount -= part
+                    moves.append(SubscriptionMove(entry_id, sub_id, -part, 0, "transferred-out"))
+            elif what == "pay":
+                kind = "build-up" if record.source else "paid"
+                rest = apply(entry_id, record.amount, kind)
+                if rest and waiting:
+                    sub = waiting.pop(0)
+                    live.add(sub.id)
+                    paid[sub.id] += rest
+                    moves.append(SubscriptionMove(entry_id, sub.id, rest, 0, kind))
+            elif what == "withdraw":
+                for sub_id in sorted(live):
+                    if paid[sub_id] or due[sub_id]:
+                        moves.append(SubscriptionMove(entry_id, sub_id, -paid[sub_id], -due[sub_id], "withdrawn"))
+                        paid[sub_id] = due[sub_id] = 0
+                live.clear()
+        return moves
+
+    # an imported subscription's paid-up at the import is what it holds now less what was paid on it since
+    opening_paid = {sub.id: sub.paid for sub in subs.values() if sub.kind == "opening"}
+    moves = replay(opening_paid)
+    for _round in range(3):
+        later = {sub_id: sum(m.paid for m in moves if m.subscription_id == sub_id) for sub_id in opening_paid}
+        settled = {sub_id: max(0, subs[sub_id].paid - later[sub_id]) for sub_id in opening_paid}
+        if settled == opening_paid:
+            break
+        opening_paid = settled
+        moves = replay(opening_paid)
+    return subs, moves

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..money import amount_in_words
 from ..web.pdf import fonts, pdf_date, pdf_money
 from .models import Receipt
+from .words import in_her_words
 
 
 def render(receipt: Receipt, organization: str, party_label: str | None, issued_by: str | None) -> bytes:
@@ -37,7 +38,7 @@ def render(receipt: Receipt, organization: str, party_label: str | None, issued_
         (_("Number"), party_label or ""),
         (_("The sum of"), amount_in_words(receipt.amount)),
         (_("Amount"), pdf_money(receipt.amount)),
-        (_("For"), receipt.description),
+        (_("For"), in_her_words(receipt.description)),
     ]
     amount_label = rows[3][0]
     y -= 20 * mm

@@ -7,6 +7,7 @@ from ..auth.models import ROLES
 from ..ledger import services as ledger
 from ..manifest import parties_of
 from . import pdf, services
+from .words import in_her_words
 
 bp = Blueprint("receipts", __name__, url_prefix="/o/<org>/receipts")
 
@@ -23,7 +24,8 @@ def _visible_receipt(receipt_id: int):
 @roles_required(*ROLES)
 def show(receipt_id: int):
     receipt = _visible_receipt(receipt_id)
-    return render_template("receipts/show.html", receipt=receipt, party=_party_label(receipt))
+    return render_template("receipts/show.html", receipt=receipt, party=_party_label(receipt),
+                           description=in_her_words(receipt.description))
 
 
 @bp.get("/<int:receipt_id>.pdf")

@@ -15,6 +15,7 @@ manifest = Manifest(
     reports=(NavItem(_l("Savings products"), "savings.products", READERS, COOPERATIVE),),
     dashboard=(DashboardTiles(READERS, COOPERATIVE, portal.dashboard_tiles),),
     portal=(PortalSection("savings/_portal.html", portal.portal_context, order=15),),
+    statement_sources=(portal.statement_accounts,),
     daily_jobs=(DailyJob(services.JOB, services.end_of_day, COOPERATIVE),),
     control_checks=(services.control_balances,),
     party_resolvers=(services.parties_of_user,),  # her deposit receipts are hers to see

@@ -107,9 +107,9 @@ def _week_grid_schema(first: str, second: str, extra: tuple[str, ...] = ()):
 def _pairs(data: dict, first: str, second: str, field: str) -> dict[int, tuple[time, time] | None]:
     out = {}
     for d in WEEKDAYS:
-        start, end = data.get(f"{first}_{d}"), data.get(f"{second}_{d}")
+        start, end = data.get(f"{first}_{d}"), data.get("%s_%s" % (second, d))
         if (start is None) != (end is None):
-            raise ValidationError("Give both times, or neither.", f"{second}_{d}")
+            raise ValidationError("Give both times, or neither.", "%s_%s" % (second, d))
         out[d] = (start, end) if start else None
     return out
 

@@ -33,7 +33,7 @@ def slip(organization: str, allocation, line, member) -> bytes:
           date=allocation.assembly_date.isoformat() if allocation.assembly_date else ""))
     y -= 3 * mm
     row(_("Average paid-up share capital"), line.average_capital)
-    row(_("Interest on share capital (%(rate)s%%)", rate=f"{allocation.interest_rate_bp / 100:g}"), line.interest)
+    row(_("Interest on share capital (%(rate)s%%)", rate="%g" % (allocation.interest_rate_bp / 100)), line.interest)
     row(_("Patronage"), line.patronage)
     row(_("Patronage refund"), line.refund)
     row(_("Total"), line.total, bold=True)

@@ -8,17 +8,21 @@ def test_the_members_statement_fits_a_phone_and_a_desktop(app, phone_page, page,
     seed()
     db.session.commit()
     url = "/o/dawn-mpc/me/statement?start=2025-01-01"
-    for viewer, width in ((phone_page, 360), (page, 1280)):
-        log_in(viewer, "member", "demo-member-pass")
-        viewer.goto(url)
+    for viewer, width, lang in ((phone_page, 360, ""), (page, 1280, ""), (phone_page, 360, "fil")):
+        if not lang:
+            log_in(viewer, "member", "demo-member-pass")
+        viewer.goto(url + (f"&lang={lang}" if lang else ""))
         text = viewer.inner_text("main")
-        assert "My share capital" in text and "Still owed" in text
+        if lang:  # her words in Filipino: each subscription, each loan, her savings
+            assert "Babayaran pa" in text and "Bayad sa aking shares" in text and "Deposito" in text
+        else:
+            assert "Still to pay" in text and "Still owed" in text and "SC-" in text and "Regular savings" in text
         assert "11211" not in text and "Debit" not in text  # no account codes, no ledger columns
         assert viewer.evaluate("document.documentElement.scrollWidth") <= width, "she would scroll sideways"
         for amount in viewer.locator(".stmt-amount, .stmt-after").all():
             box = amount.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
-        shot(viewer, f"member-statement-{width}")
+        shot(viewer, f"member-statement-{width}{lang}")
 
 
 def test_no_member_page_scrolls_sideways_on_a_phone(app, phone_page, log_in, shot):

@@ -34,6 +34,11 @@ def test_the_moa_pdf_is_built_from_the_data(program, ngo, login, client):
     response = client.get(f"/o/{ngo.slug}/grants/moas/{moa.id}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+    # in her language: the agreement's clauses and each tranche's condition
+    filipino = client.get(f"/o/{ngo.slug}/grants/moas/{moa.id}/pdf?lang=fil")
+    assert filipino.data.startswith(b"%PDF") and filipino.data != response.data
+    page = client.get(f"/o/{ngo.slug}/grants/moas/{moa.id}?lang=fil").get_data(as_text=True)
+    assert "sa paglagda ng Kasunduang ito" in page and "upon the signing" not in page
 
 
 def test_reports_as_page_csv_and_pdf_without_names(program, ngo, login, client, make_user):

@@ -90,7 +90,7 @@ def test_statement_page_and_pdf(coop, officer, make_member, login, client):
     db.session.commit()
     login(ana.user)
     page = client.get(f"/o/{coop.slug}/me/statement?start={today().replace(month=1, day=1)}&end={today()}")
-    assert page.status_code == 200 and "Share capital payment" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Payment on my shares" in page.get_data(as_text=True)
     pdf = client.get(f"/o/{coop.slug}/me/statement?format=pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     bad = client.get(f"/o/{coop.slug}/me/statement?start=2026-05-01&end=2026-04-01")

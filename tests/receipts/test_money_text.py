@@ -17,3 +17,30 @@ def test_pesos_text(centavos, grouped, plain):
 
 def test_amount_in_words_lives_with_money():
     assert amount_in_words(2_000_50) == "Two thousand pesos and 50/100"
+
+
+@pytest.mark.parametrize("centavos, words", [
+    (1_00, "Isang piso at 00/100"),
+    (11_00, "Labing-isang piso at 00/100"),
+    (21_50, "Dalawampu't isang piso at 50/100"),
+    (14_00, "Labing-apat na piso at 00/100"),
+    (250_00, "Dalawandaan at limampung piso at 00/100"),
+    (2_500_00, "Dalawang libo't limandaang piso at 00/100"),
+    (4_000_00, "Apat na libong piso at 00/100"),
+    (1_234_567_89, "Isang milyon, dalawandaan at tatlumpu't apat na libo, limandaan at animnapu't pitong piso at 89/100"),
+    (0, "Walang piso at 00/100"),
+])
+def test_amount_in_words_in_filipino(centavos, words):
+    assert amount_in_words(centavos, "fil") == words
+
+
+def test_amount_in_words_follows_the_reader(app):
+    from flask_babel import refresh
+
+    with app.test_request_context("/?lang=fil"):
+        refresh()  # the locale is remembered per application context, which the test's fixtures keep pushed
+        assert amount_in_words(2_500_00) == "Dalawang libo't limandaang piso at 00/100"
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        assert amount_in_words(2_500_00) == "Two thousand five hundred pesos and 00/100"
+    assert amount_in_words(1_00) == "One peso and 00/100"  # no request: English

@@ -205,6 +205,8 @@ class Walk:
         self.catalogue = translated_strings()
         self.post_forms: dict[str, tuple] = {}  # form shape -> (client, page url, form, who)
         self.pages = 0
+        self.reached: dict[str, set[str]] = defaultdict(set)  # who -> the endpoints of the pages she opened
+        self.adapter = app.url_map.bind("localhost")
 
     def fail(self, who: str, url: str, problem: str):
         self.failures.append(f"[{who}] {url}: {problem}")
@@ -228,11 +230,14 @@ class Walk:
         for problem in sorted(set(parsed.inline)):
             self.fail(who, url, f"inline {problem} (blocked by the CSP)")
 
-    def walk_role(self, username: str, password: str, role: str, slug: str):
+    def walk_role(self, username: str, password: str, role: str, slug: str, begin: str = "/",
+                  within: str | None = None):
+        """Walk from her start page (or `begin`), following links and GET forms; `within` keeps the walk under
+        one path (a second pass over pages the first state of the books could not show)."""
         who = f"{role}@{slug}"
         client = self.client_for(username, password)
         fil = self.client_for(username, password)
-        start = client.get("/", follow_redirects=True)
+        start = client.get(begin, follow_redirects=True)
         if start.status_code >= 400:
             self.fail(who, "/", f"start page answers {start.status_code}")
             return
@@ -245,7 +250,7 @@ class Walk:
         opened = 0
         while queue and opened < MAX_PAGES_PER_ROLE:
             url, referrer = queue.popleft()
-            if url in seen_urls:
+            if url in seen_urls or (within and not url.startswith(within)):
                 continue
             seen_urls.add(url)
             key = shape(url)
@@ -254,6 +259,10 @@ class Walk:
             per_shape[key] += 1
             opened += 1
             response = self.get(client, url, referrer)
+            try:
+                self.reached[who].add(self.adapter.match(urlsplit(url).path, method="GET")[0])
+            except Exception:  # noqa: BLE001 - not a route of ours (a 404 is reported below)
+                pass
             if response.status_code in (301, 302, 303, 307, 308):
                 target = same_origin("http://localhost" + url, response.headers["Location"])
                 if target:
@@ -281,11 +290,35 @@ class Walk:
                     path = urlsplit(action).path
                     data = urlencode(form_data(form["fields"]))
                     queue.append((path + ("?" + data if data else ""), url))
+                elif form["method"] == "post" and not self.may_post(role, action):
+                    self.fail(who, url, f"shows a form (POST {urlsplit(action).path}) her role may not use")
                 elif "logout" not in action and any(f["type"] not in ("hidden",) for f in form["fields"]):
                     form_key = shape(action) + "|" + ",".join(sorted(f["name"] for f in form["fields"]))
                     self.post_forms.setdefault(form_key, (client, url, form, who, action))
             if per_shape[key] == 1:
                 self.in_filipino(who, fil, url, parsed)
+        left = [url for url, _ref in queue if url not in seen_urls and per_shape[shape(url)] < VISITS_PER_SHAPE]
+        if opened >= MAX_PAGES_PER_ROLE and left:
+            self.fail(who, left[0], f"not walked: the walk stopped at {MAX_PAGES_PER_ROLE} pages with "
+                                    f"{len(left)} still to open")
+
+    def check_coverage(self, who: str, role: str, org_kind: str):
+        """Every menu and report entry her role may open in her kind of organization was reached by following
+        links from her start page (a page she may open but cannot find is a defect too)."""
+        from coop.manifest import plugins
+
+        for item in list(plugins().nav) + list(plugins().reports):
+            if role in item.roles and org_kind in item.org_kinds and item.endpoint not in self.reached[who]:
+                self.fail(who, item.endpoint, "a page her menu offers was never reached from her start page")
+
+    def may_post(self, role: str, action: str) -> bool:
+        """Whether the roles the form's view declares include hers (actions she may not take are not shown)."""
+        try:
+            endpoint = self.adapter.match(urlsplit(action).path, method="POST")[0]
+        except Exception:  # noqa: BLE001 - a form posting nowhere is reported by its 404/405 when submitted
+            return True
+        roles = getattr(self.app.view_functions.get(endpoint), "required_roles", None)
+        return roles is None or role in roles
 
     def in_filipino(self, who: str, fil, url: str, parsed: Page):
         links = [h for h in parsed.links if "lang=fil" in h]
@@ -316,7 +349,8 @@ class Walk:
         return db.session.scalar(select(func.count()).select_from(JournalEntry))
 
     def post_bad(self):
-        for client, page_url, form, who, action in self.post_forms.values():
+        forms, self.post_forms = self.post_forms, {}
+        for client, page_url, form, who, action in forms.values():
             editable = [f for f in form["fields"] if f["type"] not in ("hidden", "checkbox", "radio")]
             # Empty is only a mistake where something is required; otherwise it is a click on an action (Approve).
             attempts = [("empty", {f["name"]: "" for f in editable})] if any(f["required"] for f in editable) else []
@@ -387,8 +421,41 @@ def test_every_role_walks_every_page_and_form(app):
     if response.status_code != 200 or response.mimetype not in ("image/vnd.microsoft.icon", "image/x-icon"):
         walk.fail("anyone", "/favicon.ico", f"answers {response.status_code} {response.mimetype}")
     response.close()
+    from coop.orgs.models import Organization
+
+    kinds = dict(db.session.execute(select(Organization.slug, Organization.kind)).all())
     for username, password, _name, role, slug in DEMO_USERS:
         walk.walk_role(username, password, role, slug)
+        walk.check_coverage(f"{role}@{slug}", role, kinds[slug])
+    covered = {endpoint.split(".")[0] for reached in walk.reached.values() for endpoint in reached}
+    for domain in ("savings", "cases", "groups", "yearend", "approvals", "reports", "interchange", "members", "loans",
+                   "grants", "wellness", "inventory", "consignment", "ledger"):
+        if domain not in covered:
+            walk.fail("everyone", domain, "no page of this package was reached by any role")
     walk.post_bad()
+
+    # The year end's pages past its first (a closed year, its allocation and schedule) exist once a year is
+    # closed: close the demo's last year as two officers would, draft the allocation, and walk them again.
+    from coop.demo import COOP_SLUG
+    from coop.yearend import services as yearend
+    from coop.auth.models import User
+
+    coop_id = db.session.scalar(select(Organization.id).where(Organization.slug == COOP_SLUG))
+    officers = {name: db.session.scalar(select(User.id).where(User.username == name)) for name in ("officer", "officer2")}
+    for year in sorted(yearend.closable_years(coop_id)):  # oldest first; the last is the demo's year to allocate
+        yearend.close_year(coop_id, year, requested_by=officers["officer"], approved_by=officers["officer2"])
+    yearend.propose(coop_id, year, actor_id=officers["officer"], **yearend.proposal_defaults(coop_id))
+    db.session.commit()
+    for username, password, _name, role, slug in DEMO_USERS:
+        if slug == COOP_SLUG and role in ("admin", "officer", "auditor"):
+            walk.walk_role(username, password, role, slug, begin=f"/o/{slug}/yearend/", within=f"/o/{slug}/yearend/")
+    walk.post_bad()
+    import os
+    if os.environ.get("COOP_WALK_REPORT"):  # what the walk reached, for a person checking its coverage
+        with open(os.environ["COOP_WALK_REPORT"], "w") as out:
+            for who, reached in sorted(walk.reached.items()):
+                out.write(f"{who}: {len(reached)} pages: {' '.join(sorted(reached))}\n")
+            for key, (_c, url, _f, who, action) in sorted(walk.post_forms.items()):
+                out.write(f"POST {who} {action} (from {url})\n")
     failures = sorted(set(walk.failures))
     assert not failures, f"{len(failures)} problems over {walk.pages} requests:\n" + "\n".join(failures)

@@ -101,7 +101,7 @@ def _merge_lines(lines) -> dict[int, int]:
     for n, line in enumerate(lines or [], start=1):
         qty = line.get("qty")
         if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
-            raise Invalid("Line %(n)s: the quantity must be a whole number more than zero.", field=f"lines.{n}.qty",
+            raise Invalid("Line %(n)s: the quantity must be a whole number more than zero.", field="lines.%s.qty" % n,
                           values={"n": n})
         merged[int(line["item_id"])] += qty
     if not merged:

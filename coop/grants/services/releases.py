@@ -99,7 +99,7 @@ def execute_rejection(run: Execution) -> Tranche:
     """The checker turned the release down: the tranche is planned again, to be asked for anew."""
     tranche = get_tranche(run.org_id, run.payload["tranche_id"], lock=True)
     if tranche.status != "pending":
-        raise Conflict(f"Tranche {tranche.seq} is not waiting for approval.")
+        raise Conflict("Tranche %(seq)s is not waiting for approval.", values={"seq": tranche.seq})
     return _back_to_planned(run.org_id, tranche, run.actor_id)
 
 
@@ -138,7 +138,8 @@ def approve_release(org_id: int, tranche_id: int, *, actor_id: int, idempotency_
         if replay is not None and replay.id == tranche.entry_id:
             return tranche
     if tranche.status != "pending":
-        raise Conflict(f"Tranche {tranche.seq} is {tranche.status}, not waiting for approval.")
+        raise Conflict("Tranche %(seq)s is %(status)s, not waiting for approval.",
+                       values={"seq": tranche.seq, "status": Status(tranche.status)})
     approval_id = approvals.ensure_pending(org_id, RELEASE_KIND, f"tranche:{tranche.id}", {"tranche_id": tranche.id},
                                            maker_id=tranche.requested_by, amount=tranche.amount)
     return approvals.approve(org_id, approval_id, actor_id, idempotency_key=idempotency_key).outcome

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ...audit import services as audit
 from ...auth import services as auth
-from ...errors import Conflict, Invalid, NotFound
+from ...errors import Conflict, Invalid, NotFound, Words
 from ...extensions import db
 from ...grants import services as grants
 from ...kernel import get_in_org
@@ -30,7 +30,7 @@ def list_clusters(org_id: int) -> list[Cluster]:
 
 def _not_future(on: date, field: str, what: str) -> None:
     if on > today():
-        raise Invalid(f"{what} cannot be dated after today.", field=field)
+        raise Invalid("%(what)s cannot be dated after today.", field=field, values={"what": Words(what)})
 
 
 def _check_supervisor(org_id: int, user_id: int) -> None:
@@ -40,7 +40,7 @@ def _check_supervisor(org_id: int, user_id: int) -> None:
 
 
 def add_cluster(org_id: int, data: dict, actor_id: int | None) -> Cluster:
-    _not_future(data["formed_on"], "formed_on", "A cluster")
+    _not_future(data["formed_on"], "formed_on", Words("A cluster"))
     _check_supervisor(org_id, data["social_worker_id"])
     cluster = Cluster(org_id=org_id, number=next_number(Cluster, org_id), name=data["name"], kind=data["kind"],
                       place=data.get("place"), formed_on=data["formed_on"],
@@ -69,7 +69,7 @@ def add_member(org_id: int, cluster_id: int, data: dict, actor_id: int | None) -
     cluster = get_cluster(org_id, cluster_id, lock=True)
     if data["joined_on"] < cluster.formed_on:
         raise Invalid("She joins on or after the day the cluster was formed.", field="joined_on")
-    _not_future(data["joined_on"], "joined_on", "Joining")
+    _not_future(data["joined_on"], "joined_on", Words("Joining"))
     beneficiary_id, alias = data.get("beneficiary_id"), data.get("alias")
     if cluster.kind == "children":
         if not alias:
@@ -88,10 +88,11 @@ def add_member(org_id: int, cluster_id: int, data: dict, actor_id: int | None) -
     elif user_id is not None:
         raise Invalid("Only a peer counselor is linked to a login.", field="user_id")
     if role != "peer_counselor" and headcount(cluster.id) >= get_setting(org_id, MAX_SIZE):
-        raise ClusterFull(f"{cluster.label} already has {get_setting(org_id, MAX_SIZE)} members.",
+        raise ClusterFull("%(cluster)s already has %(n)s members.",
+                          values={"cluster": cluster.label, "n": get_setting(org_id, MAX_SIZE)},
                           field="beneficiary_id")
     if role == "coordinator" and any(m.role == "coordinator" for m in members_of(cluster.id)):
-        raise Conflict(f"{cluster.label} already has a coordinator.")
+        raise Conflict("%(cluster)s already has a coordinator.", values={"cluster": cluster.label})
     member = ClusterMember(org_id=org_id, cluster_id=cluster.id, beneficiary_id=beneficiary_id, alias=alias,
                            role=role, user_id=user_id, joined_on=data["joined_on"])
     db.session.add(member)
@@ -104,12 +105,12 @@ def record_session(org_id: int, cluster_id: int, data: dict, actor_id: int | Non
     """One of the four group-work sessions with who attended (members of the cluster on that day)."""
     cluster = get_cluster(org_id, cluster_id, lock=True)
     held_on = data["held_on"]
-    _not_future(held_on, "held_on", "A session")
+    _not_future(held_on, "held_on", Words("A session"))
     if held_on < cluster.formed_on:
         raise Invalid("A session is held on or after the day the cluster was formed.", field="held_on")
     if db.session.scalar(select(GroupSession.id).where(GroupSession.cluster_id == cluster.id,
                                                        GroupSession.module == data["module"])):
-        raise Conflict(f"{cluster.label} has already held this session.")
+        raise Conflict("%(cluster)s has already held this session.", values={"cluster": cluster.label})
     members = {m.id: m for m in members_of(cluster.id, current=False)}
     facilitator = data.get("facilitator_id")
     if facilitator is not None and (facilitator not in members or members[facilitator].role != "peer_counselor"):

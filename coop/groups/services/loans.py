@@ -17,14 +17,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Status, Words
 from ...extensions import db
 from ...grants import services as grants
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...manifest import RecordHolder
-from ...money import php_text
 from ...orgs.services import get_setting
 from ...receipts import services as receipts
 from ..models import CapitalLoan, ClusterMember, Enterprise, Installment, Repayment
@@ -56,15 +55,16 @@ def link_moa(org_id: int, enterprise_id: int, moa_id: int, actor_id: int | None)
     enterprise = get_in_org(Enterprise, org_id, enterprise_id, "No such enterprise.", lock=True)
     moa = grants.get_moa(org_id, moa_id)
     if moa.status == "void":
-        raise Invalid(f"{moa.label} is void.", field="moa_id")
+        raise Invalid("%(moa)s is void.", field="moa_id", values={"moa": moa.label})
     if moa.released_total:
-        raise Conflict(f"{moa.label} has released money already: link it to the enterprise before the first release.")
+        raise Conflict("%(moa)s has released money already: link it to the enterprise before the first release.",
+                       values={"moa": moa.label})
     signer = db.session.scalar(select(ClusterMember.id).where(ClusterMember.cluster_id == enterprise.cluster_id,
                                                               ClusterMember.beneficiary_id == moa.beneficiary_id))
     if signer is None:
         raise Invalid("The woman who signs the MOA for the group is a member of the cluster.", field="moa_id")
     if db.session.scalar(select(Enterprise.id).where(Enterprise.moa_id == moa.id, Enterprise.id != enterprise.id)):
-        raise Conflict(f"{moa.label} already funds another enterprise.")
+        raise Conflict("%(moa)s already funds another enterprise.", values={"moa": moa.label})
     enterprise.moa_id = moa.id
     cluster_party(org_id, get_cluster(org_id, enterprise.cluster_id))  # the ledger party of its releases from now
     db.session.flush()
@@ -177,15 +177,15 @@ def repay(org_id: int, loan_id: int, *, amount: int, on: date, cash_account: str
                 return found
     loan = get_loan(org_id, loan_id, lock=True)
     if loan.status != "active":
-        raise Conflict(f"{loan.label} is {loan.status}.")
+        raise Conflict("%(loan)s is %(status)s.", values={"loan": loan.label, "status": Status(loan.status)})
     if amount <= 0:
         raise Invalid("A repayment is more than zero.", field="amount")
     if amount > loan.outstanding:
-        raise Overpayment(f"{php_text(amount)} is more than the {php_text(loan.outstanding)} still owed on "
-                          f"{loan.label}.", field="amount")
+        raise Overpayment("%(amount)s is more than the %(owed)s still owed on %(loan)s.", field="amount",
+                          values={"amount": Pesos(amount), "owed": Pesos(loan.outstanding), "loan": loan.label})
     if on < loan.released_on:
         raise Invalid("A repayment cannot be dated before the loan was released.", field="paid_on")
-    ledger.check_date(org_id, on, field="paid_on", what="A repayment")
+    ledger.check_date(org_id, on, field="paid_on", what=Words("A repayment"))
     cash_account = ledger.cash_account(org_id, cash_account)
     entry = ledger.post(Entry(org_id, on, f"Repayment of capital loan {loan.label}", (
         Line(cash_account, debit=amount), Line(RECEIVABLE, credit=amount, party_id=loan.party_id)),
@@ -222,7 +222,8 @@ def void_repayment(org_id: int, repayment_id: int, *, on: date, reason: str, act
     latest = db.session.scalar(select(Repayment.id).where(Repayment.loan_id == loan.id, Repayment.voided_on.is_(None))
                                .order_by(Repayment.paid_on.desc(), Repayment.id.desc()).limit(1))
     if latest != repayment.id:
-        raise Conflict(f"Only the latest repayment on {loan.label} can be voided; void the later ones first.")
+        raise Conflict("Only the latest repayment on %(loan)s can be voided; void the later ones first.",
+                       values={"loan": loan.label})
     if on < repayment.paid_on:
         raise Invalid("A repayment is voided on or after its date.", field="on")
     reversal = ledger.reverse(org_id, repayment.entry_id, on=on, reason=reason, actor_id=actor_id)

@@ -97,7 +97,7 @@ def _remind(org_id: int, day: date, rows) -> int:
     batch = []
     for user_id, late in sorted(per_user.items()):
         with written_in(language(locales.get(user_id), default_language)):
-            loans = "; ".join(_("%(loan)s %(days)s days late, %(amount)s", loan=f"CL-{row.number:04d}",
+            loans = "; ".join(_("%(loan)s %(days)s days late, %(amount)s", loan="CL-%04d" % row.number,
                                 days=row.days_past_due, amount=sms_pesos(int(row.late))) for row in late)
             body = _("%(sender)s: capital loan installments are overdue: %(loans)s. Please open the capital-loan "
                      "aging.", sender=sender, loans=loans)

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from ...audit import services as audit
 from ...auth import services as auth
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Status
 from ...extensions import db
 from ...grants import services as grants
 from ...kernel import get_in_org
@@ -51,11 +51,11 @@ def days_of(program_id: int) -> list[TrainingDay]:
 def add_day(org_id: int, program_id: int, data: dict, actor_id: int | None) -> TrainingDay:
     program = get_program(org_id, program_id, lock=True)
     if not program.starts_on <= data["held_on"] <= program.ends_on:
-        raise Invalid(f"A day of this program falls between {program.starts_on:%d %B %Y} and "
-                      f"{program.ends_on:%d %B %Y}.", field="held_on")
+        raise Invalid("A day of this program falls between %(start)s and %(end)s.", field="held_on",
+                      values={"start": program.starts_on, "end": program.ends_on})
     held = days_of(program.id)
     if len(held) >= program.days:
-        raise Conflict(f"The program has its {program.days} days already.")
+        raise Conflict("The program has its %(days)s days already.", values={"days": program.days})
     if held and data["held_on"] < held[-1].held_on:
         raise Invalid("Days are entered in order: this one is before the last day entered.", field="held_on")
     day = TrainingDay(program_id=program.id, day_no=len(held) + 1, held_on=data["held_on"], venue=data.get("venue"),
@@ -77,7 +77,7 @@ def enroll(org_id: int, program_id: int, data: dict, actor_id: int | None) -> En
         raise Invalid("She enrolls before the program's last day.", field="enrolled_on")
     if db.session.scalar(select(Enrollment.id).where(Enrollment.program_id == program.id,
                                                      Enrollment.beneficiary_id == woman.id)):
-        raise Conflict(f"{woman.label} is already enrolled.")
+        raise Conflict("%(woman)s is already enrolled.", values={"woman": woman.label})
     enrollment = Enrollment(org_id=org_id, program_id=program.id, beneficiary_id=woman.id,
                             enrolled_on=data["enrolled_on"])
     db.session.add(enrollment)
@@ -127,7 +127,7 @@ def complete(org_id: int, enrollment_id: int, on: date, actor_id: int | None) ->
     enrollment = get_in_org(Enrollment, org_id, enrollment_id, "No such enrollment.", lock=True)
     program = get_program(org_id, enrollment.program_id)
     if enrollment.status != "enrolled":
-        raise Conflict(f"This enrollment is {enrollment.status}.")
+        raise Conflict("This enrollment is %(status)s.", values={"status": Status(enrollment.status)})
     if enrollment.days_attended < program.days_to_complete:
         raise Invalid("She attended %(attended)s of the %(required)s days the program asks for; coach her "
                       "individually for the rest, or record her attendance.", field="enrollment_id",
@@ -144,7 +144,7 @@ def complete(org_id: int, enrollment_id: int, on: date, actor_id: int | None) ->
 def drop(org_id: int, enrollment_id: int, actor_id: int | None) -> Enrollment:
     enrollment = get_in_org(Enrollment, org_id, enrollment_id, "No such enrollment.", lock=True)
     if enrollment.status != "enrolled":
-        raise Conflict(f"This enrollment is {enrollment.status}.")
+        raise Conflict("This enrollment is %(status)s.", values={"status": Status(enrollment.status)})
     enrollment.status = "dropped"
     db.session.flush()
     audit.record("groups.training.drop", org_id=org_id, user_id=actor_id, target_type="training",

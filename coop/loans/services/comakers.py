@@ -95,7 +95,7 @@ def notify_comakers(org_id: int, day: date) -> int:
             continue
         with written_in(_language_of(org_id, member)):
             body = _("%(org)s: loan %(number)s, which you guarantee as co-maker, has been unpaid since %(day)s. "
-                     "Please remind the borrower or visit the office.", org=name, number=f"L-{loan_id:06d}",
+                     "Please remind the borrower or visit the office.", org=name, number="L-%06d" % loan_id,
                      day=due_on.strftime("%d %b %Y"))
         if outbox.enqueue(org_id, channel="sms", recipient=member.mobile, body=body,
                           dedupe_key=f"comaker:{loan_id}:{comaker.member_id}:{due_on.isoformat()}",

@@ -147,7 +147,7 @@ def execute_rejection(run: Execution) -> Loan:
 def _pending_decision(org_id: int, loan_id: int) -> int:
     loan = get_loan(org_id, loan_id)
     if loan.status != "applied":
-        raise Conflict(f"Loan {loan.number} is already {loan.status}.")
+        raise Conflict("Loan %(number)s is already %(status)s.", values={"number": loan.number, "status": Status(loan.status)})
     return approvals.ensure_pending(org_id, APPROVE_KIND, f"loan:{loan.id}", {"loan_id": loan.id},
                                     maker_id=loan.applied_by, amount=loan.amount)
 

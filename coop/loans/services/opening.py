@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ...audit import services as audit
-from ...errors import Invalid
+from ...errors import Invalid, Words
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -73,7 +73,7 @@ def open_running_loan(org_id: int, *, member_id: int, product_id: int, released_
     problem = check_opening_schedule(released_on, as_of, amount, schedule)
     if problem:
         raise Invalid(problem, field="schedule")
-    ledger.check_date(org_id, as_of, field="as_of", what="The cut-over")
+    ledger.check_date(org_id, as_of, field="as_of", what=Words("The cut-over"))
     product = get_product(org_id, product_id)
     member = members.get_member(org_id, member_id)
     lock_borrower(org_id, member_id)

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import func, select
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Month, Pesos, Status, Words
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -156,8 +156,8 @@ def provide(org_id: int, day: date, actor_id: int | None = None) -> LoanProvisio
         raise Invalid("The allowance is set at a month end.", field="on")
     if db.session.scalar(select(LoanProvision.id).where(LoanProvision.org_id == org_id,
                                                         LoanProvision.month_end == day)) is not None:
-        raise Conflict(f"The allowance for {day:%B %Y} is already set.")
-    ledger.check_date(org_id, day, field="on", what="A provision")
+        raise Conflict("The allowance for %(month)s is already set.", values={"month": Month.of(day)})
+    ledger.check_date(org_id, day, field="on", what=Words("A provision"))
     computed = provisioning(org_id, day)
     row = LoanProvision(org_id=org_id, month_end=day, required=computed.required, allowance_before=computed.allowance,
                         adjustment=computed.adjustment,
@@ -241,14 +241,15 @@ def recover(org_id: int, loan_id: int, amount: int, *, on: date, actor_id: int |
     ledger.cash_account(org_id, cash_account, field="cash_account")
     loan = locked_loan(org_id, loan_id)
     if loan.status != "written_off":
-        raise Invalid(f"Loan {loan.number} is {loan.status}; recoveries are taken on written-off loans.")
+        raise Invalid("Loan %(number)s is %(status)s; recoveries are taken on written-off loans.",
+                      values={"number": loan.number, "status": Status(loan.status)})
     left = written_off(loan.id) - recovered_so_far(loan.id)
     if amount > left:
-        raise Invalid(f"{php_text(amount)} is more than the {php_text(left)} written off and not yet recovered.",
-                      field="amount")
+        raise Invalid("%(amount)s is more than the %(left)s written off and not yet recovered.", field="amount",
+                      values={"amount": Pesos(amount), "left": Pesos(left)})
     if loan.closed_on and on < loan.closed_on:
         raise Invalid("A recovery cannot be dated before the write-off.", field="on")
-    ledger.check_date(org_id, on, field="on", what="A recovery")
+    ledger.check_date(org_id, on, field="on", what=Words("A recovery"))
     entry = ledger.post(Entry(org_id, on, f"Recovery on written-off loan {loan.number}", (
         Line(cash_account, debit=amount),
         Line(RECOVERY_INCOME, credit=amount, party_id=loan.party_id, memo="Recovery of a loan written off")),

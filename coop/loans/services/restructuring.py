@@ -83,7 +83,7 @@ def decide_request(org_id: int, request_id: int, *, approve: bool, actor_id: int
     """A second officer approves (it runs then) or turns down the request, through coop.approvals."""
     request = get_in_org(LoanRequest, org_id, request_id, "No such request.")
     if request.status != "pending":
-        raise Conflict(f"This request is already {request.status}.")
+        raise Conflict("This request is already %(status)s.", values={"status": Status(request.status)})
     approval_id = approvals.ensure_pending(org_id, KINDS[request.kind], f"loan_request:{request.id}",
                                            _payload(request), maker_id=request.requested_by)
     if approve:

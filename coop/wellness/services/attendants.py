@@ -133,11 +133,11 @@ def set_schedule(org_id: int, attendant_id: int, blocks, actor_id: int | None = 
     clean = []
     for n, (weekday, kind, starts, ends) in enumerate(blocks):
         if not 0 <= weekday <= 6:
-            raise Invalid("A weekday is 0 (Monday) to 6 (Sunday).", field=f"blocks.{n}.weekday")
+            raise Invalid("A weekday is 0 (Monday) to 6 (Sunday).", field="blocks.%s.weekday" % n)
         if kind not in SCHEDULE_KINDS:
-            raise Invalid("A block is work or a break.", field=f"blocks.{n}.kind")
+            raise Invalid("A block is work or a break.", field="blocks.%s.kind" % n)
         if not starts < ends:
-            raise Invalid("A block ends after it starts.", field=f"blocks.{n}.ends")
+            raise Invalid("A block ends after it starts.", field="blocks.%s.ends" % n)
         clean.append((weekday, kind, starts, ends))
     for weekday, kind, starts, ends in clean:
         if kind == "break" and not any(w == weekday and k == "work" and s <= starts and ends <= e
@@ -200,7 +200,7 @@ def set_opening_hours(org_id: int, hours: dict[int, tuple[time, time] | None], a
         raise Invalid("The center is open on at least one day.", field="hours")
     for weekday, span in hours.items():
         if span and not span[0] < span[1]:
-            raise Invalid("The center closes after it opens.", field=f"closes_{weekday}")
+            raise Invalid("The center closes after it opens.", field="closes_%s" % weekday)
     db.session.execute(OpeningHours.__table__.delete().where(OpeningHours.org_id == org_id))
     for weekday, span in sorted(hours.items()):
         if span:

@@ -10,7 +10,7 @@ from ...approvals import services as approvals
 from ...approvals.models import Approval
 from ...audit import services as audit
 from ...cash.text import _
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Words
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -210,7 +210,7 @@ def post_allocation(org_id: int, allocation_id: int, *, on: date, actor_id: int 
         raise Invalid(_("Close %(year)s first: only a closed year's net surplus is allocated.", year=allocation.year))
     if on < allocation.assembly_date:
         raise Invalid(_("Post it on or after the general assembly's date."), field="on")
-    ledger.check_date(org_id, on, field="on", what="The allocation")
+    ledger.check_date(org_id, on, field="on", what=Words("The allocation"))
     lines = [Line(SURPLUS, debit=allocation.net_surplus, memo=f"Net surplus {allocation.year}")]
     for account, amount in ((RESERVE, allocation.reserve + allocation.leftover), (EDUCATION, allocation.education),
                             (FEDERATION, allocation.federation), (COMMUNITY, allocation.community),

@@ -7,7 +7,7 @@ from datetime import date
 
 from ...audit import services as audit
 from ...cash.text import _
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Words
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -61,7 +61,7 @@ def pay_out(org_id: int, allocation_id: int, member_id: int, *, choice: str, on:
         raise Conflict(_("Her interest and refund are already paid out."))
     if on < allocation.posted_on:
         raise Invalid(_("Pay it out on or after the allocation was posted."), field="on")
-    ledger.check_date(org_id, on, field="on", what="The payout")
+    ledger.check_date(org_id, on, field="on", what=Words("The payout"))
     if choice == "cash":
         ledger.cash_account(org_id, cash_account)
     member = members.get_member(org_id, member_id)
