@@ -94,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _tune_engine(engine) -> None:
     if engine.dialect.name != "sqlite":
         return
+    from .audit import services as audit_sql
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -104,6 +105,7 @@ def _tune_engine(engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        audit_sql.sqlite_functions(dbapi_connection)
 
     transactions.install(engine)  # BEGIN IMMEDIATE for writers, a deferred BEGIN for a page that only reads
 
