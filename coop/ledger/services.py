@@ -345,12 +345,12 @@ def _add_to_totals_statement(dialect: str, table, conflict: tuple[str, ...]):
         "credit_total": table.c.credit_total + statement.excluded.credit_total})
 
 
-def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict]) -> None:
+def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict], connection=None) -> None:
     """Insert each totals row, or add to it when it exists, in the rows' order: on PostgreSQL one statement from
     arrays, on SQLite one executemany (in process)."""
     if not rows:
         return
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     if connection.dialect.name == "postgresql" and table.name in _PG_ADD_TO_TOTALS:
         columns = next(columns for name, _c, columns in _TOTALS if name == table.name)
         connection.execute(_PG_ADD_TO_TOTALS[table.name],
@@ -444,7 +444,8 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
             connection.execute(_PG_INSERT_LINES, _arrays(line_rows, _LINE_ARRAYS))
         else:
             connection.execute(_INSERT_LINES, line_rows)
-        _apply_to_balances(org_id, line_rows, {entry_id: batch[n][0].entry_date for n, entry_id in zip(fresh, ids)})
+        _apply_to_balances(org_id, line_rows, {entry_id: batch[n][0].entry_date for n, entry_id in zip(fresh, ids)},
+                           connection)
     if heads:
         audit.record_many([
             {"action": "ledger.reverse" if batch[n][1] else "ledger.post", "org_id": org_id, "user_id": actor_id,
@@ -638,14 +639,15 @@ def _totals_rows(org_id: int, line_rows: list[dict], dates: dict[int, date]) -> 
              for (a, m), (d, c) in sorted(by_month.items())])
 
 
-def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date]) -> None:
+def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date], connection=None) -> None:
     """Add the lines to the totals rows: one upsert per account, (account, party) and (account, month) touched
     (on PostgreSQL one statement per table, from arrays)."""
     accounts, parties, months = _totals_rows(org_id, line_rows, dates)
-    _add_to_totals(AccountBalance.__table__, ("account_id",), accounts)
+    connection = connection or db.session.connection()
+    _add_to_totals(AccountBalance.__table__, ("account_id",), accounts, connection)
     if parties:
-        _add_to_totals(PartyBalance.__table__, ("account_id", "party_id"), parties)
-    _add_to_totals(AccountMonth.__table__, ("account_id", "month"), months)
+        _add_to_totals(PartyBalance.__table__, ("account_id", "party_id"), parties, connection)
+    _add_to_totals(AccountMonth.__table__, ("account_id", "month"), months, connection)
 
 
 def reverse(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int | None = None,
