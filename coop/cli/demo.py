@@ -17,5 +17,6 @@ def demo():
     logins = seed()
     db.session.commit()
     click.echo("Demo logins (username / password):")
+    widths = [max(len(row[column]) for row in logins) for column in range(3)]
     for username, password, role, org in logins:
-        click.echo(f"  {username:<14} {password:<18} {role:<12} {org}")
+        click.echo(f"  {username:<{widths[0]}}  {password:<{widths[1]}}  {role:<{widths[2]}}  {org}")
