@@ -14,6 +14,7 @@ from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
 from .web import filters, guard, http, session, transactions
+from .audit import services as audit_sql  # its SQL functions, registered on each SQLite connection
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -94,7 +95,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _tune_engine(engine) -> None:
     if engine.dialect.name != "sqlite":
         return
-    from .audit import services as audit_sql
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):

@@ -228,7 +228,8 @@ _TOTALS = (  # table, conflict columns, columns with their types: the three tota
 _PG_ADD_TO_TOTALS = {table: text(_pg_add_to_totals_sql(table, conflict, columns))
                      for table, conflict, columns in _TOTALS}
 # One post on PostgreSQL is one statement: the entry, its lines and the three totals upserts (data-modifying
-# WITH queries, run in the order written, so rows are locked in the same order as by separate statements).
+# WITH queries, which PostgreSQL runs to completion one after the other in the order written: the totals rows are
+# locked in the same order as by separate statements, each upsert taking its rows in their sorted order).
 _PG_POST_ONE = text(
     "WITH entry AS (INSERT INTO journal_entry (org_id, entry_date, memo, source, source_id, idempotency_key, "
     "request_hash, reverses_id, posted_by, posted_at, teller_session_id) VALUES (:org_id, :entry_date, :memo, :source, "
