@@ -71,9 +71,10 @@ def main() -> None:
             amount = 1_000 + n % 50_000
             pesos = f"{amount // 100}.{amount % 100:02d}"
             if n % 2:
-                journal += [f"J{n},{on},Share capital {n},11110,{pesos},,",
-                            f"J{n},{on},Share capital {n},30130,,{pesos},M-{n % MEMBERS + 1:04d}"]
-                source["30130"] -= amount
+                # a deposit for shares (paid-up capital is a control account: the journal import refuses it)
+                journal += [f"J{n},{on},Share deposit {n},11110,{pesos},,",
+                            f"J{n},{on},Share deposit {n},30300,,{pesos},M-{n % MEMBERS + 1:04d}"]
+                source["30300"] -= amount
             else:
                 journal += [f"J{n},{on},Sales {n},11110,{pesos},,", f"J{n},{on},Sales {n},40310,,{pesos},"]
                 source["40310"] -= amount

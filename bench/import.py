@@ -83,7 +83,7 @@ def write_csv(path: Path, entries: int) -> None:
             ref, on, memo, amount, party = entry(n)
             pesos = f"{amount // 100}.{amount % 100:02d}"
             out.write(f"{ref},{on},{memo},cash_on_hand,{pesos},,\n"
-                      f"{ref},{on},{memo},paid_up_share_capital_common,,{amount // 100 - 10}.{amount % 100:02d},"
+                      f"{ref},{on},{memo},deposit_for_share_capital_subscription,,{amount // 100 - 10}.{amount % 100:02d},"
                       f"M-{party:05d}\n"
                       f"{ref},{on},{memo},service_fees,,10.00,\n")
 
@@ -164,7 +164,7 @@ def child_raw(url: str, entries: int) -> dict:
 
     _, org_id = _setup(url)
     cash, shares, fees = (ledger.get_account(org_id, k).id for k in
-                          ("cash_on_hand", "paid_up_share_capital_common", "service_fees"))
+                          ("cash_on_hand", "deposit_for_share_capital_subscription", "service_fees"))
     parties = {p.label: p.id for p in ledger.list_parties(org_id)}
     now = utcnow()
     postgres = url.startswith("postgresql")

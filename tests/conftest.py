@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from itertools import count
 from pathlib import Path
 
@@ -253,17 +254,61 @@ def concurrently(app):
     return run
 
 
-@pytest.fixture
-def controls_agree(app):
-    """After the test, every organization's control accounts agree with their domains' records (`coop ledger
-    check`). A test that failed already is left to its own failure."""
-    yield
+def _control_problems_now() -> dict[int, list[str]]:
+    """`coop ledger check`'s control accounts, for every organization that has a journal entry (one query finds
+    them: a test that posted nothing costs one round trip)."""
     from coop.cli.ledger import control_problems
-    from coop.orgs.models import Organization
+    from coop.ledger.models import JournalEntry
 
     try:
         db.session.flush()
-        found = {org_id: control_problems(org_id) for org_id in db.session.scalars(db.select(Organization.id))}
-    except Exception:  # the test's session is broken: it has failed for its own reason
+    except Exception:  # the test left a failed flush behind: what the database holds is what counts
+        db.session.rollback()
+    orgs = list(db.session.scalars(db.select(JournalEntry.org_id).distinct()))
+    found = {org_id: control_problems(org_id) for org_id in orgs}
+    return {org_id: problems for org_id, problems in found.items() if problems}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+_CHECKS = {"runs": 0, "seconds": 0.0}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the control checks after each test cost this run (the suite's time is printed beside it)."""
+    if _CHECKS["runs"]:
+        terminalreporter.write_line(f"control-account checks after {_CHECKS['runs']} tests: "
+                                    f"{_CHECKS['seconds']:.1f} s in all, load average {os.getloadavg()[0]:.1f}")
+
+
+@pytest.fixture(autouse=True)
+def _controls_agree_after_each_test(request):
+    """After every test that uses the database, each organization that posted anything has its control accounts
+    agreeing with its domains' subsidiary records (`coop ledger check`). A test that failed is left to its own
+    failure; a test that corrupts the books on purpose says so with `@pytest.mark.controls_disagree`."""
+    if "app" not in request.fixturenames:
+        yield
         return
-    assert {org_id: p for org_id, p in found.items() if p} == {}
+    request.getfixturevalue("app")  # torn down after this fixture
+    yield
+    # read after the test: a fixture that fakes books on purpose marks the test itself (request.applymarker)
+    if request.node.stash.get(_CALL_FAILED, True) or request.node.get_closest_marker("controls_disagree"):
+        return
+    started = time.perf_counter()
+    problems = _control_problems_now()
+    _CHECKS["runs"] += 1
+    _CHECKS["seconds"] += time.perf_counter() - started
+    assert problems == {}, f"control accounts disagree with their subsidiary ledgers after the test: {problems}"
+
+
+@pytest.fixture
+def controls_agree(app):
+    """Kept for the tests that ask for it by name: the autouse check above does the work."""
+    yield

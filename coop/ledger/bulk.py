@@ -113,7 +113,7 @@ class _Context:
     def __init__(self, org_id: int):
         self.accounts: dict[str, tuple] = {}
         for row in db.session.execute(select(Account.id, Account.key, Account.code, Account.name, Account.active,
-                                             Account.is_group).where(Account.org_id == org_id)):
+                                             Account.is_group, Account.is_control).where(Account.org_id == org_id)):
             self.accounts[row.code] = row
             if row.key:
                 self.accounts.setdefault(row.key, row)
@@ -126,7 +126,10 @@ class _Context:
         for name, account in self.accounts.items():
             problem = (f"Account {account.code} {account.name} is inactive." if not account.active else
                        f"{account.code} {account.name} is a heading; post to one of its accounts."
-                       if account.is_group else None)
+                       if account.is_group else
+                       f"{account.code} {account.name} is a control account, kept with its own records (loans, "
+                       "stock, shares, savings, funds...): bring its balances in through that domain's import."
+                       if account.is_control else None)
             self.lookup[name] = (account.id, problem)
         self.dates: dict[str, date | None] = {}
         self.amounts: dict[str, int | None] = {"": 0}

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import bindparam, exists, func, insert, literal, or_, select
+from sqlalchemy import bindparam, case, exists, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -26,6 +27,7 @@ from .balances import (  # noqa: F401 (re-exported)
     balance,
     balance_as_of,
     balances_as_of,
+    balances_by_key,
     first_entry_date,
     locked_balance,
     parties_balances,
@@ -552,6 +554,12 @@ def reversal_of(org_id: int, entry_id: int) -> int | None:
                                                            JournalEntry.reverses_id == entry_id))
 
 
+def reversed_ids(org_id: int) -> set[int]:
+    """The ids of the organization's entries that were reversed, in one query (a check reading many documents)."""
+    return set(db.session.scalars(select(JournalEntry.reverses_id).where(JournalEntry.org_id == org_id,
+                                                                        JournalEntry.reverses_id.is_not(None))))
+
+
 def get_entry(org_id: int, entry_id: int, *, replayed: bool = False) -> PostedEntry:
     row = db.session.get(JournalEntry, entry_id)
     if row is None or row.org_id != org_id:
@@ -589,20 +597,54 @@ def post_party_amounts(org_id: int, *, entry_date: date, memo: str, account: str
                        idempotency_key: str | None = None, actor_id: int | None = None) -> PostedEntry | None:
     """Post one entry of many party lines on one account, balanced by one line on `counter_account`, where the
     lines come from a query, not from Python: `amounts` is a SELECT of (party_id, amount) rows (amount >= 0;
-    zero rows are left out). A daily job crediting interest to 100,000 savings accounts posts in a handful of
-    statements: INSERT ... SELECT for the lines, one upsert from the same SELECT for the party balances.
+    zero rows are left out). `post_party_entries` is the same for many entries at once.
 
     The checks of `post` hold: both accounts exist, are active and not headings; the date is not in the future
     beyond policy nor in a closed month; every party is the organization's; amounts are not negative. It moves
     no cash (cash goes through `post`, which checks overdrafts and tags teller sessions). Returns None when
     every amount is zero; a retry with the same idempotency key returns the first entry.
     """
+    rows = amounts.subquery()
+    return post_party_entries(
+        org_id, entry_date=entry_date, account=account, side=side, counter_account=counter_account,
+        amounts=select(rows.c[0], rows.c[1], literal(0)), source=source, actor_id=actor_id,
+        heads=[PartyEntryHead(memo, source_id, idempotency_key)])[0]
+
+
+@dataclass(frozen=True)
+class PartyEntryHead:
+    """What `post_party_entries` needs of each entry besides its lines."""
+    memo: str
+    source_id: str | None = None
+    idempotency_key: str | None = None
+
+
+def post_party_entries(org_id: int, *, entry_date: date, account: str, side: str, counter_account: str, amounts,
+                       heads: list[PartyEntryHead], source: str | None = None,
+                       actor_id: int | None = None) -> list[PostedEntry | None]:
+    """Post many entries of party lines on one account, each balanced by one line on `counter_account`, in a
+    handful of statements whatever the number of lines: `amounts` is a SELECT of (party_id, amount, n) rows,
+    n (0 to len(heads) - 1) naming the entry of heads the line belongs to. A daily job crediting interest to
+    100,000 savings accounts, 2,000 lines an entry, reads its query four times (the checks, the lines, the party
+    balances) instead of once per entry: INSERT ... SELECT for the lines, each line's entry id picked by a CASE
+    on n, one upsert for the party balances.
+
+    The checks of `post_party_amounts` hold for every line. Returns, for each head, its entry, or None when
+    none of its amounts is above zero. With idempotency keys, a retry returns the entries first posted; a batch
+    part of which was posted is refused.
+    """
     if side not in ("debit", "credit"):
         raise RefusedEntry("A side is debit or credit.", field="side")
-    if idempotency_key:
-        replay = find_by_idempotency_key(org_id, idempotency_key)
-        if replay is not None:
-            return replay
+    if not heads:
+        return []
+    keys = [head.idempotency_key for head in heads if head.idempotency_key]
+    if keys:
+        done = dict(db.session.execute(select(JournalEntry.idempotency_key, JournalEntry.id).where(
+            JournalEntry.org_id == org_id, JournalEntry.idempotency_key.in_(keys))).all())
+        if done:
+            if len(done) != len(keys) or len(keys) != len(heads):
+                raise RefusedEntry("Part of this batch of entries was posted already.", field="idempotency_key")
+            return [get_entry(org_id, done[head.idempotency_key], replayed=True) for head in heads]
     pair = (Line(account, credit=1), Line(counter_account, debit=1))
     found = _load_accounts(org_id, pair)
     _check_accounts(org_id, pair, found, "")
@@ -613,51 +655,68 @@ def post_party_amounts(org_id: int, *, entry_date: date, memo: str, account: str
         raise ClosedPeriodError("%(month)s is closed; date the entry in an open month.", field="entry_date",
                                 values={"month": Month.of(entry_date)})
     rows = amounts.subquery()
-    party_id, amount = rows.c[0], rows.c[1]
-    count, total, lowest, strangers = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(amount), 0), func.min(amount),
-               func.count() - func.count(Party.id))
-        .select_from(rows.outerjoin(Party, (Party.id == party_id) & (Party.org_id == org_id)))
-        .where(amount != 0)).one()
-    if lowest is not None and lowest < 0:
-        raise RefusedEntry("An amount is below zero.", field="amounts")
-    if strangers:
-        raise RefusedEntry("A line names a party of no one in this organization.", field="lines.party_id")
-    if not count:
-        return None
-    total = int(total)
-    entry_id = db.session.execute(_INSERT_ENTRIES, [{
-        "org_id": org_id, "entry_date": entry_date, "memo": memo.strip(), "source": source, "source_id": source_id,
-        "idempotency_key": idempotency_key, "request_hash": None, "reverses_id": None, "posted_by": actor_id,
-        "posted_at": utcnow(), "teller_session_id": None}]).scalar_one()
+    party_id, amount, n = rows.c[0], rows.c[1], rows.c[2]
+    totals: dict[int, tuple[int, int]] = {}
+    for group, count, total, lowest, strangers in db.session.execute(
+            select(n, func.count(), func.coalesce(func.sum(amount), 0), func.min(amount),
+                   func.count() - func.count(Party.id))
+            .select_from(rows.outerjoin(Party, (Party.id == party_id) & (Party.org_id == org_id)))
+            .where(amount != 0).group_by(n)):
+        if lowest < 0:
+            raise RefusedEntry("An amount is below zero.", field="amounts")
+        if strangers:
+            raise RefusedEntry("A line names a party of no one in this organization.", field="lines.party_id")
+        if group is None or not 0 <= group < len(heads):
+            raise RefusedEntry("A line names no entry of the batch.", field="amounts")
+        totals[int(group)] = (int(count), int(total))
+    if not totals:
+        return [None] * len(heads)
+    groups = sorted(totals)
+    posted_at = utcnow()
+    ids = list(db.session.execute(_INSERT_ENTRIES, [{
+        "org_id": org_id, "entry_date": entry_date, "memo": heads[g].memo.strip(), "source": source,
+        "source_id": heads[g].source_id, "idempotency_key": heads[g].idempotency_key, "request_hash": None,
+        "reverses_id": None, "posted_by": actor_id, "posted_at": posted_at, "teller_session_id": None}
+        for g in groups]).scalars())
+    entry_of = dict(zip(groups, ids))
     target, other = found[account].id, found[counter_account].id
     debit, credit = (amount, literal(0)) if side == "debit" else (literal(0), amount)
+    entry_id = literal(ids[0]) if len(ids) == 1 else case(entry_of, value=n)
     db.session.execute(insert(JournalLine.__table__).from_select(
         ["org_id", "entry_id", "account_id", "party_id", "debit", "credit"],
-        select(literal(org_id), literal(entry_id), literal(target), party_id, debit, credit)
-        .where(amount != 0).order_by(party_id)))
-    counter = {"debit": total if side == "credit" else 0, "credit": total if side == "debit" else 0}
-    db.session.execute(_INSERT_LINES, [{"org_id": org_id, "entry_id": entry_id, "account_id": other, "party_id": None,
-                                        "memo": None, **counter}])
+        select(literal(org_id), entry_id, literal(target), party_id, debit, credit)
+        .where(amount != 0).order_by(n, party_id)))
+    grand = sum(total for _count, total in totals.values())
+    counter_side = "debit" if side == "credit" else "credit"
+    db.session.execute(_INSERT_LINES, [{
+        "org_id": org_id, "entry_id": entry_of[g], "account_id": other, "party_id": None, "memo": None,
+        "debit": totals[g][1] if counter_side == "debit" else 0, "credit": totals[g][1] if counter_side == "credit"
+        else 0} for g in groups])
     table = PartyBalance.__table__
     upsert = (pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+    # summed by party: a party on two lines is one row of the upsert (PostgreSQL updates a row once per statement)
     db.session.execute(upsert.from_select(
         ["org_id", "account_id", "party_id", "debit_total", "credit_total"],
-        select(literal(org_id), literal(target), party_id, debit, credit).where(amount != 0).order_by(party_id))
+        select(literal(org_id), literal(target), party_id, func.sum(debit), func.sum(credit))
+        .where(amount != 0).group_by(party_id).order_by(party_id))
         .on_conflict_do_update(index_elements=["account_id", "party_id"], set_={
             "debit_total": table.c.debit_total + upsert.excluded.debit_total,
             "credit_total": table.c.credit_total + upsert.excluded.credit_total}))
-    mine = {"debit": total if side == "debit" else 0, "credit": total if side == "credit" else 0}
+    mine = {"debit": grand if side == "debit" else 0, "credit": grand if side == "credit" else 0}
+    counter = {"debit": grand if side == "credit" else 0, "credit": grand if side == "debit" else 0}
     moved = sorted([(target, mine), (other, counter)])
     _add_to_totals(AccountBalance.__table__, ("account_id",), [
         {"account_id": a, "org_id": org_id, "debit_total": m["debit"], "credit_total": m["credit"]} for a, m in moved])
     _add_to_totals(AccountMonth.__table__, ("account_id", "month"), [
         {"account_id": a, "month": entry_date.replace(day=1), "org_id": org_id, "debit_total": m["debit"],
          "credit_total": m["credit"]} for a, m in moved])
-    audit.record("ledger.post", org_id=org_id, user_id=actor_id, target_type="journal_entry", target_id=entry_id,
-                 details={"source": source, "source_id": source_id, "lines": count + 1} if source else None)
-    return PostedEntry(id=entry_id, org_id=org_id, entry_date=entry_date, memo=memo.strip(), source=source,
-                       source_id=source_id, reverses_id=None)
+    audit.record_many([{"action": "ledger.post", "org_id": org_id, "user_id": actor_id, "target_type": "journal_entry",
+                        "target_id": entry_of[g],
+                        "details": {"source": source, "source_id": heads[g].source_id, "lines": totals[g][0] + 1}
+                        if source else None} for g in groups])
+    return [PostedEntry(id=entry_of[g], org_id=org_id, entry_date=entry_date, memo=heads[g].memo.strip(),
+                        source=source, source_id=heads[g].source_id, reverses_id=None) if g in entry_of else None
+            for g in range(len(heads))]
 
 
 def _cash_keys(org_id: int) -> set[str]:

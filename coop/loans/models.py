@@ -237,6 +237,7 @@ class LoanTransaction(db.Model):
     penalty: Mapped[int] = mapped_column(BigInteger, default=0)
     # [[installment_id, principal, interest, penalty, accrued_penalty], ...] as applied
     allocation: Mapped[list] = mapped_column(JSON, default=list)
+    allowance_used: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # a write-off's charge to it
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipt.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("loan_transaction.id"), unique=True)

@@ -192,16 +192,25 @@ def totals(org_id: int, on: date) -> dict[str, int]:
 
 
 def control_balances(org_id: int) -> list[tuple[str, int, int]]:
-    """`coop ledger check`: subscription receivable against the installments still open, paid-up capital
-    against what was paid on the subscriptions not closed."""
-    if not any(a.key == RECEIVABLE for a in ledger.list_accounts(org_id)):
+    """`coop ledger check`: subscription receivable against the installments still open, subscribed capital
+    against what the subscriptions not closed still ask, paid-up capital against what was paid on them, and
+    the refunds payable against the approved withdrawals not yet paid out."""
+    keys = ledger.balances_by_key(org_id)
+    if RECEIVABLE not in keys:
         return []
     open_due = db.session.scalar(select(func.coalesce(func.sum(ShareInstallment.amount - ShareInstallment.paid), 0))
                                  .where(ShareInstallment.org_id == org_id, ShareInstallment.open.is_(True)))
-    paid = db.session.scalar(select(func.coalesce(func.sum(ShareSubscription.paid), 0)).where(
-        ShareSubscription.org_id == org_id, ShareSubscription.status != "closed"))
-    return [(RECEIVABLE, ledger.balance(org_id, RECEIVABLE).debit_balance, int(open_due)),
-            (PAID_UP, ledger.balance(org_id, PAID_UP).credit_balance, int(paid))]
+    paid, unpaid = db.session.execute(select(
+        func.coalesce(func.sum(ShareSubscription.paid), 0),
+        func.coalesce(func.sum(ShareSubscription.amount - ShareSubscription.paid), 0)).where(
+        ShareSubscription.org_id == org_id, ShareSubscription.status != "closed")).one()
+    refunds_due = db.session.scalar(select(func.coalesce(func.sum(ShareWithdrawal.refund), 0)).where(
+        ShareWithdrawal.org_id == org_id, ShareWithdrawal.status == "approved",
+        ShareWithdrawal.refund_entry_id.is_(None)))
+    return [(RECEIVABLE, keys[RECEIVABLE].debit_balance, int(open_due)),
+            (SUBSCRIBED, keys[SUBSCRIBED].credit_balance, int(unpaid)),
+            (PAID_UP, keys[PAID_UP].credit_balance, int(paid)),
+            (REFUNDS_PAYABLE, keys[REFUNDS_PAYABLE].credit_balance, int(refunds_due))]
 
 
 # ---------------------------------------------------------------- subscribing

@@ -5,6 +5,9 @@ from flask_login import current_user
 from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..auth.access import READERS, STAFF, roles_required
+from ..auth.models import ROLES
+from ..errors import NotFound
+from ..members import services as members
 from ..web.forms import idempotency_key, load_json, load_query
 from . import services
 from .schemas import (
@@ -19,6 +22,7 @@ from .schemas import (
     TransactionOutSchema,
     TransferInSchema,
 )
+from .text import _
 
 bp = blueprint("savings", __name__, "/orgs/<org>/savings")
 
@@ -119,3 +123,26 @@ def reactivate(account_id: int):
 def preterminate(account_id: int):
     return _txn(services.preterminate(g.org.id, account_id, **load_json(PreterminateInSchema()),
                                       actor_id=current_user.id, idempotency_key=idempotency_key()))
+
+
+# ---------------------------------------------------------------- her own
+
+
+@bp.get("/my")
+@roles_required(*ROLES)
+@documented("The signed-in member's own savings accounts", returns=AccountOutSchema, many=True)
+def my_accounts():
+    mine = members.member_for_user(g.org.id, current_user.id)
+    return respond(AccountOutSchema(), services.accounts_of_member(g.org.id, mine.id), many=True)
+
+
+@bp.get("/my/<int:account_id>/transactions")
+@roles_required(*ROLES)
+@documented("Her own passbook lines, oldest first (an account that is not hers is a 404)",
+            returns=TransactionOutSchema, many=True)
+def my_transactions(account_id: int):
+    mine = members.member_for_user(g.org.id, current_user.id)
+    found = services.get_account(g.org.id, account_id)
+    if found.member_id != mine.id:
+        raise NotFound(_("No such savings account."))
+    return respond(TransactionOutSchema(), services.transactions(g.org.id, found.id), many=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -70,7 +70,6 @@ class SavingsAccount(db.Model):
     period_start: Mapped[date]  # the first day of the interest period not yet posted
     since_day: Mapped[int]  # date.toordinal() of the last balance change (or the period's start)
     balance_days: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of balance x days, period start to since_day
-    pending_interest: Mapped[int] = mapped_column(BigInteger, default=0)  # set and cleared inside the interest job
     interest_total: Mapped[int] = mapped_column(BigInteger, default=0)
     # time deposits
     principal: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -92,7 +91,8 @@ class SavingsTransaction(db.Model):
 
     __tablename__ = "savings_txn"
     __table_args__ = (
-        UniqueConstraint("org_id", "idempotency_key"),
+        Index("uq_savings_txn_key", "org_id", "idempotency_key", unique=True,
+              postgresql_where=text("idempotency_key IS NOT NULL"), sqlite_where=text("idempotency_key IS NOT NULL")),
         Index("ix_savings_txn_account", "account_id", "id"),
     )
 

@@ -29,14 +29,26 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+# memos that only repeat what the line is
+_SAID = {"interest": "Interest", "to_shares": "Share capital payment", "reactivation": "Reactivated"}
+
+
+def _particulars(txn: SavingsTransaction) -> str:
+    """What the line is, and its memo when the memo says more (the opening deposit, the loan, the penalty)."""
+    what = kind_label(txn.kind)
+    return what if not txn.memo or _SAID.get(txn.kind) == txn.memo else f"{what} · {txn.memo}"
+
+
 def passbook(org_id: int, account: SavingsAccount, start: date, end: date) -> Table:
     opening = db.session.scalar(select(SavingsTransaction.balance_after).where(
         SavingsTransaction.account_id == account.id, SavingsTransaction.on_date < start)
         .order_by(SavingsTransaction.id.desc()).limit(1)) or 0
-    rows = tuple((txn.on_date, kind_label(txn.kind), txn.memo or "", max(txn.amount, 0), max(-txn.amount, 0),
-                  txn.balance_after) for txn in services.transactions(org_id, account.id, start, end, limit=5000))
+    txns = services.transactions(org_id, account.id, start, end, limit=5000)
+    rows = tuple((txn.on_date, _particulars(txn), txn.amount, txn.balance_after) for txn in txns)
     product = services.get_product(org_id, account.product_id)
-    notes = [_("Balance now: %(amount)s (%(status)s).", amount=php_text(account.balance),
+    notes = [_("In: %(deposits)s; out: %(withdrawals)s.", deposits=php_text(sum(t.amount for t in txns if t.amount > 0)),
+               withdrawals=php_text(-sum(t.amount for t in txns if t.amount < 0))),
+             _("Balance now: %(amount)s (%(status)s).", amount=php_text(account.balance),
                status=status_label(account.status)),
              _("Interest earned to date: %(amount)s.", amount=php_text(account.interest_total))]
     if account.maturity_on:
@@ -44,12 +56,11 @@ def passbook(org_id: int, account: SavingsAccount, start: date, end: date) -> Ta
     return Table(
         title=_("Savings passbook"),
         subtitle=f"{account.number} · {product.name} · {start.isoformat()} – {end.isoformat()}",
-        columns=(Column("date", _("Date"), "date"), Column("what", _("What")), Column("memo", _("Note")),
-                 Column("deposit", _("Deposit"), "money"), Column("withdrawal", _("Withdrawal"), "money"),
+        # four columns (an amount in or out, the balance after it) so that her passbook fits a phone
+        columns=(Column("date", _("Date"), "date"), Column("what", _("What")), Column("amount", _("Amount"), "money"),
                  Column("balance", _("Balance"), "money")),
-        rows=((None, _("Opening balance"), "", 0, 0, opening),) + rows,
-        totals=("", _("Total"), "", sum(r[3] for r in rows), sum(r[4] for r in rows),
-                rows[-1][5] if rows else opening),
+        rows=((None, _("Opening balance"), None, opening),) + rows,
+        totals=("", _("Total"), sum(r[2] for r in rows), rows[-1][3] if rows else opening),
         notes=tuple(notes))
 
 

@@ -48,7 +48,3 @@ def issue(w, member=None, lipsticks=6, colognes=4, key=None):
                                      {"item_id": w.cologne.id, "qty": colognes}],
                                     on=DAY, actor_id=w.officer.id, key=key)
 
-
-@pytest.fixture(autouse=True)
-def _end_state_reconciles(controls_agree):
-    """Every test here ends with the control accounts agreeing with the domain's records."""

@@ -83,7 +83,3 @@ class Program:
 def program(ngo, maker, checker):
     return Program(ngo, maker, checker)
 
-
-@pytest.fixture(autouse=True)
-def _end_state_reconciles(controls_agree):
-    """Every test here ends with the control accounts agreeing with the domain's records."""

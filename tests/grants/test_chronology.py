@@ -76,3 +76,40 @@ def test_voiding_and_signing_through_the_api(ngo, program, api):
     assert voided.status_code == 200 and voided.json["status"] == "void"
     again = client.post(f"{base}/void", json={"voided_on": today().isoformat(), "reason": "Twice"})
     assert again.status_code == 409 and again.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("signed", ["future", "before the review"])
+def test_a_wrongly_dated_signing_is_a_problem_and_a_message_on_the_page(ngo, program, api, login, client, signed):
+    """The issue's example through the API and the page: an MOA signed on a future date (or before the plan's
+    review said yes) is refused, and nothing changes."""
+    fund = program.fund()
+    moa = program.moa(fund, sign=False)
+    on = today() + timedelta(days=30) if signed == "future" else START - timedelta(days=1)
+    message = "future date" if signed == "future" else "on or after the plan"  # (an apostrophe is escaped on the page)
+    refused = api(program.maker).post(f"/api/v1/orgs/{ngo.slug}/grants/moas/{moa.id}/signing",
+                                      json={"signed_on": on.isoformat()})
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert message in refused.json["detail"] and "signed_on" in refused.json["errors"]
+    login(program.maker)
+    page = f"/o/{ngo.slug}/grants/moas/{moa.id}"
+    assert client.post(f"{page}/sign", data={"signed_on": on.isoformat()}, headers={"Referer": page}).status_code == 303
+    assert message in client.get(page).get_data(as_text=True)
+    db.session.expire_all()
+    assert services.get_moa(ngo.id, moa.id).status == "draft" and services.get_fund(ngo.id, fund.id).committed == 0
+
+
+def test_a_release_before_the_signing_is_a_problem_and_a_message_on_the_page(ngo, program, api, login, client):
+    moa = program.moa(program.fund())
+    first = services.tranches_of(moa.id)[0]
+    before = _entries()
+    early = (START + timedelta(days=4)).isoformat()
+    refused = api(program.maker).post(f"/api/v1/orgs/{ngo.slug}/grants/tranches/{first.id}/release-request",
+                                      json={"release_on": early})
+    assert refused.status_code == 422 and "on or after the signing" in refused.json["detail"]
+    login(program.maker)
+    page = f"/o/{ngo.slug}/grants/moas/{moa.id}"
+    response = client.post(f"/o/{ngo.slug}/grants/tranches/{first.id}/request", data={"release_on": early},
+                           headers={"Referer": page})
+    assert response.status_code == 303 and "on or after the signing" in client.get(page).get_data(as_text=True)
+    db.session.expire_all()
+    assert services.get_tranche(ngo.id, first.id).status == "planned" and _entries() == before

@@ -36,7 +36,7 @@ def test_opening_balances_per_account_and_member(make_org):
     maria = members.create_member(org.id, name="Maria", actor_id=None)
     members.member_party(maria)
     db.session.commit()
-    content = csv_bytes("Account,Dr,Cr,Member", "11110,1500.00,,", "30130,,1000.00,M-0001", "30600,,500.00,")
+    content = csv_bytes("Account,Dr,Cr,Member", "11110,1500.00,,", "30300,,1000.00,M-0001", "30600,,500.00,")
     mapping = {"account": "Account", "debit": "Dr", "credit": "Cr", "party": "Member"}
     dry = run(org, "opening_accounts", content, mapping, dry_run=True, as_of=date(2025, 12, 31))
     assert (dry.done, dry.problems) == (1, [])
@@ -47,7 +47,19 @@ def test_opening_balances_per_account_and_member(make_org):
     assert (again.done, again.skipped) == (0, 1) and entries() == 1
     assert ledger.balance(org.id, "cash_on_hand").debit_balance == 150_000
     party = members.member_party(maria)
-    assert ledger.party_balance(org.id, "paid_up_share_capital_common", party).credit_balance == 100_000
+    assert ledger.party_balance(org.id, "deposit_for_share_capital_subscription", party).credit_balance == 100_000
+
+
+def test_an_opening_balance_on_a_control_account_is_a_problem_of_its_row(make_org):
+    """Paid-up capital, loans, stock... come in through their own domain's import, with their records."""
+    org = make_org()
+    content = csv_bytes("account,debit,credit", "11110,1500.00,", "30130,,1500.00")
+    with pytest.raises(imports.ImportProblems) as refused:
+        run(org, "opening_accounts", content, as_of=date(2025, 12, 31))
+    [problem] = refused.value.outcome.problems
+    assert (problem.row, problem.column) == (3, "account") and "control account" in problem.message
+    db.session.rollback()
+    assert entries() == 0
 
 
 def test_a_bad_opening_file_lists_its_problems_and_changes_nothing(make_org):

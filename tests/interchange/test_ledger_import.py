@@ -21,7 +21,7 @@ def rows_for(n, party="M-1", start=1):
         ref = f"JE-{i}"
         on = date(2026, 1 + i % 2, 1 + i % 28).isoformat()
         out += [(row, ref, on, f"Entry {i}", "11110", "30.00", "", ""),
-                (row + 1, ref, on, f"Entry {i}", "paid_up_share_capital_common", "", "20.00", party),
+                (row + 1, ref, on, f"Entry {i}", "deposit_for_share_capital_subscription", "", "20.00", party),
                 (row + 2, ref, on, "fee", "service_fees", "", "10", "")]
         row += 3
     return out
@@ -37,7 +37,7 @@ def test_imports_in_batches_and_updates_balances(make_org):
     assert counts() == (25, 75, 3)  # one audit row per batch
     assert ledger.balance(org.id, "cash_on_hand").debit_balance == 25 * 3000
     party = ledger.list_parties(org.id, ("member",))[0].id
-    assert ledger.party_balance(org.id, "paid_up_share_capital_common", party).credit_balance == 25 * 2000
+    assert ledger.party_balance(org.id, "deposit_for_share_capital_subscription", party).credit_balance == 25 * 2000
     assert ledger.recompute_problems(org.id) == []
     entry = ledger.get_entry(org.id, summary.first_id)
     assert entry.memo == "Entry 0" and [line.memo for line in entry.lines] == [None, None, "fee"]

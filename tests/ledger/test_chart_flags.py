@@ -27,7 +27,8 @@ def test_the_migration_flags_existing_charts_as_the_shipped_charts_flag_new_ones
     keys = {row["key"] for row in rows if row["key"]}
     assert {row["key"] for row in rows if row["is_cash"] == "1"} == set(migration.CASH) & keys
     control = set(migration.CONTROL) | set(_migration("0100_savings").CONTROL) | set(
-        _migration("0120_yearend").CONTROL) | {"capital_loans_receivable"}  # later migrations flag more (0170_groups)
+        _migration("0120_yearend").CONTROL) | set(_migration("0180_control16_allowance").CONTROL) | {
+        "capital_loans_receivable"}  # later migrations flag more (0170_groups)
     assert {row["key"] for row in rows if row["is_control"] == "1"} == control & keys
 
 

@@ -11,6 +11,7 @@ from coop.ledger.records import Entry, Line
 pytestmark = pytest.mark.postgres
 
 
+@pytest.mark.controls_disagree  # the ledger alone: receivables posted with no loan behind them
 def test_eight_threads_post_to_the_same_accounts_exactly(app, make_org):
     org = make_org()
     org_id = org.id  # ORM objects stay in the main thread's session

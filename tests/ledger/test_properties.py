@@ -12,7 +12,7 @@ from coop.ledger.models import JournalEntry, JournalLine
 from coop.ledger.records import Entry, Line
 from coop.reports import services as reports
 
-ACCOUNTS = ("cash_on_hand", "cash_in_bank", "accounts_receivable_members", "donations_grants", "office_supplies",
+ACCOUNTS = ("cash_on_hand", "cash_in_bank", "accounts_receivable_trade", "donations_grants", "office_supplies",
             "other_income")
 FIRST_DAY = date(2026, 1, 1)
 days = st.integers(min_value=0, max_value=120).map(lambda n: FIRST_DAY + timedelta(days=n))

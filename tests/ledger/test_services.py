@@ -73,6 +73,7 @@ def test_party_of_another_organization_is_refused(make_org):
     assert counts() == (0, 0)
 
 
+@pytest.mark.controls_disagree  # the ledger alone: a receivable posted with no loan behind it
 def test_party_balances_form_a_sub_ledger(make_org):
     org = make_org()
     ana, bea = (ledger.ensure_party(org.id, "member", n, f"M-{n:04d}") for n in (1, 2))

@@ -132,6 +132,7 @@ def test_service_fee_is_deducted_at_release_as_its_own_line(coop, member, office
     assert receivable(coop, loan) == 100_000
 
 
+@pytest.mark.controls_disagree  # paid-up capital posted directly, without subscriptions
 def test_cap_as_a_multiple_of_paid_up_capital_under_the_ceiling(coop, member, officer):
     from coop.ledger.records import Entry, Line
 

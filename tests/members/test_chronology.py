@@ -49,3 +49,24 @@ def test_admission_before_the_application_is_refused(coop, officer):
                        actor_id=officer.id)
     db.session.rollback()
     assert services.get_member(coop.id, carmen.id).status == "applicant"
+
+
+@pytest.mark.parametrize("days", [-30, 366])
+def test_a_share_payment_before_its_subscription_or_next_year_comes_back_on_her_page(coop, officer, make_member,
+                                                                                    login, client, days):
+    """The issue's examples on the page: a payment a month before the subscription, or dated next year, is
+    refused with the message next to the form, and nothing is written."""
+    ana = make_member()
+    shares.subscribe(coop.id, ana.id, shares=20, on=today() - timedelta(days=5), actor_id=officer.id)
+    db.session.commit()
+    before = _written()
+    login(officer)
+    page = f"/o/{coop.slug}/members/{ana.id}"
+    on = today() - timedelta(days=5) + timedelta(days=days)
+    response = client.post(f"{page}/payments", data={"amount": "500", "on": on.isoformat()},
+                           headers={"Referer": page})
+    assert response.status_code == 303
+    shown = client.get(page).get_data(as_text=True)
+    assert ("before the subscription it pays" if days < 0 else "cannot be dated") in shown
+    assert _written() == before
+    assert ledger.balance(coop.id, shares.PAID_UP).credit_total == 0

@@ -11,6 +11,10 @@ from coop.members import services as members
 from coop.reports import schedules, statements
 from coop.reports import services as reports
 
+# The statements are read from two years of books posted directly (loans, shares, allowance) without
+# the domains' records behind them.
+pytestmark = pytest.mark.controls_disagree
+
 
 def post(org, on, memo, *lines, source="test"):
     return ledger.post(Entry(org.id, on, memo, tuple(lines), source=source))

@@ -64,6 +64,55 @@ def test_a_months_interest_on_the_average_daily_balance_to_the_centavo(coop, mem
     assert account.period_start == NEXT and account.balance_days == 0
 
 
+def test_the_interest_of_many_accounts_in_entries_of_a_few_lines_each(coop, product, officer, monkeypatch):
+    """Five accounts, two lines an entry: three interest entries, each passbook line linked to the entry that holds
+    its account's line; an account with nothing in it starts its next period too, credited nothing."""
+    from coop.members.services import create_member
+    from coop.savings.services import daily
+
+    monkeypatch.setattr(daily, "ENTRY_CHUNK", 2)
+    accounts = []
+    for n in range(6):
+        holder = create_member(coop.id, name=f"Saver {n}", actor_id=None, status="active")
+        accounts.append(savings.open_account(coop.id, holder.id, product.id, on=MONTH, amount=(n and n * 1_000_00),
+                                             actor_id=officer.id))
+    db.session.commit()
+    assert savings.end_of_day(coop.id, NEXT).startswith("5 interest")
+    db.session.commit()
+    entries = {}
+    for account in accounts:
+        account = savings.get_account(coop.id, account.id)
+        assert account.period_start == NEXT and account.balance_days == 0
+        lines = [t for t in savings.transactions(coop.id, account.id) if t.kind == "interest"]
+        if account.balance == 0:
+            assert lines == []
+            continue
+        (line,) = lines
+        assert line.amount == account.interest_total > 0 and line.balance_after == account.balance
+        entry = ledger.get_entry(coop.id, line.entry_id)
+        assert [(l.party_id, l.credit) for l in entry.lines if l.party_id] .count((account.party_id, line.amount)) == 1
+        entries.setdefault(entry.id, []).append(account.id)
+    assert sorted(len(ids) for ids in entries.values()) == [1, 2, 2]
+    assert ledger.recompute_problems(coop.id) == []
+    assert all(book == kept for _key, book, kept in savings.control_balances(coop.id))
+    assert savings.end_of_day(coop.id, NEXT).startswith("0 interest")
+
+
+def test_a_late_run_credits_the_month_its_own_days_and_the_next_the_rest(coop, member, product, officer):
+    """The job first runs on the 4th: the month's entry holds the month's days only; the 1st to the 3rd belong to
+    the next period, and a deposit dated the 2nd is still taken (it is in the period not yet posted)."""
+    before = (MONTH - timedelta(days=1)).replace(day=1)
+    account = opened(coop, member, product, officer, on=before)
+    assert savings.end_of_day(coop.id, MONTH + timedelta(days=3)).startswith("1 interest")
+    db.session.commit()
+    account = savings.get_account(coop.id, account.id)
+    assert account.interest_total == (10_000_00 * (MONTH - before).days * 200 + 1_825_000) // 3_650_000
+    assert account.period_start == MONTH and account.since_day == MONTH.toordinal() and account.balance_days == 0
+    savings.deposit(coop.id, account.id, 1_000_00, on=MONTH + timedelta(days=1), actor_id=officer.id)
+    db.session.commit()
+    assert account.balance_days == 10_000_00 + account.interest_total  # the 1st, at the balance after interest
+
+
 def test_withdrawal_keeps_the_minimum_balance_and_the_cash(coop, member, product, officer):
     account = opened(coop, member, product, officer, amount=1_000_00)
     with pytest.raises(Invalid, match="minimum balance"):
@@ -124,6 +173,37 @@ def test_time_deposit_matures_and_rolls_over_or_pays_out(coop, member, officer):
     assert pay.status == "closed" and pay.balance == 0
     assert regular.balance == 500_00 + 50_000_00 + (50_000_00 * 10 * 400 + 1_825_000) // 3_650_000
     assert ledger.balance(coop.id, "time_deposits").credit_balance == roll.balance
+
+
+def test_a_late_run_pays_matured_deposits_into_the_period_they_belong_to(coop, member, officer):
+    """The job first runs on the 5th: a time deposit that matured on the 28th of the month before is paid into her
+    savings before that month's interest (the payout earns its 3 or 4 days), one maturing on the 2nd after it; her
+    passbook stays in date order."""
+    td = savings.product_by_code(coop.id, "td180")
+    savings.update_product(coop.id, td.id, {"term_days": 10}, officer.id)
+    before = (MONTH - timedelta(days=1)).replace(day=1)
+    regular = savings.open_account(coop.id, member.id, savings.product_by_code(coop.id, "regular").id, on=before,
+                                   amount=1_000_00, actor_id=officer.id)
+    early, late = (savings.open_account(coop.id, member.id, td.id, on=matures - timedelta(days=10), amount=10_000_00,
+                                        on_maturity="payout", actor_id=officer.id)
+                   for matures in (before.replace(day=28), MONTH + timedelta(days=1)))
+    db.session.commit()
+    assert savings.end_of_day(coop.id, MONTH + timedelta(days=4)).startswith("1 interest")
+    db.session.commit()
+    regular = savings.get_account(coop.id, regular.id)
+    term_interest = (10_000_00 * 10 * 400 + 1_825_000) // 3_650_000
+    payout = 10_000_00 + term_interest
+    days_after = (MONTH - before.replace(day=28)).days
+    held = 1_000_00 * (MONTH - before).days + payout * days_after
+    interest = (held * 200 + 1_825_000) // 3_650_000
+    assert regular.interest_total == interest and regular.balance == 1_000_00 + 2 * payout + interest
+    lines = savings.transactions(coop.id, regular.id)
+    assert [(t.kind, t.on_date) for t in lines] == [
+        ("deposit", before), ("maturity", before.replace(day=28)), ("interest", MONTH - timedelta(days=1)),
+        ("maturity", MONTH + timedelta(days=1))]
+    assert regular.period_start == MONTH and regular.balance_days == (1_000_00 + payout + interest) * 1
+    assert all(savings.get_account(coop.id, a.id).status == "closed" for a in (early, late))
+    assert ledger.recompute_problems(coop.id) == []
 
 
 def test_pre_termination_pays_the_interest_so_far_less_the_penalty(coop, member, officer):

@@ -83,3 +83,32 @@ def test_the_accounts_list_says_whose_each_account_is_and_finds_hers(coop, membe
     assert "Ana Cruz" in listed and "Bea Santos" in listed
     checked = client.get(f"/o/{coop.slug}/savings/?member=Ana").get_data(as_text=True)
     assert hers.number in checked and theirs.number not in checked
+
+
+def test_her_own_accounts_and_passbook_through_the_api(coop, product, officer, api):
+    user = create_user("ana-api", PASSWORD, "Ana")
+    grant_role(user.id, coop.id, "member")
+    ana = create_member(coop.id, name="Ana", actor_id=None, status="active", user_id=user.id)
+    other = create_member(coop.id, name="Bea", actor_id=None, status="active")
+    mine = savings.open_account(coop.id, ana.id, product.id, amount=300_00, actor_id=officer.id)
+    theirs = savings.open_account(coop.id, other.id, product.id, amount=400_00, actor_id=officer.id)
+    db.session.commit()
+    client = api(user)
+    base = f"/api/v1/orgs/{coop.slug}/savings"
+    assert [row["number"] for row in client.get(f"{base}/my").json] == [mine.number]
+    lines = client.get(f"{base}/my/{mine.id}/transactions").json
+    assert [(row["kind"], row["amount"], row["receipt_id"] is not None) for row in lines] == [("deposit", "300.00", True)]
+    assert client.get(f"{base}/my/{theirs.id}/transactions").status_code == 404
+    assert client.get(f"{base}/accounts/{mine.id}").status_code in (403, 404)  # the officers' API is not hers
+
+
+def test_no_account_is_opened_before_she_was_admitted(coop, product, officer, api):
+    from coop.members.models import Member
+
+    late = create_member(coop.id, name="Cora", actor_id=None, status="active")
+    db.session.get(Member, late.id).admitted_on = today() - timedelta(days=3)
+    db.session.commit()
+    refused = api(officer).post(f"/api/v1/orgs/{coop.slug}/savings/accounts", json={
+        "member_id": late.id, "product_id": product.id, "amount": "500", "on": (today() - timedelta(days=4)).isoformat()},
+        headers={"Idempotency-Key": "early"})
+    assert refused.status_code == 422 and refused.json["errors"]["on"].startswith("A savings account cannot be opened")

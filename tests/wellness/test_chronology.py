@@ -34,3 +34,16 @@ def test_completing_through_the_api_before_the_start_is_a_problem(center, book, 
     assert "once it has started" in response.json["detail"]
     db.session.expire_all()
     assert wellness.get_booking(center.org_id, booking.id).status == "booked" and _entries() == 0
+
+
+def test_completing_on_the_page_before_the_start_comes_back_with_the_message(center, book, make_user, login,
+                                                                             client, monkeypatch):
+    booking = book(attendant_id=center.ana.id)
+    monkeypatch.setattr(wellness.clock, "local_now", lambda: EARLY)
+    login(make_user(center.org, "officer"))
+    page = f"/o/{center.org.slug}/wellness/bookings/{booking.id}"
+    response = client.post(f"{page}/complete", data={"payment_method": "cash"}, headers={"Referer": page})
+    assert response.status_code == 303
+    assert "once it has started" in client.get(page).get_data(as_text=True)
+    db.session.expire_all()
+    assert wellness.get_booking(center.org_id, booking.id).status == "booked" and _entries() == 0

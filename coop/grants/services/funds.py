@@ -109,12 +109,18 @@ def receipts_of(org_id: int, fund_id: int) -> list[FundReceipt]:
 def control_balances(org_id: int) -> list[tuple[str, int, int]]:
     """`coop ledger check`: each donor fund's balance in the ledger against the fund's own records: the gifts
     received (a reversed one, a bounced check, counts nothing) less the tranches released from it."""
-    found = []
-    for fund in list_funds(org_id):
-        received = sum(r.amount for r in db.session.scalars(select(FundReceipt).where(FundReceipt.fund_id == fund.id))
-                       if r.entry_id is not None and ledger.reversal_of(org_id, r.entry_id) is None)
-        released = db.session.scalar(select(func.coalesce(func.sum(Tranche.amount), 0)).join(
-            Moa, Moa.id == Tranche.moa_id).where(Moa.fund_id == fund.id, Tranche.status == "released"))
-        # the ledger's side: the fund account with the donor's gifts not yet closed into it (fund_position)
-        found.append((f"donor fund {fund.label}", fund_position(fund).left, received - int(released)))
-    return found
+    funds = list_funds(org_id)
+    if not funds:
+        return []
+    reversed_ids = ledger.reversed_ids(org_id)
+    received: dict[int, int] = {}
+    for fund_id, amount, entry_id in db.session.execute(select(FundReceipt.fund_id, FundReceipt.amount,
+                                                               FundReceipt.entry_id).where(FundReceipt.org_id == org_id)):
+        if entry_id is not None and entry_id not in reversed_ids:
+            received[fund_id] = received.get(fund_id, 0) + amount
+    released = dict(db.session.execute(
+        select(Moa.fund_id, func.coalesce(func.sum(Tranche.amount), 0)).join(Moa, Moa.id == Tranche.moa_id)
+        .where(Moa.org_id == org_id, Tranche.status == "released").group_by(Moa.fund_id)).all())
+    # the ledger's side: the fund account with the donor's gifts not yet closed into it (fund_position)
+    return [(f"donor fund {fund.label}", fund_position(fund).left,
+             received.get(fund.id, 0) - int(released.get(fund.id, 0))) for fund in funds]

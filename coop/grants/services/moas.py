@@ -13,7 +13,7 @@ from ...ledger import services as ledger
 from ..models import CONDITIONS, Moa, Tranche
 from .base import CENTRE_ROLE, check_bounds, next_number, pesos
 from .funds import fund_position, get_fund
-from .plans import get_plan, moa_of_plan
+from .plans import get_plan, moa_of_plan, review_of
 
 
 def get_moa(org_id: int, moa_id: int, *, lock: bool = False) -> Moa:
@@ -102,7 +102,12 @@ def sign_moa(org_id: int, moa_id: int, *, on: date, actor_id: int | None) -> Moa
         raise Conflict("%(label)s is already %(status)s.", values={"label": moa.label, "status": Status(moa.status)})
     if on > ledger.latest_date(org_id):
         raise Invalid("An MOA cannot be signed on a future date: record the signing on the day it happens.",
-                      field="on")
+                      field="signed_on")
+    review = review_of(moa.plan_id)
+    reviewed = max(review.interviewed_on, review.visited_on) if review is not None else None
+    if reviewed is not None and on < reviewed:
+        raise Invalid("An MOA is signed on or after the plan's review (interview and visit, %(day)s).",
+                      field="signed_on", values={"day": reviewed})
     tranches = tranches_of(moa.id)
     scheduled = sum(t.amount for t in tranches)
     if scheduled != moa.total:

@@ -273,9 +273,10 @@ def revolving_fund(org_id: int) -> dict:
 def control_balances(org_id: int) -> list[tuple[str, int, int]]:
     """`coop ledger check`: Capital Loans Receivable against what the open installment schedules still ask.
     A cooperative's chart has no such account: nothing to check there."""
-    if not any(account.key == RECEIVABLE for account in ledger.list_accounts(org_id)):
+    keys = ledger.balances_by_key(org_id)
+    if RECEIVABLE not in keys:
         return []
     open_amount = db.session.scalar(
         select(func.coalesce(func.sum(Installment.amount - Installment.paid), 0))
         .join(CapitalLoan, CapitalLoan.id == Installment.loan_id).where(CapitalLoan.org_id == org_id))
-    return [(RECEIVABLE, ledger.balance(org_id, RECEIVABLE).debit_balance, int(open_amount))]
+    return [(RECEIVABLE, keys[RECEIVABLE].debit_balance, int(open_amount))]

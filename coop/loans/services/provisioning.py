@@ -143,9 +143,10 @@ def month_end_provisioning(org_id: int, day: date) -> str:
     return "; ".join(f"{row.month_end:%Y-%m}: {php_text(row.adjustment)}" for row in done) or "nothing to set"
 
 
-def consume_allowance(org_id: int, amount: int, memo: str) -> tuple[Line, ...]:
+def consume_allowance(org_id: int, amount: int, memo: str) -> tuple[tuple[Line, ...], int]:
     """The lines that charge a write-off of `amount` to the allowance: up to what it holds (read under its
-    row lock), the rest provided in the same entry, so the allowance never goes below zero."""
+    row lock), the rest provided in the same entry, so the allowance never goes below zero; and what the
+    allowance gave (the write-off keeps it, for `coop ledger check`)."""
     held = max(ledger.locked_balance(org_id, ALLOWANCE).credit_balance, 0)
     used = min(held, amount)
     lines = []
@@ -153,7 +154,8 @@ def consume_allowance(org_id: int, amount: int, memo: str) -> tuple[Line, ...]:
         lines.append(Line(ALLOWANCE, debit=used, memo=memo))
     if amount - used:
         lines.append(Line(PROVISION_EXPENSE, debit=amount - used, memo=f"{memo}: beyond the allowance"))
-    return tuple(lines)
+    return tuple(lines), used
+
 
 
 # ---------------------------------------------------------------- recoveries

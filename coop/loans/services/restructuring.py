@@ -142,14 +142,14 @@ def _write_off(loan: Loan, request: LoanRequest, on: date, actor_id: int | None)
                        values={"number": loan.number, "status": Status(loan.status)})
     principal, accrued = loan.principal_outstanding, _open_accrued_penalties(loan)
     # the allowance takes it; what it does not hold is provided in the same entry, so it never goes negative
-    lines = [*consume_allowance(loan.org_id, principal + accrued, f"Write-off of loan {loan.number}"),
-             *_owed_lines(loan, principal, accrued)]
+    charged, used = consume_allowance(loan.org_id, principal + accrued, f"Write-off of loan {loan.number}")
+    lines = [*charged, *_owed_lines(loan, principal, accrued)]
     entry = ledger.post(Entry(loan.org_id, on, f"Write-off of loan {loan.number}: {request.reason}"[:300],
                               tuple(lines), source=SOURCE, source_id=str(loan.id),
                               idempotency_key=f"loans:write-off:{request.id}"), actor_id)
     db.session.add(LoanTransaction(org_id=loan.org_id, loan_id=loan.id, kind="write_off", on_date=on,
                                    amount=principal + accrued, principal=principal, penalty=accrued, entry_id=entry.id,
-                                   reason=request.reason, actor_id=actor_id))
+                                   allowance_used=used, reason=request.reason, actor_id=actor_id))
     loan.status, loan.closed_on = "written_off", on
 
 

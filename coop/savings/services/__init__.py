@@ -21,6 +21,7 @@ from .base import (  # noqa: F401
     parties_of_member,
     parties_of_user,
     period_end,
+    period_start,
     product_by_code,
     total_of_member,
     transactions,

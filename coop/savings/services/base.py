@@ -231,6 +231,5 @@ def control_balances(org_id: int) -> list[tuple[str, int, int]]:
         .where(SavingsAccount.org_id == org_id).group_by(SavingsProduct.kind)).all())
     kept = {"time_deposits": int(by_kind.get("time", 0)),
             "savings_deposits": sum(int(total) for kind, total in by_kind.items() if kind != "time")}
-    keys = {a.key for a in ledger.list_accounts(org_id)}
-    return [(key, ledger.balance(org_id, key).credit_balance, kept[key])
-            for key in ("savings_deposits", "time_deposits") if key in keys]
+    keys = ledger.balances_by_key(org_id)
+    return [(key, keys[key].credit_balance, kept[key]) for key in ("savings_deposits", "time_deposits") if key in keys]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import case, func, insert, literal, select, update
 
 from ...extensions import db
 from ...ledger import services as ledger
@@ -38,9 +38,13 @@ _TXN = SavingsTransaction.__table__
 def end_of_day(org_id: int, day: date) -> str:
     db.session.flush()
     products = list_products(org_id)
-    # interest first: a time deposit paid out today into her savings then starts the new period
+    time_products = [p for p in products if p.kind == "time"]
+    # Time deposits that matured before this month (a late run: the first, or after a gap) are paid into her
+    # savings first, so that the payout earns its days in the period being posted; those maturing this month
+    # after the interest, so that it starts the new period. Either way her passbook stays in date order.
+    matured = _maturities(org_id, day, time_products, before=day.replace(day=1))
     posted = sum(post_interest(org_id, product, day) for product in products if product.kind != "time")
-    matured = _maturities(org_id, day, [p for p in products if p.kind == "time"])
+    matured += _maturities(org_id, day, time_products)
     dormant = _dormancy(org_id, day, products)
     db.session.expire_all()  # the bulk statements changed rows the session may hold
     return f"{posted} interest postings, {matured} time deposits matured, {dormant} accounts dormant"
@@ -51,50 +55,73 @@ def post_interest(org_id: int, product: SavingsProduct, day: date) -> int:
     daily balance (balance-days / days x rate x days / 365), dated the period's last day. On the first day of a
     period that is every account; on another day (a first run, a gap longer than the runner catches up) it is
     the accounts a missed boundary left behind. Returns the accounts credited."""
-    end = period_start(day, product.posting_period) - timedelta(days=1)
+    db.session.flush()
+    start = period_start(day, product.posting_period)  # the period this day is in: the one after those posted
+    end = start - timedelta(days=1)
     c = _ACCOUNT.c
     due = ((c.org_id == org_id) & (c.product_id == product.id) & (c.period_start <= end)
            & c.status.in_((ACTIVE, DORMANT)))
-    held = c.balance_days + c.balance * (literal(day.toordinal()) - c.since_day)
-    db.session.execute(update(_ACCOUNT).where(due).values(
-        pending_interest=(held * product.rate_bp + YEAR_BP_DAYS // 2) // YEAR_BP_DAYS))
-    ids = db.session.scalars(select(c.id).where(due, c.pending_interest > 0).order_by(c.id)).all()
-    at = utcnow()
-    for start in range(0, len(ids), ENTRY_CHUNK):
-        first, last = ids[start], ids[min(start + ENTRY_CHUNK, len(ids)) - 1]
-        chunk = (c.id >= first) & (c.id <= last)
-        posted = ledger.post_party_amounts(
+    # the balance-days up to the period's end, not up to the day the job runs: a late run (the first, or after a
+    # gap) credits the days since then in the next period, where they belong
+    held = c.balance_days + c.balance * (literal(start.toordinal()) - c.since_day)
+    interest = (held * product.rate_bp + YEAR_BP_DAYS // 2) // YEAR_BP_DAYS
+    # The due accounts are locked first (a teller's movement on one waits for the job, as the job waits for hers);
+    # every statement then reads them as they were and the one UPDATE at the end writes them: a row is written
+    # once per transaction (PostgreSQL re-checks every foreign key of a row updated twice in one transaction).
+    rows = db.session.execute(select(c.id, interest).where(due).order_by(c.id).with_for_update()).all()
+    if not rows:
+        return 0
+    due = due & (c.id <= rows[-1][0])  # not an account opened meanwhile
+    ids = [account_id for account_id, amount in rows if amount > 0]
+    if ids:
+        # one entry per ENTRY_CHUNK accounts, in id order: the chunk of an account is found by its id's place among
+        # the chunks' first ids, so each statement below reads the due accounts once, whatever their number
+        firsts = ids[::ENTRY_CHUNK]
+        lasts = [ids[min(n + ENTRY_CHUNK, len(ids)) - 1] for n in range(0, len(ids), ENTRY_CHUNK)]
+
+        def chunk_of(values: list):
+            if len(values) == 1:
+                return literal(values[0])
+            return case(*[(c.id < first, value) for first, value in zip(firsts[1:], values)], else_=values[-1])
+
+        posted = ledger.post_party_entries(
             org_id, entry_date=end, account=product.account_key, side="credit", counter_account=INTEREST_EXPENSE,
-            amounts=select(c.party_id, c.pending_interest).where(due, chunk),
-            memo=f"Interest on {product.name}, period ending {end:%d %b %Y}, accounts SA-{first:06d} to SA-{last:06d}",
-            source=INTEREST_SOURCE, source_id=f"{product.id}:{end.isoformat()}",
-            idempotency_key=f"savings:interest:{product.id}:{end.isoformat()}:{first}")
+            amounts=select(c.party_id, interest, chunk_of(list(range(len(firsts))))).where(due, interest > 0),
+            source=INTEREST_SOURCE, heads=[ledger.PartyEntryHead(
+                f"Interest on {product.name}, period ending {end:%d %b %Y}, accounts SA-{first:06d} to SA-{last:06d}",
+                f"{product.id}:{end.isoformat()}", f"savings:interest:{product.id}:{end.isoformat()}:{first}")
+                for first, last in zip(firsts, lasts)])
         db.session.execute(insert(_TXN).from_select(
             ["org_id", "account_id", "kind", "on_date", "amount", "balance_after", "memo", "entry_id", "at"],
-            select(c.org_id, c.id, literal("interest"), literal(end), c.pending_interest,
-                   c.balance + c.pending_interest, literal("Interest"), literal(posted.id), literal(at))
-            .where(due, chunk, c.pending_interest > 0)))
+            select(c.org_id, c.id, literal("interest"), literal(end), interest, c.balance + interest,
+                   literal("Interest"), chunk_of([entry.id for entry in posted]), literal(utcnow()))
+            .where(due, interest > 0)))
     db.session.execute(update(_ACCOUNT).where(due).values(
-        balance=c.balance + c.pending_interest, interest_total=c.interest_total + c.pending_interest,
-        balance_days=0, since_day=day.toordinal(), period_start=day, pending_interest=0))
+        balance=c.balance + interest, interest_total=c.interest_total + interest,
+        balance_days=0, since_day=start.toordinal(), period_start=start))
+    for held_object in [obj for obj in db.session.identity_map.values() if isinstance(obj, SavingsAccount)]:
+        db.session.expire(held_object)  # the UPDATE changed rows the session may hold: read them again
     return len(ids)
 
 
-def _maturities(org_id: int, day: date, products: list[SavingsProduct]) -> int:
-    """Time deposits reaching maturity: the term's interest credited, then rolled over for another term at the
-    product's rate, or paid out into her regular savings (else left matured, to be withdrawn at the desk)."""
+def _maturities(org_id: int, day: date, products: list[SavingsProduct], before: date | None = None) -> int:
+    """Time deposits reaching maturity (by `day`, or only those before `before`): the term's interest credited,
+    then rolled over for another term at the product's rate, or paid out into her regular savings (else left
+    matured, to be withdrawn at the desk)."""
     by_id = {p.id: p for p in products}
     if not by_id:
         return 0
     due = list(db.session.scalars(select(SavingsAccount).where(
         SavingsAccount.org_id == org_id, SavingsAccount.product_id.in_(by_id), SavingsAccount.status == ACTIVE,
-        SavingsAccount.maturity_on <= day).order_by(SavingsAccount.id).with_for_update()))
+        SavingsAccount.maturity_on <= day, SavingsAccount.maturity_on < (before or day + timedelta(days=1)))
+        .order_by(SavingsAccount.maturity_on, SavingsAccount.id).with_for_update()
+        .execution_options(populate_existing=True)))
     for account in due:
         product, on = by_id[account.product_id], account.maturity_on
         interest = interest_on(account.principal * account.term_days, account.rate_bp)
         lines = [Line(INTEREST_EXPENSE, debit=interest), Line(product.account_key, credit=interest,
                                                               party_id=account.party_id)] if interest else []
-        target = _regular_account(org_id, account.member_id) if account.on_maturity == "payout" else None
+        target = _regular_account(org_id, account.member_id, on) if account.on_maturity == "payout" else None
         total = account.balance + interest
         if target is not None:
             lines += [Line(product.account_key, debit=total, party_id=account.party_id, memo=account.number),
@@ -124,11 +151,15 @@ def _maturities(org_id: int, day: date, products: list[SavingsProduct]) -> int:
     return len(due)
 
 
-def _regular_account(org_id: int, member_id: int) -> SavingsAccount | None:
+def _regular_account(org_id: int, member_id: int, on: date) -> SavingsAccount | None:
+    """Her first active regular savings account that can take money dated `on`: open by then, its last movement
+    not later, and that day in the interest period not yet posted."""
     return db.session.scalar(select(SavingsAccount).join(SavingsProduct, SavingsProduct.id == SavingsAccount.product_id)
                              .where(SavingsAccount.org_id == org_id, SavingsAccount.member_id == member_id,
-                                    SavingsProduct.kind == "regular", SavingsAccount.status == ACTIVE)
-                             .order_by(SavingsAccount.id).limit(1).with_for_update(of=SavingsAccount))
+                                    SavingsProduct.kind == "regular", SavingsAccount.status == ACTIVE,
+                                    SavingsAccount.since_day <= on.toordinal(), SavingsAccount.period_start <= on)
+                             .order_by(SavingsAccount.id).limit(1).with_for_update(of=SavingsAccount)
+                             .execution_options(populate_existing=True))
 
 
 def _dormancy(org_id: int, day: date, products: list[SavingsProduct]) -> int:

@@ -21,7 +21,16 @@ from ...members import shares
 from ...money import php_text
 from ...receipts import services as receipts
 from ...timeutil import today, utcnow
-from ..models import ACTIVE, CLOSED, DORMANT, MATURED, MATURITY_CHOICES, SavingsAccount, SavingsProduct
+from ..models import (
+    ACTIVE,
+    CLOSED,
+    DORMANT,
+    MATURED,
+    MATURITY_CHOICES,
+    SavingsAccount,
+    SavingsProduct,
+    SavingsTransaction,
+)
 from ..text import _
 from .base import (
     INTEREST_EXPENSE,
@@ -36,6 +45,7 @@ from .base import (
     ledger_key,
     move,
     period_end,
+    period_start,
     record,
     replayed,
     txn_by_key,
@@ -94,6 +104,9 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     if member.status not in ("active", "inactive"):
         raise Invalid(_("Only a member may open a savings account."), field="member_id")
     ledger.check_date(org_id, on, field="on", what=_("An account opening"))
+    if member.admitted_on is not None and on < member.admitted_on:
+        raise Invalid(_("A savings account cannot be opened before she was admitted (%(day)s).",
+                        day=member.admitted_on.isoformat()), field="on")
     if not isinstance(amount, int) or amount < 0:
         raise Invalid(_("The amount cannot be below zero."), field="amount")
     if product.kind == "time":
@@ -109,14 +122,15 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     if product.kind != "time" and posted_before is not None and period_end(on, product.posting_period) < posted_before:
         # the interest of that period is posted already: an account opened in it would never be credited for it
         raise Invalid(_("The interest up to %(day)s is already posted: date the opening after it.",
-                        day=(posted_before - timedelta(days=1)).isoformat()), field="on")
+                        day=(period_start(posted_before, product.posting_period) - timedelta(days=1)).isoformat()),
+                      field="on")
     holder = (holder or "").strip() or None
     if product.kind == "youth" and not holder:
         raise Invalid(_("Name the child the youth savings account is for."), field="holder")
     account = SavingsAccount(
         org_id=org_id, product_id=product.id, member_id=member.id, status=ACTIVE, opened_on=on,
         holder=holder, balance=0, last_activity_on=on, period_start=on, since_day=on.toordinal(), balance_days=0,
-        pending_interest=0, interest_total=0, created_by=actor_id, created_at=utcnow())
+        interest_total=0, created_by=actor_id, created_at=utcnow())
     if product.kind == "time":
         account.rate_bp, account.term_days, account.term_start = product.rate_bp, product.term_days, on
         account.maturity_on, account.on_maturity = on + timedelta(days=product.term_days), on_maturity
@@ -175,6 +189,9 @@ def deposit(org_id: int, account_id: int, amount: int, *, on: date | None = None
     ledger.cash_account(org_id, cash_account, field="cash_account")
     on = on or today()
     account, product = _locked(org_id, account_id)
+    replay = replayed(org_id, idempotency_key, account_id, "deposit", amount)  # a copy that held the lock first
+    if replay is not None:
+        return replay
     if account.status not in (ACTIVE, DORMANT) or product.kind == "time":
         raise Conflict(_("Deposits are taken on open savings accounts; a time deposit takes none after it opens."),
                        field="account_id")
@@ -206,15 +223,19 @@ def _check_withdrawable(account: SavingsAccount, product: SavingsProduct, amount
                         most=php_text(max(0, account.balance - product.minimum_balance))), field="amount")
 
 
-def _outflow(org_id: int, account_id: int, amount: int, on: date | None) -> tuple[SavingsAccount, SavingsProduct, date]:
-    """What every way of taking money out checks, under the account's row lock: returns the account, its product
-    and the effective date."""
+def _outflow(org_id: int, account_id: int, amount: int, on: date | None, key: str | None,
+             kind: str) -> tuple[SavingsAccount, SavingsProduct, date, SavingsTransaction | None]:
+    """What every way of taking money out checks, under the account's row lock: returns the account, its product,
+    the effective date, and the transaction a copy of this request made while it waited for the lock (then
+    nothing more is done: the copy is answered with it)."""
     _check_amount(amount)
     on = on or today()
     account, product = _locked(org_id, account_id)
-    _check_withdrawable(account, product, amount)
-    check_chronology(account, product, on)
-    return account, product, on
+    replay = replayed(org_id, key, account_id, kind, amount)
+    if replay is None:
+        _check_withdrawable(account, product, amount)
+        check_chronology(account, product, on)
+    return account, product, on, replay
 
 
 def _take_out(account: SavingsAccount, product: SavingsProduct, amount: int, on: date) -> None:
@@ -232,7 +253,9 @@ def withdraw(org_id: int, account_id: int, amount: int, *, on: date | None = Non
     if replay is not None:
         return replay
     ledger.cash_account(org_id, cash_account, field="cash_account")
-    account, product, on = _outflow(org_id, account_id, amount, on)
+    account, product, on, replay = _outflow(org_id, account_id, amount, on, idempotency_key, "withdrawal")
+    if replay is not None:
+        return replay
     posted = ledger.post(Entry(org_id, on, f"Savings withdrawal {account.number}", (
         Line(product.account_key, debit=amount, party_id=account.party_id, memo=account.number),
         Line(cash_account, credit=amount)),
@@ -268,7 +291,9 @@ def pay_shares(org_id: int, account_id: int, amount: int, *, on: date | None = N
     replay = replayed(org_id, idempotency_key, account_id, "to_shares", amount)
     if replay is not None:
         return replay
-    account, product, on = _outflow(org_id, account_id, amount, on)
+    account, product, on, replay = _outflow(org_id, account_id, amount, on, idempotency_key, "to_shares")
+    if replay is not None:
+        return replay
     payment = shares.record_payment(
         org_id, account.member_id, amount=amount, on=on, actor_id=actor_id, idempotency_key=ledger_key(idempotency_key),
         paid_from=Line(product.account_key, debit=amount, party_id=account.party_id, memo=account.number))
@@ -286,7 +311,9 @@ def pay_loan(org_id: int, account_id: int, loan_id: int, amount: int, *, on: dat
     replay = replayed(org_id, idempotency_key, account_id, "to_loan", amount)
     if replay is not None:
         return replay
-    account, product, on = _outflow(org_id, account_id, amount, on)
+    account, product, on, replay = _outflow(org_id, account_id, amount, on, idempotency_key, "to_loan")
+    if replay is not None:
+        return replay
     loan = loans.get_loan(org_id, loan_id)
     if loan.member_id != account.member_id:
         raise Invalid(_("Savings pay only the account holder's own loans."), field="loan_id")
@@ -315,6 +342,9 @@ def preterminate(org_id: int, account_id: int, *, on: date | None = None, actor_
         return replay
     on = on or today()
     account, product = _locked(org_id, account_id)
+    replay = replayed(org_id, idempotency_key, account_id, "pretermination", None)  # a copy that held the lock first
+    if replay is not None:
+        return replay
     if product.kind != "time" or account.status != ACTIVE:
         raise Conflict(_("Only a running time deposit can be pre-terminated."), field="account_id")
     ledger.cash_account(org_id, cash_account, field="cash_account")

@@ -67,12 +67,12 @@ def complete(org_id: int, booking_id: int, *, payment_method: str = "cash", refe
 
 def control_balances(org_id: int) -> list[tuple[str, int, int]]:
     """`coop ledger check`: the attendants' earnings payable against the shares of completed, unpaid bookings."""
-    if not any(a.key == "attendants_earnings_payable" for a in ledger.list_accounts(org_id)):
+    keys = ledger.balances_by_key(org_id)
+    if "attendants_earnings_payable" not in keys:
         return []
     unpaid = db.session.scalar(select(func.coalesce(func.sum(Booking.share_amount), 0)).where(
         Booking.org_id == org_id, Booking.status == "completed", Booking.payout_id.is_(None)))
-    return [("attendants_earnings_payable", ledger.balance(org_id, "attendants_earnings_payable").credit_balance,
-             int(unpaid))]
+    return [("attendants_earnings_payable", keys["attendants_earnings_payable"].credit_balance, int(unpaid))]
 
 
 def earnings_due(org_id: int, attendant: Attendant) -> int:

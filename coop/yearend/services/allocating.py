@@ -246,10 +246,7 @@ def control_balances(org_id: int) -> list[tuple[str, int, int]]:
         .where(Allocation.org_id == org_id, Allocation.status == "posted", AllocationLine.paid_on.is_(None))).one()
     revolving = db.session.scalar(select(func.coalesce(func.sum(AllocationLine.to_revolving), 0)).where(
         AllocationLine.org_id == org_id))
-    found = []
-    for key, own in ((INTEREST_PAYABLE, int(unpaid[0])), (REFUND_PAYABLE, int(unpaid[1])), (REVOLVING, int(revolving))):
-        try:
-            found.append((key, ledger.balance(org_id, key).credit_balance, own))
-        except ledger.UnknownAccount:
-            continue  # an NGO's chart
-    return found
+    keys = ledger.balances_by_key(org_id)  # an NGO's chart has none of them
+    return [(key, keys[key].credit_balance, own) for key, own in (
+        (INTEREST_PAYABLE, int(unpaid[0])), (REFUND_PAYABLE, int(unpaid[1])), (REVOLVING, int(revolving)))
+        if key in keys]
