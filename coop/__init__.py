@@ -14,6 +14,7 @@ from . import config, errors
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
 from .web import filters, guard, http, session, transactions
+from .audit import services as audit_sql  # its SQL functions, registered on each SQLite connection
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -104,6 +105,7 @@ def _tune_engine(engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        audit_sql.sqlite_functions(dbapi_connection)
 
     transactions.install(engine)  # BEGIN IMMEDIATE for writers, a deferred BEGIN for a page that only reads
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import datetime
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import bindparam, event, insert, select, text
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -25,6 +25,7 @@ _INSERT_EVENTS = insert(AuditEvent.__table__)
 _origin: ContextVar[str | None] = ContextVar("audit_origin", default=None)
 _PENDING = "coop_audit_pending"
 _LOCK_CLASS = 727_401  # pg_advisory_xact_lock(class, chain): the audit chains' locks
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:c, :o)")
 
 
 def canonical(row) -> bytes:
@@ -46,23 +47,57 @@ def _pending(session) -> list[dict]:
     return session.info.setdefault(_PENDING, [])
 
 
+_LAST_HASH = {None: select(AuditEvent.__table__.c.hash).where(AuditEvent.__table__.c.org_id.is_(None))
+              .order_by(AuditEvent.__table__.c.id.desc()).limit(1),
+              True: select(AuditEvent.__table__.c.hash).where(AuditEvent.__table__.c.org_id == bindparam("chain"))
+              .order_by(AuditEvent.__table__.c.id.desc()).limit(1)}
+# One row on a chain (every single post): the row and its hash in one statement, the hash computed by the
+# database from the chain's last hash and the row's canonical bytes, exactly as chain_hash does (PostgreSQL's
+# sha256; on SQLite the function coop_chain_hash, which coop registers on each connection: `sqlite_functions`).
+_CHAINED_SQL = (
+    "INSERT INTO audit_event (org_id, user_id, action, target_type, target_id, ip, details, at, hash) "
+    "SELECT CAST(:org_id AS INTEGER), CAST(:user_id AS INTEGER), CAST(:action AS VARCHAR), "
+    "CAST(:target_type AS VARCHAR), CAST(:target_id AS VARCHAR), CAST(:ip AS VARCHAR), :details, :at, {hash}")
+_PREVIOUS = "(SELECT hash FROM audit_event WHERE org_id = CAST(:org_id AS INTEGER) ORDER BY id DESC LIMIT 1)"
+_INSERT_CHAINED = {
+    dialect: text(_CHAINED_SQL.format(hash=hash_sql)).bindparams(
+        bindparam("details", type_=AuditEvent.__table__.c.details.type),
+        bindparam("at", type_=AuditEvent.__table__.c.at.type))
+    for dialect, hash_sql in (
+        ("postgresql", f"encode(sha256(convert_to(coalesce({_PREVIOUS}, ''), 'UTF8') || CAST(:canonical AS BYTEA)), 'hex')"),
+        ("sqlite", f"coop_chain_hash({_PREVIOUS}, :canonical)"))}
+
+
+def _chain_hash_function(previous: str | None, canonical_bytes: bytes) -> str:
+    return hashlib.sha256((previous or "").encode() + canonical_bytes).hexdigest()
+
+
+def sqlite_functions(dbapi_connection) -> None:
+    """The SQL functions the audit trail uses on a SQLite connection (called when it connects)."""
+    dbapi_connection.create_function("coop_chain_hash", 2, _chain_hash_function, deterministic=True)
+
+
 def _write_pending(session) -> None:
     rows = session.info.pop(_PENDING, None)
     if not rows:
         return
-    bind = session.get_bind()
+    connection = session.connection()  # Core statements: the ORM adds nothing to plain rows
+    dialect = connection.dialect.name
+    postgres = dialect == "postgresql"
     by_chain: dict[int | None, list[dict]] = {}
     for row in rows:
         by_chain.setdefault(row["org_id"], []).append(row)
     for org_id in sorted(by_chain, key=lambda o: o or 0):  # a fixed order: two chains never deadlock
-        if bind.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:c, :o)"), {"c": _LOCK_CLASS, "o": org_id or 0})
-        where = AuditEvent.org_id.is_(None) if org_id is None else AuditEvent.org_id == org_id
-        previous = session.scalar(select(AuditEvent.hash).where(where).order_by(AuditEvent.id.desc()).limit(1))
         chain = by_chain[org_id]
+        if postgres:
+            connection.execute(_ADVISORY_LOCK, {"c": _LOCK_CLASS, "o": org_id or 0})
+        if len(chain) == 1 and org_id is not None and dialect in _INSERT_CHAINED:
+            connection.execute(_INSERT_CHAINED[dialect], {**chain[0], "canonical": canonical(chain[0])})
+            continue
+        previous = connection.execute(_LAST_HASH[None if org_id is None else True], {"chain": org_id}).scalar()
         for row in chain:
             row["hash"] = previous = chain_hash(previous, row)
-        session.execute(_INSERT_EVENTS, chain)
+        connection.execute(_INSERT_EVENTS, chain)
 
 
 @event.listens_for(db.session, "before_commit")

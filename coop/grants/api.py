@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from ..api import blueprint, respond
 from ..api.openapi import documented
+from ..approvals.schemas import ApprovalOutSchema
 from ..auth.access import roles_required
 from ..reports.tabular import to_json
 from ..timeutil import today
@@ -33,6 +34,9 @@ from .schemas import (
     ReviewOutSchema,
     SigningSchema,
     VoidMoaSchema,
+    YearCloseSchema,
+    YearReopenSchema,
+    ClosedYearOutSchema,
     TrainingInSchema,
     TrainingOutSchema,
     TrancheInSchema,
@@ -355,3 +359,35 @@ def report(name: str):
     if name not in REPORTS:
         abort(404)
     return jsonify(to_json(REPORTS[name].build(g.org.id, today())))
+
+
+# ------------------------------------------------------------------ the year's closing into net assets
+
+
+@bp.get("/years")
+@roles_required(*GRANT_READERS)
+@documented("The last ten years that are over, each closed (with its closing entry) or not", returns=ClosedYearOutSchema,
+            many=True)
+def years():
+    return respond(ClosedYearOutSchema(), [{"year": year, "closed": entry is not None,
+                                            "entry_id": entry.id if entry is not None else None}
+                                           for year, entry in services.closed_years(g.org.id)], many=True)
+
+
+@bp.post("/years/close")
+@roles_required(*GRANT_STAFF)
+@documented("Ask for a year to be closed into net assets by class; another staff member approves (coop.approvals)",
+            body=YearCloseSchema, returns=ApprovalOutSchema, status=202)
+def request_close():
+    data = load_json(YearCloseSchema())
+    return respond(ApprovalOutSchema(), services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id), 202)
+
+
+@bp.post("/years/reopen")
+@roles_required(*GRANT_STAFF)
+@documented("Ask for a closed year to be reopened (its closing entry reversed); another staff member approves",
+            body=YearReopenSchema, returns=ApprovalOutSchema, status=202)
+def request_reopen():
+    data = load_json(YearReopenSchema())
+    return respond(ApprovalOutSchema(), services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"],
+                                                               actor_id=current_user.id), 202)

@@ -1,8 +1,10 @@
 """Demo activity for the NGO: two donors, women at different stages (invented names), one MOA well under way."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from ..ledger import services as ledger
+from ..ledger.records import Entry, Line
 from ..timeutil import today
 from . import services
 
@@ -18,12 +20,26 @@ REVIEW = {"interview_note": "Knows prices and suppliers from her family's farm; 
           "decision": "approved", "reason": "Sound plan, experience in the trade, family support."}
 
 
+def _last_year(org_id: int, fund_id: int, maker: int, year: int) -> None:
+    """Last year's books, so the demo can close that year into net assets: the donor's first gift, a parish
+    donation without restrictions and the office's rent."""
+    services.receive(org_id, fund_id, on=date(year, 11, 3), amount=5_000_000, reference="Bank credit 0311",
+                     actor_id=maker, idempotency_key="demo-grants-ilo-0")
+    for on, memo, lines in (
+            (date(year, 11, 20), "Donation from the parish, no restriction", (
+                Line("cash_in_bank", debit=2_000_000), Line("donor_contributions_unrestricted", credit=2_000_000))),
+            (date(year, 12, 1), "Office rent, November and December", (
+                Line("office_expense", debit=1_200_000), Line("cash_in_bank", credit=1_200_000)))):
+        ledger.post(Entry(org_id, on, memo, lines, source="demo", idempotency_key=f"demo-grants-{on}"), maker)
+
+
 def seed_demo(_coop_id: int, org_id: int, users: dict) -> None:
     maker, checker = users["grants"].id, users["grants2"].id
     day = today()
     ilo = services.add_fund(org_id, "ILO economic reintegration project (demo)", "Livelihood grants for survivors",
                             maker)
     parish = services.add_fund(org_id, "Parish social action fund (demo)", "Small grants for home businesses", maker)
+    _last_year(org_id, ilo.id, maker, day.year - 1)
     services.receive(org_id, ilo.id, on=day - timedelta(days=150), amount=15_000_000, reference="Bank credit 0412",
                      actor_id=maker, idempotency_key="demo-grants-ilo-1")
     services.receive(org_id, parish.id, on=day - timedelta(days=130), amount=4_000_000, reference="Check 118734",

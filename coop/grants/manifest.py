@@ -28,11 +28,24 @@ def _moa_page(org_id: int, payload: dict):
     return "grants.moa", {"moa_id": services.get_tranche(org_id, payload["tranche_id"]).moa_id}
 
 
+def _describe_year(_org_id: int, payload: dict) -> list[tuple[str, str]]:
+    rows = [(_l("Year"), str(payload["year"]))]
+    if payload.get("reason"):
+        rows.append((_l("Reason"), payload["reason"]))
+    return rows
+
+
+def _year_end_page(_org_id: int, _payload: dict):
+    return "grants.year_end", {}
+
+
 manifest = Manifest(
     name="grants",
     blueprints=(views.bp, api.bp),
     documents={
         "grants.receipt": Document(_l("Donor fund receipt")),
+        services.SOURCE_CLOSING: Document(_l("Year-end closing into net assets"), "grants.year_end",
+                                          find=lambda o, i: {"_anchor": "years"}),
         "grants.tranche": Document(_l("Grant tranche"), "grants.moa", find=lambda o, i: {
             "moa_id": services.get_tranche(o, int(i)).moa_id}),
     },
@@ -44,7 +57,8 @@ manifest = Manifest(
     ),
     nav=(NavItem(_l("Grants"), "grants.index", views.GRANT_READERS, NGO),
          NavItem(_l("Beneficiaries"), "grants.beneficiaries", views.GRANT_STAFF, NGO),
-         NavItem(_l("Donor funds"), "grants.funds", views.GRANT_READERS, NGO)),
+         NavItem(_l("Donor funds"), "grants.funds", views.GRANT_READERS, NGO),
+         NavItem(_l("Year end"), "grants.year_end", views.GRANT_READERS, NGO)),
     reports=tuple(NavItem(label, f"grants.{views.report_endpoint(name)}", views.GRANT_READERS, NGO)
                   for name, label in REPORTS),
     dashboard=(DashboardTiles(views.GRANT_READERS, NGO, grant_tiles),
@@ -53,9 +67,17 @@ manifest = Manifest(
     demo_seeder=seed_demo,
     release_kinds={"grant": services.grant_release},
     control_checks=(services.control_balances,),
-    approval_kinds={services.RELEASE_KIND: ApprovalKind(
-        _l("Grant tranche release"), services.execute_release, views.GRANT_STAFF, describe=_describe_release,
-        link=_moa_page, on_reject=services.execute_rejection)},
+    approval_kinds={
+        services.RELEASE_KIND: ApprovalKind(
+            _l("Grant tranche release"), services.execute_release, views.GRANT_STAFF, describe=_describe_release,
+            link=_moa_page, on_reject=services.execute_rejection),
+        services.KIND_CLOSE: ApprovalKind(
+            _l("Closing of a year into net assets"), services.execute_close, views.GRANT_STAFF,
+            describe=_describe_year, check=services.check_close, link=_year_end_page),
+        services.KIND_REOPEN: ApprovalKind(
+            _l("Reopening of a closed year"), services.execute_reopen, views.GRANT_STAFF,
+            describe=_describe_year, check=services.check_reopen, link=_year_end_page),
+    },
     indicators=(
         Indicator("grants.released", _l("Grant tranches released (count, amount)"), outcomes.grants_released, 60),
         Indicator("grants.running_3m", _l("Businesses running 3 months after the first release (of those known)"),

@@ -33,6 +33,8 @@ from .schemas import (
     ReviewInSchema,
     SigningSchema,
     VoidMoaSchema,
+    YearCloseSchema,
+    YearReopenSchema,
     TrainingInSchema,
     TrancheInSchema,
 )
@@ -368,6 +370,40 @@ def receive(fund_id: int):
                      actor_id=current_user.id, idempotency_key=idempotency_key())
     flash(_l("Money received and posted."))
     return _back("grants.fund", fund_id=fund_id)
+
+
+# ------------------------------------------------------------------ the year's closing into net assets
+
+
+@bp.get("/year-end")
+@roles_required(*GRANT_READERS)
+def year_end():
+    requests = services.pending_requests(g.org.id)
+    asked = {row.payload.get("year") for row in requests if row.kind == services.KIND_CLOSE}
+    years = services.closed_years(g.org.id)
+    return render_template("grants/year_end.html", years=years,
+                           closable_options=[(year, year) for year in services.closable_years(g.org.id)
+                                             if year not in asked],
+                           closed_options=[(year, year) for year, entry in years if entry is not None],
+                           requests=requests)
+
+
+@bp.post("/year-end/close")
+@roles_required(*GRANT_STAFF)
+def request_close():
+    data = load_form(YearCloseSchema())
+    services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id)
+    flash(_l("Closing of %(year)s asked for: another staff member approves it.", year=data["year"]))
+    return redirect(url_for("grants.year_end"), code=303)
+
+
+@bp.post("/year-end/reopen")
+@roles_required(*GRANT_STAFF)
+def request_reopen():
+    data = load_form(YearReopenSchema())
+    services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"], actor_id=current_user.id)
+    flash(_l("Reopening of %(year)s asked for: another staff member approves it.", year=data["year"]))
+    return redirect(url_for("grants.year_end"), code=303)
 
 
 # ------------------------------------------------------------------ reports (no personal data)

@@ -19,7 +19,8 @@ from typing import Callable, Iterator
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from ..errors import CoopError, Invalid
+from ..errors import CoopError, Invalid, Words
+from ..timeutil import today
 from ..inventory import services as inventory
 from ..inventory.quantity import to_thousandths
 from ..ledger import services as ledger
@@ -30,7 +31,6 @@ from . import ledgerfile
 
 PREVIEW_ROWS = 10
 MAX_PROBLEMS = 1000
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -59,6 +59,12 @@ class ImportProblems(Invalid):
 # ---------------------------------------------------------------- reading files
 
 
+def _unreadable() -> Invalid:
+    """openpyxl's own words for a damaged file ("File is not a zip file") mean nothing to an officer: ours."""
+    return Invalid("This file is not a readable Excel workbook (.xlsx): open it in the spreadsheet program, save "
+                   "it again as an Excel workbook or as CSV UTF-8, and upload it again.", field="file")
+
+
 def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and the rows (row number as the officer sees it, cells as text) of a CSV or XLSX file.
     A Beancount file has no columns to match: nothing here, the whole file goes to its kind."""
@@ -69,11 +75,13 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise Invalid("The spreadsheet cannot be read: %(error)s", field="file",
-                          values={"error": error}) from None
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h or "").strip() for h in next(rows, ())]
+        except Exception:  # openpyxl raises many kinds on a damaged file, in Python's words: say it in ours
+            raise _unreadable() from None
+        try:
+            rows = sheet.iter_rows(values_only=True)
+            header = [str(h or "").strip() for h in next(rows, ())]
+        except Exception:
+            raise _unreadable() from None
 
         def cells() -> Iterator[tuple[int, list[str]]]:
             for n, values in enumerate(rows, start=2):
@@ -93,6 +101,23 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple
             if any(v.strip() for v in values):
                 yield n, values
     return header, csv_cells()
+
+
+def check_not_empty(content: bytes, filename: str) -> None:
+    """A file with no header, or a header and no rows, has nothing to import: refused at the upload."""
+    if ledgerfile.is_beancount(filename):
+        if not content.strip():
+            raise Invalid("The file is empty.", field="file")
+        return
+    header, rows = read_table(content, filename)
+    if not any(header):
+        raise Invalid("The file is empty: it has no header row and no rows.", field="file")
+    try:
+        first = next(rows, None)
+    except Exception:  # a damaged sheet that opened: the same words as one that did not
+        raise _unreadable() from None
+    if first is None:
+        raise Invalid("The file has its header row but no rows under it.", field="file")
 
 
 def guess_mapping(fields: tuple[str, ...], header: list[str], remembered: dict | None = None) -> dict[str, str]:
@@ -268,11 +293,25 @@ def run_members(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of
         fresh.append((n, {k: v for k, v in r.items() if v != ""}))
     clean, errors = member_imports.check_rows(fresh)
     outcome.problems = [Problem(e.line, e.column, e.reason) for e in errors]
+    outcome.problems += _member_dates(fresh, as_of or today())
+    outcome.problems.sort(key=lambda p: p.row)
     outcome.done = len(clean)
     if not dry_run and not outcome.problems:
-        result = member_imports.import_members(org_id, fresh, as_of=as_of or date.today(), actor_id=actor_id)
+        result = member_imports.import_members(org_id, fresh, as_of=as_of or today(), actor_id=actor_id)
         outcome.problems = [Problem(e.line, e.column, e.reason) for e in result.errors]
     return _finish(outcome, dry_run)
+
+
+def _member_dates(rows: list[tuple[int, dict]], cut_over: date) -> list[Problem]:
+    """A member brought in was born, and admitted, by the cut-over (today when the file gives no date)."""
+    found = []
+    for n, r in rows:
+        for column in ("birth_date", "admitted_on"):
+            on = ledger.parse_date(r.get(column))
+            if on is not None and on > cut_over:
+                found.append(Problem(n, column, _("%(on)s is after %(cut_over)s: a member brought in was born and admitted by then.",
+                                                  on=on.isoformat(), cut_over=cut_over.isoformat())))
+    return found
 
 
 LOAN_AMOUNTS = ("amount", "principal", "interest", "principal_paid", "interest_paid")
@@ -373,6 +412,28 @@ def _finish(outcome: Outcome, dry_run: bool) -> Outcome:
     return outcome
 
 
+# What the column page calls each field (the keys stay the file's and the problems' names).
+FIELD_LABELS = {
+    "ref": _l("Reference"), "date": _l("Date"), "memo": _l("Memo"), "account": _l("Account"), "debit": _l("Debit"),
+    "credit": _l("Credit"), "party": _l("Member or supplier"), "number": _l("Member number"), "name": _l("Name"),
+    "mobile": _l("Mobile number"), "email": _l("Email"), "barangay": _l("Barangay"), "town": _l("Town or city"),
+    "province": _l("Province"), "birth_date": _l("Birth date"), "admitted_on": _l("Date admitted"),
+    "membership_type": _l("Membership type"), "status": _l("Status"), "beneficiary_name": _l("Beneficiary's name"),
+    "beneficiary_relation": _l("Beneficiary's relation"), "subscribed": _l("Subscribed capital"),
+    "paid_up": _l("Paid-up capital"), "due_on": _l("Due date"), "member": _l("Member number"),
+    "product": _l("Loan product code"), "released_on": _l("Date released"), "amount": _l("Amount lent"),
+    "principal": _l("Principal due"), "interest": _l("Interest due"), "principal_paid": _l("Principal paid"),
+    "interest_paid": _l("Interest paid"), "contact_person": _l("Contact person"), "phone": _l("Phone"),
+    "address": _l("Address"), "tin": _l("TIN"), "code": _l("Code"), "category": _l("Category"), "unit": _l("Unit"),
+    "sale_price": _l("Sale price"), "barcode": _l("Barcode"), "quantity_on_hand": _l("Quantity on hand"),
+    "unit_cost": _l("Cost of one unit"),
+}
+
+
+def field_label(name: str):
+    return FIELD_LABELS.get(name, name)
+
+
 MEMBER_FIELDS = ("number", "name", "mobile", "email", "barangay", "town", "province", "birth_date", "admitted_on",
                  "membership_type", "status", "beneficiary_name", "beneficiary_relation", "subscribed", "paid_up",
                  "due_on")
@@ -413,6 +474,26 @@ def check_file(spec: Kind, filename: str) -> None:
                       field="kind")
 
 
+AS_OF_REQUIRED = ("opening_accounts", "loans")
+
+
+def as_of_date(org_id: int, spec: Kind, value) -> date | None:
+    """The date of the opening balances (the cut-over) as the officer gave it, checked as every posting's date is:
+    a real date, not after today (plus the policy's days ahead), in an open month. The entries of the opening
+    balances, the loans, the stock and the share capital are all dated by it."""
+    if isinstance(value, str):
+        text = value.strip()
+        value = ledger.parse_date(text) if text else None
+        if text and value is None:
+            raise Invalid("Write the date like 2025-03-31.", field="as_of")
+    if value is None:
+        if spec.name in AS_OF_REQUIRED:
+            raise Invalid("Give the date of the opening balances.", field="as_of")
+        return None
+    ledger.check_date(org_id, value, field="as_of", what=Words("The opening balances"))
+    return value
+
+
 def check_mapping(spec: Kind, header: list[str], mapping: dict[str, str]) -> None:
     missing = [name for name in spec.required if mapping.get(name) not in header]
     if missing:
@@ -421,12 +502,13 @@ def check_mapping(spec: Kind, header: list[str], mapping: dict[str, str]) -> Non
 
 
 def run(org_id: int, kind_name: str, content: bytes, filename: str, mapping: dict[str, str], *, dry_run: bool,
-        actor_id: int | None, as_of: date | None = None, progress=None) -> Outcome:
+        actor_id: int | None, as_of: date | str | None = None, progress=None) -> Outcome:
     spec = kind(kind_name)
     if spec.whole_file:
         if not ledgerfile.is_beancount(filename):
             raise Invalid(_("Upload the Beancount file itself (its name ends in .beancount)."), field="file")
         return spec.run(org_id, content, dry_run=dry_run, actor_id=actor_id, as_of=as_of, progress=progress)
+    as_of = as_of_date(org_id, spec, as_of)
     header, rows = read_table(content, filename)
     check_mapping(spec, header, mapping)
     return spec.run(org_id, mapped_rows(header, rows, mapping, spec.fields), dry_run=dry_run, actor_id=actor_id,

@@ -88,7 +88,7 @@ def upload():
     if len(content) > MAX_UPLOAD:
         raise Invalid(str(_l("The file is larger than 64 MB: split it by year.")), field="file")
     imports.check_file(spec, file.filename)
-    imports.read_table(content, file.filename)  # refuses what cannot be read, now
+    imports.check_not_empty(content, file.filename)  # refuses what cannot be read, or holds nothing, now
     run = services.create_run(g.org.id, spec.name, actor_id=current_user.id, dry_run=True, filename=file.filename,
                               content=content)
     if spec.whole_file:  # a Beancount ledger names its own accounts: no columns to match, straight to the dry run
@@ -112,6 +112,7 @@ def map_page(run_id: int):
     header, _rows = imports.read_table(run.content, run.filename)
     mapping = imports.guess_mapping(spec.fields, header, run.mapping or services.column_map(g.org.id, spec.name))
     return render_template("interchange/map.html", run=run, spec=spec, header=header, mapping=mapping,
+                           label=imports.field_label, as_of=(run.mapping or {}).get("_as_of", ""),
                            preview=imports.preview(run.content, run.filename, mapping, spec.fields))
 
 
@@ -126,8 +127,9 @@ def save_map(run_id: int):
     mapping = {name: request.form.get(f"col_{name}", "") for name in spec.fields
                if request.form.get(f"col_{name}", "") in header}
     imports.check_mapping(spec, header, mapping)
-    services.remember_column_map(g.org.id, spec.name, mapping)
     as_of = request.form.get("as_of", "").strip()
+    imports.as_of_date(g.org.id, spec, as_of)  # a wrong date is refused here, next to its field, before any run
+    services.remember_column_map(g.org.id, spec.name, mapping)
     run.mapping = dict(mapping, _as_of=as_of) if as_of else mapping
     run.status, run.dry_run, run.summary, run.problems = "queued", True, None, None
     return _start_after_commit(redirect(url_for("interchange.run_page", run_id=run.id), code=303), run.id)
@@ -154,4 +156,5 @@ def run_page(run_id: int):
         if run.content:
             preview = imports.preview(run.content, run.filename, mapping, spec.fields)
     return render_template("interchange/run.html", run=run, done=done, preview=preview, spec=spec,
+                           label=imports.field_label,
                            refresh=run.status in ("queued", "running"), remap=spec is not None and _mappable(run, spec))

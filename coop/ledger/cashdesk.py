@@ -24,6 +24,7 @@ _SESSIONS = Table("teller_session", MetaData(), Column("id", Integer), Column("o
 _OPEN_SESSION = select(_SESSIONS.c.id, _SESSIONS.c.account_id).where(
     _SESSIONS.c.org_id == bindparam("org_id"), _SESSIONS.c.user_id == bindparam("user_id"),
     _SESSIONS.c.status == "open").limit(1)
+_NOT_READ = object()
 
 
 def check_overdrafts(org_id: int, entries, found: dict) -> None:
@@ -52,13 +53,23 @@ def check_overdrafts(org_id: int, entries, found: dict) -> None:
                             values={"code": account.code, "name": account.name, "held": Pesos(held), "value": Pesos(-net[account_id])})
 
 
-def teller_session_of(org_id: int, actor_id: int | None, entry, found: dict) -> int | None:
-    """The session an entry is tagged to: the one it names, else the actor's open session if it moves its cash."""
+def open_session(org_id: int, actor_id: int | None) -> tuple[int, int] | None:
+    """The actor's open teller session (id, cash account id), or None."""
+    if actor_id is None:
+        return None
+    row = db.session.connection().execute(_OPEN_SESSION, {"org_id": org_id, "user_id": actor_id}).first()
+    return None if row is None else (row.id, row.account_id)
+
+
+def teller_session_of(org_id: int, actor_id: int | None, entry, found: dict, session=_NOT_READ) -> int | None:
+    """The session an entry is tagged to: the one it names, else the actor's open session if it moves its cash
+    (`session`: that open session as `open_session` gives it, when already read)."""
     if entry.teller_session_id is not None or actor_id is None:
         return entry.teller_session_id
-    open_session = db.session.execute(_OPEN_SESSION, {"org_id": org_id, "user_id": actor_id}).first()
-    if open_session is not None and any(found[line.account].id == open_session.account_id for line in entry.lines):
-        return open_session.id
+    if session is _NOT_READ:
+        session = open_session(org_id, actor_id)
+    if session is not None and any(found[line.account].id == session[1] for line in entry.lines):
+        return session[0]
     return None
 
 

@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, exists, func, insert, literal, or_, select
+from sqlalchemy import bindparam, case, exists, func, insert, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -159,16 +160,108 @@ _CLOSED_MONTHS = select(ClosedPeriod.__table__.c.year, ClosedPeriod.__table__.c.
     ClosedPeriod.__table__.c.year.in_(bindparam("years", expanding=True)),
     ClosedPeriod.__table__.c.reopened_at.is_(None))
 # One round trip for a post's checks when its entries fall in one month (every single post): the accounts
-# named, how many of the parties named are the organization's, and whether that month is closed.
-_ACCOUNTS_AND_CHECKS = _ACCOUNTS_NAMED.add_columns(
-    select(func.count()).select_from(Party.__table__).where(
-        Party.__table__.c.org_id == bindparam("org_id"),
-        Party.__table__.c.id.in_(bindparam("party_ids", expanding=True))).scalar_subquery().label("parties_known"),
-    exists().where(ClosedPeriod.__table__.c.org_id == bindparam("org_id"),
-                   ClosedPeriod.__table__.c.year == bindparam("year"), ClosedPeriod.__table__.c.month == bindparam("month"),
-                   ClosedPeriod.__table__.c.reopened_at.is_(None)).label("month_closed"))
+# named (found through their unique keys, not by scanning the organization's chart), how many of the parties
+# named are the organization's, whether that month is closed, and the actor's open teller session (at most one:
+# a unique index). A statement of fixed text whatever the number of lines: the lists are one JSON (SQLite) or
+# array (PostgreSQL) parameter each, so it is compiled once and planned once.
+_CHECKS_SQL = """
+SELECT account.id, account.org_id, account.key, account.code, account.name, account.active, account.is_group,
+       account.is_control, account.no_overdraft, checks.parties_known, checks.month_closed,
+       checks.open_session_id, checks.open_session_account, checks.replay_id, checks.replay_hash
+FROM (SELECT (SELECT count(*) FROM party WHERE party.org_id = :org_id AND party.id IN ({party_ids})) AS parties_known,
+             EXISTS (SELECT 1 FROM closed_period WHERE closed_period.org_id = :org_id AND closed_period.year = :year
+                     AND closed_period.month = :month AND closed_period.reopened_at IS NULL) AS month_closed,
+             (SELECT teller_session.id FROM teller_session WHERE teller_session.org_id = :org_id
+              AND teller_session.user_id = :user_id AND teller_session.status = 'open') AS open_session_id,
+             (SELECT teller_session.account_id FROM teller_session WHERE teller_session.org_id = :org_id
+              AND teller_session.user_id = :user_id AND teller_session.status = 'open') AS open_session_account,
+             (SELECT journal_entry.id FROM journal_entry WHERE journal_entry.org_id = :org_id
+              AND journal_entry.idempotency_key = :idempotency_key) AS replay_id,
+             (SELECT journal_entry.request_hash FROM journal_entry WHERE journal_entry.org_id = :org_id
+              AND journal_entry.idempotency_key = :idempotency_key) AS replay_hash
+     ) AS checks
+LEFT OUTER JOIN account ON account.org_id = :org_id AND account.id IN (
+    SELECT named.id FROM account AS named WHERE named.org_id = :org_id AND named.key IN ({keys})
+    UNION ALL SELECT {ids})
+"""
+_ACCOUNTS_AND_CHECKS = {
+    "sqlite": text(_CHECKS_SQL.format(party_ids="SELECT value FROM json_each(:party_ids)",
+                                      keys="SELECT value FROM json_each(:keys)",
+                                      ids="value FROM json_each(:ids)")),
+    "postgresql": text(_CHECKS_SQL.format(party_ids="SELECT unnest(CAST(:party_ids AS integer[]))",
+                                          keys="SELECT unnest(CAST(:keys AS varchar[]))",
+                                          ids="unnest(CAST(:ids AS integer[]))")),
+}
 _INSERT_ENTRIES = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_LINES = insert(JournalLine.__table__)
+
+# PostgreSQL: many rows in one statement of fixed text, from arrays (`unnest`), not a statement per row.
+_LINE_ARRAYS = (("org_id", "integer"), ("entry_id", "bigint"), ("account_id", "integer"), ("party_id", "integer"),
+                ("debit", "bigint"), ("credit", "bigint"), ("memo", "varchar"))
+_PG_INSERT_LINES = text(
+    "INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+    "SELECT org_id, entry_id, account_id, party_id, debit, credit, memo FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _LINE_ARRAYS)
+    + ") WITH ORDINALITY AS given(org_id, entry_id, account_id, party_id, debit, credit, memo, n) ORDER BY n")
+
+
+def _arrays(rows: list[dict], columns) -> dict:
+    return {name: [row[name] for row in rows] for name, _ in columns}
+
+
+def _pg_add_to_totals_sql(table: str, conflict: tuple[str, ...], columns: tuple[tuple[str, str], ...]) -> str:
+    names = [name for name, _ in columns]
+    arrays = ", ".join(f"CAST(:{table}_{name} AS {kind}[])" for name, kind in columns)
+    return (f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM unnest({arrays}) "
+            f"WITH ORDINALITY AS given({', '.join(names)}, n) WHERE true ORDER BY n "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+            f"debit_total = {table}.debit_total + excluded.debit_total, "
+            f"credit_total = {table}.credit_total + excluded.credit_total")
+
+
+_TOTALS = (  # table, conflict columns, columns with their types: the three totals rows a post adds to, in order
+    ("account_balance", ("account_id",), (("account_id", "integer"), ("org_id", "integer"), ("debit_total", "bigint"),
+                                          ("credit_total", "bigint"))),
+    ("party_balance", ("account_id", "party_id"), (("account_id", "integer"), ("party_id", "integer"),
+                                                   ("org_id", "integer"), ("debit_total", "bigint"),
+                                                   ("credit_total", "bigint"))),
+    ("account_month", ("account_id", "month"), (("account_id", "integer"), ("month", "date"), ("org_id", "integer"),
+                                                ("debit_total", "bigint"), ("credit_total", "bigint"))),
+)
+_PG_ADD_TO_TOTALS = {table: text(_pg_add_to_totals_sql(table, conflict, columns))
+                     for table, conflict, columns in _TOTALS}
+# One post on PostgreSQL is one statement: the entry, its lines and the three totals upserts (data-modifying
+# WITH queries, which PostgreSQL runs to completion one after the other in the order written: the totals rows are
+# locked in the same order as by separate statements, each upsert taking its rows in their sorted order).
+_PG_POST_ONE = text(
+    "WITH entry AS (INSERT INTO journal_entry (org_id, entry_date, memo, source, source_id, idempotency_key, "
+    "request_hash, reverses_id, posted_by, posted_at, teller_session_id) VALUES (:org_id, :entry_date, :memo, :source, "
+    ":source_id, :idempotency_key, :request_hash, :reverses_id, :posted_by, :posted_at, :teller_session_id) "
+    "RETURNING id), "
+    "lines AS (INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit, memo) "
+    "SELECT :org_id, entry.id, account_id, party_id, debit, credit, memo FROM entry, unnest("
+    "CAST(:line_account_id AS integer[]), CAST(:line_party_id AS integer[]), CAST(:line_debit AS bigint[]), "
+    "CAST(:line_credit AS bigint[]), CAST(:line_memo AS varchar[])) WITH ORDINALITY "
+    "AS given(account_id, party_id, debit, credit, memo, n) ORDER BY n), "
+    + ", ".join(f"{table}_upsert AS ({_pg_add_to_totals_sql(table, conflict, columns)})"
+                for table, conflict, columns in _TOTALS)
+    + " SELECT id FROM entry")
+
+
+def _post_one_postgresql(connection, head: dict, entry: Entry, found: dict) -> int:
+    """Write one checked entry on PostgreSQL in one round trip; its id."""
+    params = dict(head)
+    lines = [(found[line.account].id, line) for line in entry.lines]
+    params.update({"line_account_id": [a for a, _ in lines], "line_party_id": [line.party_id for _, line in lines],
+                   "line_debit": [line.debit for _, line in lines], "line_credit": [line.credit for _, line in lines],
+                   "line_memo": [line.memo for _, line in lines]})
+    for table, rows in zip(("account_balance", "party_balance", "account_month"),
+                           _totals_rows(head["org_id"], [{"account_id": a, "party_id": line.party_id,
+                                                          "debit": line.debit, "credit": line.credit, "entry_id": 0}
+                                                         for a, line in lines], {0: entry.entry_date})):
+        columns = next(columns for name, _c, columns in _TOTALS if name == table)
+        params.update({f"{table}_{name}": [row[name] for row in rows] for name, _ in columns})
+    return connection.execute(_PG_POST_ONE, params).scalar_one()
 
 
 def _load_accounts(org_id: int, lines: tuple[Line, ...]) -> dict:
@@ -199,21 +292,42 @@ def _check_accounts(org_id: int, lines: tuple[Line, ...], found: dict, prefix: s
                                values={"prefix": prefix, "n": n, "code": account.code, "name": account.name})
 
 
-def _load_accounts_and_checks(org_id: int, lines: tuple[Line, ...], month: tuple[int, int]) -> tuple[dict, int, bool]:
-    """`_load_accounts`, with how many of the parties named are the organization's and whether the month is
-    closed, in the same statement. No account found, no row: the accounts' check refuses the entry first."""
+class Checks(NamedTuple):
+    found: dict
+    parties_known: int
+    month_closed: bool
+    session: tuple | None  # the actor's open teller session: (id, cash account id)
+    replay_id: int | None  # the entry already posted under the idempotency key, and its request hash
+    replay_hash: str | None
+
+
+def _load_accounts_and_checks(org_id: int, lines: tuple[Line, ...], month: tuple[int, int],
+                              actor_id: int | None = None, idempotency_key: str | None = None) -> Checks:
+    """`_load_accounts`, with how many of the parties named are the organization's, whether the month is
+    closed, the actor's open teller session and the entry posted under the idempotency key, in one statement."""
     keys = sorted({line.account for line in lines if isinstance(line.account, str)})
     ids = sorted({line.account for line in lines if isinstance(line.account, int)})
     party_ids = sorted({line.party_id for line in lines if line.party_id is not None})
-    found, parties_known, closed = {}, 0, False
-    for account in db.session.execute(_ACCOUNTS_AND_CHECKS, {"org_id": org_id, "keys": keys, "ids": ids,
-                                                             "party_ids": party_ids, "year": month[0], "month": month[1]}):
+    found, parties_known, closed, session, replay = {}, 0, False, None, (None, None)
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        keys_, ids_, party_ids_ = json.dumps(keys), json.dumps(ids), json.dumps(party_ids)
+    else:
+        keys_, ids_, party_ids_ = keys, ids, party_ids
+    for account in connection.execute(_ACCOUNTS_AND_CHECKS[connection.dialect.name], {
+            "org_id": org_id, "keys": keys_, "ids": ids_, "party_ids": party_ids_, "year": month[0], "month": month[1],
+            "user_id": actor_id, "idempotency_key": idempotency_key}):
+        parties_known, closed = account.parties_known, bool(account.month_closed)
+        replay = (account.replay_id, account.replay_hash)
+        if account.open_session_id is not None:
+            session = (account.open_session_id, account.open_session_account)
+        if account.id is None:  # none of the accounts named: the one row of checks alone
+            continue
         if account.key in keys:
             found[account.key] = account
         if account.id in ids:
             found[account.id] = account
-        parties_known, closed = account.parties_known, account.month_closed
-    return found, parties_known, closed
+    return Checks(found, parties_known, closed, session, *replay)
 
 
 def _check_parties(org_id: int, lines: tuple[Line, ...], known_count: int | None = None) -> None:
@@ -235,10 +349,19 @@ def _add_to_totals_statement(dialect: str, table, conflict: tuple[str, ...]):
         "credit_total": table.c.credit_total + statement.excluded.credit_total})
 
 
-def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict]) -> None:
-    """Insert each totals row, or add to it when it exists: one statement per row, in the rows' order."""
+def _add_to_totals(table, conflict: tuple[str, ...], rows: list[dict], connection=None) -> None:
+    """Insert each totals row, or add to it when it exists, in the rows' order: on PostgreSQL one statement from
+    arrays, on SQLite one executemany (in process)."""
+    if not rows:
+        return
+    connection = connection or db.session.connection()
+    if connection.dialect.name == "postgresql" and table.name in _PG_ADD_TO_TOTALS:
+        columns = next(columns for name, _c, columns in _TOTALS if name == table.name)
+        connection.execute(_PG_ADD_TO_TOTALS[table.name],
+                           {f"{table.name}_{name}": [row[name] for row in rows] for name, _ in columns})
+        return
     # built once: constructing an upsert costs more than running it
-    db.session.execute(_add_to_totals_statement(db.session.get_bind().dialect.name, table, conflict), rows)
+    connection.execute(_add_to_totals_statement(connection.dialect.name, table, conflict), rows)
 
 
 def find_by_idempotency_key(org_id: int, key: str) -> PostedEntry | None:
@@ -282,28 +405,52 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
             problem = problems[0]
             raise problem.error(prefix(n) + problem.message, field=problem.field)
     hashes = [_request_hash(entry) if entry.idempotency_key else None for entry, _ in batch]
-    replays = _replays(org_id, batch, hashes, prefix)
+    db.session.flush()  # what the caller added is in the database before the checks read it
+    preloaded = None
+    if len(batch) == 1:  # a single post: its idempotency key is read with the other checks, in one statement
+        entry = batch[0][0]
+        preloaded = _load_accounts_and_checks(org_id, entry.lines, (entry.entry_date.year, entry.entry_date.month),
+                                              actor_id, entry.idempotency_key)
+        replays = {}
+        if preloaded.replay_id is not None:
+            if preloaded.replay_hash != hashes[0]:
+                raise IdempotencyMismatch(prefix(1) + "This idempotency key was already used for a different "
+                                          "entry.", field="idempotency_key")
+            return [get_entry(org_id, preloaded.replay_id, replayed=True)]
+    else:
+        replays = _replays(org_id, batch, hashes, prefix)
     fresh = [n for n in range(len(batch)) if n not in replays]
 
-    found = _check_against_books(org_id, [batch[n][0] for n in fresh], [prefix(n + 1) for n in fresh])
+    found, session = _check_against_books(org_id, [batch[n][0] for n in fresh], [prefix(n + 1) for n in fresh],
+                                          actor_id, preloaded)
 
     posted_at = utcnow()
     heads = [{"org_id": org_id, "entry_date": batch[n][0].entry_date, "memo": batch[n][0].memo.strip(),
               "source": batch[n][0].source, "source_id": batch[n][0].source_id,
               "idempotency_key": batch[n][0].idempotency_key, "request_hash": hashes[n],
               "reverses_id": batch[n][1], "posted_by": actor_id, "posted_at": posted_at,
-              "teller_session_id": cashdesk.teller_session_of(org_id, actor_id, batch[n][0], found)} for n in fresh]
+              "teller_session_id": cashdesk.teller_session_of(org_id, actor_id, batch[n][0], found, session)}
+             for n in fresh]
+    # Core statements on the session's connection: the ORM adds nothing to an INSERT of plain rows
+    connection = db.session.connection()
+    postgres = connection.dialect.name == "postgresql"
     ids: list[int] = []
+    if len(heads) == 1 and postgres:
+        ids = [_post_one_postgresql(connection, heads[0], batch[fresh[0]][0], found)]
+    elif heads:
+        ids = list(connection.execute(_INSERT_ENTRIES, heads).scalars())
+        line_rows = [
+            {"org_id": org_id, "entry_id": entry_id, "account_id": found[line.account].id, "party_id": line.party_id,
+             "debit": line.debit, "credit": line.credit, "memo": line.memo}
+            for n, entry_id in zip(fresh, ids) for line in batch[n][0].lines
+        ]
+        if postgres:
+            connection.execute(_PG_INSERT_LINES, _arrays(line_rows, _LINE_ARRAYS))
+        else:
+            connection.execute(_INSERT_LINES, line_rows)
+        _apply_to_balances(org_id, line_rows, {entry_id: batch[n][0].entry_date for n, entry_id in zip(fresh, ids)},
+                           connection)
     if heads:
-        ids = list(db.session.execute(_INSERT_ENTRIES, heads).scalars())
-    line_rows = [
-        {"org_id": org_id, "entry_id": entry_id, "account_id": found[line.account].id, "party_id": line.party_id,
-         "debit": line.debit, "credit": line.credit, "memo": line.memo}
-        for n, entry_id in zip(fresh, ids) for line in batch[n][0].lines
-    ]
-    if line_rows:
-        db.session.execute(_INSERT_LINES, line_rows)
-        _apply_to_balances(org_id, line_rows, {entry_id: batch[n][0].entry_date for n, entry_id in zip(fresh, ids)})
         audit.record_many([
             {"action": "ledger.reverse" if batch[n][1] else "ledger.post", "org_id": org_id, "user_id": actor_id,
              "target_type": "journal_entry", "target_id": entry_id,
@@ -326,14 +473,20 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
     return results
 
 
-def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str]) -> dict:
-    """The checks that read the books (accounts, parties, dates, closed months, overdrafts); the accounts found."""
+def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str],
+                         actor_id: int | None = None, preloaded: Checks | None = None) -> tuple[dict, tuple | None]:
+    """The checks that read the books (accounts, parties, dates, closed months, overdrafts); the accounts found
+    and the actor's open teller session (id, cash account id) or None. `preloaded`: what
+    `_load_accounts_and_checks` read for these entries already."""
     all_lines = tuple(line for entry in entries for line in entry.lines)
     months = {(entry.entry_date.year, entry.entry_date.month) for entry in entries}
-    if len(months) == 1:  # every single post: accounts, parties and the closed month in one statement
-        found, parties_known, month_closed = _load_accounts_and_checks(org_id, all_lines, *months)
+    if len(months) == 1:  # every single post: accounts, parties, the closed month, the teller session at once
+        found, parties_known, month_closed, session = preloaded[:4] if preloaded is not None else (
+            _load_accounts_and_checks(org_id, all_lines, *months, actor_id=actor_id)[:4])
     else:
         found, parties_known, month_closed = _load_accounts(org_id, all_lines), None, False
+        session = cashdesk.open_session(org_id, actor_id) if any(
+            entry.teller_session_id is None for entry in entries) else None
     for entry, prefix in zip(entries, prefixes):
         _check_accounts(org_id, entry.lines, found, prefix)
     _check_parties(org_id, all_lines, parties_known)
@@ -345,7 +498,7 @@ def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str])
             raise ClosedPeriodError("%(prefix)s%(entry_date)s is closed; date the entry in an open month.", field="entry_date",
                                     values={"prefix": prefix, "entry_date": Month.of(entry.entry_date)})
     cashdesk.check_overdrafts(org_id, entries, found)
-    return found
+    return found, session
 
 
 def check_entry(entry: Entry) -> None:
@@ -468,8 +621,9 @@ def reverse_payload(org_id: int, payload: dict, actor_id: int | None,
                           actor_id=actor_id, idempotency_key=idempotency_key, document=payload.get("document"))
 
 
-def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date]) -> None:
-    """Add the lines to the totals rows: one upsert per account, (account, party) and (account, month) touched."""
+def _totals_rows(org_id: int, line_rows: list[dict], dates: dict[int, date]) -> tuple[list, list, list]:
+    """The rows to add to account_balance, party_balance and account_month, each sorted by its key, so concurrent
+    posts lock the rows in the same order and never deadlock."""
     by_account: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_party: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     by_month: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
@@ -481,17 +635,23 @@ def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date
         for totals, key in keys:
             totals[key][0] += row["debit"]
             totals[key][1] += row["credit"]
-    # Sorted, so concurrent posts lock the rows in the same order and never deadlock.
-    _add_to_totals(AccountBalance.__table__, ("account_id",),
-                   [{"account_id": a, "org_id": org_id, "debit_total": d, "credit_total": c}
-                    for a, (d, c) in sorted(by_account.items())])
-    if by_party:
-        _add_to_totals(PartyBalance.__table__, ("account_id", "party_id"),
-                       [{"account_id": a, "party_id": p, "org_id": org_id, "debit_total": d, "credit_total": c}
-                        for (a, p), (d, c) in sorted(by_party.items())])
-    _add_to_totals(AccountMonth.__table__, ("account_id", "month"),
-                   [{"account_id": a, "month": m, "org_id": org_id, "debit_total": d, "credit_total": c}
-                    for (a, m), (d, c) in sorted(by_month.items())])
+    return ([{"account_id": a, "org_id": org_id, "debit_total": d, "credit_total": c}
+             for a, (d, c) in sorted(by_account.items())],
+            [{"account_id": a, "party_id": p, "org_id": org_id, "debit_total": d, "credit_total": c}
+             for (a, p), (d, c) in sorted(by_party.items())],
+            [{"account_id": a, "month": m, "org_id": org_id, "debit_total": d, "credit_total": c}
+             for (a, m), (d, c) in sorted(by_month.items())])
+
+
+def _apply_to_balances(org_id: int, line_rows: list[dict], dates: dict[int, date], connection=None) -> None:
+    """Add the lines to the totals rows: one upsert per account, (account, party) and (account, month) touched
+    (on PostgreSQL one statement per table, from arrays)."""
+    accounts, parties, months = _totals_rows(org_id, line_rows, dates)
+    connection = connection or db.session.connection()
+    _add_to_totals(AccountBalance.__table__, ("account_id",), accounts, connection)
+    if parties:
+        _add_to_totals(PartyBalance.__table__, ("account_id", "party_id"), parties, connection)
+    _add_to_totals(AccountMonth.__table__, ("account_id", "month"), months, connection)
 
 
 def reverse(org_id: int, entry_id: int, *, on: date, reason: str, actor_id: int | None = None,

@@ -13,6 +13,7 @@ from .statement_tables import (
     cash_flows_table,
     changes_in_equity_table,
     financial_condition_table,
+    loan_portfolio_table,
     operations_year_table,
     share_capital_table,
     statutory_funds_table,
@@ -110,6 +111,15 @@ def cash_flows():
 def share_capital_schedule():
     year, _fmt = statement_year()
     return jsonify(to_json(share_capital_table(*schedules.share_capital_by_class(g.org.id, year))))
+
+
+@bp.get("/schedules/loan-portfolio")
+@roles_required(*READERS)
+@documented("The loan portfolio at two year ends, its aging as of each year end, and the allowance the aging "
+            "requires beside the allowance held (?year=YYYY)", query=YearSchema)
+def loan_portfolio_schedule():
+    year, _fmt = statement_year()
+    return jsonify(to_json(loan_portfolio_table(schedules.loan_portfolio(g.org.id, year, today()))))
 
 
 @bp.get("/schedules/statutory-funds")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..ledger import services as ledger
+from ..loans import services as loans
 from ..members import services as members
 from .statements import YearFigures, comparative_years, year_figures
 
@@ -77,10 +78,28 @@ class AccountLine:
 
 
 @dataclass(frozen=True)
+class AgingLine:
+    bucket: str  # "current", "1-30", ..., "over 365"
+    loans: tuple[int, ...]  # per year end
+    outstanding: tuple[int, ...]
+    rate: tuple[float, ...]  # percent
+    required: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class LoanPortfolio:
     years: tuple[int, ...]
     receivables: tuple[AccountLine, ...]  # debit balances
     contras: tuple[AccountLine, ...]  # unearned interest and the allowance, as amounts deducted
+    days: tuple[date, ...] = ()  # the day each year's aging is read (the year end, or today in a year not over)
+    aging: tuple[AgingLine, ...] = ()
+    required: tuple[int, ...] = ()  # the allowance the aging requires at the policy's rates
+    held: tuple[int, ...] = ()  # the allowance the books hold that day
+
+    @property
+    def shortfall(self) -> tuple[int, ...]:
+        """Required less held: to provide (> 0) or in excess (< 0)."""
+        return tuple(r - h for r, h in zip(self.required, self.held))
 
     @property
     def gross(self) -> tuple[int, ...]:
@@ -97,10 +116,20 @@ def _lines(accounts, figures: tuple[YearFigures, ...], sign: int) -> tuple[Accou
                  for a in accounts)
 
 
-def loan_portfolio(org_id: int, year: int) -> LoanPortfolio:
+def loan_portfolio(org_id: int, year: int, today: date | None = None) -> LoanPortfolio:
+    """The loans receivable and their contras at each year end, with the aging of the principal AS OF that
+    year end (rebuilt from the loans' transactions, not today's state) and the allowance it requires at the
+    policy's rates beside the allowance held."""
     figures = year_figures(org_id, comparative_years(year))
+    days = tuple(min(date(f.year, 12, 31), today) if today else date(f.year, 12, 31) for f in figures)
+    computed = [loans.provisioning_as_of(org_id, day) for day in days]
+    aging = tuple(AgingLine(lines[0].bucket, tuple(line.loans for line in lines),
+                            tuple(line.outstanding for line in lines), tuple(line.rate for line in lines),
+                            tuple(line.required for line in lines))
+                  for lines in zip(*(c.lines for c in computed)))
     return LoanPortfolio(tuple(f.year for f in figures), _lines(_accounts(org_id, LOAN_ACCOUNTS), figures, 1),
-                         _lines(_accounts(org_id, LOAN_CONTRAS), figures, -1))
+                         _lines(_accounts(org_id, LOAN_CONTRAS), figures, -1), days, aging,
+                         tuple(c.required for c in computed), tuple(c.allowance for c in computed))
 
 
 @dataclass(frozen=True)

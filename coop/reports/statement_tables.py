@@ -1,12 +1,9 @@
 """The year's statements and the CDA schedules as Tables (page, CSV, PDF, JSON), in the reader's language."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..loans.reports import aging_table
 from .activities import Activities, FinancialPosition
 from .schedules import OTHER_CLASS, LoanPortfolio, ShareClass
 from .statements import UNCLOSED, CashFlows, EquityYear, FinancialCondition, Row, YearOperations
@@ -148,7 +145,11 @@ def share_capital_table(years: tuple[int, ...], classes: tuple[ShareClass, ...])
                  notes=(_("Common and preferred shares together; from each member's own share capital accounts."),))
 
 
-def loan_portfolio_table(org_id: int, report: LoanPortfolio, on: date) -> Table:
+def _bucket_name(key: str) -> str:
+    return _("Current") if key == "current" else _("%(days)s days past due", days=key)
+
+
+def loan_portfolio_table(report: LoanPortfolio) -> Table:
     fil = _fil()
     columns = _year_columns(report.years)
     width = len(columns)
@@ -157,14 +158,23 @@ def loan_portfolio_table(org_id: int, report: LoanPortfolio, on: date) -> Table:
     rows.append(("", _("Total loans receivable"), *report.gross))
     rows.append(("", _("Less")))
     rows += [(line.code, (line.name_fil or line.name) if fil else line.name, *line.amounts) for line in report.contras]
-    aging = aging_table(org_id, on)
-    rows.append(("", _("Aging of principal outstanding on %(day)s (loan records)", day=on.isoformat())))
-    rows += [("", f"{row[0]} ({row[1]})", row[2]) for row in aging.rows]
+    days = " / ".join(day.isoformat() for day in report.days)
+    rows.append(("", _("Aging of the principal outstanding on %(days)s", days=days)))
+    rows += [("", _bucket_name(line.bucket), *line.outstanding) for line in report.aging]
+    rows.append(("", _("Total principal outstanding"), *(sum(v) for v in zip(*(line.outstanding for line in report.aging)))))
+    rows.append(("", _("Allowance for probable losses required by the aging")))
+    rows += [("", _("%(bucket)s at %(rate)s", bucket=_bucket_name(line.bucket),
+                    rate=" / ".join(f"{rate:g}%" for rate in line.rate)), *line.required)
+             for line in report.aging]
+    rows.append(("", _("Allowance required"), *report.required))
+    rows.append(("", _("Allowance held"), *report.held))
+    rows.append(("", _("To provide (excess to reverse if negative)"), *report.shortfall))
     return Table(_("Schedule of the loan portfolio"),
                  _("As of December 31, %(this)s and %(last)s", this=report.years[0], last=report.years[1]),
                  columns, _pad(rows, width), ("", _("Loans receivable, net"), *report.net),
-                 notes=(_("Aging: days past due of each loan's oldest unpaid installment, with the number of loans, "
-                          "from the loans' own records on the date shown."),))
+                 notes=(_("Aging: days past due, on each year's end (today in a year not over), of each loan's oldest "
+                          "installment its payments up to that day had not covered, rebuilt from the loans' "
+                          "transactions; the required allowance applies the policy's rate per bucket."),))
 
 
 def statutory_funds_table(report) -> Table:

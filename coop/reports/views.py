@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import Blueprint, Response, abort, g, render_template, request
 from flask_babel import get_locale
@@ -169,8 +168,7 @@ def share_capital_schedule():
 @roles_required(*READERS)
 def loan_portfolio_schedule():
     year, fmt = statement_year()
-    on = min(today(), date(year, 12, 31))
-    return deliver_year(loan_portfolio_table(g.org.id, schedules.loan_portfolio(g.org.id, year), on), fmt,
+    return deliver_year(loan_portfolio_table(schedules.loan_portfolio(g.org.id, year, today())), fmt,
                         "loan-portfolio", year)
 
 

@@ -20,10 +20,13 @@ bp = Blueprint("yearend", __name__, url_prefix="/o/<org>/yearend")
 @roles_required(*READERS)
 def index():
     closed = [row for row in services.years(g.org.id) if row.status == "closed"]
+    requests = services.pending_requests(g.org.id)
+    asked = {row.payload.get("year") for row in requests if row.kind == services.KIND_CLOSE}
     return render_template("yearend/index.html", years=services.years(g.org.id),
-                           closable_options=[(year, year) for year in services.closable_years(g.org.id)],
+                           closable_options=[(year, year) for year in services.closable_years(g.org.id)
+                                             if year not in asked],
                            closed=closed, closed_options=[(row.year, row.year) for row in closed],
-                           requests=services.pending_requests(g.org.id), allocations=services.allocations(g.org.id),
+                           requests=requests, allocations=services.allocations(g.org.id),
                            defaults=services.proposal_defaults(g.org.id))
 
 

@@ -24,7 +24,7 @@ def two_years(program, ngo):
                                                           Line("cash_in_bank", credit=33_333))))
     db.session.commit()
     position_before = services.fund_position(ilo)
-    services.close_year(ngo.id, 2025, actor_id=program.maker.id)
+    services.close_year(ngo.id, 2025, requested_by=program.maker.id, approved_by=program.checker.id)
     db.session.commit()
     assert services.fund_position(ilo) == position_before  # the closing moves the gift, not what the fund has
     gabriela = program.fund(1_234_567, "Gabriela", on=START)
@@ -92,17 +92,18 @@ def test_fund_report_and_program_expenses_reconcile(program, ngo):
 def test_closing_refusals_and_reopening(program, ngo):
     ilo, _gabriela = two_years(program, ngo)
     with pytest.raises(Conflict):
-        services.close_year(ngo.id, 2025, actor_id=program.maker.id)
+        services.close_year(ngo.id, 2025, requested_by=program.maker.id, approved_by=program.checker.id)
     with pytest.raises(Invalid):
-        services.close_year(ngo.id, 2026, actor_id=program.maker.id)
+        services.close_year(ngo.id, 2026, requested_by=program.maker.id, approved_by=program.checker.id)
     before = services.fund_position(ilo)
-    services.reopen_year(ngo.id, 2025, reason="Audit adjustment", actor_id=program.checker.id)
+    services.reopen_year(ngo.id, 2025, reason="Audit adjustment", requested_by=program.maker.id,
+                         approved_by=program.checker.id)
     db.session.commit()
     assert services.fund_position(ilo) == before
     report = activities.activities(ngo.id, 2026)
     assert report.line("opening")[:2] == (250_050 - 33_333, 3_000_000)  # unclosed income counts in its class
     assert all(f.reconciles for f in services.fund_years(ngo.id, 2026))
-    services.close_year(ngo.id, 2025, actor_id=program.maker.id)
+    services.close_year(ngo.id, 2025, requested_by=program.maker.id, approved_by=program.checker.id)
     db.session.commit()
     assert ledger.recompute_problems(ngo.id) == []
 

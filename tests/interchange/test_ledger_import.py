@@ -123,14 +123,14 @@ def test_the_long_way_and_the_fast_way_agree_and_a_future_date_is_refused(make_o
     ledger.ensure_party(org.id, "member", 1, "M-1")
     db.session.commit()
     untidy = [(1, " U1 ", "2026-01-05", " Cash in ", " 11110", " 1,000.00 ", "", ""),
-              (2, " U1 ", "2026-01-05", "Cash in", "paid_up_share_capital_common", "", "1000.00", " M-1 "),
+              (2, " U1 ", "2026-01-05", "Cash in", "deposit_for_share_capital_subscription", "", "1000.00", " M-1 "),
               (3, "U2", "2026-01-06", "Fee", "11110", "5.00", "", ""),
               (4, "U2", "2026-01-06", "Fee", "service_fees", "", "5.00", "")]
     summary = ledger.import_entries(org.id, iter(untidy))
     db.session.commit()
     assert (summary.entries, summary.lines) == (2, 4)
     tidy = [(1, "U1", "2026-01-05", "Cash in", "11110", "1000.00", "", ""),
-            (2, "U1", "2026-01-05", "Cash in", "paid_up_share_capital_common", "", "1000.00", "M-1"),
+            (2, "U1", "2026-01-05", "Cash in", "deposit_for_share_capital_subscription", "", "1000.00", "M-1"),
             (3, "U2", "2026-01-06", "Fee", "11110", "5.00", "", ""),
             (4, "U2", "2026-01-06", "Fee", "service_fees", "", "5.00", "")]
     again = ledger.import_entries(org.id, iter(tidy), dry_run=True)

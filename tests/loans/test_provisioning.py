@@ -125,3 +125,28 @@ def test_a_recovery_of_a_written_off_loan_is_income(coop, book, officers):
         services.recover(coop.id, book.id, owed, on=date(2026, 11, 20), actor_id=maker.id)
     assert services.get_loan(coop.id, book.id).status == "written_off" and _allowance(coop.id) == 0
     assert ledger.recompute_problems(coop.id) == []
+
+
+def test_the_aging_as_of_a_past_day_is_rebuilt_from_the_transactions_not_today(coop, book, officer):
+    """The CDA schedule ages the portfolio on the statement's date: a loan late then and paid since is late in
+    that day's aging; a payment made after the day does not count."""
+    rows = services.installments(book.id)
+    first_due = rows[0].due_on
+    late_day = first_due + timedelta(days=45)
+    owed = book.principal_outstanding
+    assert services.provisioning_as_of(coop.id, book.released_on - timedelta(days=1)).required == 0
+    before = {line.bucket: line for line in services.provisioning_as_of(coop.id, first_due).lines}
+    assert before["current"].loans == 1 and before["current"].outstanding == owed
+    # pay everything due up to late_day, the day after it
+    due_by_then = sum(i.principal_due + i.interest_due for i in rows if i.due_on <= late_day)
+    services.repay(coop.id, book.id, due_by_then, on=late_day + timedelta(days=1), actor_id=officer.id,
+                   idempotency_key="aging-pay")
+    db.session.commit()
+    then = services.provisioning_as_of(coop.id, late_day)
+    by_bucket = {line.bucket: line for line in then.lines}
+    assert by_bucket["31-60"].loans == 1 and by_bucket["31-60"].outstanding == owed
+    assert then.required == round(owed * 0.35)
+    after = services.provisioning_as_of(coop.id, late_day + timedelta(days=1))
+    paid_principal = sum(i.principal_due for i in rows if i.due_on <= late_day)
+    assert after.required == 0
+    assert {line.bucket: line for line in after.lines}["current"].outstanding == owed - paid_principal

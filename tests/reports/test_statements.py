@@ -163,6 +163,10 @@ def test_schedules_reconcile(make_org):
         assert sum(c.paid_up[n] for c in classes) == paid.credit_balance
     portfolio = schedules.loan_portfolio(org.id, 2026)
     assert portfolio.gross == (100_000, 150_000) and portfolio.net == (98_500, 148_500)
+    # no loan records here (posted by hand): the aging requires nothing; the allowance held is the books'
+    assert portfolio.days == (date(2026, 12, 31), date(2025, 12, 31))
+    assert portfolio.required == (0, 0) and portfolio.held == (1_500, 1_500) and portfolio.shortfall == (-1_500, -1_500)
+    assert [line.bucket for line in portfolio.aging][0] == "current" and len(portfolio.aging) == 7
     funds = dict(schedules.statutory_funds(org.id, 2026))
     cetf = next(line for line in funds[2026] if line.name == "Cooperative Education and Training Fund")
     assert (cetf.opening, cetf.additions, cetf.uses, cetf.closing) == (0, 892, 400, 492)
@@ -197,3 +201,10 @@ def test_statements_are_the_readers_and_the_cooperatives(make_org, make_user, lo
         r.amounts[0] for r in statements.financial_condition(org.id, 2026).assets if r.kind == "account")
     assert api(make_user(ngo, "auditor")).get(
         f"/api/v1/orgs/{ngo.slug}/reports/statements/cash-flows").status_code == 404
+    auditor = api(make_user(org, "auditor"))
+    for path in ("share-capital", "loan-portfolio", "statutory-funds"):
+        found = auditor.get(f"/api/v1/orgs/{org.slug}/reports/schedules/{path}?year=2026")
+        assert found.status_code == 200 and found.json["rows"], path
+    rows = auditor.get(f"/api/v1/orgs/{org.slug}/reports/schedules/loan-portfolio?year=2026").json["rows"]
+    held = next(row for row in rows if row["name"] == "Allowance held")
+    assert held["year_2026_centavos"] == held["year_2025_centavos"] == 1_500

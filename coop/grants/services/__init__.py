@@ -56,7 +56,25 @@ from .beneficiaries import (
     update_beneficiary,
     view_beneficiary,
 )
-from .closing import close_year, closing_lines, closing_of, reopen_year
+from .closing import (
+    SOURCE as SOURCE_CLOSING,
+    KIND_CLOSE,
+    KIND_REOPEN,
+    NotSecondPerson,
+    ask_to_close,
+    ask_to_reopen,
+    check_close,
+    check_reopen,
+    closable_years,
+    close_year,
+    closed_years,
+    closing_lines,
+    closing_of,
+    execute_close,
+    execute_reopen,
+    pending_requests,
+    reopen_year,
+)
 from .followups import (
     TrancheDue,
     list_due_followups,
@@ -103,7 +121,9 @@ __all__ = [
     "RELEASE_KIND", "control_balances", "record_holder", "execute_rejection", "execute_release",
     "CASH", "CENTRE_ROLE", "MAX_GRANT", "MIN_GRANT", "MONITORING_MONTHS", "RESTRICTED_GROUP_KEY", "FundPosition",
     "MonthDue", "NotReady", "ProgramSummary", "ReleaseLines", "ReleaseRefused", "TrancheDue",
-    "close_year", "closing_lines", "closing_of", "reopen_year", "FundYear", "MoaExpense", "fund_years",
+    "close_year", "closing_lines", "closing_of", "reopen_year", "KIND_CLOSE", "KIND_REOPEN", "NotSecondPerson",
+    "ask_to_close", "ask_to_reopen", "check_close", "check_reopen", "closable_years", "closed_years",
+    "execute_close", "execute_reopen", "pending_requests", "SOURCE_CLOSING", "FundYear", "MoaExpense", "fund_years",
     "program_expenses",
     "add_beneficiary", "add_fund", "add_months", "add_purchase", "add_training", "add_tranche", "all_moas",
     "all_plans", "approve_release", "bounds", "certify_ready", "check_bounds", "close_moa", "create_plan",

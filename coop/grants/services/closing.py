@@ -1,23 +1,34 @@
-"""The NGO's year-end closing into net assets by class of restriction.
+"""The NGO's year-end closing into net assets by class of restriction, asked by one staff member and carried
+out by another through coop.approvals (`grants.close_year`, `grants.reopen_year`).
 
 One entry dated December 31 (source `grants.closing`, the year as its id): each donor's contributions with
 restrictions of the year go into her fund's account (the donor's party on both lines, so what her fund has
 left reads the same before and after); every other income and expense account is emptied into Net Assets
-without Donor Restrictions. Reopening is the entry's reversal (`reopen_year`), audited.
+without Donor Restrictions. The year's twelve months are closed with it (`with_year`), so the ledger refuses
+any posting into a closed year. Reopening reopens the months and reverses the entry, audited.
 """
 from __future__ import annotations
 
 from datetime import date
 
+from ...approvals import services as approvals
+from ...approvals.models import Approval
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Forbidden, Invalid
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
+from ...manifest import Execution
 from ...timeutil import today
 from .base import RESTRICTED_REVENUE, UNRESTRICTED_KEY
 from .funds import list_funds
 
 SOURCE = "grants.closing"
+KIND_CLOSE, KIND_REOPEN = "grants.close_year", "grants.reopen_year"
+KINDS = (KIND_CLOSE, KIND_REOPEN)
+
+
+class NotSecondPerson(Forbidden):
+    """The one who asked for the closing or the reopening cannot also carry it out."""
 
 
 def closing_lines(org_id: int, year: int) -> tuple[Line, ...]:
@@ -57,26 +68,123 @@ def closing_of(org_id: int, year: int):
     return None
 
 
-def close_year(org_id: int, year: int, *, actor_id: int | None) -> ledger.PostedEntry:
+def closed_years(org_id: int, back: int = 10) -> list[tuple[int, object]]:
+    """(year, its closing entry or None) for the years that are over since the first posting (the last `back`
+    at most), newest first."""
+    first = ledger.first_entry_date(org_id)
+    last = today().year - 1
+    if first is None:
+        return []
+    return [(year, closing_of(org_id, year)) for year in range(last, max(first.year, last - back + 1) - 1, -1)]
+
+
+def closable_years(org_id: int) -> list[int]:
+    """The years a closing may be asked for: over, not closed, back to the first posting."""
+    first = ledger.first_entry_date(org_id)
+    if first is None:
+        return []
+    return [year for year in range(today().year - 1, first.year - 1, -1) if closing_of(org_id, year) is None]
+
+
+def _check_year(year) -> None:
+    if not isinstance(year, int) or year < 1900 or year > 9998:
+        raise Invalid("Give a year, like 2025.", field="year")
     if date(year, 12, 31) >= today():
         raise Invalid("The year %(year)s has not ended yet.", field="year", values={"year": year})
+
+
+def _check_closable(org_id: int, year) -> tuple[Line, ...]:
+    _check_year(year)
     if closing_of(org_id, year) is not None:
-        raise Conflict("The year %(year)s is already closed.", values={"year": year})
+        raise Conflict("The year %(year)s is already closed.", field="year", values={"year": year})
+    if ledger.is_closed(org_id, date(year, 12, 31)):
+        raise Invalid("December %(year)s is closed: reopen it, so the closing entry can be dated 31 December.",
+                      field="year", values={"year": year})
     lines = closing_lines(org_id, year)
     if not lines:
         raise Invalid("Nothing to close in %(year)s.", field="year", values={"year": year})
-    entry = ledger.post(Entry(org_id, date(year, 12, 31), f"Closing of {year} into net assets by class",
-                              lines, source=SOURCE, source_id=str(year)), actor_id)
-    audit.record("grants.year.close", org_id=org_id, user_id=actor_id, target_type="year", target_id=year,
-                 details={"entry_id": entry.id})
+    return lines
+
+
+def _check_reopenable(org_id: int, year):
+    if not isinstance(year, int):
+        raise Invalid("Give a year, like 2025.", field="year")
+    entry = closing_of(org_id, year)
+    if entry is None:
+        raise Conflict("The year %(year)s is not closed.", field="year", values={"year": year})
     return entry
 
 
-def reopen_year(org_id: int, year: int, *, reason: str, actor_id: int | None) -> ledger.PostedEntry:
-    entry = closing_of(org_id, year)
-    if entry is None:
-        raise Conflict("The year %(year)s is not closed.", values={"year": year})
-    reversal = ledger.reverse(org_id, entry.id, on=entry.entry_date, reason=reason, actor_id=actor_id)
-    audit.record("grants.year.reopen", org_id=org_id, user_id=actor_id, target_type="year", target_id=year,
-                 details={"entry_id": reversal.id, "reason": reason})
+def _check_two_people(requested_by: int | None, approved_by: int | None) -> None:
+    if requested_by is None or approved_by is None or requested_by == approved_by:
+        raise NotSecondPerson("Another staff member carries out what you asked for.")
+
+
+# ---------------------------------------------------------------- asking (maker) and the approvals' hooks
+
+
+def check_close(org_id: int, payload: dict, _key: str | None = None) -> None:
+    """Refused before anything waits for the second person."""
+    _check_closable(org_id, payload["year"])
+
+
+def check_reopen(org_id: int, payload: dict, _key: str | None = None) -> None:
+    if not (payload.get("reason") or "").strip():
+        raise Invalid("Give the reason for reopening.", field="reason")
+    _check_reopenable(org_id, payload["year"])
+
+
+def ask_to_close(org_id: int, year: int, *, actor_id: int) -> Approval:
+    """Ask for the year's closing; another staff member approves it (coop.approvals runs `close_year`)."""
+    return approvals.run_or_hold(org_id, KIND_CLOSE, {"year": year}, maker_id=actor_id, subject=f"year:{year}").held
+
+
+def ask_to_reopen(org_id: int, year: int, *, reason: str, actor_id: int) -> Approval:
+    return approvals.run_or_hold(org_id, KIND_REOPEN, {"year": year, "reason": (reason or "").strip()},
+                                 maker_id=actor_id, subject=f"year:{year}").held
+
+
+def pending_requests(org_id: int) -> list[Approval]:
+    return [row for row in approvals.approvals(org_id) if row.kind in KINDS]
+
+
+def execute_close(run: Execution):
+    return close_year(run.org_id, run.payload["year"], requested_by=run.maker_id, approved_by=run.actor_id)
+
+
+def execute_reopen(run: Execution):
+    return reopen_year(run.org_id, run.payload["year"], reason=run.payload["reason"], requested_by=run.maker_id,
+                       approved_by=run.actor_id)
+
+
+# ---------------------------------------------------------------- the acts (the executors)
+
+
+def close_year(org_id: int, year: int, *, requested_by: int | None,
+               approved_by: int | None) -> ledger.PostedEntry:
+    _check_two_people(requested_by, approved_by)
+    lines = _check_closable(org_id, year)
+    entry = ledger.post(Entry(org_id, date(year, 12, 31), f"Closing of {year} into net assets by class",
+                              lines, source=SOURCE, source_id=str(year)), approved_by)
+    for month in range(1, 13):
+        if not ledger.is_closed(org_id, date(year, month, 1)):
+            ledger.close_period(org_id, year, month, approved_by, with_year=True)
+    audit.record("grants.year.close", org_id=org_id, user_id=approved_by, target_type="year", target_id=year,
+                 details={"entry_id": entry.id, "requested_by": requested_by})
+    return entry
+
+
+def reopen_year(org_id: int, year: int, *, reason: str, requested_by: int | None,
+                approved_by: int | None) -> ledger.PostedEntry:
+    _check_two_people(requested_by, approved_by)
+    if not (reason or "").strip():
+        raise Invalid("Give the reason for reopening.", field="reason")
+    entry = _check_reopenable(org_id, year)
+    for month in range(1, 13):
+        if ledger.is_closed(org_id, date(year, month, 1)):
+            ledger.reopen_period(org_id, year, month, approved_by, reason, with_year=True)
+    reversal = ledger.reverse(org_id, entry.id, on=entry.entry_date, reason=f"Reopening of {year}: {reason.strip()}",
+                              actor_id=approved_by)
+    audit.record("grants.year.reopen", org_id=org_id, user_id=approved_by, target_type="year", target_id=year,
+                 details={"entry_id": reversal.id, "reason": reason.strip(), "requested_by": requested_by})
     return reversal

@@ -61,6 +61,7 @@ from .provisioning import (
     month_end_provisioning,
     provide,
     provisioning,
+    provisioning_as_of,
     provisions,
     rate_setting,
     recover,
@@ -73,7 +74,7 @@ from .standing import arrears_reasons
 
 __all__ = [
     "BUCKETS", "CDA_RATES", "PROVISION_SOURCE", "aging_bucket_of", "month_end_provisioning", "provide",
-    "provisioning", "provisions", "rate_setting", "recover", "recovered_so_far", "written_off",
+    "provisioning", "provisioning_as_of", "provisions", "rate_setting", "recover", "recovered_so_far", "written_off",
     "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
     "OpeningInstallment", "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve",
     "arrears_reasons", "cancel", "cap_for", "cbu_for", "check_application", "comakers_of", "commodity_outstanding",

@@ -1,11 +1,12 @@
 """The loans' end of day (the daily job `loans.end_of_day`): penalties, past due, aging, reminders."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, bindparam, cast, func, insert, literal, select, text, update
+from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, literal, select, text, update
 
 from flask_babel import format_date, gettext as _
 
@@ -69,6 +70,27 @@ def _bulk_update(table, key: str, rows: list[dict], *, add: tuple[str, ...] = ()
         {name: [row[name] for row in rows] for name in names})
 
 
+def _bulk_insert(table, rows: list[dict]) -> None:
+    """Many rows inserted by one statement: on PostgreSQL `INSERT ... SELECT FROM unnest(arrays)` (a plain
+    executemany is a statement per row there, and SQLAlchemy's many-rows VALUES costs more to build than to run);
+    SQLite's executemany runs in process."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect
+    if dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    kinds = [table.c[name].type for name in names]
+    processors = [json.dumps if isinstance(kind, JSON) else None for kind in kinds]  # as the JSON type writes it
+    arrays = ", ".join(f"CAST(:{name} AS {kind.compile(dialect=dialect)}[])" for name, kind in zip(names, kinds))
+    columns = ", ".join(f'"{name}"' for name in names)
+    db.session.execute(
+        text(f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM unnest({arrays}) AS given({columns})'),
+        {name: [process(row[name]) if process else row[name] for row in rows]
+         for name, process in zip(names, processors)})
+
+
 # ---------------------------------------------------------------- penalties
 
 
@@ -125,7 +147,7 @@ def _charge_penalties(org_id: int, day: date) -> int:
         loan_totals[row.loan_id] += charged
     posted = ledger.post_many(entries) if entries else []
     if charges:
-        db.session.execute(insert(LoanTransaction.__table__), [
+        _bulk_insert(LoanTransaction.__table__, [
             {"org_id": org_id, "loan_id": c.loan_id, "kind": "penalty", "on_date": day, "amount": c.amount,
              "principal": 0, "interest": 0, "penalty": c.amount,
              "allocation": [[c.installment_id, 0, 0, c.amount, c.amount if c.accrued else 0]],
@@ -185,7 +207,7 @@ def _move_past_due(org_id: int, day: date) -> int:
                                  source=SOURCE, idempotency_key=f"loans:moves:{day}:{chunk[0].loan_id}"))
     posted = ledger.post_many(entries) if entries else []
     if moves:
-        db.session.execute(insert(LoanTransaction.__table__), [
+        _bulk_insert(LoanTransaction.__table__, [
             {"org_id": org_id, "loan_id": move.loan_id, "kind": "past_due_move", "on_date": day,
              "amount": move.principal, "principal": move.principal, "interest": 0, "penalty": 0, "allocation": [],
              "reversed": False, "entry_id": posted[chunk_of[move.loan_id]].id if move.loan_id in chunk_of else None,

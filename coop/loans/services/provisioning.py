@@ -23,7 +23,7 @@ from ...money import php_text
 from ...orgs.services import get_setting
 from ...receipts import services as receipts
 from .. import schedule as sched
-from ..models import Loan, LoanProvision, LoanTransaction
+from ..models import Installment, Loan, LoanProvision, LoanTransaction
 from .base import SOURCE, aging_bucket_of, check_amount, ledger_key, locked_loan, replayed
 
 ALLOWANCE, PROVISION_EXPENSE, RECOVERY_INCOME = "allowance_probable_losses", "provision_probable_losses", "other_income"
@@ -72,6 +72,65 @@ def provisioning(org_id: int, on: date) -> Provisioning:
         count, owed = found.get(label, (0, 0))
         rate = get_setting(org_id, rate_setting(label))
         lines.append(BucketLine(label, count, owed, rate, _required(owed, rate)))
+    required = sum(line.required for line in lines)
+    allowance = ledger.balance_as_of(org_id, ALLOWANCE, on).credit_balance
+    return Provisioning(on, tuple(lines), required, allowance, required - allowance)
+
+
+# how each kind of loan transaction moves the principal outstanding (the allocation gives installments paid)
+_PRINCIPAL_SIGN = {"release": 1, "restructure_in": 1, "reversal": 1, "repayment": -1, "goods_return": -1,
+                   "write_off": -1, "restructure_out": -1}
+
+
+def _bucket_on(on: date, oldest_due: date | None) -> str:
+    if oldest_due is None or oldest_due >= on:
+        return "current"
+    days = (on - oldest_due).days
+    for label, low, high in sched.AGING_BUCKETS:
+        if days >= low and (high is None or days <= high):
+            return label
+    return "current"
+
+
+def provisioning_as_of(org_id: int, on: date) -> Provisioning:
+    """The same computation as `provisioning`, for a past day (a statement's year end): rebuilt from the
+    loans' transactions dated on or before it, not from today's loan rows. A loan counts if it was released
+    by then and still owed principal at the end of the day; its bucket is the days past due, that day, of
+    the oldest installment its payments up to then had not covered (principal and interest, by the
+    allocation each payment kept). The rates are the policy's today."""
+    released = {loan_id for (loan_id,) in db.session.execute(
+        select(Loan.id).where(Loan.org_id == org_id, Loan.released_on.is_not(None), Loan.released_on <= on))}
+    owed: dict[int, int] = {}
+    paid: dict[int, int] = {}  # installment id -> principal and interest paid by then
+    for loan_id, kind, principal, allocation in db.session.execute(
+            select(LoanTransaction.loan_id, LoanTransaction.kind, LoanTransaction.principal, LoanTransaction.allocation)
+            .where(LoanTransaction.org_id == org_id, LoanTransaction.on_date <= on)):
+        if loan_id not in released:
+            continue
+        owed[loan_id] = owed.get(loan_id, 0) + _PRINCIPAL_SIGN.get(kind, 0) * int(principal or 0)
+        if kind in ("repayment", "reversal"):
+            sign = 1 if kind == "repayment" else -1
+            for part in allocation or ():
+                paid[part[0]] = paid.get(part[0], 0) + sign * (int(part[1]) + int(part[2]))
+    open_loans = {loan_id for loan_id, amount in owed.items() if amount > 0}
+    oldest: dict[int, date] = {}
+    if open_loans:
+        for inst_id, loan_id, due_on, due in db.session.execute(
+                select(Installment.id, Installment.loan_id, Installment.due_on,
+                       Installment.principal_due + Installment.interest_due)
+                .where(Installment.org_id == org_id).order_by(Installment.loan_id, Installment.due_on)):
+            if loan_id in open_loans and loan_id not in oldest and paid.get(inst_id, 0) < int(due):
+                oldest[loan_id] = due_on
+    found: dict[str, list[int]] = {}
+    for loan_id in open_loans:
+        slot = found.setdefault(_bucket_on(on, oldest.get(loan_id)), [0, 0])
+        slot[0] += 1
+        slot[1] += owed[loan_id]
+    lines = []
+    for label in BUCKETS:
+        count, amount = found.get(label, (0, 0))
+        rate = get_setting(org_id, rate_setting(label))
+        lines.append(BucketLine(label, count, amount, rate, _required(amount, rate)))
     required = sum(line.required for line in lines)
     allowance = ledger.balance_as_of(org_id, ALLOWANCE, on).credit_balance
     return Provisioning(on, tuple(lines), required, allowance, required - allowance)
