@@ -5,6 +5,8 @@ import click
 from flask.cli import AppGroup
 
 from ..auth import services as auth
+from ..auth.models import ROLES
+from ..errors import CoopError
 from ..extensions import db
 from ..orgs.services import get_by_slug
 
@@ -15,14 +17,18 @@ user = AppGroup("user", help="Manage users.")
 @click.argument("username")
 @click.option("--name", "display_name", default=None)
 @click.option("--org", "org_slug", required=True)
-@click.option("--role", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.password_option()
 def user_add(username, display_name, org_slug, role, password):
     """Add a user with a role in one organization."""
-    org = get_by_slug(org_slug)
-    existing = auth.find_user(username)
-    account = existing or auth.create_user(username, password, display_name or username)
-    auth.grant_role(account.id, org.id, role)
+    try:
+        org = get_by_slug(org_slug)
+        existing = auth.find_user(username)
+        account = existing or auth.create_user(username, password, display_name or username)
+        auth.grant_role(account.id, org.id, role)
+    except CoopError as refused:  # an unknown organization, a weak password: said in one line, not a traceback
+        db.session.rollback()
+        raise click.ClickException(refused.message) from refused
     db.session.commit()
     click.echo(f"{account.username} is {role} of {org.slug}")
 

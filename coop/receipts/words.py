@@ -21,6 +21,16 @@ _KNOWN = (
     (re.compile(r"^Membership fee \(refundable\)$"), _l("Membership fee (refundable)")),
     (re.compile(r"^Remittance for consigned goods sold$"), _l("Remittance for consigned goods sold")),
     (re.compile(r"^Consigned goods sold, (?P<campaign>.+)$"), _l("Consigned goods sold, %(campaign)s")),
+    # the savings passbook's memos
+    (re.compile(r"^Opening deposit$"), _l("Opening deposit")),
+    (re.compile(r"^Interest at maturity$"), _l("Interest at maturity")),
+    (re.compile(r"^Rolled over to (?P<day>\d{4}-\d{2}-\d{2})$"), _l("Rolled over to %(day)s")),
+    (re.compile(r"^To (?P<number>[A-Z]+-\d+)$"), _l("To %(number)s")),
+    (re.compile(r"^From (?P<number>[A-Z]+-\d+)$"), _l("From %(number)s")),
+    (re.compile(r"^Loan (?P<number>L-\d+)$"), _l("Loan %(number)s")),
+    (re.compile(r"^Interest (?P<earned>.+?) less penalty (?P<penalty>.+)$"),
+     _l("Interest %(earned)s less penalty %(penalty)s")),
+    (re.compile(r"^Paid out before maturity$"), _l("Paid out before maturity")),
 )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..money import php_text
+from ..receipts.words import in_her_words
 from ..reports.tabular import Column, Table
 from . import services
 from .models import SavingsAccount, SavingsTransaction
@@ -36,7 +37,7 @@ _SAID = {"interest": "Interest", "to_shares": "Share capital payment", "reactiva
 def _particulars(txn: SavingsTransaction) -> str:
     """What the line is, and its memo when the memo says more (the opening deposit, the loan, the penalty)."""
     what = kind_label(txn.kind)
-    return what if not txn.memo or _SAID.get(txn.kind) == txn.memo else f"{what} · {txn.memo}"
+    return what if not txn.memo or _SAID.get(txn.kind) == txn.memo else f"{what} · {in_her_words(txn.memo)}"
 
 
 def passbook(org_id: int, account: SavingsAccount, start: date, end: date) -> Table:

@@ -31,7 +31,7 @@ def test_member_on_a_phone_sees_her_balance_and_next_due_date(make_org, make_use
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone_page, "member-portal-phone")
     phone_page.get_by_role("button", name="Show").click()
-    assert "Share capital payment" in phone_page.content()
+    assert "Payment on my shares" in phone_page.content()  # in her words, not the journal's memo
 
 
 def test_officer_records_a_payment_in_three_fields_and_gets_the_receipt(make_org, make_user, page, log_in, shot):

@@ -159,3 +159,14 @@ def test_no_account_is_opened_before_she_was_admitted(coop, product, officer, ap
         "member_id": late.id, "product_id": product.id, "amount": "500", "on": (today() - timedelta(days=4)).isoformat()},
         headers={"Idempotency-Key": "early"})
     assert refused.status_code == 422 and refused.json["errors"]["on"].startswith("A savings account cannot be opened")
+
+
+def test_the_passbook_tells_its_memos_in_filipino(coop, member, product, officer, login):
+    """The memos the savings desk writes ("Opening deposit") were shown as recorded, in English, on a Filipino
+    passbook page and its CSV."""
+    account = savings.open_account(coop.id, member.id, product.id, amount=300_00, actor_id=officer.id)
+    db.session.commit()
+    client = login(officer)
+    page = client.get(f"/o/{coop.slug}/savings/accounts/{account.id}/statement?format=csv&lang=fil")
+    text = page.get_data(as_text=True)
+    assert "Unang deposito" in text and "Opening deposit" not in text

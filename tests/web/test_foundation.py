@@ -97,6 +97,19 @@ def test_init_and_user_add(app, make_org):
     assert client.get(f"/o/{org.slug}/ledger/entries/new").status_code == 200
 
 
+def test_user_add_refuses_in_one_line_not_a_traceback(app, make_org):
+    """An unknown role printed a Python traceback; an unknown organization and a short password did too."""
+    org = make_org()
+    runner = app.test_cli_runner()
+    for args, said in ((["--org", org.slug, "--role", "treasurer"], "treasurer"),
+                       (["--org", "nowhere", "--role", "officer"], "organization"),
+                       (["--org", org.slug, "--role", "officer", "--password", "short"], "")):
+        password = [] if "--password" in args else ["--password", "a long enough password"]
+        refused = runner.invoke(args=["user", "add", "treasurer", *args, *password])
+        assert refused.exit_code != 0 and isinstance(refused.exception, SystemExit)  # click's own exit, no raise
+        assert "Traceback" not in refused.output and said in refused.output, refused.output
+
+
 def test_the_audit_log_is_append_only(make_org):
     import pytest
 
