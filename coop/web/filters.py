@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 from ..money import format_money, to_pesos_text
 
@@ -68,11 +69,23 @@ def membership(value) -> str:
     return str(label) if label is not None else str(value)
 
 
+def _at_render(function):
+    """The filter run at every render, in that request's language. Jinja folds a filter applied to a literal
+    (`'regular'|membership`) into the compiled template, once, in whatever language the first page that
+    compiled it was in; a filter that takes the render's context is never folded."""
+
+    @pass_context
+    def filtered(_context, value, *args, **kwargs):
+        return function(value, *args, **kwargs)
+
+    return filtered
+
+
 def register(app: Flask) -> None:
-    app.add_template_filter(status, "status")
-    app.add_template_filter(membership, "membership")
-    app.add_template_filter(money, "money")
+    app.add_template_filter(_at_render(status), "status")
+    app.add_template_filter(_at_render(membership), "membership")
+    app.add_template_filter(_at_render(money), "money")
     app.add_template_filter(to_pesos_text, "pesos")  # an amount in a form field: "2000.50"
-    app.add_template_filter(lambda d, fmt="medium": format_date(d, fmt) if d else "", "date")
+    app.add_template_filter(_at_render(lambda d, fmt="medium": format_date(d, fmt) if d else ""), "date")
     # a stored moment (naive UTC) as the reader's clock in Manila says it, in her language
-    app.add_template_filter(lambda t, fmt="medium": format_datetime(t, fmt) if t else "", "datetime")
+    app.add_template_filter(_at_render(lambda t, fmt="medium": format_datetime(t, fmt) if t else ""), "datetime")
