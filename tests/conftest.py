@@ -11,7 +11,6 @@ import shutil
 import tempfile
 import time
 from itertools import count
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
