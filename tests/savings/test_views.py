@@ -53,14 +53,20 @@ def test_the_api_posts_once_per_key_and_answers_problems(coop, member, product, 
     assert client.get(f"{base}/accounts/{made.json['id']}/transactions").json[-1]["amount"] == "100.00"
 
 
-def test_her_portal_shows_her_savings_and_only_hers(coop, product, officer, login):
-    user = create_user("ana-savings", PASSWORD, "Ana")
+def _her_account_and_another(coop, product, officer, username):
+    """A member with a login and her account, and another member's account she must never see."""
+    user = create_user(username, PASSWORD, "Ana")
     grant_role(user.id, coop.id, "member")
     ana = create_member(coop.id, name="Ana", actor_id=None, status="active", user_id=user.id)
     other = create_member(coop.id, name="Bea", actor_id=None, status="active")
     mine = savings.open_account(coop.id, ana.id, product.id, amount=300_00, actor_id=officer.id)
     theirs = savings.open_account(coop.id, other.id, product.id, amount=400_00, actor_id=officer.id)
     db.session.commit()
+    return user, mine, theirs
+
+
+def test_her_portal_shows_her_savings_and_only_hers(coop, product, officer, login):
+    user, mine, theirs = _her_account_and_another(coop, product, officer, "ana-savings")
     client = login(user)
     portal = client.get(f"/o/{coop.slug}/me").get_data(as_text=True)
     assert mine.number in portal and "300.00" in portal
@@ -133,13 +139,7 @@ def test_the_accounts_list_pages_and_finds_by_member_name_or_number(coop, produc
 
 
 def test_her_own_accounts_and_passbook_through_the_api(coop, product, officer, api):
-    user = create_user("ana-api", PASSWORD, "Ana")
-    grant_role(user.id, coop.id, "member")
-    ana = create_member(coop.id, name="Ana", actor_id=None, status="active", user_id=user.id)
-    other = create_member(coop.id, name="Bea", actor_id=None, status="active")
-    mine = savings.open_account(coop.id, ana.id, product.id, amount=300_00, actor_id=officer.id)
-    theirs = savings.open_account(coop.id, other.id, product.id, amount=400_00, actor_id=officer.id)
-    db.session.commit()
+    user, mine, theirs = _her_account_and_another(coop, product, officer, "ana-api")
     client = api(user)
     base = f"/api/v1/orgs/{coop.slug}/savings"
     assert [row["number"] for row in client.get(f"{base}/my").json] == [mine.number]
