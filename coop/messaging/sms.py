@@ -200,7 +200,8 @@ def _balance(org_id: int, mobile: str, pin: str) -> Inquiry:
     member = members.member_by_mobile(org_id, mobile)
     # the same query whether or not the number is a member's (member id 0 matches no row)
     row = db.session.scalar(select(SmsPin).where(SmsPin.org_id == org_id,
-                                                 SmsPin.member_id == (member.id if member else 0)).with_for_update())
+                                                 SmsPin.member_id == (member.id if member else 0)).with_for_update()
+                            .execution_options(populate_existing=True))
     ok = _verify(row, pin)  # always exactly one verification
     now = utcnow()
     locked = row is not None and row.locked_until is not None and row.locked_until > now

@@ -17,7 +17,8 @@ from .models import Receipt, ReceiptCounter
 def _next_number(org_id: int) -> int:
     """Take the next number under a row lock: a rolled-back issue gives its number back, so no gaps."""
     insert_ignore(ReceiptCounter, {"org_id": org_id, "next_number": 1}, ["org_id"])
-    counter = db.session.scalar(select(ReceiptCounter).where(ReceiptCounter.org_id == org_id).with_for_update())
+    counter = db.session.scalar(select(ReceiptCounter).where(ReceiptCounter.org_id == org_id).with_for_update()
+                               .execution_options(populate_existing=True))
     number = counter.next_number
     counter.next_number = number + 1
     return number

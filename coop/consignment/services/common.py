@@ -66,8 +66,10 @@ def _check_payment(org_id: int, on, amount, paid_via: str) -> None:
 
 
 def _lock(query):
-    """FOR NO KEY UPDATE: it blocks other writers of the row but not inserts that merely reference it."""
-    return db.session.scalars(query.with_for_update(key_share=True)).all()
+    """FOR NO KEY UPDATE: it blocks other writers of the row but not inserts that merely reference it. The rows are
+    read afresh (populate_existing): one already in the session from an unlocked read would otherwise keep the
+    figures it had before the lock, and a concurrent writer's change would be lost."""
+    return db.session.scalars(query.with_for_update(key_share=True).execution_options(populate_existing=True)).all()
 
 
 def _get_locked(model, org_id: int, row_id, message: str):

@@ -72,7 +72,7 @@ def record_counter_sale(org_id: int, item_id: int, pieces: int, amount: int, *, 
 
 def _counter_item(org_id: int, item_id: int, pieces: int) -> Item:
     item = db.session.scalar(select(Item).where(Item.id == item_id, Item.org_id == org_id)
-                             .with_for_update(key_share=True))
+                             .with_for_update(key_share=True).execution_options(populate_existing=True))
     if item is None or not item.active:
         raise Invalid("This consigned item is not for sale.", field="item")
     if pieces > item.qty_at_coop:
@@ -87,7 +87,7 @@ def _current_campaign(org_id: int, principal: Principal, on: date) -> Campaign:
         select(Campaign).where(Campaign.org_id == org_id, Campaign.principal_id == principal.id,
                                Campaign.status == "open", Campaign.starts_on <= on,
                                (Campaign.ends_on.is_(None)) | (Campaign.ends_on >= on))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1).with_for_update(key_share=True))
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1).with_for_update(key_share=True).execution_options(populate_existing=True))
     if campaign is None:
         raise Invalid("%(name)s has no open campaign on %(on)s.", field="item",
                       values={"name": principal.name, "on": on})

@@ -65,7 +65,7 @@ def receive_goods(org_id: int, principal_id: int, lines, *, on: date, actor_id: 
     order = None
     if order_id is not None:
         order = db.session.scalar(select(Doc).where(Doc.id == order_id, Doc.org_id == org_id, Doc.kind == "order")
-                                  .with_for_update(key_share=True))
+                                  .with_for_update(key_share=True).execution_options(populate_existing=True))
         if order is None or order.principal_id != principal.id:
             raise Invalid("No such order from this principal.", field="order_id")
         if order.status != "open":

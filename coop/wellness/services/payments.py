@@ -106,7 +106,8 @@ def pay_earnings(org_id: int, attendant_id: int, start: date, end: date, *, on: 
     rows = list(db.session.scalars(select(Booking).where(
         Booking.org_id == org_id, Booking.attendant_id == attendant.id, Booking.status == "completed",
         Booking.payout_id.is_(None), Booking.share_amount > 0,
-        Booking.completed_on >= start, Booking.completed_on <= end).with_for_update()))
+        Booking.completed_on >= start, Booking.completed_on <= end).with_for_update()
+        .execution_options(populate_existing=True)))
     amount = sum(b.share_amount for b in rows)
     if not rows:
         raise Invalid("Nothing is due to %(label)s for %(start)s to %(end)s.", field="start",
