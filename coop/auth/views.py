@@ -238,9 +238,9 @@ def org_tokens():
                            revoke_endpoint="admin.revoke_token", org_wide=True)
 
 
-@admin.post("/tokens/<int:token_id>/revoke")
+@admin.post("/tokens/<int:token_id>/revoke", endpoint="revoke_token")
 @roles_required("admin")
-def revoke_token(token_id: int):
+def revoke_org_token(token_id: int):
     services.revoke_token(token_id, current_user.id, org_id=g.org.id)
     flash(_l("Token revoked."))
     return redirect(url_for("admin.org_tokens"), code=303)
