@@ -19,7 +19,7 @@ import random
 import statistics
 import sys
 import time as clock
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

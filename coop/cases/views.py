@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields

@@ -12,7 +12,6 @@ from collections import defaultdict
 from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, func, select
 
 from ..extensions import db
-from ..money import php_text
 from .errors import Overdraft, UnknownEntry
 from .models import AccountBalance, JournalEntry, JournalLine
 from ..errors import Pesos

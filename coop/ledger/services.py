@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, exists, func, insert, literal, or_, select, text
+from sqlalchemy import bindparam, case, func, insert, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 

@@ -1,5 +1,5 @@
 """Loans over JSON: products, applications, loans, schedules, repayments (and their reversal)."""
-from flask import g, request
+from flask import g
 from flask_login import current_user
 
 from ..api import blueprint, respond

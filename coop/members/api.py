@@ -1,4 +1,4 @@
-from flask import g, request
+from flask import g
 from flask_login import current_user
 
 from ..api import blueprint, respond

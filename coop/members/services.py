@@ -11,7 +11,6 @@ from ..auth import services as auth
 from ..errors import Invalid, NotFound, Pesos, Status
 from ..extensions import db
 from ..manifest import plugins
-from ..money import php_text
 from ..orgs import services as orgs
 from ..timeutil import today
 from . import fees, shares

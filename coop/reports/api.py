@@ -1,4 +1,4 @@
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_login import current_user
 
 from ..api import blueprint

@@ -1,5 +1,5 @@
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 

@@ -13,7 +13,6 @@ from ..ledger import services as ledger
 from ..loans import services as loans
 from ..members import services as members
 from ..money import php_text
-from ..reports.schemas import resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 
 from ..audit import services as audit
 from ..auth.access import current_role, load_session_user

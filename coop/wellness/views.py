@@ -1,7 +1,7 @@
 """The Wellness Center's pages: the day sheet, the week, booking, clients, setup, earnings, her own page."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime

@@ -5,7 +5,6 @@ from coop.approvals import services as approvals
 from coop.errors import Conflict
 from coop.extensions import db
 from coop.ledger import services as ledger
-from coop.ledger.records import Entry, Line
 from coop.timeutil import today
 
 pytestmark = pytest.mark.postgres

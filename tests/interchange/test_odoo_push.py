@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from coop.audit.models import AuditEvent
 from coop.extensions import db
-from coop.interchange import crypto, odoo, push, services
+from coop.interchange import crypto, push, services
 from coop.interchange.models import OdooConnection
 from coop.ledger import services as ledger
 from coop.ledger.records import Entry, Line

@@ -1,6 +1,6 @@
 """Savings: opening, deposits with receipts, a month's interest to the centavo, the minimum balance, paying
 share capital from savings in one entry, time deposits, dormancy and the control check."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -15,7 +15,6 @@ from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
 from ...members import services as members
-from ...money import pesos_text
 from ..models import Doc, Producer
 from .common import (
     _add_goods,

@@ -17,7 +17,6 @@ from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...ledger.records import Line
 from ...members import services as members
-from ...money import pesos_text
 from ...orgs.services import get_setting
 from ...receipts import services as receipts
 from ..models import Doc, MemberAccount

@@ -8,7 +8,6 @@ from ...errors import Invalid, Pesos
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Line
-from ...money import pesos_text
 from ..models import Doc
 from .common import _check_payment, _new_doc, _post, _replay
 from .principals import get_campaign, get_principal, principal_party

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ..models import CONDITIONS, Moa, Tranche
-from .base import CENTRE_ROLE, check_bounds, next_number, pesos
+from .base import CENTRE_ROLE, check_bounds, next_number
 from .funds import fund_position, get_fund
 from .plans import get_plan, moa_of_plan, review_of
 

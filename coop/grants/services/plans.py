@@ -9,7 +9,7 @@ from ...extensions import db
 from ...kernel import get_in_org
 from ...timeutil import utcnow
 from ..models import DECISIONS, BusinessPlan, Moa, PlanLine, Review
-from .base import NotReady, check_bounds, next_number, pesos
+from .base import NotReady, check_bounds, next_number
 from .beneficiaries import get_beneficiary, is_ready
 
 

@@ -11,7 +11,6 @@ from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ...money import pesos_text
 from ..models import PAYMENT_METHODS, Product, Purchase, PurchaseLine, SupplierPayment
 from ..quantity import SCALE, line_amount, round_div
 from .catalogue import amount_owed, get_supplier

@@ -13,7 +13,6 @@ from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...loans import services as loans
 from ...members import services as members
-from ...money import pesos_text
 from ...receipts import services as receipts
 from .. import pos
 from ..models import SALE_PAYMENTS, Product, Sale, SaleLine, SaleReturn

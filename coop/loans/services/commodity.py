@@ -11,7 +11,6 @@ from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
 from ...members import services as members
-from ...money import php_text
 from ...orgs.services import get_setting
 from ..models import Loan, LoanTransaction
 from .base import (

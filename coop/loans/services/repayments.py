@@ -12,7 +12,6 @@ from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
-from ...money import php_text
 from ...receipts import services as receipts
 from .. import schedule as sched
 from ..models import Installment, Loan, LoanTransaction
