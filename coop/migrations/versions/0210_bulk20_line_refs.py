@@ -2,14 +2,14 @@
 
 journal_line's four foreign keys (organization, entry, account, party) each ran a trigger per row
 (a SELECT ... FOR KEY SHARE): four fifths of the database's work when a bulk import COPYs 300,000
-lines. They are replaced by one statement-level trigger that joins the statement's new rows
-(a transition table) to journal_entry, account and party once, with the same row locks, and
-checks more than the foreign keys did: the entry, the account and the party are the line's own
-organization's. Deleting, or changing the id or organization of, an account or party that
-lines name is refused by triggers on those tables, as the foreign keys refused it (journal_entry
-refuses any UPDATE or DELETE already: it is append-only). Errors carry
-SQLSTATE 23503 (foreign_key_violation), so callers see the same IntegrityError. SQLite keeps its
-foreign keys (checked in C per row, cheap there).
+lines. They are replaced by one statement-level trigger that joins the statement's new rows (a
+transition table) to journal_entry, account and party once, locking the accounts and parties as the
+foreign keys did, and checks more than the foreign keys did: the entry, the account and the party
+are the line's own organization's. Deleting, or changing the id or organization of, an account or
+party that lines name is refused by triggers on those tables, as the foreign keys refused it
+(journal_entry refuses any UPDATE or DELETE already: it is append-only). Errors carry SQLSTATE 23503
+(foreign_key_violation), so callers see the same IntegrityError. SQLite keeps its foreign keys
+(checked in C per row, cheap there).
 
 Revision ID: 0210_bulk20_line_refs
 Revises: 0080_cash
