@@ -33,35 +33,38 @@ REFERENCED = (("account", "account_id"), ("party", "party_id"))
 CHECK_LINES = """
 CREATE OR REPLACE FUNCTION coop_journal_line_refs() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  wanted bigint;
-  found bigint;
+  bad_entries bigint;
+  bad_accounts bigint;
+  bad_parties bigint;
 BEGIN
-  -- each (entry, organization) the statement's lines name, against journal_entry; no row lock: journal_entry
-  -- is append-only (coop_append_only refuses UPDATE and DELETE), so an entry seen stays
-  SELECT count(*) INTO wanted FROM (SELECT DISTINCT entry_id, org_id FROM new_lines) n;
-  SELECT count(*) INTO found FROM (SELECT DISTINCT entry_id, org_id FROM new_lines) n
-    WHERE EXISTS (SELECT 1 FROM journal_entry e WHERE e.id = n.entry_id AND e.org_id = n.org_id);
-  IF found <> wanted THEN
+  -- one statement (a trigger's each statement costs an executor start; posting one entry fires this too):
+  -- the distinct (entry, account, party; organization) pairs the statement's lines name, against their
+  -- tables. Accounts and parties are locked FOR KEY SHARE as a foreign key locks them, so that a
+  -- concurrent DELETE waits and then finds these lines; entries need no lock: journal_entry is
+  -- append-only (coop_append_only refuses UPDATE and DELETE), so an entry seen stays.
+  WITH entries AS (SELECT DISTINCT entry_id, org_id FROM new_lines),
+       accounts AS (SELECT DISTINCT account_id, org_id FROM new_lines),
+       parties AS (SELECT DISTINCT party_id, org_id FROM new_lines WHERE party_id IS NOT NULL),
+       locked_accounts AS (SELECT a.id FROM accounts n JOIN account a ON a.id = n.account_id AND a.org_id = n.org_id
+                           FOR KEY SHARE OF a),
+       locked_parties AS (SELECT p.id FROM parties n JOIN party p ON p.id = n.party_id AND p.org_id = n.org_id
+                          FOR KEY SHARE OF p)
+  SELECT (SELECT count(*) FROM entries n
+            WHERE NOT EXISTS (SELECT 1 FROM journal_entry e WHERE e.id = n.entry_id AND e.org_id = n.org_id)),
+         (SELECT count(*) FROM accounts) - (SELECT count(*) FROM locked_accounts),
+         (SELECT count(*) FROM parties) - (SELECT count(*) FROM locked_parties)
+    INTO bad_entries, bad_accounts, bad_parties;
+  IF bad_entries > 0 THEN
     RAISE EXCEPTION 'journal_line names a journal entry that is not its organization''s'
       USING ERRCODE = 'foreign_key_violation', TABLE = 'journal_line', CONSTRAINT = 'journal_line_entry_ref';
   END IF;
-  SELECT count(*) INTO wanted FROM (SELECT DISTINCT account_id, org_id FROM new_lines) n;
-  SELECT count(*) INTO found FROM (
-    SELECT 1 FROM (SELECT DISTINCT account_id, org_id FROM new_lines) n
-      JOIN account a ON a.id = n.account_id AND a.org_id = n.org_id FOR KEY SHARE OF a) x;
-  IF found <> wanted THEN
+  IF bad_accounts > 0 THEN
     RAISE EXCEPTION 'journal_line names an account that is not its organization''s'
       USING ERRCODE = 'foreign_key_violation', TABLE = 'journal_line', CONSTRAINT = 'journal_line_account_ref';
   END IF;
-  SELECT count(*) INTO wanted FROM (SELECT DISTINCT party_id, org_id FROM new_lines WHERE party_id IS NOT NULL) n;
-  IF wanted > 0 THEN
-    SELECT count(*) INTO found FROM (
-      SELECT 1 FROM (SELECT DISTINCT party_id, org_id FROM new_lines WHERE party_id IS NOT NULL) n
-        JOIN party p ON p.id = n.party_id AND p.org_id = n.org_id FOR KEY SHARE OF p) x;
-    IF found <> wanted THEN
-      RAISE EXCEPTION 'journal_line names a party that is not its organization''s'
-        USING ERRCODE = 'foreign_key_violation', TABLE = 'journal_line', CONSTRAINT = 'journal_line_party_ref';
-    END IF;
+  IF bad_parties > 0 THEN
+    RAISE EXCEPTION 'journal_line names a party that is not its organization''s'
+      USING ERRCODE = 'foreign_key_violation', TABLE = 'journal_line', CONSTRAINT = 'journal_line_party_ref';
   END IF;
   RETURN NULL;
 END $$
