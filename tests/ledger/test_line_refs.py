@@ -132,3 +132,32 @@ def test_on_postgresql_the_bulk_copy_is_checked_too(books):
     assert getattr(refused.value, "sqlstate", None) == "23503"  # foreign_key_violation, as the foreign key said
     savepoint.rollback()
     assert _lines() == before
+
+
+@postgres_only
+def test_on_postgresql_the_check_runs_with_the_application_roles_own_rights(books):
+    """The trigger runs as whoever inserts: `coop init --app-role`'s role may lock accounts and parties
+    FOR KEY SHARE (it may UPDATE them) and read journal_entry, so its posts go through and bad lines do not."""
+    from sqlalchemy import text
+
+    from coop.dbroles import create_app_role
+
+    org, party, entry_id = books
+    cash = ledger.get_account(org.id, "cash_on_hand").id
+    role = "coop_app_line_refs_test"
+    create_app_role(role, password="s3cret-for-test")
+    db.session.commit()
+    insert = text("INSERT INTO journal_line (org_id, entry_id, account_id, party_id, debit, credit) "
+                  "VALUES (:org, :entry, :account, :party, 100, 0)")
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text(f'SET ROLE "{role}"'))
+            conn.execute(insert, {"org": org.id, "entry": entry_id, "account": cash, "party": party})
+            with pytest.raises(IntegrityError):
+                conn.execute(insert, {"org": org.id, "entry": entry_id, "account": cash, "party": party + 1000})
+            conn.rollback()
+    finally:
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
