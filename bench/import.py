@@ -25,6 +25,8 @@ What is left (measured 2026-12-04 on branch bulk20, 100,000 entries x 3 lines, 2
     PostgreSQL  raw COPY           17.9 s wall,  4.0 s CPU     import 24.4 s,  6.1 s CPU
                 import/beancount 1.95x CPU;  import/raw 0.66x CPU   (before 0210_bulk20_line_refs: 1.01x, 0.74x;
                                                                       the raw COPY alone 7.8 s CPU)
+    a second run at load 28-34 (Beancount 172.1 s wall, 12.9 s CPU): SQLite 2.99x CPU (4.14x wall),
+    PostgreSQL 2.02x CPU (6.01x wall); import/raw 0.54x and 0.70x CPU
 
 4x Beancount is 3.0 s of CPU here for the whole import. On PostgreSQL the raw COPY of the same rows
 into the same tables alone is 4.0 s of CPU (the server: 100,000 entries into journal_entry with its six
