@@ -16,30 +16,33 @@ peak memory is its own):
 - beancount (when `beancount` is installed): `beancount.loader.load_file` of the same
   transactions written as a ledger file (parsing, booking, its plugins and validations), once without
   its pickle cache and once as a first load that writes it; the ratio uses the faster (no cache).
-What is left (measured 2026-12-04, 100,000 entries x 3 lines, 2 shared CPUs at load 13-17, so the wall
-figures are 3-5x the CPU ones and the CPU ratios are the steadier):
+What is left (measured 2026-12-04 on branch bulk20, 100,000 entries x 3 lines, 2 shared CPUs at load
+12-18, so the wall figures are 3-7x the CPU ones and only the CPU ratios can be read):
 
-    beancount load_file, no cache  30.1 s wall,  8.7 s CPU      (writing its pickle cache: 51.4 s, 13.2 s CPU)
-    SQLite      raw executemany     9.9 s wall,  1.8 s CPU     import 17.5 s,  3.3 s CPU
-                import/beancount 1.72x wall, 2.65x CPU;  import/raw 0.56x wall, 0.53x CPU
-    PostgreSQL  raw COPY           24.6 s wall,  6.0 s CPU     import 39.5 s,  8.7 s CPU
-                import/beancount 0.76x wall, 1.00x CPU;  import/raw 0.62x wall, 0.68x CPU
+    beancount load_file, no cache  84.5 s wall, 11.9 s CPU      (writing its pickle cache: 112.6 s, 16.9 s CPU)
+    SQLite      raw executemany    20.1 s wall,  2.5 s CPU     import 32.6 s,  4.5 s CPU
+                import/beancount 2.62x CPU;  import/raw 0.55x CPU
+    PostgreSQL  raw COPY           17.9 s wall,  4.0 s CPU     import 24.4 s,  6.1 s CPU
+                import/beancount 1.95x CPU;  import/raw 0.66x CPU   (before 0210_bulk20_line_refs: 1.01x, 0.74x;
+                                                                      the raw COPY alone 7.8 s CPU)
+    a second run at load 28-34 (Beancount 172.1 s wall, 12.9 s CPU): SQLite 2.99x CPU (4.14x wall),
+    PostgreSQL 2.02x CPU (6.01x wall); import/raw 0.54x and 0.70x CPU
 
-4x Beancount is 2.2 s of CPU for the whole import. On SQLite the raw insert alone takes 1.8 s of it
-(300,000 lines into journal_line: 0.36 s CPU into a bare copy of the table, 0.91 s with its indexes,
-1.54 s into the real table with its foreign keys and 300,000 rows already in its indexes), which
-leaves 0.4 s to read, group, check and hash 300,000 CSV rows; they take 1.2 s (a dry run), the csv
-module's reading alone about 0.3 s. On PostgreSQL the raw COPY of the same rows is 6.0 s of CPU,
-already 0.7x of Beancount: INSERT ... SELECT of the 300,000 lines into a bare copy of journal_line
-takes 0.57 s, with its five indexes 2.9 s, into journal_line itself 16.6 s: the per-row foreign-key
-triggers (org, entry, account, party; each a SELECT ... FOR KEY SHARE) are four fifths of the
-database's work, and PostgreSQL has no way to check them per statement. The checks `import_entries`
-makes in Python against the preloaded accounts and parties cannot switch those triggers off for a
-role that does not own the tables. What would move it: replacing journal_line's foreign keys by
-statement-level checks (a trigger with a transition table joining the new rows to account and
-party once per COPY) — a schema change to the core of the ledger that this benchmark does not make.
-The writer thread overlaps reading the next batch with the database writing the last one, which
-shows in wall time only when a core is free.
+4x Beancount is 3.0 s of CPU here for the whole import. On PostgreSQL the raw COPY of the same rows
+into the same tables alone is 4.0 s of CPU (the server: 100,000 entries into journal_entry with its six
+indexes and three per-row foreign keys ~1.4 s, 300,000 lines into journal_line with its four indexes and
+the per-statement reference check ~2.5 s; psycopg's COPY rows ~0.4 s): the goal is below the floor of
+writing the rows into the ledger's tables, whatever the import does before. Migration
+0210_bulk20_line_refs took the floor from 7.8 s to 4.0 s by replacing journal_line's four per-row
+foreign-key triggers (a SELECT ... FOR KEY SHARE each) by one trigger per statement over its transition
+table. On SQLite the raw insert is 2.5 s of CPU (foreign keys ~0.25 s of it), which leaves 0.5 s to read,
+group, check and hash 300,000 CSV rows; a dry run takes ~1.6 s (the csv module's reading alone 0.3 s,
+the per-entry check and its sha256 ~1 s). A column-at-a-time check of each batch (map/zip over the
+columns) was tried and measured no faster: the per-entry work left is the idempotency hash and the
+entry's tuples, which the writer needs. What would move it further: journal_entry's per-row foreign
+keys (organization, poster, reversal) checked per statement too (~0.4 s of PostgreSQL's 1.4 s); fewer
+indexes on the journal (each is a read some page needs). The writer thread overlaps reading the next
+batch with the database writing the last one, which shows in wall time only when a core is free.
 
 Printed: wall seconds and CPU seconds (the child's, every thread, plus its PostgreSQL server
 process read from /proc: on a busy machine the CPU figures are the steadier), entries/s, peak RSS of
