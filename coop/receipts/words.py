@@ -37,6 +37,14 @@ _KNOWN = (
     (re.compile(r"^Savings withdrawal (?P<number>\S+)$"), _l("Savings withdrawal %(number)s")),
     (re.compile(r"^Time deposit (?P<number>\S+) matured$"), _l("Time deposit %(number)s matured")),
     (re.compile(r"^Time deposit (?P<number>\S+) pre-terminated$"), _l("Time deposit %(number)s pre-terminated")),
+    # the receipt for what was kept out of her loan at its release
+    (re.compile(r"^Loan (?P<number>L-\d+), deducted at release: service fee (?P<fee>\S+), capital build-up (?P<cbu>\S+) "
+                r"\(to her share capital\)$"),
+     _l("Loan %(number)s, deducted at release: service fee %(fee)s, capital build-up %(cbu)s (to her share capital)")),
+    (re.compile(r"^Loan (?P<number>L-\d+), deducted at release: service fee (?P<fee>\S+)$"),
+     _l("Loan %(number)s, deducted at release: service fee %(fee)s")),
+    (re.compile(r"^Loan (?P<number>L-\d+), deducted at release: capital build-up (?P<cbu>\S+) \(to her share capital\)$"),
+     _l("Loan %(number)s, deducted at release: capital build-up %(cbu)s (to her share capital)")),
     # her statement's other memos (her own member number taken out by the statement)
     (re.compile(r"^Recovery on written-off loan (?P<number>L-\d+)$"), _l("Recovery on written-off loan %(number)s")),
     (re.compile(r"^Penalty on loan (?P<number>L-\d+), installment (?P<n>\d+)$"),

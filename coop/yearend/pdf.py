@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
+from flask_babel import format_date
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -30,7 +31,7 @@ def slip(organization: str, allocation, line, member) -> bytes:
     row(_("Slip %(number)s", number=line.slip_number))
     row(f"{member.label} {member.name}")
     row(_("General assembly resolution %(number)s of %(date)s", number=allocation.resolution_number or "",
-          date=allocation.assembly_date.isoformat() if allocation.assembly_date else ""))
+          date=format_date(allocation.assembly_date, "medium") if allocation.assembly_date else ""))
     y -= 3 * mm
     row(_("Average paid-up share capital"), line.average_capital)
     row(_("Interest on share capital (%(rate)s%%)", rate="%g" % (allocation.interest_rate_bp / 100)), line.interest)
@@ -39,7 +40,7 @@ def slip(organization: str, allocation, line, member) -> bytes:
     row(_("Total"), line.total, bold=True)
     if line.paid_on:
         y -= 3 * mm
-        row(_("Paid on %(date)s", date=line.paid_on.isoformat()), bold=True)
+        row(_("Paid on %(date)s", date=format_date(line.paid_on, "medium")), bold=True)
         for label, amount in ((_("Applied to her unpaid subscription"), line.to_subscription),
                               (_("Applied to her loans"), line.to_loans),
                               (_("Additional share capital"), line.to_share_capital),
