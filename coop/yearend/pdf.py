@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from ..money import php_text
+from ..web.pdf import fonts, pdf_money
 
 
 def slip(organization: str, allocation, line, member) -> bytes:
@@ -17,13 +17,14 @@ def slip(organization: str, allocation, line, member) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A5)
     width, height = A5
     y = height - 15 * mm
+    regular, bold_font = fonts()  # the embedded font: Helvetica has no peso sign
 
     def row(text: str, amount: int | None = None, *, bold: bool = False) -> None:
         nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 9)
+        pdf.setFont(bold_font if bold else regular, 9)
         pdf.drawString(12 * mm, y, text[:70])
         if amount is not None:
-            pdf.drawRightString(width - 12 * mm, y, php_text(amount))
+            pdf.drawRightString(width - 12 * mm, y, pdf_money(amount))
         y -= 5.5 * mm
 
     row(organization, bold=True)

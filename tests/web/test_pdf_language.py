@@ -98,12 +98,12 @@ def test_the_pdfs_she_takes_home_are_in_filipino(app):
     ngo = [slug for _u, (_p, slug) in logins.items() if slug != COOP_SLUG][0]
     slip_member = db.session.scalar(select(AllocationLine.member_id).where(
         AllocationLine.allocation_id == allocation.id).order_by(AllocationLine.id).limit(1))
-    asked = {"member": [f"/o/{COOP_SLUG}/savings/my/{a}/statement?format=pdf" for a in db.session.scalars(
+    asked = {"member": [f"/o/{COOP_SLUG}/me/statement?format=pdf"]
+             + [f"/o/{COOP_SLUG}/savings/my/{a}/statement?format=pdf" for a in db.session.scalars(
                  select(SavingsAccount.id).where(SavingsAccount.member_id == her.id))],
              "officer": [f"/o/{COOP_SLUG}/receipts/{r}.pdf" for r in db.session.scalars(
                  select(Receipt.id).where(Receipt.org_id == coop_id).order_by(Receipt.id))]
-             + [f"/o/{COOP_SLUG}/members/{her.id}/statement?format=pdf",
-                f"/o/{COOP_SLUG}/yearend/allocations/{allocation.id}/members/{slip_member}.pdf"],
+             + [f"/o/{COOP_SLUG}/yearend/allocations/{allocation.id}/members/{slip_member}.pdf"],
              "ngo-admin": [f"/o/{ngo}/grants/moas/{m}/pdf" for m in db.session.scalars(select(Moa.id))]}
     problems, made = [], 0
     for username, urls in asked.items():
