@@ -180,7 +180,9 @@ def keep(message) -> dict | str:
 def said(stored) -> str:
     """What `keep` stored, in the language of whoever reads it now."""
     found = Sentence.from_data(stored)
-    return found.said(True) if isinstance(found, Sentence) else found
+    if isinstance(found, Sentence):
+        return found.said(True)
+    return gettext(found) if found and has_request_context() else found  # stored English the catalogue knows
 
 
 class CoopError(Exception):
