@@ -116,6 +116,10 @@ def _locale():
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in ("en", "fil"):
         return chosen
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        asked = request.accept_languages.best_match(["en", "fil"])  # a program says per call what it reads
+        if asked:
+            return asked
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(["en", "fil"]) or "en"

@@ -13,6 +13,7 @@ from babel.dates import format_date as babel_format_date
 from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, session
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -43,6 +44,10 @@ class Status(str):
 
 
 def _shown(value, translate: bool) -> str:
+    if isinstance(value, Sentence):
+        return value.said(translate)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_shown(item, translate) for item in value)
     locale = "fil_PH" if translate and has_request_context() and str(get_locale()) == "fil" else "en_PH"
     if isinstance(value, Pesos):
         return format_money(int(value), locale)
@@ -73,6 +78,113 @@ def fill(template: str, values: dict, *, translate: bool) -> str:
     return template % shown
 
 
+class Sentence:
+    """A message not said yet: constant English text (extracted into the catalogue, `Sentence` is an extraction
+    keyword) and its typed values, said in the reader's language where it is shown. A domain's check returns one
+    instead of a formatted string (a good-standing reason, a release blocker), a refusal carries one, and a stored
+    message (a flash, an import's problem) keeps `as_data()` and is said again with `from_data()` when read.
+
+    `str()` says it in the language of the request it is read in (English outside a request), as lazy_gettext does.
+    """
+
+    __slots__ = ("template", "values")
+
+    def __init__(self, template: str, **values):
+        self.template = template
+        self.values = values
+
+    def said(self, translate: bool = True) -> str:
+        return fill(self.template, self.values, translate=translate and has_request_context())
+
+    @property
+    def english(self) -> str:
+        return self.said(False)
+
+    def __str__(self) -> str:
+        return self.said(has_request_context())
+
+    def __html__(self) -> str:  # Jinja escapes what str() gives
+        from markupsafe import escape
+        return str(escape(str(self)))
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.template!r}, **{self.values!r})"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Sentence):
+            return (self.template, self.values) == (other.template, other.values)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.template)
+
+    def as_data(self) -> dict:
+        """Plain JSON (a session's flash, a run's stored problems): the template and each value with its kind."""
+        return {"template": self.template, "values": {name: _value_data(v) for name, v in self.values.items()}}
+
+    @classmethod
+    def from_data(cls, data) -> "Sentence | str":
+        """What `as_data()` kept, as a Sentence again (plain text stays text)."""
+        if not isinstance(data, dict) or "template" not in data:
+            return data if isinstance(data, str) else str(data)
+        return cls(data["template"], **{name: _value_from(v) for name, v in (data.get("values") or {}).items()})
+
+
+_KINDS = {"pesos": Pesos, "words": Words, "status": Status}
+
+
+def _value_data(value):
+    if isinstance(value, Sentence):
+        return {"sentence": value.as_data()}
+    if isinstance(value, (list, tuple)):
+        return {"list": [_value_data(item) for item in value]}
+    if isinstance(value, Month):
+        return {"month": value.isoformat()}
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return {"date": value.isoformat()}
+    for kind, cls in _KINDS.items():
+        if isinstance(value, cls):
+            return {kind: int(value) if cls is Pesos else str(value)}
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else str(value)
+
+
+def _value_from(data):
+    if not isinstance(data, dict):
+        return data
+    (kind, value), = data.items()
+    if kind == "sentence":
+        return Sentence.from_data(value)
+    if kind == "list":
+        return [_value_from(item) for item in value]
+    if kind == "month":
+        return Month.of(date.fromisoformat(value))
+    if kind == "date":
+        return date.fromisoformat(value)
+    return _KINDS[kind](value)
+
+
+def keep(message) -> dict | str:
+    """A message to store until someone reads it (a flash in the session, a run's problem in a JSON column): a
+    Sentence, a refusal or a lazy gettext string as its English template and values; any other text as it is."""
+    if isinstance(message, CoopError):
+        message = message.sentence
+    if isinstance(message, Sentence):
+        return message.as_data()
+    if isinstance(message, LazyString) and len(message._args) == 1:  # _l("Saved %(name)s.", name=...)
+        return Sentence(message._args[0], **message._kwargs).as_data()
+    if isinstance(message, Words):
+        return Sentence(str(message)).as_data()
+    return str(message)
+
+
+def said(stored) -> str:
+    """What `keep` stored, in the language of whoever reads it now."""
+    found = Sentence.from_data(stored)
+    if isinstance(found, Sentence):
+        return found.said(True)
+    return gettext(found) if found and has_request_context() else found  # stored English the catalogue knows
+
+
 class CoopError(Exception):
     """A domain's refusal. The message is constant English text, extracted into the catalogue; what varies
     goes into `values` (`%(name)s` in the text): amounts as `Pesos`, states as `Status`, dates as dates, so
@@ -81,13 +193,20 @@ class CoopError(Exception):
     status = 400
     title = "Request refused"
 
-    def __init__(self, message: str, field: str | None = None, *, values: dict | None = None, **extra):
+    def __init__(self, message: "str | Sentence", field: str | None = None, *, values: dict | None = None, **extra):
+        if isinstance(message, Sentence):  # a check's finding, raised as it is
+            message, values = message.template, {**message.values, **(values or {})}
         self.template = message
         self.values = dict(values or {})
         self.message = fill(message, self.values, translate=False)
         super().__init__(self.message)
         self.field = field
         self.extra = extra
+
+    @property
+    def sentence(self) -> Sentence:
+        """The refusal not said yet (to be kept and said later, in the language of whoever reads it)."""
+        return Sentence(self.template, **self.values)
 
 
 class NotFound(CoopError):
@@ -154,6 +273,8 @@ def translated(message) -> str:
     error classes' names) and their values apart, so the one lookup here serves every domain."""
     if isinstance(message, CoopError):
         return fill(message.template, message.values, translate=True)
+    if isinstance(message, Sentence):
+        return message.said(True)
     text = str(message)
     if text in _MARSHMALLOW:
         return str(_MARSHMALLOW[text])
@@ -183,9 +304,11 @@ def _problem(status: int, title: str, detail: str, errors: dict | None = None, *
     return response
 
 
-def _back_to_form(message: str, errors: dict | None):
-    """Re-show the form the officer came from, with what she typed and why it was refused."""
+def _back_to_form(message, errors: dict | None):
+    """Re-show the form the officer came from, with what she typed and why it was refused (the message and the
+    fields' messages kept untranslated, said in the language of the page that shows them)."""
     flash(message, "error")
+    errors = {field: keep(text) for field, text in (errors or {}).items()}
     kept = {k: v for k, v in request.form.items() if k not in ("csrf_token", "password", "password_confirm")}
     session["_form"] = {"data": kept, "errors": errors or {}}
     return redirect(request.referrer or request.url, code=303)
@@ -236,14 +359,16 @@ def register(app: Flask) -> None:
         _discard()
         _log_refusal(error.status)
         retry_after = getattr(error, "retry_after", None)  # 429: when to come back
-        if _wants_json():
-            errors = {error.field: error.message} if error.field else None
-            response = _problem(error.status, error.title, error.message, errors, **error.extra)
+        if _wants_json():  # the detail in the language the client asked for (Accept-Language), English by default
+            detail = translated(error)
+            errors = {error.field: detail} if error.field else None
+            response = _problem(error.status, error.title, detail, errors, **error.extra)
+            response.headers["Content-Language"] = str(get_locale() or "en")
         else:
             message = translated(error)
             errors = {error.field: message} if error.field else None
             if request.method == "POST" and error.status in (400, 409, 422):
-                return _back_to_form(message, errors)
+                return _back_to_form(error, {error.field: error} if error.field else None)
             title = _PAGES[error.status][0] if error.status in _PAGES else error.title
             response = app.make_response((render_template("error.html", status=error.status, title=title,
                                                           message=message), error.status))
@@ -308,5 +433,15 @@ def register(app: Flask) -> None:
         # with g emptied, and the refused form's input and messages must survive into that second run
         form = request.environ.get("coop.form")
         if form is None:
-            form = request.environ["coop.form"] = session.pop("_form", None) or {"data": {}, "errors": {}}
+            form = session.pop("_form", None) or {"data": {}, "errors": {}}
+            form["errors"] = {field: said(text) for field, text in (form.get("errors") or {}).items()}
+            request.environ["coop.form"] = form
         g.form = form
+
+    @app.after_request
+    def keep_flashes_untranslated(response):
+        """A flash waits in the session for the next page, which may be in another language (she switched):
+        it is kept as its English template and values and said when shown (`said`, in base.html)."""
+        if "_flashes" in session:
+            session["_flashes"] = [(category, keep(message)) for category, message in session["_flashes"]]
+        return response

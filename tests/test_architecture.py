@@ -10,12 +10,19 @@ with `ast`, nothing is imported, so a broken rule is found even where no test ru
 4. Models and services import no edge: no `views` or `api` module, nothing of coop.web, coop.api
    or coop.cli.
 5. A function-local import of a coop module is allowed only where `LOCAL_IMPORTS` says why.
+6. A refusal is raised with constant English text (coop.errors says it in the reader's language when it is
+   shown: a page in Filipino, an API call with Accept-Language: fil, a run read later): the first argument of
+   every domain error (every subclass of CoopError found in the source) and of every `Sentence` is a string
+   literal, what varies goes into `values=` as typed values (`Pesos`, dates, `Words`, `Status`), and nothing in
+   the call translates or formats before the raise (gettext, php_text, isoformat, f-strings, `%`, `.format`).
+   A refusal handed on (a check's Sentence, a caught refusal) is allowed only where `PASSED_ON` says why.
 
 Each test lists every violation it finds, as file:line, in one message.
 """
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -351,3 +358,149 @@ def test_the_allow_list_names_only_imports_that_exist():
 def test_every_allowed_local_import_says_why():
     unexplained = sorted(str(key) for key, reason in LOCAL_IMPORTS.items() if not reason.strip())
     _fail_if("LOCAL_IMPORTS entries without a reason", unexplained)
+
+
+# ------------------------------------------------------------------------------------------------
+# 6. Refusals raised untranslated, said in the reader's language when shown
+
+# (module, enclosing function, source of the first argument) -> why it is not a literal
+PASSED_ON: dict[tuple[str, str, str], str] = {
+    ("coop.kernel", "get_in_org", "message"): "the caller's literal (extracted by the keyword get_in_org:4)",
+    ("coop.auth.api", "issue_token", "attempt.refusal"): "a login refusal, a Words constant of auth.services",
+    ("coop.auth.services", "TooManyAttempts.__init__", "message"): "its callers' literal, TooManyAttempts is a "
+                                                                      "keyword of the extraction",
+    ("coop.approvals.services", "NotTheChecker.__init__", "self.MESSAGE"): "a Words constant of the class",
+    ("coop.approvals.services", "approve", "error.sentence"): "the command's own refusal, template and values",
+    ("coop.grants.services.releases", "request_release", "blocker"): "release_blocker's Sentence",
+    ("coop.grants.services.releases", "execute_release", "blocker"): "release_blocker's Sentence",
+    ("coop.loans.services.opening", "open_running_loan", "problem"): "check_opening_schedule's Sentence",
+    ("coop.interchange.imports", "_ledger_rows", "_outcome_of(refused.summary, Outcome())"): "ImportProblems says "
+                                                                                         "its own text",
+    ("coop.interchange.imports", "_finish", "outcome"): "ImportProblems says its own text",
+    ("coop.ledger.bulk", "import_entries", "summary"): "ImportRefused says its own text",
+    ("coop.ledger.services", "check_entry", "problems[0].message"): "a posting check's Sentence",
+    ("coop.cases.services.base", "case_for", "HIDDEN"): "a Words constant of the module",
+    ("coop.cases.services.subject", "her_rows", "HIDDEN"): "a Words constant of cases.services.base",
+}
+# What translates or formats: called inside a refusal, it fixes the words or the figures in one language.
+SAYERS = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "translated", "php_text", "pesos", "format_money",
+          "format_date", "format_datetime", "format_decimal", "isoformat", "strftime", "format"}
+
+
+@lru_cache(maxsize=1)
+def _trees() -> dict[str, ast.Module]:
+    return {module: ast.parse(path.read_text(), str(path)) for module, path in _sources().items()}
+
+
+def _error_classes() -> set[str]:
+    """CoopError and every class of coop/ that derives from it, by name."""
+    bases: dict[str, set[str]] = {}
+    for tree in _trees().values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases)
+    found = {"CoopError"}
+    while True:
+        more = {name for name, of in bases.items() if of & found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def _called(node: ast.Call) -> str | None:
+    return node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+
+
+def _calls_in_functions(tree: ast.Module):
+    """(qualified enclosing function or class, call) for every call of the module."""
+    def walk(node, scope):
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                inner = f"{scope}.{child.name}" if scope else child.name
+            if isinstance(child, ast.Call):
+                yield scope, child
+            yield from walk(child, inner)
+    yield from walk(tree, "")
+
+
+def _said_early(node: ast.AST) -> list[str]:
+    """What inside a refusal's arguments translates or formats before it is raised."""
+    found = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Call) and _called(inner) in SAYERS:
+            found.append(f"{_called(inner)}()")
+        elif isinstance(inner, ast.JoinedStr):
+            found.append("an f-string")
+        elif isinstance(inner, ast.BinOp) and isinstance(inner.op, (ast.Mod, ast.Add)) and any(
+                isinstance(side, (ast.Constant, ast.JoinedStr)) and isinstance(getattr(side, "value", ""), str)
+                for side in (inner.left, inner.right)):
+            found.append("text joined or formatted with % or +")
+    return found
+
+
+def _refusal_problems(trees: dict[str, ast.Module] | None = None, errors: set[str] | None = None) -> list[str]:
+    trees = _trees() if trees is None else trees
+    errors = _error_classes() if errors is None else errors
+    problems = []
+    for module, tree in trees.items():
+        if module == "coop.errors":  # the machinery that says them
+            continue
+        path = module.replace(".", "/") + ".py"
+        for scope, call in _calls_in_functions(tree):
+            name = _called(call)
+            is_super = (name == "__init__" and isinstance(call.func, ast.Attribute)
+                        and isinstance(call.func.value, ast.Call) and _called(call.func.value) == "super"
+                        and scope.split(".")[0] in errors and scope.split(".")[0] != "CoopError")
+            if not (name in errors or name == "Sentence" or is_super) or not call.args:
+                continue
+            first = call.args[0]
+            where = f"{path}:{call.lineno} {name}"
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                if (module, scope, ast.unparse(first)) not in PASSED_ON:
+                    problems.append(f"{where}: the text is `{ast.unparse(first)}`, not a literal (in {scope})")
+                    continue
+            said = [call.args[0], *(k.value for k in call.keywords if k.arg == "values" or name == "Sentence")]
+            for what in _said_early(ast.Tuple(elts=said)):
+                problems.append(f"{where}: {what} before the raise (give the value typed in values=)")
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                named = set(re.findall(r"%\((\w+)\)s", first.value))
+                given = next((k.value for k in call.keywords if k.arg == "values"), None)
+                if name == "Sentence":
+                    keys = {k.arg for k in call.keywords}
+                elif isinstance(given, ast.Dict) and all(isinstance(k, ast.Constant) for k in given.keys):
+                    keys = {k.value for k in given.keys}
+                else:
+                    keys = named if given is not None else set()
+                if named != keys:
+                    problems.append(f"{where}: placeholders {sorted(named)} but values {sorted(keys)}")
+    return problems
+
+
+def test_refusals_are_raised_untranslated_with_their_values_apart():
+    _fail_if("Refusals translated or formatted before they are raised (coop.errors says them when shown)",
+             _refusal_problems())
+
+
+def test_every_passed_on_refusal_still_exists():
+    seen = set()
+    for module, tree in _trees().items():
+        for scope, call in _calls_in_functions(tree):
+            if call.args:
+                seen.add((module, scope, ast.unparse(call.args[0])))
+    assert set(PASSED_ON) <= seen, sorted(set(PASSED_ON) - seen)
+
+
+def test_the_refusal_check_finds_a_refusal_translated_at_raise_time():
+    """The check itself: a refusal as a domain once wrote it is found."""
+    bad = ast.parse('''
+def pay(amount, day):
+    raise Invalid(_("That is more than %(amount)s.", amount=php_text(amount)), field="amount")
+def later(day):
+    raise Invalid("Not before %(day)s.", values={"day": day.isoformat()})
+def missing(day):
+    raise Invalid("Not before %(day)s.")
+''')
+    found = _refusal_problems({"coop.example": bad}, {"CoopError", "Invalid"})
+    assert len(found) == 3 and "not a literal" in found[0] and "isoformat()" in found[1] and "placeholders" in found[2]

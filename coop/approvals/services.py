@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..auth import services as auth
-from ..errors import Conflict, CoopError, Forbidden, NotFound, Status
+from ..errors import Conflict, CoopError, Forbidden, NotFound, Status, Words
 from ..extensions import db
 from ..kernel import get_in_org
 from ..manifest import ApprovalKind, Execution, plugins
@@ -29,8 +29,8 @@ class NotTheChecker(Forbidden):
     """The one refusal of maker-checker, whatever the domain: the maker, or a role that may not check."""
 
     title = "A second person must decide"
-    MESSAGE = ("Someone other than the person who asked, with a role that may approve it, must decide this "
-               "(maker-checker).")
+    MESSAGE = Words("Someone other than the person who asked, with a role that may approve it, must decide this "
+                    "(maker-checker).")
 
     def __init__(self):
         super().__init__(self.MESSAGE)
@@ -148,7 +148,7 @@ def approve(org_id: int, approval_id: int, checker_id: int | None, *, on: date |
             raise
         _close_domain_record(spec, execution, error.message)
         _decide(approval, FAILED, checker_id, error.message)
-        raise CommandFailed(error.message, field=error.field) from error
+        raise CommandFailed(error.sentence, field=error.field) from error
     savepoint.commit()
     _decide(approval, APPROVED, checker_id, execution.note, outcome)
     return approval

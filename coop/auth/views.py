@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
-from ..errors import translated
 from ..orgs import services as orgs
 from ..web.forms import load_form, load_query
 from . import services
@@ -69,7 +68,7 @@ def login():
                                         lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         if attempt.user is None:
             g.keep_changes = True  # the failure count and its audit row are kept
-            flash(translated(attempt.refusal), "error")
+            flash(attempt.refusal, "error")
             return render_template("auth/login.html"), 401
         if attempt.needs_second_step:
             session["second_step_user"] = attempt.user.id
@@ -100,7 +99,7 @@ def second_step():
                                               lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         if attempt.user is None:
             g.keep_changes = True
-            flash(translated(attempt.refusal), "error")
+            flash(attempt.refusal, "error")
             return render_template("auth/second_step.html"), 401
         login_succeeded()
         sign_in(attempt.user)

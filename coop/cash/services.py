@@ -16,16 +16,15 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..audit import services as audit
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden, Invalid, Pesos
 from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
-from ..money import php_text, to_centavos
+from ..money import to_centavos
 from ..orgs import services as orgs
 from ..timeutil import today, utcnow
 from .models import CLOSED, CONFIRMED, OPEN, BankLine, BankStatement, CashDeposit, TellerSession
-from .text import _
 
 SETTING_MATCH_DAYS = "cash.match_window_days"
 OVER_SHORT = "cash_over_short"
@@ -42,11 +41,11 @@ def deposit(org_id: int, actor_id: int | None, *, amount: int, on: date | None =
         if replay is not None and replay.source == "cash.deposit":
             return get_deposit(org_id, int(replay.source_id))
     if amount <= 0:
-        raise Invalid(_("Deposit more than zero."), field="amount")
+        raise Invalid("Deposit more than zero.", field="amount")
     ledger.cash_account(org_id, from_account, "from_account")
     ledger.cash_account(org_id, to_account, "to_account")
     if from_account == to_account:
-        raise Invalid(_("Deposit into another cash account than the one the cash comes from."), field="to_account")
+        raise Invalid("Deposit into another cash account than the one the cash comes from.", field="to_account")
     on = on or today()
     row = CashDeposit(org_id=org_id, deposited_on=on, amount=amount, from_account=from_account,
                       to_account=to_account, reference=(reference or "").strip() or None, created_by=actor_id,
@@ -84,10 +83,10 @@ def open_session_of(org_id: int, user_id: int) -> tuple[int, int] | None:
 
 def open_session(org_id: int, user_id: int, *, opening_count: int, account: str = "cash_on_hand") -> TellerSession:
     if opening_count < 0:
-        raise Invalid(_("Count the cash: zero or more."), field="opening_count")
+        raise Invalid("Count the cash: zero or more.", field="opening_count")
     ledger.cash_account(org_id, account, "account")
     if open_session_of(org_id, user_id) is not None:
-        raise Conflict(_("You already have an open session: close it first."))
+        raise Conflict("You already have an open session: close it first.")
     session = TellerSession(org_id=org_id, user_id=user_id, account_id=ledger.get_account(org_id, account).id,
                             status=OPEN, business_day=today(), opened_at=utcnow(), opening_count=opening_count)
     db.session.add(session)
@@ -110,11 +109,11 @@ def close_session(org_id: int, session_id: int, user_id: int, *, closing_count: 
                   note: str | None = None) -> TellerSession:
     session = get_session(org_id, session_id, lock=True)
     if session.user_id != user_id:
-        raise Forbidden(_("Only the officer at the desk closes her own session."))
+        raise Forbidden("Only the officer at the desk closes her own session.")
     if session.status != OPEN:
-        raise Conflict(_("This session is already closed."))
+        raise Conflict("This session is already closed.")
     if closing_count < 0:
-        raise Invalid(_("Count the cash: zero or more."), field="closing_count")
+        raise Invalid("Count the cash: zero or more.", field="closing_count")
     session.expected = expected_count(session)
     session.closing_count = closing_count
     session.over_short = closing_count - session.expected
@@ -130,9 +129,9 @@ def confirm_session(org_id: int, session_id: int, confirmer_id: int) -> TellerSe
     """A second officer confirms the closing count; an over or a short is posted to cash short and over."""
     session = get_session(org_id, session_id, lock=True)
     if session.user_id == confirmer_id:
-        raise Forbidden(_("Another officer must confirm the closing count."))
+        raise Forbidden("Another officer must confirm the closing count.")
     if session.status != CLOSED:
-        raise Conflict(_("Only a closed session is confirmed, once."))
+        raise Conflict("Only a closed session is confirmed, once.")
     if session.over_short:
         account = ledger.get_account(org_id, session.account_id)
         amount = abs(session.over_short)
@@ -178,8 +177,8 @@ def _parse_date(text: str, n: int) -> date:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise Invalid(_("Line %(n)s: %(value)s is not a date (use 2026-03-31 or 03/31/2026).", n=n, value=text),
-                  field="file")
+    raise Invalid("Line %(n)s: %(value)s is not a date (use 2026-03-31 or 03/31/2026).",
+                  field="file", values={"n": n, "value": text})
 
 
 def _parse_amount(text: str, n: int) -> int:
@@ -190,7 +189,7 @@ def _parse_amount(text: str, n: int) -> int:
     try:
         value = to_centavos(text.strip("()"))
     except ValueError:
-        raise Invalid(_("Line %(n)s: %(value)s is not an amount.", n=n, value=text), field="file") from None
+        raise Invalid("Line %(n)s: %(value)s is not an amount.", field="file", values={"n": n, "value": text}) from None
     return -value if negative else value
 
 
@@ -199,7 +198,7 @@ def parse_amount(text: str, field: str = "closing_balance") -> int:
     try:
         return to_centavos(text)
     except ValueError:
-        raise Invalid(_("Enter an amount in pesos, like 2000 or 2,000.50."), field=field) from None
+        raise Invalid("Enter an amount in pesos, like 2000 or 2,000.50.", field=field) from None
 
 
 def parse_statement(text: str) -> list[dict]:
@@ -207,7 +206,7 @@ def parse_statement(text: str) -> list[dict]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if not header:
-        raise Invalid(_("The file is empty."), field="file")
+        raise Invalid("The file is empty.", field="file")
     names = [h.strip().lower() for h in header]
     where = {}
     for column, aliases in _COLUMNS.items():
@@ -216,8 +215,8 @@ def parse_statement(text: str) -> list[dict]:
                 where[column] = n
                 break
     if "date" not in where or ("amount" not in where and not {"deposit", "withdrawal"} & where.keys()):
-        raise Invalid(_("The first line names the columns: date, description, and amount (or deposit and "
-                        "withdrawal)."), field="file")
+        raise Invalid("The first line names the columns: date, description, and amount (or deposit and "
+                        "withdrawal).", field="file")
     lines = []
     for n, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
@@ -234,7 +233,7 @@ def parse_statement(text: str) -> list[dict]:
                       or "-", "reference": cell("reference").strip()[:60] or None, "amount": amount,
                       "balance": balance})
     if not lines:
-        raise Invalid(_("The statement has no lines with an amount."), field="file")
+        raise Invalid("The statement has no lines with an amount.", field="file")
     return lines
 
 
@@ -246,7 +245,7 @@ def import_statement(org_id: int, actor_id: int | None, text: str, *, account: s
     if closing_balance is None:
         last = [line["balance"] for line in lines if line["balance"] is not None]
         if not last:
-            raise Invalid(_("Give the statement's ending balance (the file has no balance column)."),
+            raise Invalid("Give the statement's ending balance (the file has no balance column).",
                           field="closing_balance")
         closing_balance = last[-1]
     late = max(line["line_date"] for line in lines)
@@ -334,13 +333,12 @@ def match(org_id: int, bank_line_id: int, journal_line_id: int, actor_id: int | 
     line = get_bank_line(org_id, bank_line_id)
     statement = get_statement(org_id, line.statement_id)
     if line.journal_line_id is not None:
-        raise Conflict(_("This statement line is already matched; unmatch it first."))
+        raise Conflict("This statement line is already matched; unmatch it first.")
     book = ledger.book_line(org_id, statement.account_id, journal_line_id)
     if journal_line_id in _matched_line_ids(org_id):
-        raise Conflict(_("That book line is already matched to another statement line."))
+        raise Conflict("That book line is already matched to another statement line.")
     if book.amount != line.amount:
-        raise Invalid(_("The amounts differ: the bank shows %(bank)s, the books %(book)s.",
-                        bank=php_text(line.amount), book=php_text(book.amount)), field="journal_line_id")
+        raise Invalid("The amounts differ: the bank shows %(bank)s, the books %(book)s.", field="journal_line_id", values={"bank": Pesos(line.amount), "book": Pesos(book.amount)})
     line.journal_line_id, line.matched_how, line.matched_by, line.matched_at = journal_line_id, "manual", actor_id, utcnow()
     db.session.flush()
     audit.record("cash.match", org_id=org_id, user_id=actor_id, target_type="bank_line", target_id=line.id,
@@ -351,7 +349,7 @@ def match(org_id: int, bank_line_id: int, journal_line_id: int, actor_id: int | 
 def unmatch(org_id: int, bank_line_id: int, actor_id: int | None) -> BankLine:
     line = get_bank_line(org_id, bank_line_id)
     if line.journal_line_id is None:
-        raise Conflict(_("This statement line is not matched."))
+        raise Conflict("This statement line is not matched.")
     audit.record("cash.unmatch", org_id=org_id, user_id=actor_id, target_type="bank_line", target_id=line.id,
                  details={"journal_line_id": line.journal_line_id})
     line.journal_line_id, line.matched_how, line.matched_by, line.matched_at = None, None, None, None

@@ -63,11 +63,11 @@ def confirm_session(session_id: int):
 def import_statement():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise Invalid(_l("Choose the statement's CSV file."), field="file")
+        raise Invalid("Choose the statement's CSV file.", field="file")
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid(_l("Save the statement as a CSV file (UTF-8)."), field="file") from None
+        raise Invalid("Save the statement as a CSV file (UTF-8).", field="file") from None
     closing = request.form.get("closing_balance", "").strip()
     statement = services.import_statement(
         g.org.id, current_user.id, text, account=request.form.get("account") or "cash_in_bank",

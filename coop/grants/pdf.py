@@ -67,7 +67,7 @@ def moa_pdf(*, organization: str, moa: Moa, plan: BusinessPlan, lines: list[Plan
             "business plan %(plan)s: %(business)s at %(location)s, funded by %(donor)s.", kind=kind,
             amount=pdf_money(moa.total), plan=plan.label, business=plan.business_type, location=plan.location,
             donor=fund.donor_name)),
-        clause(_("2. The Centre as operations partner."), moa.centre_role),
+        clause(_("2. The Centre as operations partner."), _(moa.centre_role)),  # the default: said in her language
         clause(_("3. Use of the money."), _(
             "The Beneficiary uses the money only for the items of her business plan below, keeps the receipts of "
             "every purchase and shows them to the Centre.")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import format_date
 from sqlalchemy import select
 
 from ..extensions import db
@@ -29,7 +30,7 @@ def funds_table(org_id: int, on: date) -> Table:
         totals = [t + f for t, f in zip(totals, figures)]
     return Table(
         title=_("Donor funds"), subtitle=_("As of %(day)s. Left = received less released; available = left less "
-                                           "what signed MOAs will still release.", day=on.isoformat()),
+                                           "what signed MOAs will still release.", day=format_date(on, "medium")),
         columns=(Column("fund", _("Fund")), Column("donor", _("Donor")), Column("received", _("Received"), "money"),
                  Column("released", _("Released"), "money"), Column("committed", _("Committed, not released"), "money"),
                  Column("left", _("Left"), "money"), Column("available", _("Available"), "money")),
@@ -72,7 +73,7 @@ def summary_table(org_id: int, on: date, fund_id: int | None = None) -> Table:
     )
     scope = (_("Grants charged to %(donor)s", donor=s.funds[0][0].donor_name) + ". ") if fund_id else ""
     return Table(title=_("Program summary"),
-                 subtitle=scope + _("As of %(day)s. Counts and amounts only: no personal data.", day=on.isoformat()),
+                 subtitle=scope + _("As of %(day)s. Counts and amounts only: no personal data.", day=format_date(on, "medium")),
                  columns=(Column("item", _("Item")), Column("count", _("Count"), "number"),
                           Column("amount", _("Amount"), "money")),
                  rows=tuple(rows), notes=notes)
@@ -89,7 +90,7 @@ def status_table(org_id: int, on: date) -> Table:
         rows.append((plan.label, labels.get(plan.beneficiary_id), plan.business_type, status,
                      moa.label if moa else "", plan.amount_requested, moa.released_total if moa else 0))
     return Table(title=_("Grants by status"), subtitle=_("As of %(day)s. Women are named by number only.",
-                                                          day=on.isoformat()),
+                                                          day=format_date(on, "medium")),
                  columns=(Column("plan", _("Plan")), Column("beneficiary", _("Beneficiary")),
                           Column("business", _("Business")), Column("status", _("Status")),
                           Column("moa", _("MOA")), Column("amount", _("Amount"), "money"),
@@ -105,7 +106,7 @@ def tranches_due_table(org_id: int, on: date, horizon_days: int = 30) -> Table:
                   d.tranche.amount, d.tranche.condition, d.tranche.status, d.blocker or _("ready to release"))
                  for d in due)
     until = on + timedelta(days=horizon_days)
-    return Table(title=_("Tranches due"), subtitle=_("Planned on or before %(day)s.", day=until.isoformat()),
+    return Table(title=_("Tranches due"), subtitle=_("Planned on or before %(day)s.", day=format_date(until, "medium")),
                  columns=(Column("moa", _("MOA")), Column("beneficiary", _("Beneficiary")),
                           Column("tranche", _("Tranche"), "number"), Column("planned_on", _("Planned"), "date"),
                           Column("amount", _("Amount"), "money"), Column("condition", _("Condition")),
@@ -119,7 +120,7 @@ def monitoring_due_table(org_id: int, on: date) -> Table:
     rows = tuple((moa.label, labels.get(moa.beneficiary_id), month.month_no, month.due_on,
                   max((on - month.due_on).days, 0)) for moa, month in due)
     return Table(title=_("Monitoring due"), subtitle=_("Monthly reports not yet recorded, due by %(day)s.",
-                                                        day=on.isoformat()),
+                                                        day=format_date(on, "medium")),
                  columns=(Column("moa", _("MOA")), Column("beneficiary", _("Beneficiary")),
                           Column("month", _("Month"), "number"), Column("due_on", _("Due"), "date"),
                           Column("days_late", _("Days late"), "number")),

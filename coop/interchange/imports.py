@@ -52,7 +52,8 @@ class Outcome:
 
 class ImportProblems(Invalid):
     def __init__(self, outcome: Outcome):
-        super().__init__(f"{len(outcome.problems)} problems; nothing was imported. First: {outcome.problems[0]}")
+        super().__init__("%(count)s problems; nothing was imported. First: %(first)s",
+                         values={"count": len(outcome.problems), "first": str(outcome.problems[0])})
         self.outcome = outcome
 
 
@@ -323,7 +324,7 @@ def run_loans(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: 
     reference in the old books. A loan already brought (by reference) is skipped."""
     outcome = Outcome()
     if as_of is None:
-        raise Invalid(_("Give the cut-over date of the loans."), field="as_of")
+        raise Invalid("Give the cut-over date of the loans.", field="as_of")
     products = {p.code.lower(): p for p in loans.list_products(org_id)}
     grouped: dict[str, list[tuple[int, dict]]] = {}
     for n, r in rows:
@@ -506,7 +507,7 @@ def run(org_id: int, kind_name: str, content: bytes, filename: str, mapping: dic
     spec = kind(kind_name)
     if spec.whole_file:
         if not ledgerfile.is_beancount(filename):
-            raise Invalid(_("Upload the Beancount file itself (its name ends in .beancount)."), field="file")
+            raise Invalid("Upload the Beancount file itself (its name ends in .beancount).", field="file")
         return spec.run(org_id, content, dry_run=dry_run, actor_id=actor_id, as_of=as_of, progress=progress)
     as_of = as_of_date(org_id, spec, as_of)
     header, rows = read_table(content, filename)

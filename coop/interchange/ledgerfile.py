@@ -26,8 +26,8 @@ def _loader():
     try:
         from beancount import loader
     except ImportError:  # an optional dependency: say what to install instead of failing
-        raise Invalid(_("Reading Beancount files needs the beancount package on the server "
-                        "(pip install 'coop[beancount]')."), field="file") from None
+        raise Invalid("Reading Beancount files needs the beancount package on the server "
+                        "(pip install 'coop[beancount]').", field="file") from None
     return loader
 
 

@@ -16,7 +16,7 @@ import xmlrpc.client
 from typing import Callable
 
 from ..audit import services as audit
-from ..errors import Invalid
+from ..errors import Invalid, keep
 from ..timeutil import utcnow
 from . import odoo, services
 
@@ -195,7 +195,7 @@ def push(org_id: int, run_id: int, *, secret_key: str, checkpoint: Callable[[], 
         run.status = "done"
     except OdooError as error:
         run.status = "failed"
-        run.problems = [{"row": None, "column": None, "message": error.message}]
+        run.problems = [{"row": None, "column": None, "message": error.message, "said": keep(error)}]
     run.finished_at = utcnow()
     run.summary = {"sent": {odoo.MODELS[k]: v for k, v in sent.items()}, "dry_run": run.dry_run}
     audit.record("interchange.odoo_push", org_id=org_id, user_id=run.created_by, target_type="interchange_run",

@@ -18,6 +18,7 @@ import threading
 from flask import Flask
 from sqlalchemy import or_, update
 
+from ..errors import CoopError, keep
 from ..extensions import db
 from ..timeutil import utcnow
 from . import imports, services
@@ -58,12 +59,18 @@ def execute(app: Flask, run_id: int) -> None:
             run = db.session.get(InterchangeRun, run_id)
             if run is not None:
                 run.status, run.finished_at = "failed", utcnow()
-                run.problems = [{"row": None, "column": getattr(error, "field", None),
-                                 "message": getattr(error, "message", str(error))}]
+                run.problems = [_problem(None, getattr(error, "field", None), error)]
                 db.session.commit()
         finally:
             PROGRESS.pop(run_id, None)
             db.session.remove()
+
+
+def _problem(row, column, message) -> dict:
+    """A problem kept on the run: its English words, and the refusal untranslated (template and values) so that
+    the run's page says it in the language of whoever reads it, not the job's."""
+    english = message.message if isinstance(message, CoopError) else str(message)
+    return {"row": row, "column": column, "message": english, "said": keep(message)}
 
 
 def _import(run: InterchangeRun) -> None:
@@ -85,7 +92,7 @@ def _import(run: InterchangeRun) -> None:
     run.done = outcome.rows
     run.total = max(run.total, outcome.rows)
     run.summary = {"done": outcome.done, "skipped": outcome.skipped, "rows": outcome.rows}
-    run.problems = [{"row": p.row, "column": p.column, "message": p.message} for p in outcome.problems[:1000]]
+    run.problems = [_problem(p.row, p.column, p.message) for p in outcome.problems[:1000]]
     run.finished_at = utcnow()
     run.heartbeat_at = utcnow()
 

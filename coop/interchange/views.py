@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import STAFF, roles_required
@@ -83,10 +82,10 @@ def upload():
     spec = imports.kind(data["kind"])
     file = request.files.get("file")
     if file is None or not file.filename:
-        raise Invalid(str(_l("Choose the file to upload.")), field="file")
+        raise Invalid("Choose the file to upload.", field="file")
     content = file.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        raise Invalid(str(_l("The file is larger than 64 MB: split it by year.")), field="file")
+        raise Invalid("The file is larger than 64 MB: split it by year.", field="file")
     imports.check_file(spec, file.filename)
     imports.check_not_empty(content, file.filename)  # refuses what cannot be read, or holds nothing, now
     run = services.create_run(g.org.id, spec.name, actor_id=current_user.id, dry_run=True, filename=file.filename,

@@ -68,7 +68,8 @@ class ImportRefused(Invalid):
 
     def __init__(self, summary: ImportSummary):
         first = summary.problems[0] if summary.problems else None
-        super().__init__(f"{len(summary.problems)} problems; nothing was imported. First: {first}")
+        super().__init__("%(count)s problems; nothing was imported. First: %(first)s",
+                         values={"count": len(summary.problems), "first": str(first)})
         self.summary = summary
         self.problems = summary.problems
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import Pesos, Sentence, Words
 from .errors import RefusedEntry, UnbalancedEntry
 from .records import Entry
 
@@ -14,13 +15,13 @@ from .records import Entry
 @dataclass(frozen=True)
 class Problem:
     field: str
-    message: str
+    message: Sentence  # said in the reader's language where it is shown
     error: type[RefusedEntry] | type[UnbalancedEntry] = RefusedEntry
 
 
 def check_line_count(entry: Entry) -> list[Problem]:
     if len(entry.lines) < 2:
-        return [Problem("lines", "An entry needs at least two lines.")]
+        return [Problem("lines", Sentence("An entry needs at least two lines."))]
     return []
 
 
@@ -30,11 +31,11 @@ def check_amounts(entry: Entry) -> list[Problem]:
         for side in ("debit", "credit"):
             amount = getattr(line, side)
             if isinstance(amount, bool) or not isinstance(amount, int):
-                problems.append(Problem(f"lines.{n}.{side}", f"Line {n}: amounts are whole centavos."))
+                problems.append(Problem(f"lines.{n}.{side}", Sentence("Line %(n)s: amounts are whole centavos.", n=n)))
             elif amount < 0:
-                problems.append(Problem(f"lines.{n}.{side}", f"Line {n}: a {side} cannot be negative."))
+                problems.append(Problem(f"lines.{n}.{side}", Sentence("Line %(n)s: a %(side)s cannot be negative.", n=n, side=Words(side))))
         if not problems and (line.debit > 0) == (line.credit > 0):
-            problems.append(Problem(f"lines.{n}", f"Line {n}: give either a debit or a credit, more than zero."))
+            problems.append(Problem(f"lines.{n}", Sentence("Line %(n)s: give either a debit or a credit, more than zero.", n=n)))
     return problems
 
 
@@ -42,14 +43,15 @@ def check_balanced(entry: Entry) -> list[Problem]:
     debits = sum(line.debit for line in entry.lines)
     credits = sum(line.credit for line in entry.lines)
     if debits != credits:
-        return [Problem("lines", f"The entry is unbalanced: debits {debits} and credits {credits} centavos.",
+        return [Problem("lines", Sentence("The entry is unbalanced: debits %(debits)s and credits %(credits)s.",
+                                 debits=Pesos(debits), credits=Pesos(credits)),
                         UnbalancedEntry)]
     return []
 
 
 def check_memo(entry: Entry) -> list[Problem]:
     if not entry.memo or not entry.memo.strip():
-        return [Problem("memo", "Say what the entry is for.")]
+        return [Problem("memo", Sentence("Say what the entry is for."))]
     return []
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
-from ..errors import Month, Words
+from ..errors import Month, Sentence, Words
 from ..extensions import db
 from ..orgs.models import OrgSetting
 from ..timeutil import today, utcnow
@@ -396,14 +396,15 @@ def post_many(entries: list[Entry] | tuple[Entry, ...], actor_id: int | None = N
 
 def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int | None, *,
               numbered: bool) -> list[PostedEntry]:
-    def prefix(n: int) -> str:
-        return f"Entry {n}: " if numbered else ""
+    def prefix(n: int) -> Sentence | str:
+        return Sentence("Entry %(n)s: ", n=n) if numbered else ""
 
     for n, (entry, _) in enumerate(batch, start=1):
         problems = structural_problems(entry)
         if problems:
             problem = problems[0]
-            raise problem.error(prefix(n) + problem.message, field=problem.field)
+            raise problem.error("%(prefix)s%(problem)s", field=problem.field,
+                                values={"prefix": prefix(n), "problem": problem.message})
     hashes = [_request_hash(entry) if entry.idempotency_key else None for entry, _ in batch]
     db.session.flush()  # what the caller added is in the database before the checks read it
     preloaded = None
@@ -414,8 +415,8 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
         replays = {}
         if preloaded.replay_id is not None:
             if preloaded.replay_hash != hashes[0]:
-                raise IdempotencyMismatch(prefix(1) + "This idempotency key was already used for a different "
-                                          "entry.", field="idempotency_key")
+                raise IdempotencyMismatch("%(prefix)sThis idempotency key was already used for a different entry.",
+                                          field="idempotency_key", values={"prefix": prefix(1)})
             return [get_entry(org_id, preloaded.replay_id, replayed=True)]
     else:
         replays = _replays(org_id, batch, hashes, prefix)
@@ -505,7 +506,7 @@ def check_entry(entry: Entry) -> None:
     """Every check `post` makes, writing nothing: for an entry held for a second person's approval."""
     problems = structural_problems(entry)
     if problems:
-        raise problems[0].error(problems[0].message, field=problems[0].field)
+        raise problems[0].error(problems[0].message, field=problems[0].field)  # a Sentence, raised as it is
     _check_against_books(entry.org_id, [entry], [""])
 
 
@@ -524,8 +525,8 @@ def _replays(org_id: int, batch, hashes, prefix) -> dict[int, PostedEntry]:
         if entry.idempotency_key in previous:
             entry_id, request_hash = previous[entry.idempotency_key]
             if request_hash != hashes[n]:
-                raise IdempotencyMismatch(prefix(n + 1) + "This idempotency key was already used for a different "
-                                          "entry.", field="idempotency_key")
+                raise IdempotencyMismatch("%(prefix)sThis idempotency key was already used for a different entry.",
+                                          field="idempotency_key", values={"prefix": prefix(n + 1)})
             replays[n] = get_entry(org_id, entry_id, replayed=True)
     return replays
 

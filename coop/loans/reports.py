@@ -103,7 +103,7 @@ def portfolio_table(org_id: int, on: date) -> Table:
                  for pid, n, owed, late, par in found)
     totals = [sum(r[i] for r in rows) for i in (1, 2, 3, 4)]
     return Table(
-        title=_("Loan portfolio"), subtitle=_("Open loans on %(day)s", day=on.isoformat()),
+        title=_("Loan portfolio"), subtitle=_("Open loans on %(day)s", day=format_date(on, "medium")),
         columns=(Column("product", _("Product")), Column("loans", _("Loans"), "number"),
                  Column("outstanding", _("Principal outstanding"), "money"),
                  Column("past_due", _("Past due"), "money"), Column("par30", _("At risk over 30 days"), "money"),
@@ -137,7 +137,7 @@ def aging_table(org_id: int, on: date) -> Table:
     buckets = [(text, AgingBucket(*counts.get(key, (0, 0)), int(late.get(key) or 0))) for key, text in labels]
     rows = tuple((text, b.loans, b.outstanding, b.overdue, _pct(b.outstanding, total)) for text, b in buckets)
     return Table(
-        title=_("Loan aging"), subtitle=_("Days past due of the oldest unpaid installment, on %(day)s", day=on.isoformat()),
+        title=_("Loan aging"), subtitle=_("Days past due of the oldest unpaid installment, on %(day)s", day=format_date(on, "medium")),
         columns=(Column("bucket", _("Days past due")), Column("loans", _("Loans"), "number"),
                  Column("outstanding", _("Principal outstanding"), "money"),
                  Column("overdue", _("Amount overdue"), "money"), Column("share", _("Share of portfolio"))),
@@ -173,7 +173,7 @@ def collections_table(org_id: int, start: date, end: date) -> Table:
         rows.append((names[pid], due[pid], p, i, f, p + i + f, _pct(p + i, due[pid])))
     sums = [sum(r[k] for r in rows) for k in range(1, 6)]
     return Table(
-        title=_("Loan collections"), subtitle=_("%(start)s to %(end)s", start=start.isoformat(), end=end.isoformat()),
+        title=_("Loan collections"), subtitle=_("%(start)s to %(end)s", start=format_date(start, "medium"), end=format_date(end, "medium")),
         columns=(Column("product", _("Product")), Column("due", _("Fell due"), "money"),
                  Column("principal", _("Principal received"), "money"),
                  Column("interest", _("Interest received"), "money"),
@@ -229,7 +229,7 @@ def provisioning_table(org_id: int, on: date) -> Table:
     verb = _("to provide") if found.adjustment >= 0 else _("excess to reverse")
     return Table(
         title=_("Loan-loss provisioning"),
-        subtitle=_("Allowance for probable losses from the aging, on %(day)s", day=on.isoformat()),
+        subtitle=_("Allowance for probable losses from the aging, on %(day)s", day=format_date(on, "medium")),
         columns=(Column("bucket", _("Days past due")), Column("loans", _("Loans"), "number"),
                  Column("outstanding", _("Principal outstanding"), "money"), Column("rate", _("Rate")),
                  Column("required", _("Allowance required"), "money")),
@@ -282,8 +282,8 @@ def disclosure_table(loan: Loan, member, product: LoanProduct, found: Disclosure
         (_("Total to repay"), found.total_to_repay, ""),
     )
     notes = [_("Terms: %(terms)s; the first payment of %(amount)s is due %(day)s.", terms=terms,
-               amount=pesos_text(first.total) if first else "-",
-               day=first.due_on.isoformat() if first else "-"),
+               amount=php_text(first.total) if first else "-",
+               day=format_date(first.due_on, "medium") if first else "-"),
              _("The effective rate is the monthly rate at which the cash she receives grows into what she pays back, "
                "each payment on its due date (Truth in Lending Act, RA 3765; BSP Circular 730).")]
     if product.penalty_method != "none":
@@ -292,7 +292,7 @@ def disclosure_table(loan: Loan, member, product: LoanProduct, found: Disclosure
     return Table(
         title=_("Loan %(number)s: disclosure statement", number=loan.number),
         subtitle=_("%(member)s · %(product)s · %(state)s", member=member.label + " " + member.name,
-                   product=product.name, state=_("released %(day)s", day=loan.released_on.isoformat())
+                   product=product.name, state=_("released %(day)s", day=format_date(loan.released_on, "medium"))
                    if loan.released_on else _("as if released today")),
         columns=(Column("item", _("Item")), Column("amount", _("Amount"), "money"),
                  Column("effective_rate", _("Effective rate"))),

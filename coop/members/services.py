@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, select
 
 from ..audit import services as audit
 from ..auth import services as auth
-from ..errors import Invalid, NotFound, Pesos, Status
+from ..errors import Invalid, NotFound, Pesos, Sentence, Status
 from ..extensions import db
 from ..manifest import plugins
 from ..orgs import services as orgs
@@ -30,7 +30,7 @@ from .models import (
 @dataclass(frozen=True)
 class Standing:
     good: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[Sentence, ...]  # each said in the reader's language (her dates by Babel)
 
 
 _MEMBER_OF_USER = select(Member).where(Member.org_id == bindparam("org_id"), Member.user_id == bindparam("user_id"))
@@ -83,7 +83,7 @@ def member_by_mobile(org_id: int, mobile: str) -> Member | None:
 def standing(org_id: int, member_id: int, on: date) -> Standing:
     """Good standing: active, and every registered check (shares, loans...) finds nothing overdue."""
     member = get_member(org_id, member_id)
-    reasons = [] if member.status == "active" else [f"membership is {member.status}"]
+    reasons = [] if member.status == "active" else [Sentence("membership is %(status)s", status=Status(member.status))]
     for check in plugins().standing_checks:
         reasons.extend(check(org_id, member_id, on))
     return Standing(not reasons, tuple(reasons))

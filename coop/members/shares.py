@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from ..approvals import services as approvals
 from ..audit import services as audit
-from ..errors import Conflict, Invalid, Pesos, Status, Words
+from ..errors import Conflict, Invalid, Pesos, Sentence, Status, Words
 from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
@@ -170,12 +170,13 @@ def _oldest_open_and_grace():
         setting_query(bindparam("org_id"), "shares.grace_days"))
 
 
-def overdue_check(org_id: int, member_id: int, on: date) -> list[str]:
+def overdue_check(org_id: int, member_id: int, on: date) -> list[Sentence]:
     """Good standing: no share installment overdue more than the policy's grace days."""
     # her oldest open installment and the policy in one statement (this runs on every good-standing check)
     oldest, grace = db.session.execute(_oldest_open_and_grace(), {"org_id": org_id, "member_id": member_id}).one()
     grace = int(setting_or_default("shares.grace_days", grace))
-    return [f"share installment overdue since {oldest.isoformat()}"] if oldest and oldest < on - timedelta(days=grace) else []
+    late = oldest and oldest < on - timedelta(days=grace)
+    return [Sentence("share installment overdue since %(day)s", day=oldest)] if late else []
 
 
 def totals(org_id: int, on: date) -> dict[str, int]:

@@ -53,7 +53,8 @@ def render(receipt: Receipt, organization: str, party_label: str | None, issued_
         pdf.setFont(regular, 9)
         pdf.drawString(x, y, f"{_('Cancelled')}: {receipt.cancel_reason}")
     pdf.setFont(regular, 9)
-    pdf.drawString(x, 15 * mm, f"{_('Received by')}: {issued_by or ''}")
+    received_by = _("Received by")  # outside the f-string, where the extraction finds it
+    pdf.drawString(x, 15 * mm, f"{received_by}: {issued_by or ''}")
     pdf.line(width - x - 60 * mm, 18 * mm, width - x, 18 * mm)
     pdf.drawRightString(width - x, 13 * mm, _("Authorized signature"))
     pdf.showPage()

@@ -22,7 +22,6 @@ from .schemas import (
     TransactionOutSchema,
     TransferInSchema,
 )
-from .text import _
 
 bp = blueprint("savings", __name__, "/orgs/<org>/savings")
 
@@ -146,5 +145,5 @@ def my_transactions(account_id: int):
     mine = members.member_for_user(g.org.id, current_user.id)
     found = services.get_account(g.org.id, account_id)
     if found.member_id != mine.id:
-        raise NotFound(_("No such savings account."))
+        raise NotFound("No such savings account.")
     return respond(TransactionOutSchema(), services.transactions(g.org.id, found.id), many=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -53,10 +54,10 @@ def passbook(org_id: int, account: SavingsAccount, start: date, end: date) -> Ta
                status=status_label(account.status)),
              _("Interest earned to date: %(amount)s.", amount=php_text(account.interest_total))]
     if account.maturity_on:
-        notes.append(_("Matures on %(day)s.", day=account.maturity_on.isoformat()))
+        notes.append(_("Matures on %(day)s.", day=format_date(account.maturity_on, "medium")))
     return Table(
         title=_("Savings passbook"),
-        subtitle=f"{account.number} · {product.name} · {start.isoformat()} – {end.isoformat()}",
+        subtitle=f"{account.number} · {product.name} · {format_date(start, 'medium')} – {format_date(end, 'medium')}",
         # four columns (an amount in or out, the balance after it) so that her passbook fits a phone
         columns=(Column("date", _("Date"), "date"), Column("what", _("What")), Column("amount", _("Amount"), "money"),
                  Column("balance", _("Balance"), "money")),

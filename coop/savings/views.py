@@ -169,7 +169,7 @@ def my_statement(account_id: int):
     mine = members.member_for_user(g.org.id, current_user.id)
     found = services.get_account(g.org.id, account_id)
     if found.member_id != mine.id:
-        raise NotFound(_l("No such savings account."))
+        raise NotFound("No such savings account.")
     args = load_query(StatementQuerySchema())
     if args["format"] in ("csv", "pdf"):
         return _passbook(account_id, "my-savings")

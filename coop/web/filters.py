@@ -6,6 +6,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
+from ..errors import said
 from ..money import format_money, to_pesos_text
 
 
@@ -82,6 +83,7 @@ def _at_render(function):
 
 
 def register(app: Flask) -> None:
+    app.add_template_filter(_at_render(said), "said")  # a kept message (a flash) in this page's language
     app.add_template_filter(_at_render(status), "status")
     app.add_template_filter(_at_render(membership), "membership")
     app.add_template_filter(_at_render(money), "money")

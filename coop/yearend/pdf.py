@@ -4,11 +4,12 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
+from flask_babel import format_date
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from ..money import php_text
+from ..web.pdf import fonts, pdf_money
 
 
 def slip(organization: str, allocation, line, member) -> bytes:
@@ -16,13 +17,14 @@ def slip(organization: str, allocation, line, member) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A5)
     width, height = A5
     y = height - 15 * mm
+    regular, bold_font = fonts()  # the embedded font: Helvetica has no peso sign
 
     def row(text: str, amount: int | None = None, *, bold: bool = False) -> None:
         nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", 9)
+        pdf.setFont(bold_font if bold else regular, 9)
         pdf.drawString(12 * mm, y, text[:70])
         if amount is not None:
-            pdf.drawRightString(width - 12 * mm, y, php_text(amount))
+            pdf.drawRightString(width - 12 * mm, y, pdf_money(amount))
         y -= 5.5 * mm
 
     row(organization, bold=True)
@@ -30,7 +32,7 @@ def slip(organization: str, allocation, line, member) -> bytes:
     row(_("Slip %(number)s", number=line.slip_number))
     row(f"{member.label} {member.name}")
     row(_("General assembly resolution %(number)s of %(date)s", number=allocation.resolution_number or "",
-          date=allocation.assembly_date.isoformat() if allocation.assembly_date else ""))
+          date=format_date(allocation.assembly_date, "medium") if allocation.assembly_date else ""))
     y -= 3 * mm
     row(_("Average paid-up share capital"), line.average_capital)
     row(_("Interest on share capital (%(rate)s%%)", rate="%g" % (allocation.interest_rate_bp / 100)), line.interest)
@@ -39,7 +41,7 @@ def slip(organization: str, allocation, line, member) -> bytes:
     row(_("Total"), line.total, bold=True)
     if line.paid_on:
         y -= 3 * mm
-        row(_("Paid on %(date)s", date=line.paid_on.isoformat()), bold=True)
+        row(_("Paid on %(date)s", date=format_date(line.paid_on, "medium")), bold=True)
         for label, amount in ((_("Applied to her unpaid subscription"), line.to_subscription),
                               (_("Applied to her loans"), line.to_loans),
                               (_("Additional share capital"), line.to_share_capital),

@@ -170,3 +170,48 @@ def test_the_passbook_tells_its_memos_in_filipino(coop, member, product, officer
     page = client.get(f"/o/{coop.slug}/savings/accounts/{account.id}/statement?format=csv&lang=fil")
     text = page.get_data(as_text=True)
     assert "Unang deposito" in text and "Opening deposit" not in text
+
+
+def test_a_refusal_is_said_in_the_language_of_whoever_reads_it(coop, member, product, officer, api, login):
+    """A refusal is raised in English with its values apart: the API says it in the language the call asks for,
+    and a flash made on an English page reads in Filipino on the next page once she switched."""
+    client = api(officer)
+    base = f"/api/v1/orgs/{coop.slug}/savings"
+    made = client.post(f"{base}/accounts", json={"member_id": member.id, "product_id": product.id, "amount": "500"},
+                       headers={"Idempotency-Key": "a1"})
+    url = f"{base}/accounts/{made.json['id']}/withdrawals"
+    fil = client.post(url, json={"amount": "550"}, headers={"Idempotency-Key": "w1", "Accept-Language": "fil"})
+    assert fil.status_code == 422 and fil.headers["Content-Language"] == "fil"
+    assert fil.json["detail"] == ("Mag-iiwan iyan ng mas mababa sa minimum na balanseng ₱100.00: hanggang ₱400.00 "
+                                  "lamang ang maaaring i-withdraw.")
+    assert fil.json["errors"]["amount"] == fil.json["detail"]
+    english = client.post(url, json={"amount": "550"}, headers={"Idempotency-Key": "w2"})
+    assert english.json["detail"].startswith("That would leave less than the minimum balance of ₱100.00")
+
+    page = login(officer)
+    account = f"/o/{coop.slug}/savings/accounts/{made.json['id']}"
+    assert page.get(f"{account}?lang=en").status_code == 200  # she reads in English...
+    refused = page.post(f"{account}/withdrawals", data={"amount": "550", "cash_account": "cash_on_hand",
+                                                       "idempotency_key": "wd-9"}, headers={"Referer": account})
+    assert refused.status_code == 303 and refused.headers["Location"].endswith(account)
+    shown = page.get(f"{account}?lang=fil").get_data(as_text=True)  # ...and switches before the next page
+    assert "Mag-iiwan iyan ng mas mababa sa minimum na balanseng ₱100.00" in shown
+    assert "That would leave" not in shown  # neither the flash nor the message by the field kept the old language
+
+
+def test_a_date_in_a_refusal_is_babels_in_the_readers_language(coop, member, product, officer, api):
+    """'Cannot be dated before the account was opened (30 Nob 2026)', never the ISO '2026-11-30'."""
+    client = api(officer)
+    base = f"/api/v1/orgs/{coop.slug}/savings"
+    opened = today() - timedelta(days=3)
+    made = client.post(f"{base}/accounts", json={"member_id": member.id, "product_id": product.id, "amount": "500",
+                                                 "on": opened.isoformat()}, headers={"Idempotency-Key": "a1"})
+    assert made.status_code == 201, made.json
+    early = (opened - timedelta(days=1)).isoformat()
+    fil = client.post(f"{base}/accounts/{made.json['id']}/deposits", json={"amount": "1", "on": early},
+                      headers={"Idempotency-Key": "d1", "Accept-Language": "fil"})
+    from babel.dates import format_date
+
+    assert fil.status_code == 422, fil.json
+    assert format_date(opened, "medium", locale="fil_PH") in fil.json["detail"] and opened.isoformat() not in \
+        fil.json["detail"]

@@ -21,6 +21,8 @@ def _keywords() -> dict:
     errors = re.search(r'local errors="([^"]*)"', script).group(1).split()
     keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
     keywords.update({name: None for name in errors})
+    for name, position in re.findall(r"(\w+):(\d+)", re.search(r'local positional="([^"]*)"', script).group(1)):
+        keywords[name] = (int(position),)
     return keywords
 
 

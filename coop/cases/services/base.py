@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ...auth import services as auth
-from ...errors import Invalid, NotFound
+from ...errors import Invalid, NotFound, Words
 from ...extensions import db
 from ...kernel import get_in_org
 from ...timeutil import today
@@ -18,7 +18,7 @@ SENDER = "cases.sender_name"
 FOLLOWUP_DAYS = "cases.followup_days"
 ADMIN = "admin"
 CASE_WORKER = "case_worker"
-HIDDEN = "No such case."
+HIDDEN = Words("No such case.")
 
 
 def next_number(model, org_id: int) -> int:

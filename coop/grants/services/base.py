@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ...errors import Invalid, Pesos
+from ...errors import Invalid, Pesos, Words
 from ...extensions import db
 from ...money import php_text
 from ...orgs.services import get_setting
@@ -19,7 +19,7 @@ UNRESTRICTED_KEY = "net_assets_unrestricted"
 RESTRICTED_REVENUE = "donor_contributions_restricted"
 RELEASES = "releases_from_restriction"
 CASH = "cash_in_bank"
-CENTRE_ROLE = ("The Centre is the operations partner of the Beneficiary: it gives guidance and technical "
+CENTRE_ROLE = Words("The Centre is the operations partner of the Beneficiary: it gives guidance and technical "
                "assistance as she starts her business, helps her buy the items in her business plan, hands "
                "the grant over in the tranches below, and visits her business every month to review her "
                "sales, costs and savings records.")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ...approvals import services as approvals
 from ...audit import services as audit
-from ...errors import Conflict, Invalid, Pesos, Status
+from ...errors import Conflict, Invalid, Pesos, Sentence, Status
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -26,30 +26,32 @@ def purchases_of(tranche_id: int) -> list[Purchase]:
                                    .order_by(Purchase.bought_on, Purchase.id)))
 
 
-def release_blocker(org_id: int, moa: Moa, tranche: Tranche) -> str | None:
-    """Why this tranche may not be released yet, or None when its time has come."""
+def release_blocker(org_id: int, moa: Moa, tranche: Tranche) -> Sentence | None:
+    """Why this tranche may not be released yet (said in the reader's language), or None when its time has come."""
     if moa.status != "signed":
-        return f"{moa.label} is {moa.status}: tranches are released only under a signed MOA."
+        return Sentence("%(moa)s is %(status)s: tranches are released only under a signed MOA.", moa=moa.label,
+                        status=Status(moa.status))
     if tranche.status == "released":
-        return f"Tranche {tranche.seq} is already released."
+        return Sentence("Tranche %(seq)s is already released.", seq=tranche.seq)
     if tranche.status == "cancelled":
-        return f"Tranche {tranche.seq} was cancelled."
+        return Sentence("Tranche %(seq)s was cancelled.", seq=tranche.seq)
     if tranche.seq == 1:
         return None
     previous = db.session.scalar(select(Tranche).where(Tranche.moa_id == moa.id, Tranche.seq == tranche.seq - 1))
     if previous.status != "released":
-        return f"Tranche {previous.seq} is not released yet; tranches go in order."
+        return Sentence("Tranche %(seq)s is not released yet; tranches go in order.", seq=previous.seq)
     if tranche.condition == "receipts":
         spent = sum(p.amount for p in purchases_of(previous.id))
         if spent < previous.amount:
-            return (f"Tranche {tranche.seq} waits for purchase receipts for tranche {previous.seq}: "
-                    f"{pesos(spent)} of {pesos(previous.amount)} recorded.")
+            return Sentence("Tranche %(seq)s waits for purchase receipts for tranche %(previous)s: %(spent)s of "
+                            "%(amount)s recorded.", seq=tranche.seq, previous=previous.seq, spent=Pesos(spent),
+                            amount=Pesos(previous.amount))
     if tranche.condition == "sales_report":
         reported = db.session.scalar(select(MonitoringReport.id).where(
             MonitoringReport.moa_id == moa.id, MonitoringReport.visited_on >= previous.released_on).limit(1))
         if reported is None:
-            return (f"Tranche {tranche.seq} waits for a monthly sales report made after tranche "
-                    f"{previous.seq} was released ({previous.released_on:%d %B %Y}).")
+            return Sentence("Tranche %(seq)s waits for a monthly sales report made after tranche %(previous)s was "
+                            "released (%(day)s).", seq=tranche.seq, previous=previous.seq, day=previous.released_on)
     return None
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...errors import Invalid
@@ -79,13 +78,13 @@ def receive_opening_stock(org_id: int, *, product_id: int, quantity: int, unit_c
     Only for a product with no stock movement yet, so that the moving average starts from this cost.
     """
     if quantity <= 0:
-        raise Invalid(_("The quantity on hand must be more than zero."), field="quantity")
+        raise Invalid("The quantity on hand must be more than zero.", field="quantity")
     if unit_cost < 0:
-        raise Invalid(_("The cost cannot be negative."), field="unit_cost")
+        raise Invalid("The cost cannot be negative.", field="unit_cost")
     product = lock_products(org_id, [product_id], on)[product_id]
     if product.qty_on_hand or product.stock_value:
-        raise Invalid(_("%(product)s already has stock on record; count it instead.", product=product.name),
-                      field="quantity")
+        raise Invalid("%(product)s already has stock on record; count it instead.",
+                      field="quantity", values={"product": product.name})
     value = round_div(quantity * unit_cost, SCALE)
     memo = f"Opening stock of {product.code}"
     entry_id = None

@@ -142,8 +142,8 @@ def check_amount(amount) -> None:
 def check_standing(org_id: int, member_id: int, on: date) -> None:
     found = members.standing(org_id, member_id, on)
     if not found.good:
-        raise NotInGoodStanding("The member is not in good standing: " + "; ".join(found.reasons) + ".",
-                                field="member_id")
+        raise NotInGoodStanding("The member is not in good standing: %(reasons)s.", field="member_id",
+                                values={"reasons": found.reasons})
 
 
 def lock_borrower(org_id: int, member_id: int) -> None:

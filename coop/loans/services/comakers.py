@@ -47,7 +47,7 @@ def check_standing_of(org_id: int, comaker_ids, on: date) -> None:
         if not found.good:
             comaker = members.get_member(org_id, member_id)
             raise Invalid("Co-maker %(label)s is not in good standing: %(reasons)s.", field="comaker_1",
-                          values={"label": comaker.label, "reasons": "; ".join(found.reasons)})
+                          values={"label": comaker.label, "reasons": found.reasons})
 
 
 def add_comakers(loan: Loan, comaker_ids: list[int]) -> None:

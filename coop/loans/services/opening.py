@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 
 from ...audit import services as audit
-from ...errors import Invalid, Words
+from ...errors import Invalid, Sentence, Words
 from ...extensions import db
 from ...ledger import services as ledger
 from ...ledger.records import Entry, Line
@@ -43,23 +42,23 @@ def _key(reference: str) -> str:
 
 
 def check_opening_schedule(released_on: date, as_of: date, amount: int,
-                           schedule: list[OpeningInstallment]) -> str | None:
+                           schedule: list[OpeningInstallment]) -> Sentence | None:
     """What is wrong with a running loan's figures, in words, or None."""
     if not schedule:
-        return _("A running loan needs its installments.")
+        return Sentence("A running loan needs its installments.")
     if released_on > as_of:
-        return _("A running loan was released on or before the cut-over date.")
+        return Sentence("A running loan was released on or before the cut-over date.")
     if sum(i.principal_due for i in schedule) != amount:
-        return _("The installments' principal must add up to the amount lent.")
+        return Sentence("The installments' principal must add up to the amount lent.")
     for inst in schedule:
         if min(inst.principal_due, inst.interest_due, inst.principal_paid, inst.interest_paid) < 0:
-            return _("Amounts cannot be negative.")
+            return Sentence("Amounts cannot be negative.")
         if inst.principal_paid > inst.principal_due or inst.interest_paid > inst.interest_due:
-            return _("An installment cannot be paid more than was due.")
+            return Sentence("An installment cannot be paid more than was due.")
         if inst.due_on < released_on:
-            return _("An installment falls due after the release.")
+            return Sentence("An installment falls due after the release.")
     if sum(i.principal_due - i.principal_paid for i in schedule) == 0:
-        return _("This loan is fully paid: leave it in the old books.")
+        return Sentence("This loan is fully paid: leave it in the old books.")
     return None
 
 

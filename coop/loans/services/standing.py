@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, func, select
 
+from ...errors import Sentence
 from ...extensions import db
 from ..models import Installment, Loan
 
@@ -15,7 +16,7 @@ _LATE_INSTALLMENTS = (select(func.count(Installment.id)).join(Loan, Loan.id == I
                              Loan.status == "active", Installment.settled.is_(False), Installment.due_on < bindparam("on")))
 
 
-def arrears_reasons(org_id: int, member_id: int, on: date) -> list[str]:
+def arrears_reasons(org_id: int, member_id: int, on: date) -> list[Sentence]:
     """The members' standing check: a loan with an installment unpaid after its due date."""
     late = db.session.scalar(_LATE_INSTALLMENTS, {"org_id": org_id, "member_id": member_id, "on": on})
-    return ["a loan installment is past due"] if late else []
+    return [Sentence("a loan installment is past due")] if late else []

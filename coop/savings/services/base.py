@@ -6,14 +6,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ...errors import Conflict, Invalid, NotFound
+from ...errors import Conflict, Invalid, NotFound, Words
 from ...extensions import db
 from ...kernel import get_in_org, insert_ignore
 from ...ledger import services as ledger
 from ...members import services as members
 from ...timeutil import utcnow
 from ..models import KINDS, PERIODS, SavingsAccount, SavingsProduct, SavingsTransaction
-from ..text import _
 
 SOURCE = "savings"  # an entry of one account: its source_id is the account's id
 INTEREST_SOURCE = "savings.interest"  # a period's interest over many accounts
@@ -78,7 +77,7 @@ def list_products(org_id: int, active_only: bool = False) -> list[SavingsProduct
 
 
 def get_product(org_id: int, product_id: int) -> SavingsProduct:
-    return get_in_org(SavingsProduct, org_id, product_id, _("No such savings product."), field="product_id")
+    return get_in_org(SavingsProduct, org_id, product_id, "No such savings product.", field="product_id")
 
 
 def product_by_code(org_id: int, code: str) -> SavingsProduct:
@@ -86,30 +85,30 @@ def product_by_code(org_id: int, code: str) -> SavingsProduct:
     found = db.session.scalar(select(SavingsProduct).where(SavingsProduct.org_id == org_id,
                                                            SavingsProduct.code == code))
     if found is None:
-        raise Invalid(_("No such savings product."), field="product_id")
+        raise Invalid("No such savings product.", field="product_id")
     return found
 
 
 def check_policy(kind: str, values: dict) -> None:
     if kind not in KINDS:
-        raise Invalid(_("A savings product is regular, time or youth savings."), field="kind")
+        raise Invalid("A savings product is regular, time or youth savings.", field="kind")
     if values.get("posting_period", "monthly") not in PERIODS:
-        raise Invalid(_("Post interest monthly, quarterly, semi-annually or annually."), field="posting_period")
+        raise Invalid("Post interest monthly, quarterly, semi-annually or annually.", field="posting_period")
     if not 0 <= values.get("rate_bp", 0) <= 10_000:
-        raise Invalid(_("The rate is between 0 and 100 percent a year."), field="rate_bp")
+        raise Invalid("The rate is between 0 and 100 percent a year.", field="rate_bp")
     if not 0 <= values.get("penalty_bp", 0) <= 10_000:
-        raise Invalid(_("The penalty is between 0 and 100 percent of the interest earned."), field="penalty_bp")
+        raise Invalid("The penalty is between 0 and 100 percent of the interest earned.", field="penalty_bp")
     if values.get("minimum_balance", 0) < 0:
-        raise Invalid(_("The minimum balance cannot be below zero."), field="minimum_balance")
+        raise Invalid("The minimum balance cannot be below zero.", field="minimum_balance")
     if kind == "time" and not 1 <= values.get("term_days", 0) <= 3650:
-        raise Invalid(_("A time deposit has a term of 1 to 3650 days."), field="term_days")
+        raise Invalid("A time deposit has a term of 1 to 3650 days.", field="term_days")
 
 
 # ---------------------------------------------------------------- accounts
 
 
 def get_account(org_id: int, account_id: int, *, lock: bool = False) -> SavingsAccount:
-    return get_in_org(SavingsAccount, org_id, account_id, _("No such savings account."), field="account_id",
+    return get_in_org(SavingsAccount, org_id, account_id, "No such savings account.", field="account_id",
                       lock=lock)
 
 
@@ -176,18 +175,15 @@ def average_daily_balance(account: SavingsAccount, on: date) -> int:
 def check_chronology(account: SavingsAccount, product: SavingsProduct, on: date, field: str = "on") -> None:
     """A movement is dated in an open month, not in the future beyond policy, not before the account was opened
     or its last movement, and in the interest period not yet posted."""
-    ledger.check_date(account.org_id, on, field=field, what=_("A savings transaction"))
+    ledger.check_date(account.org_id, on, field=field, what=Words("A savings transaction"))
     if on < account.opened_on:
-        raise Invalid(_("A savings transaction cannot be dated before the account was opened (%(day)s).",
-                        day=account.opened_on.isoformat()), field=field)
+        raise Invalid("A savings transaction cannot be dated before the account was opened (%(day)s).", field=field, values={"day": account.opened_on})
     last = date.fromordinal(account.since_day)
     if on < last:
-        raise Invalid(_("A savings transaction cannot be dated before the account's last movement (%(day)s).",
-                        day=last.isoformat()), field=field)
+        raise Invalid("A savings transaction cannot be dated before the account's last movement (%(day)s).", field=field, values={"day": last})
     end = period_end(account.period_start, product.posting_period)
     if product.kind != "time" and on > end:
-        raise Conflict(_("The interest for the period ending %(day)s is not posted yet: run the daily jobs first.",
-                         day=end.isoformat()), field=field)
+        raise Conflict("The interest for the period ending %(day)s is not posted yet: run the daily jobs first.", field=field, values={"day": end})
 
 
 def move(account: SavingsAccount, amount: int, on: date) -> None:
@@ -222,7 +218,7 @@ def replayed(org_id: int, key: str | None, account_id: int, kind: str,
     found = txn_by_key(org_id, key)
     if found is not None and (found.account_id, found.kind) != (account_id, kind) or (
             found is not None and amount is not None and abs(found.amount) != amount):
-        raise Conflict(_("This idempotency key was already used for something else."), field="idempotency_key")
+        raise Conflict("This idempotency key was already used for something else.", field="idempotency_key")
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ...audit import services as audit
-from ...errors import Conflict, Invalid
+from ...errors import Conflict, Invalid, Pesos, Words
 from ...extensions import db
 from ...jobs import services as jobs
 from ...ledger import services as ledger
@@ -31,7 +31,6 @@ from ..models import (
     SavingsProduct,
     SavingsTransaction,
 )
-from ..text import _
 from .base import (
     INTEREST_EXPENSE,
     JOB,
@@ -58,9 +57,9 @@ def create_product(org_id: int, code: str, kind: str, values: dict, actor_id: in
     check_policy(kind, values)
     code = (code or "").strip().lower()
     if not code:
-        raise Invalid(_("Give the product a short code."), field="code")
+        raise Invalid("Give the product a short code.", field="code")
     if db.session.query(SavingsProduct.id).filter_by(org_id=org_id, code=code).first():
-        raise Invalid(_("That code is already used."), field="code")
+        raise Invalid("That code is already used.", field="code")
     product = SavingsProduct(org_id=org_id, code=code, kind=kind, updated_at=utcnow(),
                              **{k: v for k, v in values.items() if k in PRODUCT_FIELDS})
     db.session.add(product)
@@ -99,34 +98,30 @@ def open_account(org_id: int, member_id: int, product_id: int, *, on: date | Non
     on = on or today()
     product = get_product(org_id, product_id)
     if not product.active:
-        raise Invalid(_("This savings product is no longer offered."), field="product_id")
+        raise Invalid("This savings product is no longer offered.", field="product_id")
     member = members.get_member(org_id, member_id)
     if member.status not in ("active", "inactive"):
-        raise Invalid(_("Only a member may open a savings account."), field="member_id")
-    ledger.check_date(org_id, on, field="on", what=_("An account opening"))
+        raise Invalid("Only a member may open a savings account.", field="member_id")
+    ledger.check_date(org_id, on, field="on", what=Words("An account opening"))
     if member.admitted_on is not None and on < member.admitted_on:
-        raise Invalid(_("A savings account cannot be opened before she was admitted (%(day)s).",
-                        day=member.admitted_on.isoformat()), field="on")
+        raise Invalid("A savings account cannot be opened before she was admitted (%(day)s).", field="on", values={"day": member.admitted_on})
     if not isinstance(amount, int) or amount < 0:
-        raise Invalid(_("The amount cannot be below zero."), field="amount")
+        raise Invalid("The amount cannot be below zero.", field="amount")
     if product.kind == "time":
         if amount < max(product.minimum_balance, 1):
-            raise Invalid(_("A time deposit is opened with at least %(amount)s.",
-                            amount=php_text(max(product.minimum_balance, 1))), field="amount")
+            raise Invalid("A time deposit is opened with at least %(amount)s.", field="amount", values={"amount": Pesos(max(product.minimum_balance, 1))})
         if on_maturity not in MATURITY_CHOICES:
-            raise Invalid(_("At maturity the deposit is rolled over or paid out."), field="on_maturity")
+            raise Invalid("At maturity the deposit is rolled over or paid out.", field="on_maturity")
     elif amount and amount < product.minimum_balance:
-        raise Invalid(_("The first deposit is at least the minimum balance, %(amount)s.",
-                        amount=php_text(product.minimum_balance)), field="amount")
+        raise Invalid("The first deposit is at least the minimum balance, %(amount)s.", field="amount", values={"amount": Pesos(product.minimum_balance)})
     posted_before = jobs.last_done(org_id, JOB)
     if product.kind != "time" and posted_before is not None and period_end(on, product.posting_period) < posted_before:
         # the interest of that period is posted already: an account opened in it would never be credited for it
-        raise Invalid(_("The interest up to %(day)s is already posted: date the opening after it.",
-                        day=(period_start(posted_before, product.posting_period) - timedelta(days=1)).isoformat()),
-                      field="on")
+        raise Invalid("The interest up to %(day)s is already posted: date the opening after it.",
+                      field="on", values={"day": period_start(posted_before, product.posting_period) - timedelta(days=1)})
     holder = (holder or "").strip() or None
     if product.kind == "youth" and not holder:
-        raise Invalid(_("Name the child the youth savings account is for."), field="holder")
+        raise Invalid("Name the child the youth savings account is for.", field="holder")
     account = SavingsAccount(
         org_id=org_id, product_id=product.id, member_id=member.id, status=ACTIVE, opened_on=on,
         holder=holder, balance=0, last_activity_on=on, period_start=on, since_day=on.toordinal(), balance_days=0,
@@ -157,7 +152,7 @@ def _locked(org_id: int, account_id: int) -> tuple[SavingsAccount, SavingsProduc
 
 def _check_amount(amount) -> None:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise Invalid(_("The amount must be more than zero."), field="amount")
+        raise Invalid("The amount must be more than zero.", field="amount")
 
 
 def _receive(account: SavingsAccount, product: SavingsProduct, amount: int, on: date, *, actor_id: int | None,
@@ -193,7 +188,7 @@ def deposit(org_id: int, account_id: int, amount: int, *, on: date | None = None
     if replay is not None:
         return replay
     if account.status not in (ACTIVE, DORMANT) or product.kind == "time":
-        raise Conflict(_("Deposits are taken on open savings accounts; a time deposit takes none after it opens."),
+        raise Conflict("Deposits are taken on open savings accounts; a time deposit takes none after it opens.",
                        field="account_id")
     check_chronology(account, product, on)
     member = members.get_member(org_id, account.member_id)
@@ -206,21 +201,20 @@ def deposit(org_id: int, account_id: int, amount: int, *, on: date | None = None
 
 def _check_withdrawable(account: SavingsAccount, product: SavingsProduct, amount: int) -> None:
     if account.status == DORMANT:
-        raise Conflict(_("This account is dormant: reactivate it before anything is withdrawn."), field="account_id")
+        raise Conflict("This account is dormant: reactivate it before anything is withdrawn.", field="account_id")
     if account.status == MATURED:
         if amount > account.balance:
-            raise Invalid(_("That is more than the %(amount)s in the account.", amount=php_text(account.balance)),
-                          field="amount")
+            raise Invalid("That is more than the %(amount)s in the account.",
+                          field="amount", values={"amount": Pesos(account.balance)})
         return
     if account.status != ACTIVE:
-        raise Conflict(_("This account is closed."), field="account_id")
+        raise Conflict("This account is closed.", field="account_id")
     if product.kind == "time":
-        raise Conflict(_("A time deposit is paid out at maturity, or pre-terminated with its penalty."),
+        raise Conflict("A time deposit is paid out at maturity, or pre-terminated with its penalty.",
                        field="account_id")
     if account.balance - amount < product.minimum_balance:
-        raise Invalid(_("That would leave less than the minimum balance of %(minimum)s: at most %(most)s can be "
-                        "withdrawn.", minimum=php_text(product.minimum_balance),
-                        most=php_text(max(0, account.balance - product.minimum_balance))), field="amount")
+        raise Invalid("That would leave less than the minimum balance of %(minimum)s: at most %(most)s can be "
+                        "withdrawn.", field="amount", values={"minimum": Pesos(product.minimum_balance), "most": Pesos(max(0, account.balance - product.minimum_balance))})
 
 
 def _outflow(org_id: int, account_id: int, amount: int, on: date | None, key: str | None,
@@ -273,7 +267,7 @@ def reactivate(org_id: int, account_id: int, *, on: date | None = None, actor_id
     on = on or today()
     account, product = _locked(org_id, account_id)
     if account.status != DORMANT:
-        raise Conflict(_("This account is not dormant."), field="account_id")
+        raise Conflict("This account is not dormant.", field="account_id")
     check_chronology(account, product, on)
     account.status, account.last_activity_on = ACTIVE, on
     audit.record("savings.reactivate", org_id=org_id, user_id=actor_id, target_type="savings_account",
@@ -316,7 +310,7 @@ def pay_loan(org_id: int, account_id: int, loan_id: int, amount: int, *, on: dat
         return replay
     loan = loans.get_loan(org_id, loan_id)
     if loan.member_id != account.member_id:
-        raise Invalid(_("Savings pay only the account holder's own loans."), field="loan_id")
+        raise Invalid("Savings pay only the account holder's own loans.", field="loan_id")
     member = members.get_member(org_id, account.member_id)
     payment = loans.repay(
         org_id, loan.id, amount, on=on, actor_id=actor_id, idempotency_key=ledger_key(idempotency_key),
@@ -346,11 +340,11 @@ def preterminate(org_id: int, account_id: int, *, on: date | None = None, actor_
     if replay is not None:
         return replay
     if product.kind != "time" or account.status != ACTIVE:
-        raise Conflict(_("Only a running time deposit can be pre-terminated."), field="account_id")
+        raise Conflict("Only a running time deposit can be pre-terminated.", field="account_id")
     ledger.cash_account(org_id, cash_account, field="cash_account")
     check_chronology(account, product, on)
     if on >= account.maturity_on:
-        raise Conflict(_("This time deposit has matured: it is paid out by the daily job, not pre-terminated."),
+        raise Conflict("This time deposit has matured: it is paid out by the daily job, not pre-terminated.",
                        field="on")
     earned = interest_on(account.balance * (on - account.term_start).days, account.rate_bp)
     penalty = earned * product.penalty_bp // 10_000

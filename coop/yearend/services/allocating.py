@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from ...approvals import services as approvals
 from ...approvals.models import Approval
 from ...audit import services as audit
-from ...cash.text import _
 from ...errors import Conflict, Invalid, Words
 from ...extensions import db
 from ...ledger import services as ledger
@@ -52,7 +51,7 @@ from .base import (
 
 def _check_rate(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BP:
-        raise Invalid(_("A percentage is 0 to 100."), field=field)
+        raise Invalid("A percentage is 0 to 100.", field=field)
     return value
 
 
@@ -64,20 +63,20 @@ def propose(org_id: int, year: int, *, actor_id: int | None, reserve_bp: int, ed
     The draft is kept even when a check fails (the page shows which); it cannot be approved until all pass."""
     row = get_year(org_id, year) if isinstance(year, int) else None
     if row is None or row.status != "closed":
-        raise Invalid(_("Close %(year)s first: only a closed year's net surplus is allocated.", year=year),
-                      field="year")
+        raise Invalid("Close %(year)s first: only a closed year's net surplus is allocated.",
+                      field="year", values={"year": year})
     if row.net_surplus <= 0:
-        raise Invalid(_("%(year)s closed with no net surplus: there is nothing to allocate.", year=year),
-                      field="year")
+        raise Invalid("%(year)s closed with no net surplus: there is nothing to allocate.",
+                      field="year", values={"year": year})
     rates = {name: _check_rate(value, name) for name, value in (
         ("reserve_bp", reserve_bp), ("education_bp", education_bp), ("federation_bp", federation_bp),
         ("community_bp", community_bp), ("optional_bp", optional_bp), ("interest_rate_bp", interest_rate_bp))}
     method = capital_method or get_setting(org_id, SETTING_CAPITAL_METHOD)
     if method not in CAPITAL_METHODS:
-        raise Invalid(_("Average capital is figured monthly or daily."), field="capital_method")
+        raise Invalid("Average capital is figured monthly or daily.", field="capital_method")
     if db.session.scalar(select(Allocation.id).where(Allocation.org_id == org_id, Allocation.year == year,
                                                      Allocation.status.in_(ACTIVE))):
-        raise Conflict(_("%(year)s already has an allocation: cancel its draft first.", year=year))
+        raise Conflict("%(year)s already has an allocation: cancel its draft first.", values={"year": year})
     registered = int(get_setting(org_id, SETTING_REGISTRATION_YEAR))
     capital = bases.capital(org_id, year, method)
     patronage = bases.patronage(org_id, year)
@@ -119,7 +118,7 @@ def review(org_id: int, allocation_id: int, *, board_resolution: str | None, act
     """The board has reviewed the draft (its resolution number, if it passed one)."""
     allocation = get_allocation(org_id, allocation_id, lock=True)
     if allocation.status != "draft":
-        raise Conflict(_("Only a draft is reviewed."))
+        raise Conflict("Only a draft is reviewed.")
     allocation.status, allocation.reviewed_by, allocation.reviewed_at = "reviewed", actor_id, utcnow()
     allocation.board_resolution = (board_resolution or "").strip()[:60] or None
     db.session.flush()
@@ -130,7 +129,7 @@ def review(org_id: int, allocation_id: int, *, board_resolution: str | None, act
 def cancel(org_id: int, allocation_id: int, *, actor_id: int | None) -> Allocation:
     allocation = get_allocation(org_id, allocation_id, lock=True)
     if allocation.status not in ("draft", "reviewed"):
-        raise Conflict(_("Only a draft or a reviewed proposal is cancelled."))
+        raise Conflict("Only a draft or a reviewed proposal is cancelled.")
     allocation.status = "cancelled"
     db.session.flush()
     audit.record("yearend.cancel", org_id=org_id, user_id=actor_id, target_type="allocation", target_id=allocation.id)
@@ -139,16 +138,16 @@ def cancel(org_id: int, allocation_id: int, *, actor_id: int | None) -> Allocati
 
 def _check_approvable(org_id: int, allocation: Allocation, resolution_number: str, assembly_date: date) -> None:
     if allocation.status != "reviewed":
-        raise Conflict(_("The board reviews the proposal before the general assembly approves it."))
+        raise Conflict("The board reviews the proposal before the general assembly approves it.")
     if failed_checks(allocation):
-        raise Invalid(_("The proposal fails the checks of RA 9520 and its rules (%(checks)s): propose it again "
-                        "with other rates.", checks=", ".join(failed_checks(allocation))))
+        raise Invalid("The proposal fails the checks of RA 9520 and its rules (%(checks)s): propose it again "
+                        "with other rates.", values={"checks": ", ".join(failed_checks(allocation))})
     if not is_year_closed(org_id, allocation.year):
-        raise Invalid(_("Close %(year)s first: only a closed year's net surplus is allocated.", year=allocation.year))
+        raise Invalid("Close %(year)s first: only a closed year's net surplus is allocated.", values={"year": allocation.year})
     if not (resolution_number or "").strip():
-        raise Invalid(_("Give the general assembly's resolution number."), field="resolution_number")
+        raise Invalid("Give the general assembly's resolution number.", field="resolution_number")
     if not isinstance(assembly_date, date) or assembly_date <= date(allocation.year, 12, 31) or assembly_date > today():
-        raise Invalid(_("The general assembly met after the year closed, and not after today."),
+        raise Invalid("The general assembly met after the year closed, and not after today.",
                       field="assembly_date")
 
 
@@ -203,13 +202,13 @@ def post_allocation(org_id: int, allocation_id: int, *, on: date, actor_id: int 
             return get_allocation(org_id, int(replay.source_id))
     allocation = get_allocation(org_id, allocation_id, lock=True)
     if allocation.status == "posted":
-        raise Conflict(_("This allocation is already posted."))
+        raise Conflict("This allocation is already posted.")
     if allocation.status != "approved":
-        raise Invalid(_("Only the allocation the general assembly approved is posted."))
+        raise Invalid("Only the allocation the general assembly approved is posted.")
     if not is_year_closed(org_id, allocation.year):
-        raise Invalid(_("Close %(year)s first: only a closed year's net surplus is allocated.", year=allocation.year))
+        raise Invalid("Close %(year)s first: only a closed year's net surplus is allocated.", values={"year": allocation.year})
     if on < allocation.assembly_date:
-        raise Invalid(_("Post it on or after the general assembly's date."), field="on")
+        raise Invalid("Post it on or after the general assembly's date.", field="on")
     ledger.check_date(org_id, on, field="on", what=Words("The allocation"))
     lines = [Line(SURPLUS, debit=allocation.net_surplus, memo=f"Net surplus {allocation.year}")]
     for account, amount in ((RESERVE, allocation.reserve + allocation.leftover), (EDUCATION, allocation.education),

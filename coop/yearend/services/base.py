@@ -6,7 +6,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ...cash.text import _
 from ...errors import Forbidden, Invalid, NotFound
 from ...extensions import db
 from ...kernel import get_in_org
@@ -97,19 +96,19 @@ def year_result(org_id: int, year: int) -> list[tuple[ledger.Account, int]]:
 
 def _check_cooperative(org_id: int) -> None:
     if orgs.get(org_id).kind != "cooperative":
-        raise Invalid(_("Closing a year into undivided net surplus and allocating it is a cooperative's year end."))
+        raise Invalid("Closing a year into undivided net surplus and allocating it is a cooperative's year end.")
 
 
 def _check_year_over(year: int, field: str = "year") -> None:
     if not isinstance(year, int) or year < 1900 or year > 9998:
-        raise Invalid(_("Give a year, like 2025."), field=field)
+        raise Invalid("Give a year, like 2025.", field=field)
     if date(year, 12, 31) >= today():
-        raise Invalid(_("%(year)s is not over yet: a year is closed after 31 December.", year=year), field=field)
+        raise Invalid("%(year)s is not over yet: a year is closed after 31 December.", field=field, values={"year": year})
 
 
 def _check_two_officers(requested_by: int | None, approved_by: int | None) -> None:
     if requested_by is None or approved_by is None or requested_by == approved_by:
-        raise NotSecondOfficer(_("Another officer carries out what you asked for."))
+        raise NotSecondOfficer("Another officer carries out what you asked for.")
 
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from ...approvals import services as approvals
 from ...approvals.models import Approval
 from ...audit import services as audit
-from ...cash.text import _
 from ...errors import Conflict, Invalid
 from ...extensions import db
 from ...ledger import services as ledger
@@ -38,7 +37,7 @@ def check_close(org_id: int, payload: dict, _key: str | None = None) -> None:
 
 def check_reopen(org_id: int, payload: dict, _key: str | None = None) -> None:
     if not (payload.get("reason") or "").strip():
-        raise Invalid(_("Give the reason for reopening."), field="reason")
+        raise Invalid("Give the reason for reopening.", field="reason")
     _check_reopenable(org_id, payload["year"])
 
 
@@ -76,10 +75,9 @@ def _check_closable(org_id: int, year: int) -> None:
     _check_cooperative(org_id)
     _check_year_over(year)
     if is_year_closed(org_id, year):
-        raise Conflict(_("%(year)s is already closed.", year=year), field="year")
+        raise Conflict("%(year)s is already closed.", field="year", values={"year": year})
     if ledger.is_closed(org_id, date(year, 12, 31)):
-        raise Invalid(_("December %(year)s is closed: reopen it, so the closing entry can be dated 31 December.",
-                        year=year), field="year")
+        raise Invalid("December %(year)s is closed: reopen it, so the closing entry can be dated 31 December.", field="year", values={"year": year})
 
 
 def close_year(org_id: int, year: int, *, requested_by: int | None, approved_by: int | None) -> FiscalYear:
@@ -120,11 +118,11 @@ def close_year(org_id: int, year: int, *, requested_by: int | None, approved_by:
 def _check_reopenable(org_id: int, year: int) -> FiscalYear:
     row = get_year(org_id, year) if isinstance(year, int) else None
     if row is None or row.status != "closed":
-        raise Invalid(_("%(year)s is not closed.", year=year), field="year")
+        raise Invalid("%(year)s is not closed.", field="year", values={"year": year})
     if db.session.scalar(select(Allocation.id).where(Allocation.org_id == org_id, Allocation.year == year,
                                                      Allocation.status.in_(("approved", "posted")))):
-        raise Conflict(_("The general assembly approved the allocation of %(year)s: a year whose surplus is "
-                         "allocated is not reopened.", year=year))
+        raise Conflict("The general assembly approved the allocation of %(year)s: a year whose surplus is "
+                         "allocated is not reopened.", values={"year": year})
     return row
 
 
@@ -134,7 +132,7 @@ def reopen_year(org_id: int, year: int, *, reason: str, requested_by: int | None
     (their figures would be stale). The executor of a `reopen_year` request."""
     _check_two_officers(requested_by, approved_by)
     if not (reason or "").strip():
-        raise Invalid(_("Give the reason for reopening."), field="reason")
+        raise Invalid("Give the reason for reopening.", field="reason")
     row = _check_reopenable(org_id, year)
     for month in range(1, 13):
         if ledger.is_closed(org_id, date(year, month, 1)):

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import date
 
 from ...audit import services as audit
-from ...cash.text import _
 from ...errors import Conflict, Invalid, Words
 from ...extensions import db
 from ...ledger import services as ledger
@@ -50,17 +49,17 @@ def pay_out(org_id: int, allocation_id: int, member_id: int, *, choice: str, on:
     first; the rest in cash, as additional share capital (whole shares; the rest in cash), or as revolving
     capital. Each application is that domain's own payment with its receipt; the rest is one entry."""
     if choice not in ("cash", "share_capital", "revolving"):
-        raise Invalid(_("Choose cash, share capital or revolving capital."), field="choice")
+        raise Invalid("Choose cash, share capital or revolving capital.", field="choice")
     allocation = get_allocation(org_id, allocation_id)
     if allocation.status != "posted":
-        raise Invalid(_("Only a posted allocation is paid out."))
+        raise Invalid("Only a posted allocation is paid out.")
     line = get_line(org_id, allocation_id, member_id, lock=True)
     if line.paid_on is not None:
         if idempotency_key and line.choice == choice:
             return line
-        raise Conflict(_("Her interest and refund are already paid out."))
+        raise Conflict("Her interest and refund are already paid out.")
     if on < allocation.posted_on:
-        raise Invalid(_("Pay it out on or after the allocation was posted."), field="on")
+        raise Invalid("Pay it out on or after the allocation was posted.", field="on")
     ledger.check_date(org_id, on, field="on", what=Words("The payout"))
     if choice == "cash":
         ledger.cash_account(org_id, cash_account)
