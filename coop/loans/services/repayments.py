@@ -132,6 +132,9 @@ def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_
                             .execution_options(populate_existing=True))
     if txn.kind != "repayment":
         raise Invalid("Only a payment can be reversed here.")
+    if on < txn.on_date:
+        raise Invalid("A reversal cannot be dated before the payment it reverses (%(paid_on)s).", field="on",
+                      values={"paid_on": txn.on_date})
     if txn.reversed:
         raise Conflict("This payment is already reversed.")
     if loan.status not in ("active", "closed"):
