@@ -575,6 +575,11 @@ def pay_refund(org_id: int, withdrawal_id: int, *, on: date, actor_id: int | Non
     db.session.refresh(withdrawal)
     if withdrawal.status != "approved" or withdrawal.refund_entry_id is not None:
         raise Invalid("Only an approved, unpaid refund is paid out.")
+    approved_on = ledger.get_entry(org_id, withdrawal.entry_id).entry_date if withdrawal.entry_id else \
+        withdrawal.requested_on
+    if on < approved_on:
+        raise Invalid("A refund cannot be paid before the withdrawal was approved (%(approved_on)s).", field="on",
+                      values={"approved_on": approved_on})
     if withdrawal.refund:
         party = member_party(member)
         posted = ledger.post(Entry(org_id, on, f"Share capital refund paid {member.label}", (
