@@ -365,6 +365,7 @@ def test_every_allowed_local_import_says_why():
 
 # (module, enclosing function, source of the first argument) -> why it is not a literal
 PASSED_ON: dict[tuple[str, str, str], str] = {
+    ("coop.yearclosing", "check_two_people", "message"): "a Words constant of the year closing's caller",
     ("coop.kernel", "get_in_org", "message"): "the caller's literal (extracted by the keyword get_in_org:4)",
     ("coop.auth.api", "issue_token", "attempt.refusal"): "a login refusal, a Words constant of auth.services",
     ("coop.auth.services", "TooManyAttempts.__init__", "message"): "its callers' literal, TooManyAttempts is a "

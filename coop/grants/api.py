@@ -6,6 +6,7 @@ from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..approvals.schemas import ApprovalOutSchema
 from ..auth.access import roles_required
+from ..ledger.schemas import CloseYearSchema, ReopenYearSchema
 from ..reports.tabular import to_json
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_json
@@ -34,8 +35,6 @@ from .schemas import (
     ReviewOutSchema,
     SigningSchema,
     VoidMoaSchema,
-    YearCloseSchema,
-    YearReopenSchema,
     ClosedYearOutSchema,
     TrainingInSchema,
     TrainingOutSchema,
@@ -377,17 +376,17 @@ def years():
 @bp.post("/years/close")
 @roles_required(*GRANT_STAFF)
 @documented("Ask for a year to be closed into net assets by class; another staff member approves (coop.approvals)",
-            body=YearCloseSchema, returns=ApprovalOutSchema, status=202)
+            body=CloseYearSchema, returns=ApprovalOutSchema, status=202)
 def request_close():
-    data = load_json(YearCloseSchema())
+    data = load_json(CloseYearSchema())
     return respond(ApprovalOutSchema(), services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id), 202)
 
 
 @bp.post("/years/reopen")
 @roles_required(*GRANT_STAFF)
 @documented("Ask for a closed year to be reopened (its closing entry reversed); another staff member approves",
-            body=YearReopenSchema, returns=ApprovalOutSchema, status=202)
+            body=ReopenYearSchema, returns=ApprovalOutSchema, status=202)
 def request_reopen():
-    data = load_json(YearReopenSchema())
+    data = load_json(ReopenYearSchema())
     return respond(ApprovalOutSchema(), services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"],
                                                                actor_id=current_user.id), 202)

@@ -260,18 +260,6 @@ class MoaOutSchema(Schema):
         "description": "the group whose enterprise the MOA funds (its party carries the releases), else null"})
 
 
-YEAR = validate.Range(min=1900, max=9998)
-
-
-class YearCloseSchema(InSchema):
-    year = fields.Integer(required=True, validate=YEAR)
-
-
-class YearReopenSchema(InSchema):
-    year = fields.Integer(required=True, validate=YEAR)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
-
-
 class ClosedYearOutSchema(Schema):
     year = fields.Integer()
     closed = fields.Boolean()

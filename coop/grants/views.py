@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import current_role, roles_required
+from ..ledger.schemas import CloseYearSchema, ReopenYearSchema
 from ..money import to_pesos_text
 from ..reports.tabular import Table
 from ..reports.schemas import YearSchema
@@ -33,8 +34,6 @@ from .schemas import (
     ReviewInSchema,
     SigningSchema,
     VoidMoaSchema,
-    YearCloseSchema,
-    YearReopenSchema,
     TrainingInSchema,
     TrancheInSchema,
 )
@@ -391,7 +390,7 @@ def year_end():
 @bp.post("/year-end/close")
 @roles_required(*GRANT_STAFF)
 def request_close():
-    data = load_form(YearCloseSchema())
+    data = load_form(CloseYearSchema())
     services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id)
     flash(_l("Closing of %(year)s asked for: another staff member approves it.", year=data["year"]))
     return redirect(url_for("grants.year_end"), code=303)
@@ -400,7 +399,7 @@ def request_close():
 @bp.post("/year-end/reopen")
 @roles_required(*GRANT_STAFF)
 def request_reopen():
-    data = load_form(YearReopenSchema())
+    data = load_form(ReopenYearSchema())
     services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"], actor_id=current_user.id)
     flash(_l("Reopening of %(year)s asked for: another staff member approves it.", year=data["year"]))
     return redirect(url_for("grants.year_end"), code=303)

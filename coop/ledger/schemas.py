@@ -1,4 +1,4 @@
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from ..money import Money
 from .models import ACCOUNT_TYPES
@@ -111,3 +111,20 @@ class PeriodSchema(Schema):
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     month = fields.Integer(required=True, validate=validate.Range(min=1, max=12))
     reason = fields.String(load_default=None, validate=validate.Length(max=300))
+
+
+YEAR = validate.Range(min=1900, max=9998)
+
+
+class CloseYearSchema(Schema):
+    """Asking for a year's closing: the cooperative's year end and the NGO's alike (coop.yearclosing)."""
+
+    year = fields.Integer(required=True, validate=YEAR)
+
+    @pre_load
+    def drop_form_key(self, data, **kwargs):  # a form's idempotency key is read by the view, not loaded here
+        return {k: v for k, v in data.items() if k != "idempotency_key"} if isinstance(data, dict) else data
+
+
+class ReopenYearSchema(CloseYearSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))

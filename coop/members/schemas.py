@@ -84,7 +84,12 @@ class AdmitSchema(Schema):
 
 
 class ApplicationInSchema(MemberInSchema):
-    """An officer's application form: the profile, and the membership fee collected with it if she pays now."""
+    """An officer's application form: the profile, the date the paper application carries (today when left
+    out), and the membership fee collected with it if she pays now."""
+
+    applied_on = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "the date on the paper application (default: today); not "
+                                                      "after today nor before the cooperative's registration"})
 
     collect_fee = fields.Boolean(load_default=False, metadata={"description": "collect the membership fee now"})
     cash_account = CashAccountKey()

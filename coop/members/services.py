@@ -231,10 +231,33 @@ def status_history(org_id: int, member_id: int) -> list[MemberStatusChange]:
         .order_by(MemberStatusChange.changed_on, MemberStatusChange.id)))
 
 
+# The year the CDA registered the cooperative (the year end's policy): no application is older than the cooperative.
+REGISTRATION_YEAR = "yearend.registration_year"
+
+
+def check_application_date(org_id: int, on: date, field: str = "applied_on") -> None:
+    """The date a paper application carries: not after today, not before the cooperative was registered."""
+    if not isinstance(on, date):
+        raise Invalid("Give the date of the application.", field=field)
+    if on > today():
+        raise Invalid("An application cannot be dated %(on)s: the latest date allowed is today, %(today)s.",
+                      field=field, values={"on": on, "today": today()})
+    if REGISTRATION_YEAR in plugins().settings:
+        founded = int(orgs.get_setting(org_id, REGISTRATION_YEAR))
+        if on < date(founded, 1, 1):
+            raise Invalid("An application cannot be dated %(on)s: the cooperative was registered in %(year)s.",
+                          field=field, values={"on": on, "year": str(founded)})
+
+
 def apply(org_id: int, *, name: str, actor_id: int | None, source: str = "officer", on: date | None = None,
-          collect_fee: bool = False, cash_account: str = "cash_on_hand", **fields) -> Member:
+          applied_on: date | None = None, collect_fee: bool = False, cash_account: str = "cash_on_hand",
+          **fields) -> Member:
     """A membership application, typed by an officer or sent by the applicant herself; the officer may
-    collect the membership fee with it."""
+    collect the membership fee with it. `applied_on` (or `on`) is the date the paper application carries
+    (today when not given): not in the future, not before the cooperative was registered."""
+    on = applied_on or on
+    if on is not None:
+        check_application_date(org_id, on)
     member = create_member(org_id, name=name, actor_id=actor_id, status="applicant", on=on,
                            application_source=source, **fields)
     if collect_fee:

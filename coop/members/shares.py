@@ -233,6 +233,15 @@ def _replay(model, org_id: int, key: str | None, **same):
     return found
 
 
+def check_not_before_membership(member: Member, on: date, field: str = "on") -> None:
+    """Her shares start with her membership: nothing of them is dated before she applied (or, for a member
+    whose application date the books never had, before she was admitted)."""
+    start = member.applied_on or member.admitted_on
+    if start is not None and on < start:
+        raise Invalid("A share subscription cannot be dated before her membership began: %(name)s applied on "
+                      "%(start)s.", field=field, values={"name": member.label, "start": start})
+
+
 def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installments: int = 1,
               frequency: str = "monthly", first_due: date | None = None, actor_id: int | None,
               idempotency_key: str | None = None, kind: str | None = None) -> ShareSubscription:
@@ -249,6 +258,8 @@ def subscribe(org_id: int, member_id: int, *, shares: int, on: date, installment
                       values={"status": Status(member.status)})
     if not isinstance(shares, int) or shares < 1:
         raise Invalid("Subscribe to at least one share.", field="shares")
+    ledger.check_date(org_id, on, field="on", what=Words("A subscription"))
+    check_not_before_membership(member, on)
     plan = find_plan(org_id, installments, frequency)
     par = int(get_setting(org_id, "shares.par_value"))
     amount = shares * par
@@ -485,12 +496,19 @@ def decide_withdrawal(org_id: int, withdrawal_id: int, *, approve: bool, on: dat
     withdrawal = _get_withdrawal(org_id, withdrawal_id)
     if withdrawal.status != "pending":
         raise Conflict("This withdrawal was already %(status)s.", values={"status": Status(withdrawal.status)})
+    _check_decided_after_request(withdrawal, on)
     approval_id = approvals.ensure_pending(org_id, WITHDRAWAL_KIND, f"share_withdrawal:{withdrawal.id}",
                                            {"withdrawal_id": withdrawal.id}, maker_id=withdrawal.requested_by,
                                            amount=withdrawal.refund)
     if approve:
         return approvals.approve(org_id, approval_id, actor_id, on=on, note=note or "").outcome
     return approvals.reject(org_id, approval_id, actor_id, note or "", on=on).outcome
+
+
+def _check_decided_after_request(withdrawal: ShareWithdrawal, on: date) -> None:
+    if isinstance(on, date) and on < withdrawal.requested_on:
+        raise Invalid("A withdrawal cannot be decided before it was asked for (%(requested_on)s).", field="on",
+                      values={"requested_on": withdrawal.requested_on})
 
 
 def execute_withdrawal(run: Execution) -> ShareWithdrawal:
@@ -510,6 +528,7 @@ def _decide_withdrawal(org_id: int, withdrawal_id: int, approve: bool, on: date,
     db.session.refresh(withdrawal)
     if withdrawal.status != "pending":
         raise Conflict("This withdrawal was already %(status)s.", values={"status": Status(withdrawal.status)})
+    _check_decided_after_request(withdrawal, on)
     withdrawal.decided_by, withdrawal.decided_at, withdrawal.decision_note = actor_id, utcnow(), note or None
     if not approve:
         withdrawal.status = "rejected"
@@ -557,6 +576,11 @@ def pay_refund(org_id: int, withdrawal_id: int, *, on: date, actor_id: int | Non
     db.session.refresh(withdrawal)
     if withdrawal.status != "approved" or withdrawal.refund_entry_id is not None:
         raise Invalid("Only an approved, unpaid refund is paid out.")
+    approved_on = ledger.get_entry(org_id, withdrawal.entry_id).entry_date if withdrawal.entry_id else \
+        withdrawal.requested_on
+    if on < approved_on:
+        raise Invalid("A refund cannot be paid before the withdrawal was approved (%(approved_on)s).", field="on",
+                      values={"approved_on": approved_on})
     if withdrawal.refund:
         party = member_party(member)
         posted = ledger.post(Entry(org_id, on, f"Share capital refund paid {member.label}", (
@@ -584,6 +608,9 @@ def transfer(org_id: int, from_member_id: int, to_member_id: int, *, shares: int
     if taker.status not in ("applicant", "active", "inactive"):
         raise Invalid("A member who is %(status)s cannot receive shares.", field="to_member_id",
                       values={"status": Status(taker.status)})
+    ledger.check_date(org_id, on, field="on", what=Words("A transfer"))
+    check_not_before_membership(giver, on)
+    check_not_before_membership(taker, on)
     par = int(get_setting(org_id, "shares.par_value"))
     amount = shares * par
     fully_paid = [s for s in subscriptions_of(org_id, giver.id) if s.status == "paid"]

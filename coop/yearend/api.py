@@ -11,6 +11,7 @@ from ..api import blueprint, respond
 from ..api.openapi import documented
 from ..approvals.schemas import ApprovalOutSchema
 from ..auth.access import READERS, STAFF, roles_required
+from ..ledger.schemas import CloseYearSchema, ReopenYearSchema
 from ..web.forms import idempotency_key, load_json
 from . import services
 from .models import Allocation
@@ -22,10 +23,8 @@ from .schemas import (
     PayoutSchema,
     PostSchema,
     ProposalSchema,
-    ReopenSchema,
     ReviewSchema,
     YearOutSchema,
-    YearSchema,
 )
 
 bp = blueprint("yearend", __name__, "/orgs/<org>/yearend")
@@ -51,18 +50,18 @@ def years():
 @bp.post("/years/close")
 @roles_required(*STAFF)
 @documented("Ask for a year to be closed; another officer approves the request (coop.approvals)",
-            body=YearSchema, returns=ApprovalOutSchema, status=202)
+            body=CloseYearSchema, returns=ApprovalOutSchema, status=202)
 def request_close():
-    data = load_json(YearSchema())
+    data = load_json(CloseYearSchema())
     return respond(ApprovalOutSchema(), services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id), 202)
 
 
 @bp.post("/years/reopen")
 @roles_required(*STAFF)
 @documented("Ask for a closed year to be reopened (its closing entry reversed); another officer approves",
-            body=ReopenSchema, returns=ApprovalOutSchema, status=202)
+            body=ReopenYearSchema, returns=ApprovalOutSchema, status=202)
 def request_reopen():
-    data = load_json(ReopenSchema())
+    data = load_json(ReopenYearSchema())
     return respond(ApprovalOutSchema(), services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"],
                                                                actor_id=current_user.id), 202)
 

@@ -1,21 +1,9 @@
 """What the year-end forms and API take and give. Rates are percentages at the edge, basis points inside."""
 from marshmallow import Schema, fields, validate
 
-from ..ledger.schemas import CashAccountKey
+from ..ledger.schemas import YEAR, CashAccountKey
 from ..loans.schemas import Percent
 from .models import CAPITAL_METHODS, PAYOUT_CHOICES
-
-YEAR = validate.Range(min=1900, max=9998)
-
-
-class YearSchema(Schema):
-    year = fields.Integer(required=True, validate=YEAR)
-
-
-class ReopenSchema(Schema):
-    year = fields.Integer(required=True, validate=YEAR)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
-
 
 class ProposalSchema(Schema):
     year = fields.Integer(required=True, validate=YEAR)

@@ -7,11 +7,12 @@ from flask_login import current_user
 from ..auth.access import READERS, STAFF, roles_required
 from ..errors import NotFound
 from ..ledger import services as ledger
+from ..ledger.schemas import CloseYearSchema, ReopenYearSchema
 from ..members import services as members
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form
 from . import pdf, services
-from .schemas import ApprovalSchema, PayoutSchema, PostSchema, ProposalSchema, ReopenSchema, ReviewSchema, YearSchema
+from .schemas import ApprovalSchema, PayoutSchema, PostSchema, ProposalSchema, ReviewSchema
 
 bp = Blueprint("yearend", __name__, url_prefix="/o/<org>/yearend")
 
@@ -33,7 +34,7 @@ def index():
 @bp.post("/close")
 @roles_required(*STAFF)
 def request_close():
-    data = load_form(YearSchema())
+    data = load_form(CloseYearSchema())
     services.ask_to_close(g.org.id, data["year"], actor_id=current_user.id)
     flash(_l("Closing of %(year)s asked for: another officer approves it.", year=data["year"]))
     return redirect(url_for("yearend.index"), code=303)
@@ -42,7 +43,7 @@ def request_close():
 @bp.post("/reopen")
 @roles_required(*STAFF)
 def request_reopen():
-    data = load_form(ReopenSchema())
+    data = load_form(ReopenYearSchema())
     services.ask_to_reopen(g.org.id, data["year"], reason=data["reason"], actor_id=current_user.id)
     flash(_l("Reopening of %(year)s asked for: another officer approves it.", year=data["year"]))
     return redirect(url_for("yearend.index"), code=303)

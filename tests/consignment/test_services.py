@@ -21,10 +21,13 @@ def labels(app):
         yield
 
 
+SOLD = date(2026, 3, 10)  # what `sell` reports sold: remittances and settlements come on or after it
+
+
 def sell(w, lipsticks=6, colognes=2, member=None, key=None):
     return services.report_sales(w.org.id, (member or w.ana).id, w.campaign.id,
                                  [{"item_id": w.lipstick.id, "qty": lipsticks}, {"item_id": w.cologne.id, "qty": colognes}],
-                                 on=date(2026, 3, 10), actor_id=w.officer.id, key=key)
+                                 on=SOLD, actor_id=w.officer.id, key=key)
 
 
 def till(org_id, item_id, pieces, **extra):
@@ -77,9 +80,9 @@ def test_without_netting_the_commission_stays_owed_to_her_until_paid(world):
     sell(w)
     assert reports.member_summary(w.org.id, w.ana.id).owed == 250_000
     with pytest.raises(Invalid, match="more than"):
-        services.record_remittance(w.org.id, w.ana.id, 250_001, on=DAY, actor_id=None)
-    services.record_remittance(w.org.id, w.ana.id, 250_000, on=DAY, actor_id=None)
-    services.pay_commission(w.org.id, w.ana.id, 62_500, on=DAY, actor_id=None)
+        services.record_remittance(w.org.id, w.ana.id, 250_001, on=SOLD, actor_id=None)
+    services.record_remittance(w.org.id, w.ana.id, 250_000, on=SOLD, actor_id=None)
+    services.pay_commission(w.org.id, w.ana.id, 62_500, on=SOLD, actor_id=None)
     summary = reports.member_summary(w.org.id, w.ana.id)
     assert (summary.owed, summary.commission_due, summary.commission_earned) == (0, 0, 62_500)
     assert ledger.balance(w.org.id, "cash_on_hand").debit_balance == 187_500
@@ -90,7 +93,7 @@ def test_settling_a_campaign_pays_the_principal_down_to_the_ledger(world):
     issue(w)
     sell(w)
     with pytest.raises(Invalid, match="Only ₱1,875.00"):
-        services.settle_campaign(w.org.id, w.campaign.id, 200_000, on=DAY, actor_id=None)
+        services.settle_campaign(w.org.id, w.campaign.id, 200_000, on=SOLD, actor_id=None)
     services.settle_campaign(w.org.id, w.campaign.id, 100_000, on=date(2026, 4, 5), actor_id=None, reference="OR 55")
     assert services.principal_due(w.org.id, w.avon.id) == 87_500
     table = reports.campaign_statement(w.org.id, w.campaign.id)

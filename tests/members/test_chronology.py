@@ -70,3 +70,101 @@ def test_a_share_payment_before_its_subscription_or_next_year_comes_back_on_her_
     assert ("before the subscription it pays" if days < 0 else "cannot be dated") in shown
     assert _written() == before
     assert ledger.balance(coop.id, shares.PAID_UP).credit_total == 0
+
+
+# ---------------------------------------------------------------- her shares start with her membership
+
+
+def _subscriptions():
+    from coop.members.models import ShareSubscription
+
+    return (db.session.query(JournalEntry).count(), db.session.query(ShareSubscription).count())
+
+
+def test_a_subscription_dated_before_her_application_is_refused_by_the_api(coop, officer, api):
+    carmen = services.apply(coop.id, name="Carmen Lopez", actor_id=officer.id, on=today() - timedelta(days=10))
+    db.session.commit()
+    before = _subscriptions()
+    url = f"/api/v1/orgs/{coop.slug}/members/{carmen.id}/subscriptions"
+    response = api(officer).post(url, json={"shares": 20, "on": (today() - timedelta(days=11)).isoformat()})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert "before her membership began" in response.json["detail"] and "on" in response.json["errors"]
+    assert _subscriptions() == before
+    # the day she applied is accepted
+    response = api(officer).post(url, json={"shares": 20, "on": (today() - timedelta(days=10)).isoformat()})
+    assert response.status_code == 201, response.json
+
+
+def test_a_subscription_dated_before_her_application_comes_back_on_her_page(coop, officer, login, client):
+    carmen = services.apply(coop.id, name="Carmen Lopez", actor_id=officer.id, on=today() - timedelta(days=3))
+    db.session.commit()
+    before = _subscriptions()
+    login(officer)
+    page = f"/o/{coop.slug}/members/{carmen.id}"
+    response = client.post(f"{page}/subscriptions", headers={"Referer": page},
+                           data={"shares": "20", "plan": "1-monthly", "on": (today() - timedelta(days=30)).isoformat()})
+    assert response.status_code == 303
+    assert "before her membership began" in client.get(page).get_data(as_text=True)
+    assert _subscriptions() == before
+
+
+def test_shares_are_not_transferred_to_her_before_she_applied(coop, officer, make_member):
+    ana = make_member()
+    shares.subscribe(coop.id, ana.id, shares=20, on=today() - timedelta(days=20), actor_id=officer.id)
+    shares.record_payment(coop.id, ana.id, amount=2_000_00, on=today() - timedelta(days=20), actor_id=officer.id)
+    bea = services.apply(coop.id, name="Bea Santos", actor_id=officer.id, on=today() - timedelta(days=2))
+    db.session.commit()
+    before = _subscriptions()
+    with pytest.raises(Invalid, match="before her membership began") as refused:
+        shares.transfer(coop.id, ana.id, bea.id, shares=5, on=today() - timedelta(days=5), actor_id=officer.id)
+    assert refused.value.field == "on"
+    db.session.rollback()
+    assert _subscriptions() == before
+
+
+# ---------------------------------------------------------------- the date a paper application carries
+
+
+def test_the_api_takes_the_date_on_the_paper_application(coop, officer, api):
+    on = today() - timedelta(days=40)
+    response = api(officer).post(f"/api/v1/orgs/{coop.slug}/members",
+                                 json={"name": "Dolores Cruz", "applied_on": on.isoformat()})
+    assert response.status_code == 201, response.json
+    assert response.json["applied_on"] == on.isoformat()
+    member = services.get_member(coop.id, response.json["id"])
+    assert member.applied_on == on and services.status_history(coop.id, member.id)[0].changed_on == on
+    # without a date it is today's
+    response = api(officer).post(f"/api/v1/orgs/{coop.slug}/members", json={"name": "Elena Cruz"})
+    assert response.status_code == 201 and response.json["applied_on"] == today().isoformat()
+
+
+@pytest.mark.parametrize("when, words", [("tomorrow", "latest date allowed is today"),
+                                         ("before registration", "was registered in 2008")])
+def test_an_application_dated_tomorrow_or_before_the_cooperative_is_refused(coop, officer, api, login, client,
+                                                                           when, words):
+    from coop.members.models import Member
+
+    on = today() + timedelta(days=1) if when == "tomorrow" else today().replace(year=2007)
+    count = db.session.query(Member).count()
+    response = api(officer).post(f"/api/v1/orgs/{coop.slug}/members",
+                                 json={"name": "Dolores Cruz", "applied_on": on.isoformat()})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert words in response.json["detail"] and "applied_on" in response.json["errors"]
+    login(officer)
+    form = f"/o/{coop.slug}/members/new"
+    response = client.post(f"/o/{coop.slug}/members/", headers={"Referer": form},
+                           data={"name": "Dolores Cruz", "applied_on": on.isoformat(), "membership_type": "regular"})
+    assert response.status_code == 303
+    assert words in client.get(form).get_data(as_text=True)
+    assert db.session.query(Member).count() == count
+
+
+def test_the_officer_form_takes_the_date_on_the_paper_application(coop, officer, login, client):
+    login(officer)
+    page = client.get(f"/o/{coop.slug}/members/new").get_data(as_text=True)
+    assert 'name="applied_on"' in page and today().isoformat() in page
+    on = today() - timedelta(days=7)
+    response = client.post(f"/o/{coop.slug}/members/", data={"name": "Flor Reyes", "applied_on": on.isoformat(),
+                                                             "membership_type": "regular"})
+    assert response.status_code == 303
+    assert services.search_members(coop.id, "Flor Reyes", 1)[0].applied_on == on

@@ -9,6 +9,7 @@ import ssl
 import subprocess
 import threading
 import time
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -214,13 +215,17 @@ def queue(app):
     return put
 
 
+# the day fixture members applied: before every date a test books (nothing of hers is dated before it)
+JOINED = date(2025, 1, 2)
+
+
 @pytest.fixture
 def make_member(coop):
     from coop.members.services import create_member
 
     def make(name="Ana Cruz", mobile="09171234567", status="active", org=None, user_id=None):
         member = create_member((org or coop).id, name=name, actor_id=None, status=status, mobile=mobile,
-                               user_id=user_id)
+                               user_id=user_id, on=JOINED)
         db.session.commit()
         return member
 

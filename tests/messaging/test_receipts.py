@@ -70,7 +70,7 @@ def test_in_her_language(coop, make_user, setting):
     setting(coop, "messaging.receipts_by_text", True)
     user = create_user("maria", "correct horse battery", "Maria", locale="fil")
     member = create_member(coop.id, name="Maria", actor_id=None, status="active", mobile="09181234567",
-                           user_id=user.id)
+                           user_id=user.id, on=date(2026, 1, 5))
     shares.subscribe(coop.id, member.id, shares=20, on=date(2026, 1, 5), installments=4, frequency="monthly",
                      actor_id=None)
     pay(coop, member)

@@ -1,6 +1,8 @@
 """Savings fixtures: a cooperative, an officer, an active member; dates in the past month so periods are open."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from coop.extensions import db
@@ -20,7 +22,8 @@ def officer(coop, make_user):
 
 @pytest.fixture
 def member(coop):
-    found = create_member(coop.id, name="Ana Cruz", actor_id=None, status="active", mobile="09171234567")
+    found = create_member(coop.id, name="Ana Cruz", actor_id=None, status="active", mobile="09171234567",
+                          on=date(2025, 1, 2))  # she applied before every date a test books
     db.session.commit()
     return found
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...audit import services as audit
 from ...errors import Invalid, Pesos
@@ -19,7 +19,7 @@ from ...ledger.records import Line
 from ...members import services as members
 from ...orgs.services import get_setting
 from ...receipts import services as receipts
-from ..models import Doc, MemberAccount
+from ..models import Doc, DocLine, MemberAccount
 from .common import (
     SETTING_NET_COMMISSION,
     SOURCE,
@@ -48,6 +48,7 @@ def report_sales(org_id: int, member_id: int, campaign_id: int, lines, *, on: da
     _check_date(on)
     wanted = _merge_lines(lines)
     items = _items_for(org_id, wanted, principal_id=principal.id)
+    _check_held_on(org_id, member.id, campaign.id, wanted, on)
     taken = _take_from_holdings(org_id, member, campaign, wanted, items, "report as sold")
     account = _member_account(org_id, member.id, campaign.id)
     campaign = get_campaign(org_id, campaign.id, lock=True)
@@ -86,6 +87,18 @@ def report_sales(org_id: int, member_id: int, campaign_id: int, lines, *, on: da
     audit.record("consignment.sale_report", org_id=org_id, user_id=actor_id, target_type="member", target_id=member.id,
                  details={"doc": doc.id})
     return doc
+
+
+def _check_held_on(org_id: int, member_id: int, campaign_id: int, wanted, on: date) -> None:
+    """She sells only goods she held that day: not before the first issue to her of each item in the campaign."""
+    issued = dict(db.session.execute(
+        select(DocLine.item_id, func.min(Doc.on)).join(Doc, Doc.id == DocLine.doc_id).where(
+            Doc.org_id == org_id, Doc.kind == "issue", Doc.member_id == member_id, Doc.campaign_id == campaign_id,
+            Doc.voided_at.is_(None), DocLine.item_id.in_(sorted(wanted))).group_by(DocLine.item_id)).all())
+    first = min(issued.values(), default=None)
+    if first is not None and on < first:
+        raise Invalid("A sale cannot be dated before the goods were issued to her (%(issued_on)s).", field="on",
+                      values={"issued_on": first})
 
 
 # ---------------------------------------------------------------- money from and to members
@@ -148,6 +161,10 @@ def record_remittance(org_id: int, member_id: int, amount: int, *, on: date, act
                       key=lambda a: (a.oldest_unremitted_on or date.max, a.id))
     portions = _allocate(accounts, amount, lambda a: a.owed, "she owes for goods sold")
     docs = []
+    for account, _portion in portions:
+        if account.oldest_unremitted_on is not None and on < account.oldest_unremitted_on:
+            raise Invalid("A remittance cannot be dated before the sale it pays (%(sold_on)s).", field="on",
+                          values={"sold_on": account.oldest_unremitted_on})
     for n, (account, portion) in enumerate(portions):
         docs.append(_new_doc(org_id, "remittance", on, actor_id, key if n == 0 else None, member_id=member.id,
                              campaign_id=account.campaign_id, amount=portion, paid_via=paid_via,

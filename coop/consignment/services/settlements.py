@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
 from ...audit import services as audit
 from ...errors import Invalid, Pesos
 from ...extensions import db
@@ -21,6 +23,12 @@ def settle_campaign(org_id: int, campaign_id: int, amount: int, *, on: date, act
     _check_payment(org_id, on, amount, paid_via)
     campaign = get_campaign(org_id, campaign_id, lock=True)
     principal = get_principal(org_id, campaign.principal_id)
+    first_sale = db.session.scalar(select(func.min(Doc.on)).where(
+        Doc.org_id == org_id, Doc.campaign_id == campaign.id, Doc.kind.in_(("sale_report", "counter_sale")),
+        Doc.voided_at.is_(None)))
+    if first_sale is not None and on < first_sale:
+        raise Invalid("A payment to the principal cannot be dated before the sales it pays for (%(sold_on)s).",
+                      field="on", values={"sold_on": first_sale})
     open_due = campaign.due_to_principal - campaign.paid_to_principal
     if amount > open_due:
         raise Invalid("Only %(open_due)s is due to %(name)s for %(code)s.",

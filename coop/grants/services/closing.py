@@ -11,24 +11,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...approvals import services as approvals
-from ...approvals.models import Approval
-from ...audit import services as audit
-from ...errors import Conflict, Forbidden, Invalid
+from ...errors import Invalid, Words
 from ...ledger import services as ledger
-from ...ledger.records import Entry, Line
+from ...ledger.records import Line
 from ...manifest import Execution
 from ...timeutil import today
+from ...yearclosing import NotSecondPerson, YearClosing
 from .base import RESTRICTED_REVENUE, UNRESTRICTED_KEY
 from .funds import list_funds
 
 SOURCE = "grants.closing"
 KIND_CLOSE, KIND_REOPEN = "grants.close_year", "grants.reopen_year"
 KINDS = (KIND_CLOSE, KIND_REOPEN)
-
-
-class NotSecondPerson(Forbidden):
-    """The one who asked for the closing or the reopening cannot also carry it out."""
+__all__ = ["NotSecondPerson"]  # the two-person rule's one refusal, re-exported for the NGO's callers
 
 
 def closing_lines(org_id: int, year: int) -> tuple[Line, ...]:
@@ -78,74 +73,32 @@ def closed_years(org_id: int, back: int = 10) -> list[tuple[int, object]]:
     return [(year, closing_of(org_id, year)) for year in range(last, max(first.year, last - back + 1) - 1, -1)]
 
 
-def closable_years(org_id: int) -> list[int]:
-    """The years a closing may be asked for: over, not closed, back to the first posting."""
+def closed_years(org_id: int, back: int = 10) -> list[tuple[int, object]]:
+    """(year, its closing entry or None) for the years that are over since the first posting (the last `back`
+    at most), newest first."""
     first = ledger.first_entry_date(org_id)
+    last = today().year - 1
     if first is None:
         return []
-    return [year for year in range(today().year - 1, first.year - 1, -1) if closing_of(org_id, year) is None]
+    return [(year, closing_of(org_id, year)) for year in range(last, max(first.year, last - back + 1) - 1, -1)]
 
 
-def _check_year(year) -> None:
-    if not isinstance(year, int) or year < 1900 or year > 9998:
-        raise Invalid("Give a year, like 2025.", field="year")
-    if date(year, 12, 31) >= today():
-        raise Invalid("The year %(year)s has not ended yet.", field="year", values={"year": year})
+def _standing(org_id: int, year: int) -> tuple[bool, int | None]:
+    entry = closing_of(org_id, year)
+    return entry is not None, entry.id if entry is not None else None
 
 
-def _check_closable(org_id: int, year) -> tuple[Line, ...]:
-    _check_year(year)
-    if closing_of(org_id, year) is not None:
-        raise Conflict("The year %(year)s is already closed.", field="year", values={"year": year})
-    if ledger.is_closed(org_id, date(year, 12, 31)):
-        raise Invalid("December %(year)s is closed: reopen it, so the closing entry can be dated 31 December.",
-                      field="year", values={"year": year})
-    lines = closing_lines(org_id, year)
+def _check_closable(_org_id: int, year: int, lines) -> None:
     if not lines:
         raise Invalid("Nothing to close in %(year)s.", field="year", values={"year": year})
-    return lines
 
 
-def _check_reopenable(org_id: int, year):
-    if not isinstance(year, int):
-        raise Invalid("Give a year, like 2025.", field="year")
-    entry = closing_of(org_id, year)
-    if entry is None:
-        raise Conflict("The year %(year)s is not closed.", field="year", values={"year": year})
-    return entry
-
-
-def _check_two_people(requested_by: int | None, approved_by: int | None) -> None:
-    if requested_by is None or approved_by is None or requested_by == approved_by:
-        raise NotSecondPerson("Another staff member carries out what you asked for.")
-
-
-# ---------------------------------------------------------------- asking (maker) and the approvals' hooks
-
-
-def check_close(org_id: int, payload: dict, _key: str | None = None) -> None:
-    """Refused before anything waits for the second person."""
-    _check_closable(org_id, payload["year"])
-
-
-def check_reopen(org_id: int, payload: dict, _key: str | None = None) -> None:
-    if not (payload.get("reason") or "").strip():
-        raise Invalid("Give the reason for reopening.", field="reason")
-    _check_reopenable(org_id, payload["year"])
-
-
-def ask_to_close(org_id: int, year: int, *, actor_id: int) -> Approval:
-    """Ask for the year's closing; another staff member approves it (coop.approvals runs `close_year`)."""
-    return approvals.run_or_hold(org_id, KIND_CLOSE, {"year": year}, maker_id=actor_id, subject=f"year:{year}").held
-
-
-def ask_to_reopen(org_id: int, year: int, *, reason: str, actor_id: int) -> Approval:
-    return approvals.run_or_hold(org_id, KIND_REOPEN, {"year": year, "reason": (reason or "").strip()},
-                                 maker_id=actor_id, subject=f"year:{year}").held
-
-
-def pending_requests(org_id: int) -> list[Approval]:
-    return [row for row in approvals.approvals(org_id) if row.kind in KINDS]
+CLOSING = YearClosing(KIND_CLOSE, KIND_REOPEN, SOURCE, "grants.year", "Closing of {year} into net assets by class",
+                      closing_lines, _standing, check_closable=_check_closable,
+                      second_person=Words("Another staff member carries out what you asked for."))
+check_close, check_reopen = CLOSING.check_close, CLOSING.check_reopen
+ask_to_close, ask_to_reopen = CLOSING.ask_to_close, CLOSING.ask_to_reopen
+closable_years, pending_requests = CLOSING.closable_years, CLOSING.pending_requests
 
 
 def execute_close(run: Execution):
@@ -157,34 +110,11 @@ def execute_reopen(run: Execution):
                        approved_by=run.actor_id)
 
 
-# ---------------------------------------------------------------- the acts (the executors)
-
-
 def close_year(org_id: int, year: int, *, requested_by: int | None,
                approved_by: int | None) -> ledger.PostedEntry:
-    _check_two_people(requested_by, approved_by)
-    lines = _check_closable(org_id, year)
-    entry = ledger.post(Entry(org_id, date(year, 12, 31), f"Closing of {year} into net assets by class",
-                              lines, source=SOURCE, source_id=str(year)), approved_by)
-    for month in range(1, 13):
-        if not ledger.is_closed(org_id, date(year, month, 1)):
-            ledger.close_period(org_id, year, month, approved_by, with_year=True)
-    audit.record("grants.year.close", org_id=org_id, user_id=approved_by, target_type="year", target_id=year,
-                 details={"entry_id": entry.id, "requested_by": requested_by})
-    return entry
+    return CLOSING.close(org_id, year, requested_by=requested_by, approved_by=approved_by).entry
 
 
 def reopen_year(org_id: int, year: int, *, reason: str, requested_by: int | None,
                 approved_by: int | None) -> ledger.PostedEntry:
-    _check_two_people(requested_by, approved_by)
-    if not (reason or "").strip():
-        raise Invalid("Give the reason for reopening.", field="reason")
-    entry = _check_reopenable(org_id, year)
-    for month in range(1, 13):
-        if ledger.is_closed(org_id, date(year, month, 1)):
-            ledger.reopen_period(org_id, year, month, approved_by, reason, with_year=True)
-    reversal = ledger.reverse(org_id, entry.id, on=entry.entry_date, reason=f"Reopening of {year}: {reason.strip()}",
-                              actor_id=approved_by)
-    audit.record("grants.year.reopen", org_id=org_id, user_id=approved_by, target_type="year", target_id=year,
-                 details={"entry_id": reversal.id, "reason": reason.strip(), "requested_by": requested_by})
-    return reversal
+    return CLOSING.reopen(org_id, year, reason=reason, requested_by=requested_by, approved_by=approved_by)

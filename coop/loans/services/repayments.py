@@ -136,6 +136,9 @@ def reverse_repayment(org_id: int, txn_id: int, *, on: date, reason: str, actor_
     if loan.status not in ("active", "closed"):
         raise Invalid("Loan %(number)s is %(status)s; its payments can no longer be reversed.",
                       values={"number": loan.number, "status": Status(loan.status)})
+    if on < txn.on_date:
+        raise Invalid("A reversal cannot be dated before the payment it reverses (%(paid_on)s).", field="on",
+                      values={"paid_on": txn.on_date})
     parts = [sched.Allocation(*row) for row in txn.allocation]
     # a payment's entry has one debit, the cash account it came into; the rest is rebuilt from the allocation,
     # so the principal goes back to wherever the loan's principal sits today (it may have moved to past due since)

@@ -6,13 +6,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ...errors import Forbidden, Invalid, NotFound
+from ...errors import Invalid, NotFound
 from ...extensions import db
 from ...kernel import get_in_org
 from ...ledger import services as ledger
 from ...orgs import services as orgs
 from ...orgs.services import get_setting
-from ...timeutil import today
+from ...yearclosing import NotSecondPerson, check_two_people
 from ..models import Allocation, AllocationLine, FiscalYear
 
 SURPLUS = "undivided_net_surplus"
@@ -38,8 +38,8 @@ KIND_CLOSE, KIND_REOPEN, KIND_APPROVE = "yearend.close_year", "yearend.reopen_ye
 KINDS = (KIND_CLOSE, KIND_REOPEN, KIND_APPROVE)
 
 
-class NotSecondOfficer(Forbidden):
-    """The officer who asked for an act cannot also carry it out."""
+# the one refusal of the two-person rule (coop.yearclosing's, the NGO's year end raises the same)
+NotSecondOfficer = NotSecondPerson
 
 
 # ---------------------------------------------------------------- reading
@@ -68,16 +68,6 @@ def years(org_id: int) -> list[FiscalYear]:
                                    .order_by(FiscalYear.year.desc())))
 
 
-def closable_years(org_id: int) -> list[int]:
-    """The years a closing may be asked for: those over and not closed, back to the first posting."""
-    first = ledger.first_entry_date(org_id)
-    last = today().year - 1
-    if first is None:
-        return []
-    closed = {row.year for row in years(org_id) if row.status == "closed"}
-    return [year for year in range(last, first.year - 1, -1) if year not in closed]
-
-
 def year_result(org_id: int, year: int) -> list[tuple[ledger.Account, int]]:
     """Each income and expense account's net credit for the year (income positive, expense negative),
     from the monthly totals: what the closing entry moves to Undivided Net Surplus."""
@@ -99,17 +89,8 @@ def _check_cooperative(org_id: int) -> None:
         raise Invalid("Closing a year into undivided net surplus and allocating it is a cooperative's year end.")
 
 
-def _check_year_over(year: int, field: str = "year") -> None:
-    if not isinstance(year, int) or year < 1900 or year > 9998:
-        raise Invalid("Give a year, like 2025.", field=field)
-    if date(year, 12, 31) >= today():
-        raise Invalid("%(year)s is not over yet: a year is closed after 31 December.", field=field, values={"year": year})
-
-
 def _check_two_officers(requested_by: int | None, approved_by: int | None) -> None:
-    if requested_by is None or approved_by is None or requested_by == approved_by:
-        raise NotSecondOfficer("Another officer carries out what you asked for.")
-
+    check_two_people(requested_by, approved_by)
 
 
 def get_allocation(org_id: int, allocation_id: int, *, lock: bool = False) -> Allocation:
