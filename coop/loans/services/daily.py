@@ -104,17 +104,17 @@ def _late_installments(org_id: int, day: date):
     inst, loan, product = Installment.__table__.c, Loan.__table__.c, LoanProduct.__table__.c
     late = _days_since(day, inst.due_on) - product.penalty_grace_days
     period_days = case((product.penalty_period_days < 1, 1), else_=product.penalty_period_days)
-    due = case((late <= 0, 0), else_=(late + period_days - 1) // period_days)
+    due = case((late <= 0, 0), else_=cast((late + period_days - 1) // period_days, Integer))
     overdue = (cast(inst.principal_due, BigInteger) + inst.interest_due - inst.principal_paid - inst.interest_paid)
     amount = case((overdue <= 0, 0), (product.penalty_method == "fixed", product.penalty_amount),
-                  else_=(overdue * product.penalty_rate_bp * 2 + 10_000) // 20_000)
+                  else_=cast((overdue * product.penalty_rate_bp * 2 + 10_000) // 20_000, BigInteger))
     return (select(inst.id.label("installment_id"), inst.loan_id, inst.number, loan.party_id,
                    inst.penalty_periods.label("charged"), due.label("due"), amount.label("amount"))
             .join_from(Installment.__table__, Loan.__table__, loan.id == inst.loan_id)
             .join(LoanProduct.__table__, product.id == loan.product_id)
             .where(inst.org_id == org_id, inst.settled.is_(False), inst.due_on < day, loan.status == "active",
                    product.penalty_method != "none", due > inst.penalty_periods)
-            .subquery("late"))
+            .cte("late").prefix_with("MATERIALIZED"))  # computed once per statement, whatever the plan
 
 
 def _charge_penalties(org_id: int, day: date) -> int:
@@ -176,19 +176,27 @@ def _charge_penalties(org_id: int, day: date) -> int:
 
 def _moves(org_id: int, day: date):
     """The loans whose principal moves today: a missed installment moves it to past due, clearing the arrears
-    moves it back (to the restructured loans' account, or to its product's); numbered in loan order."""
+    moves it back (to the restructured loans' account, or to its product's); numbered in loan order, in chunks
+    of MOVE_CHUNK loans, each row with its chunk's first loan, size and lines (windows: no self-join)."""
     loan, product = Loan.__table__.c, LoanProduct.__table__.c
     missed = loan.next_due_on.is_not(None) & (loan.next_due_on < day)
     target = case((missed, PAST_DUE_ACCOUNT), (loan.restructured_from_id.is_not(None), RESTRUCTURED_ACCOUNT),
                   else_=product.receivable_account)
-    return (select(loan.id.label("loan_id"), loan.party_id, loan.receivable_account.label("account"),
-                   target.label("target"), (loan.principal_due - loan.principal_paid).label("principal"),
-                   func.row_number().over(order_by=loan.id).label("n"))
-            .join_from(Loan.__table__, LoanProduct.__table__, product.id == loan.product_id)
-            .where(loan.org_id == org_id, loan.status == "active",
-                   (missed & (loan.receivable_account != PAST_DUE_ACCOUNT))
-                   | (~missed & (loan.receivable_account == PAST_DUE_ACCOUNT)))
-            .subquery("moves"))
+    numbered = (select(loan.id.label("loan_id"), loan.party_id, loan.receivable_account.label("account"),
+                       target.label("target"), (loan.principal_due - loan.principal_paid).label("principal"),
+                       cast(func.row_number().over(order_by=loan.id), Integer).label("n"))
+                .join_from(Loan.__table__, LoanProduct.__table__, product.id == loan.product_id)
+                .where(loan.org_id == org_id, loan.status == "active",
+                       (missed & (loan.receivable_account != PAST_DUE_ACCOUNT))
+                       | (~missed & (loan.receivable_account == PAST_DUE_ACCOUNT)))
+                .subquery("numbered"))
+    c = numbered.c
+    chunk = cast((c.n - 1) // MOVE_CHUNK, Integer)
+    return (select(c.loan_id, c.party_id, c.account, c.target, c.principal, c.n, chunk.label("chunk"),
+                   func.min(c.loan_id).over(partition_by=chunk).label("first"),
+                   func.count().over(partition_by=chunk).label("loans"),
+                   func.sum(case((c.principal != 0, 1), else_=0)).over(partition_by=chunk).label("lines"))
+            .cte("moves").prefix_with("MATERIALIZED"))
 
 
 def _move_past_due(org_id: int, day: date) -> int:
@@ -202,22 +210,18 @@ def _move_past_due(org_id: int, day: date) -> int:
     count = db.session.scalar(select(func.count()).select_from(moves))
     if not count:
         return 0
-    chunk = (m.n - 1) // MOVE_CHUNK
-    chunks = select(chunk.label("chunk"), func.min(m.loan_id).label("first"), func.count().label("loans"),
-                    func.sum(case((m.principal != 0, 1), else_=0)).label("lines")).group_by(chunk).subquery("chunks")
-    key = literal(f"loans:moves:{day.isoformat()}:") + _text(chunks.c.first)
-    of_chunk = moves.join(chunks, chunks.c.chunk == chunk)
+    key = literal(f"loans:moves:{day.isoformat()}:") + _text(m.first)
     number = _loan_number(m.loan_id)
     ledger.post_selected(
         org_id, entry_date=day, source=SOURCE,
-        entries=select(key.label("key"), (literal("Loans moved to or from past due (") + _text(chunks.c.loans)
+        entries=select(key.label("key"), (literal("Loans moved to or from past due (") + _text(m.loans)
                                           + literal(")")).label("memo"), literal(None, String).label("source_id"),
-                       chunks.c.chunk.label("sort")).where(chunks.c.lines > 0),
+                       m.chunk.label("sort")).where(m.loan_id == m.first, m.lines > 0),
         lines=select(key.label("key"), m.target.label("account"), m.party_id, m.principal.label("debit"),
                      literal(0).label("credit"), number.label("memo"), (m.n * 2).label("sort"))
-        .select_from(of_chunk).where(m.principal != 0)
+        .where(m.principal != 0)
         .union_all(select(key, m.account, m.party_id, literal(0), m.principal, number, m.n * 2 + 1)
-                   .select_from(of_chunk).where(m.principal != 0)))
+                   .where(m.principal != 0)))
     entry, txn = ledger.entry_keys(org_id), LoanTransaction.__table__
     db.session.execute(insert(txn).from_select(
         ["org_id", "loan_id", "kind", "on_date", "amount", "principal", "interest", "penalty", "allowance_used",
@@ -225,8 +229,7 @@ def _move_past_due(org_id: int, day: date) -> int:
         select(literal(org_id), m.loan_id, literal("past_due_move"), literal(day, Date), m.principal, m.principal,
                literal(0), literal(0), literal(0), _json_array(), entry.c.id, literal(False),
                m.account + literal(" -> ") + m.target, literal(utcnow(), txn.c.at.type))
-        .select_from(of_chunk.outerjoin(entry, entry.c.key == key))
-        .order_by(m.loan_id)))
+        .select_from(moves.outerjoin(entry, entry.c.key == key)).order_by(m.loan_id)))
     loan = Loan.__table__
     db.session.execute(update(loan).where(loan.c.id == m.loan_id).values(receivable_account=m.target))
     return int(count)
