@@ -157,6 +157,9 @@ def run(label: str, url: str, count: int, repayments: int, profile: bool = False
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s ({load()}); plain SQL pass "
                   f"{plain:.2f} s; ratio {seconds / plain:.1f}x")
+            if day == DAY:  # the same day again (a rerun after a crash, or the runner and a hand both): nothing twice
+                again = timed(job)
+                print(f"  end of day, {name} again: {again:.2f} s ({load()})")
         targets = db.session.scalars(select(Loan.id).where(Loan.org_id == org_id).limit(repayments)).all()
 
         def pay():
