@@ -270,14 +270,19 @@ def _remind(org_id: int, day: date) -> int:
     default_language = get_setting(org_id, "messaging.language")
     contacts = members.contacts(org_id, {row.member_id for row in rows})  # member id -> (mobile, user id)
     locales = auth.locales(user_id for _, user_id in contacts.values() if user_id)
+    dates: dict[tuple, str] = {}
     for row in rows:
         missed = row.due_on < day
         flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
         mobile, user_id = contacts.get(row.member_id, (None, None))
         if not mobile:
             continue
-        with written_in(language(locales.get(user_id), default_language)):
-            body = _loan_reminder(sms_pesos(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
+        chosen = language(locales.get(user_id), default_language)
+        with written_in(chosen):
+            due = dates.get((chosen, row.due_on))
+            if due is None:  # a day's reminders name a few dates: each formatted once per language (Babel is slow)
+                due = dates[(chosen, row.due_on)] = format_date(row.due_on, "d MMM yyyy")
+            body = _loan_reminder(sms_pesos(row.balance), f"L-{row.loan_id:06d}", due, missed)
         batch.append(outbox.Message("sms", mobile, body, f"loan:{row.id}:{'missed' if missed else 'before'}"))
     sent = outbox.enqueue_many(org_id, batch)  # a few statements for all of them
     for key in ("reminded_before", "reminded_missed"):
@@ -285,10 +290,10 @@ def _remind(org_id: int, day: date) -> int:
     return sent
 
 
-def _loan_reminder(amount: str, number: str, due_on: date, missed: bool) -> str:
-    """The text in the language in force: an amount, a loan number and a date, nothing about who or what."""
+def _loan_reminder(amount: str, number: str, due: str, missed: bool) -> str:
+    """The text in the language in force: an amount, a loan number and a date (formatted in that language),
+    nothing about who or what."""
     if missed:
         return _("Reminder: %(amount)s on %(number)s was due %(due)s. Please pay at the cooperative office.",
-                 amount=amount, number=number, due=format_date(due_on, "d MMM yyyy"))
-    return _("Reminder: %(amount)s on %(number)s is due %(due)s.", amount=amount, number=number,
-             due=format_date(due_on, "d MMM yyyy"))
+                 amount=amount, number=number, due=due)
+    return _("Reminder: %(amount)s on %(number)s is due %(due)s.", amount=amount, number=number, due=due)
