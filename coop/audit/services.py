@@ -68,6 +68,20 @@ _INSERT_CHAINED = {
         ("sqlite", f"coop_chain_hash({_PREVIOUS}, :canonical)"))}
 
 
+# Many rows on a chain (a batch job's entries) on PostgreSQL: one statement from arrays, whatever their number
+# (an executemany is a statement per row there). The details go as JSON text, as the JSON type writes them (None
+# as JSON null).
+_PG_INSERT_MANY = text(
+    "INSERT INTO audit_event (org_id, user_id, action, target_type, target_id, ip, details, at, hash) "
+    "SELECT org_id, user_id, action, target_type, target_id, ip, CAST(details AS json), at, hash FROM unnest("
+    "CAST(:org_id AS integer[]), CAST(:user_id AS integer[]), CAST(:action AS varchar[]), "
+    "CAST(:target_type AS varchar[]), CAST(:target_id AS varchar[]), CAST(:ip AS varchar[]), CAST(:details AS text[]), "
+    "CAST(:at AS timestamp[]), CAST(:hash AS varchar[])) WITH ORDINALITY "
+    "AS given(org_id, user_id, action, target_type, target_id, ip, details, at, hash, n) ORDER BY n")
+_COLUMNS = ("org_id", "user_id", "action", "target_type", "target_id", "ip", "details", "at", "hash")
+MANY = 50  # from this many rows on a chain, PostgreSQL takes them from arrays
+
+
 def _chain_hash_function(previous: str | None, canonical_bytes: bytes) -> str:
     return hashlib.sha256((previous or "").encode() + canonical_bytes).hexdigest()
 
@@ -97,6 +111,11 @@ def _write_pending(session) -> None:
         previous = connection.execute(_LAST_HASH[None if org_id is None else True], {"chain": org_id}).scalar()
         for row in chain:
             row["hash"] = previous = chain_hash(previous, row)
+        if postgres and len(chain) >= MANY:
+            connection.execute(_PG_INSERT_MANY, {name: [
+                json.dumps(row[name]) if name == "details" else row[name]
+                for row in chain] for name in _COLUMNS})
+            continue
         connection.execute(_INSERT_EVENTS, chain)
 
 

@@ -71,6 +71,23 @@ def test_the_chain_detects_a_removed_and_an_altered_row(app, make_org):
     assert any(str(ids[0]) in p for p in audit.verify())
 
 
+def test_a_batch_of_rows_is_chained_and_kept_as_recorded(make_org):
+    """A batch job's many rows (written from arrays on PostgreSQL) keep their content and the chain."""
+    org = make_org()
+    audit.record("test.before", org_id=org.id, user_id=None)
+    audit.record_many([{"action": "test.batch", "org_id": org.id, "user_id": None, "target_type": "thing",
+                        "target_id": n, "details": {"n": n, "text": "Ñ \"quoted\""} if n % 3 else None}
+                       for n in range(audit.MANY + 5)])
+    db.session.commit()
+    rows = list(db.session.scalars(select(AuditEvent).where(AuditEvent.org_id == org.id,
+                                                            AuditEvent.action == "test.batch").order_by(AuditEvent.id)))
+    assert [(row.target_id, row.details) for row in rows] == [
+        (str(n), {"n": n, "text": "Ñ \"quoted\""} if n % 3 else None) for n in range(audit.MANY + 5)]
+    assert audit.verify(org.id, every_chain=False) == []
+    _tamper(f"UPDATE audit_event SET target_id = 'x' WHERE id = {rows[7].id}")
+    assert any(str(rows[7].id) in problem for problem in audit.verify(org.id, every_chain=False))
+
+
 def test_recorded_rows_are_seen_before_the_commit(make_org):
     org = make_org()
     audit.record("test.event", org_id=org.id, user_id=None)

@@ -1,26 +1,21 @@
 """The loans' end of day (the daily job `loans.end_of_day`): penalties, past due, aging, reminders."""
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, literal, select, text, update
+from sqlalchemy import BigInteger, Date, Integer, String, bindparam, case, cast, func, insert, literal, select, text, update
 
 from flask_babel import format_date, gettext as _
 
 from ...auth import services as auth
 from ...extensions import db
 from ...ledger import services as ledger
-from ...ledger.records import Entry, Line
 from ...members import services as members
 from ...messaging import services as outbox
 from ...messaging.texts import language, written_in
 from ...money import sms_pesos
 from ...orgs.services import get_setting
 from ...timeutil import utcnow
-from .. import schedule as sched
 from ..models import Installment, Loan, LoanProduct, LoanTransaction
 from .base import PAST_DUE_ACCOUNT, RESTRUCTURED_ACCOUNT, SOURCE
 from .comakers import notify_comakers
@@ -70,151 +65,174 @@ def _bulk_update(table, key: str, rows: list[dict], *, add: tuple[str, ...] = ()
         {name: [row[name] for row in rows] for name in names})
 
 
-def _bulk_insert(table, rows: list[dict]) -> None:
-    """Many rows inserted by one statement: on PostgreSQL `INSERT ... SELECT FROM unnest(arrays)` (a plain
-    executemany is a statement per row there, and SQLAlchemy's many-rows VALUES costs more to build than to run);
-    SQLite's executemany runs in process."""
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect
-    if dialect.name != "postgresql":
-        db.session.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    kinds = [table.c[name].type for name in names]
-    processors = [json.dumps if isinstance(kind, JSON) else None for kind in kinds]  # as the JSON type writes it
-    arrays = ", ".join(f"CAST(:{name} AS {kind.compile(dialect=dialect)}[])" for name, kind in zip(names, kinds))
-    columns = ", ".join(f'"{name}"' for name in names)
-    db.session.execute(
-        text(f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM unnest({arrays}) AS given({columns})'),
-        {name: [process(row[name]) if process else row[name] for row in rows]
-         for name, process in zip(names, processors)})
+# ---------------------------------------------------------------- penalties and moves, set-based
+# Every statement below reads the loans and installments as they were at the start of the step (the rows it
+# changes are updated last), so each step is a few INSERT ... SELECT and UPDATE ... FROM whatever the number of
+# loans, the same SQL on SQLite and PostgreSQL but for a date difference, a loan number and a JSON array.
 
 
-# ---------------------------------------------------------------- penalties
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
-@dataclass(frozen=True)
-class PenaltyCharge:
-    """One penalty period charged on one installment; `entry` is its index in the day's entries when accrued."""
+def _days_since(day: date, column):
+    """Whole days from `column` (a date) to `day`."""
+    if _postgres():
+        return cast(literal(day, Date) - column, Integer)
+    return cast(func.julianday(literal(day.isoformat())) - func.julianday(column), Integer)
 
-    loan_id: int
-    installment_id: int
-    period: int
-    amount: int
-    accrued: bool
-    entry: int | None
+
+def _text(value):
+    return cast(value, String)
+
+
+def _loan_number(loan_id):
+    """f"L-{id:06d}" (Loan.number), in SQL."""
+    if _postgres():
+        return literal("L-") + case((loan_id < 1_000_000, func.lpad(_text(loan_id), 6, "0")), else_=_text(loan_id))
+    return func.printf("L-%06d", loan_id)
+
+
+def _json_array(*items):
+    return (func.json_build_array if _postgres() else func.json_array)(*items)
+
+
+def _late_installments(org_id: int, day: date):
+    """Each late installment whose penalty periods so far (`schedule.penalty_periods`) are more than it was
+    charged for, with the penalty of one period (`schedule.penalty_for_period`: a product's fixed amount, or its
+    rate of the overdue principal and interest rounded half up to the centavo; nothing when nothing is overdue)."""
+    inst, loan, product = Installment.__table__.c, Loan.__table__.c, LoanProduct.__table__.c
+    late = _days_since(day, inst.due_on) - product.penalty_grace_days
+    period_days = case((product.penalty_period_days < 1, 1), else_=product.penalty_period_days)
+    due = case((late <= 0, 0), else_=cast((late + period_days - 1) // period_days, Integer))
+    overdue = (cast(inst.principal_due, BigInteger) + inst.interest_due - inst.principal_paid - inst.interest_paid)
+    amount = case((overdue <= 0, 0), (product.penalty_method == "fixed", product.penalty_amount),
+                  else_=cast((overdue * product.penalty_rate_bp * 2 + 10_000) // 20_000, BigInteger))
+    return (select(inst.id.label("installment_id"), inst.loan_id, inst.number, loan.party_id,
+                   inst.penalty_periods.label("charged"), due.label("due"), amount.label("amount"))
+            .join_from(Installment.__table__, Loan.__table__, loan.id == inst.loan_id)
+            .join(LoanProduct.__table__, product.id == loan.product_id)
+            .where(inst.org_id == org_id, inst.settled.is_(False), inst.due_on < day, loan.status == "active",
+                   product.penalty_method != "none", due > inst.penalty_periods)
+            .cte("late").prefix_with("MATERIALIZED"))  # computed once per statement, whatever the plan
 
 
 def _charge_penalties(org_id: int, day: date) -> int:
-    """Each late installment's penalty periods so far, charged once each (the count is kept per installment)."""
+    """Each late installment's penalty periods so far, charged once each (the count is kept per installment):
+    a loan transaction per period and, when penalties are accrued, an entry per period."""
     accrue = get_setting(org_id, "loans.penalty_recognition") == "accrued"
-    inst, loan, product = Installment.__table__.c, Loan.__table__.c, LoanProduct.__table__.c
-    rows = db.session.execute(
-        select(inst.id, inst.loan_id, inst.number, inst.due_on, inst.penalty_periods, inst.penalty_due,
-               inst.penalty_accrued,
-               (inst.principal_due + inst.interest_due - inst.principal_paid - inst.interest_paid).label("overdue"),
-               loan.party_id, product.penalty_method, product.penalty_rate_bp, product.penalty_amount,
-               product.penalty_grace_days, product.penalty_period_days)
-        .join_from(Installment.__table__, Loan.__table__, loan.id == inst.loan_id)
-        .join(LoanProduct.__table__, product.id == loan.product_id)
-        .where(inst.org_id == org_id, inst.settled.is_(False), inst.due_on < day, loan.status == "active",
-               product.penalty_method != "none")
-        .order_by(inst.loan_id, inst.number)).all()
-    installment_rows, loan_totals, charges, entries = [], defaultdict(int), [], []
-    for row in rows:
-        due = sched.penalty_periods((day - row.due_on).days, grace_days=row.penalty_grace_days,
-                                    period_days=row.penalty_period_days)
-        if due <= row.penalty_periods:
-            continue
-        charged, charged_accrued = 0, 0
-        for period in range(row.penalty_periods + 1, due + 1):
-            amount = sched.penalty_for_period(row.overdue, method=row.penalty_method, rate_bp=row.penalty_rate_bp,
-                                              fixed_amount=row.penalty_amount)
-            if amount <= 0:
-                continue
-            charged += amount
-            if accrue:
-                charged_accrued += amount
-                entries.append(Entry(org_id, day, f"Penalty on loan L-{row.loan_id:06d}, installment {row.number}", (
-                    Line("accounts_receivable_members", debit=amount, party_id=row.party_id, memo="Penalty (accrued)"),
-                    Line("fines_penalties", credit=amount, party_id=row.party_id)), source=SOURCE,
-                    source_id=str(row.loan_id), idempotency_key=f"loans:penalty:{row.id}:{period}"))
-            charges.append(PenaltyCharge(row.loan_id, row.id, period, amount, accrue,
-                                         len(entries) - 1 if accrue else None))
-        installment_rows.append({"_id": row.id, "penalty_periods": due, "penalty_due": row.penalty_due + charged,
-                                 "penalty_accrued": row.penalty_accrued + charged_accrued})
-        loan_totals[row.loan_id] += charged
-    posted = ledger.post_many(entries) if entries else []
-    if charges:
-        _bulk_insert(LoanTransaction.__table__, [
-            {"org_id": org_id, "loan_id": c.loan_id, "kind": "penalty", "on_date": day, "amount": c.amount,
-             "principal": 0, "interest": 0, "penalty": c.amount,
-             "allocation": [[c.installment_id, 0, 0, c.amount, c.amount if c.accrued else 0]],
-             "entry_id": posted[c.entry].id if c.entry is not None else None, "reversed": False,
-             "idempotency_key": f"penalty:{c.installment_id}:{c.period}", "at": utcnow()} for c in charges])
-    _bulk_update(Installment.__table__, "id", installment_rows)
-    _bulk_update(Loan.__table__, "id", [{"_id": loan_id, "penalty_due": charged}
-                                        for loan_id, charged in sorted(loan_totals.items())], add=("penalty_due",))
-    return len(charges)
+    late = _late_installments(org_id, day)
+    fresh = late.c.due - late.c.charged
+    most, charges = db.session.execute(select(func.max(fresh), func.coalesce(func.sum(
+        case((late.c.amount > 0, fresh), else_=0)), 0))).one()
+    if most is None:
+        return 0
+    # the periods charged now: charged + 1 ... due, one row each (a recursive count, as both engines have)
+    numbers = select(literal(1).label("n")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < int(most)))
+    charge = (select(late.c.installment_id, late.c.loan_id, late.c.number, late.c.party_id, late.c.amount,
+                     (late.c.charged + numbers.c.n).label("period"))
+              .join_from(late, numbers, numbers.c.n <= fresh).where(late.c.amount > 0).subquery("charge"))
+    c = charge.c
+    key = literal("loans:penalty:") + _text(c.installment_id) + literal(":") + _text(c.period)
+    entry = ledger.entry_keys(org_id)
+    if accrue and charges:
+        ledger.post_selected(
+            org_id, entry_date=day, source=SOURCE,
+            entries=select(key.label("key"), (literal("Penalty on loan ") + _loan_number(c.loan_id)
+                                              + literal(", installment ") + _text(c.number)).label("memo"),
+                           _text(c.loan_id).label("source_id"),
+                           func.row_number().over(order_by=(c.loan_id, c.number, c.period)).label("sort")),
+            lines=select(key.label("key"), literal("accounts_receivable_members").label("account"), c.party_id,
+                         c.amount.label("debit"), literal(0).label("credit"),
+                         literal("Penalty (accrued)").label("memo"), literal(0).label("sort"))
+            .union_all(select(key, literal("fines_penalties"), c.party_id, literal(0), c.amount,
+                              literal(None, String), literal(1))))
+    txn = LoanTransaction.__table__
+    source = charge.outerjoin(entry, entry.c.key == key) if accrue else charge
+    db.session.execute(insert(txn).from_select(
+        ["org_id", "loan_id", "kind", "on_date", "amount", "principal", "interest", "penalty", "allowance_used",
+         "allocation", "entry_id", "reversed", "idempotency_key", "at"],
+        select(literal(org_id), c.loan_id, literal("penalty"), literal(day, Date), c.amount, literal(0), literal(0),
+               c.amount, literal(0),
+               _json_array(_json_array(c.installment_id, literal(0), literal(0), c.amount,
+                                       c.amount if accrue else literal(0))),
+               entry.c.id if accrue else literal(None, Integer), literal(False),
+               literal("penalty:") + _text(c.installment_id) + literal(":") + _text(c.period),
+               literal(utcnow(), txn.c.at.type))
+        .select_from(source).order_by(c.loan_id, c.number, c.period)))
+    charged = case((late.c.amount > 0, late.c.amount * fresh), else_=0)
+    by_loan = select(late.c.loan_id, func.sum(charged).label("charged")).group_by(late.c.loan_id).subquery("by_loan")
+    loan = Loan.__table__
+    db.session.execute(update(loan).where(loan.c.id == by_loan.c.loan_id)
+                       .values(penalty_due=loan.c.penalty_due + by_loan.c.charged))
+    now = select(late.c.installment_id, late.c.due, charged.label("charged")).subquery("now")
+    inst = Installment.__table__
+    db.session.execute(update(inst).where(inst.c.id == now.c.installment_id).values(
+        penalty_periods=now.c.due, penalty_due=inst.c.penalty_due + now.c.charged,
+        penalty_accrued=inst.c.penalty_accrued + (now.c.charged if accrue else 0)))
+    return int(charges)
 
 
-# ---------------------------------------------------------------- past due
-
-
-@dataclass(frozen=True)
-class Move:
-    """One loan's principal moving from the receivable it sits in to `target`."""
-
-    loan_id: int
-    party_id: int
-    account: str
-    target: str
-    principal: int
+def _moves(org_id: int, day: date):
+    """The loans whose principal moves today: a missed installment moves it to past due, clearing the arrears
+    moves it back (to the restructured loans' account, or to its product's); numbered in loan order, in chunks
+    of MOVE_CHUNK loans, each row with its chunk's first loan, size and lines (windows: no self-join)."""
+    loan, product = Loan.__table__.c, LoanProduct.__table__.c
+    missed = loan.next_due_on.is_not(None) & (loan.next_due_on < day)
+    target = case((missed, PAST_DUE_ACCOUNT), (loan.restructured_from_id.is_not(None), RESTRUCTURED_ACCOUNT),
+                  else_=product.receivable_account)
+    numbered = (select(loan.id.label("loan_id"), loan.party_id, loan.receivable_account.label("account"),
+                       target.label("target"), (loan.principal_due - loan.principal_paid).label("principal"),
+                       cast(func.row_number().over(order_by=loan.id), Integer).label("n"))
+                .join_from(Loan.__table__, LoanProduct.__table__, product.id == loan.product_id)
+                .where(loan.org_id == org_id, loan.status == "active",
+                       (missed & (loan.receivable_account != PAST_DUE_ACCOUNT))
+                       | (~missed & (loan.receivable_account == PAST_DUE_ACCOUNT)))
+                .subquery("numbered"))
+    c = numbered.c
+    chunk = cast((c.n - 1) // MOVE_CHUNK, Integer)
+    return (select(c.loan_id, c.party_id, c.account, c.target, c.principal, c.n, chunk.label("chunk"),
+                   func.min(c.loan_id).over(partition_by=chunk).label("first"),
+                   func.count().over(partition_by=chunk).label("loans"),
+                   func.sum(case((c.principal != 0, 1), else_=0)).over(partition_by=chunk).label("lines"))
+            .cte("moves").prefix_with("MATERIALIZED"))
 
 
 def _move_past_due(org_id: int, day: date) -> int:
     """A missed installment moves the loan's whole principal to past due; clearing the arrears moves it back.
 
-    Moves of one day are posted in entries of up to MOVE_CHUNK loans (two lines per loan, each with
-    her party and the loan number).
+    Moves of one day are posted in entries of up to MOVE_CHUNK loans in loan order (two lines per loan, each
+    with her party and the loan number); a loan transaction records each move, with its entry.
     """
-    loan = Loan.__table__.c
-    candidates = db.session.execute(
-        select(loan.id, loan.party_id, loan.product_id, loan.restructured_from_id, loan.receivable_account,
-               loan.next_due_on, (loan.principal_due - loan.principal_paid).label("principal"))
-        .where(loan.org_id == org_id, loan.status == "active",
-               ((loan.next_due_on < day) & (loan.receivable_account != PAST_DUE_ACCOUNT))
-               | (((loan.next_due_on >= day) | loan.next_due_on.is_(None))
-                  & (loan.receivable_account == PAST_DUE_ACCOUNT)))
-        .order_by(loan.id)).all()
-    home = {p.id: p.receivable_account for p in db.session.scalars(
-        select(LoanProduct).where(LoanProduct.org_id == org_id))}
-    moves = [Move(row.id, row.party_id, row.receivable_account,
-                  PAST_DUE_ACCOUNT if row.next_due_on is not None and row.next_due_on < day
-                  else RESTRUCTURED_ACCOUNT if row.restructured_from_id else home[row.product_id], row.principal)
-             for row in candidates]
-    entries, chunk_of = [], {}
-    for start in range(0, len(moves), MOVE_CHUNK):
-        chunk = moves[start:start + MOVE_CHUNK]
-        lines = tuple(line for move in chunk if move.principal for line in (
-            Line(move.target, debit=move.principal, party_id=move.party_id, memo=f"L-{move.loan_id:06d}"),
-            Line(move.account, credit=move.principal, party_id=move.party_id, memo=f"L-{move.loan_id:06d}")))
-        if lines:
-            for move in chunk:
-                chunk_of[move.loan_id] = len(entries)
-            entries.append(Entry(org_id, day, f"Loans moved to or from past due ({len(chunk)})", lines,
-                                 source=SOURCE, idempotency_key=f"loans:moves:{day}:{chunk[0].loan_id}"))
-    posted = ledger.post_many(entries) if entries else []
-    if moves:
-        _bulk_insert(LoanTransaction.__table__, [
-            {"org_id": org_id, "loan_id": move.loan_id, "kind": "past_due_move", "on_date": day,
-             "amount": move.principal, "principal": move.principal, "interest": 0, "penalty": 0, "allocation": [],
-             "reversed": False, "entry_id": posted[chunk_of[move.loan_id]].id if move.loan_id in chunk_of else None,
-             "reason": f"{move.account} -> {move.target}", "at": utcnow()} for move in moves])
-        _bulk_update(Loan.__table__, "id", [{"_id": move.loan_id, "receivable_account": move.target}
-                                            for move in moves])
-    return len(moves)
+    moves = _moves(org_id, day)
+    m = moves.c
+    count = db.session.scalar(select(func.count()).select_from(moves))
+    if not count:
+        return 0
+    key = literal(f"loans:moves:{day.isoformat()}:") + _text(m.first)
+    number = _loan_number(m.loan_id)
+    ledger.post_selected(
+        org_id, entry_date=day, source=SOURCE,
+        entries=select(key.label("key"), (literal("Loans moved to or from past due (") + _text(m.loans)
+                                          + literal(")")).label("memo"), literal(None, String).label("source_id"),
+                       m.chunk.label("sort")).where(m.loan_id == m.first, m.lines > 0),
+        lines=select(key.label("key"), m.target.label("account"), m.party_id, m.principal.label("debit"),
+                     literal(0).label("credit"), number.label("memo"), (m.n * 2).label("sort"))
+        .where(m.principal != 0)
+        .union_all(select(key, m.account, m.party_id, literal(0), m.principal, number, m.n * 2 + 1)
+                   .where(m.principal != 0)))
+    entry, txn = ledger.entry_keys(org_id), LoanTransaction.__table__
+    db.session.execute(insert(txn).from_select(
+        ["org_id", "loan_id", "kind", "on_date", "amount", "principal", "interest", "penalty", "allowance_used",
+         "allocation", "entry_id", "reversed", "reason", "at"],
+        select(literal(org_id), m.loan_id, literal("past_due_move"), literal(day, Date), m.principal, m.principal,
+               literal(0), literal(0), literal(0), _json_array(), entry.c.id, literal(False),
+               m.account + literal(" -> ") + m.target, literal(utcnow(), txn.c.at.type))
+        .select_from(moves.outerjoin(entry, entry.c.key == key)).order_by(m.loan_id)))
+    loan = Loan.__table__
+    db.session.execute(update(loan).where(loan.c.id == m.loan_id).values(receivable_account=m.target))
+    return int(count)
 
 
 def _update_aging(org_id: int, day: date) -> None:
@@ -252,14 +270,19 @@ def _remind(org_id: int, day: date) -> int:
     default_language = get_setting(org_id, "messaging.language")
     contacts = members.contacts(org_id, {row.member_id for row in rows})  # member id -> (mobile, user id)
     locales = auth.locales(user_id for _, user_id in contacts.values() if user_id)
+    dates: dict[tuple, str] = {}
     for row in rows:
         missed = row.due_on < day
         flags.append({"_id": row.id, "reminded_missed" if missed else "reminded_before": True})
         mobile, user_id = contacts.get(row.member_id, (None, None))
         if not mobile:
             continue
-        with written_in(language(locales.get(user_id), default_language)):
-            body = _loan_reminder(sms_pesos(row.balance), f"L-{row.loan_id:06d}", row.due_on, missed)
+        chosen = language(locales.get(user_id), default_language)
+        with written_in(chosen):
+            due = dates.get((chosen, row.due_on))
+            if due is None:  # a day's reminders name a few dates: each formatted once per language (Babel is slow)
+                due = dates[(chosen, row.due_on)] = format_date(row.due_on, "d MMM yyyy")
+            body = _loan_reminder(sms_pesos(row.balance), f"L-{row.loan_id:06d}", due, missed)
         batch.append(outbox.Message("sms", mobile, body, f"loan:{row.id}:{'missed' if missed else 'before'}"))
     sent = outbox.enqueue_many(org_id, batch)  # a few statements for all of them
     for key in ("reminded_before", "reminded_missed"):
@@ -267,10 +290,10 @@ def _remind(org_id: int, day: date) -> int:
     return sent
 
 
-def _loan_reminder(amount: str, number: str, due_on: date, missed: bool) -> str:
-    """The text in the language in force: an amount, a loan number and a date, nothing about who or what."""
+def _loan_reminder(amount: str, number: str, due: str, missed: bool) -> str:
+    """The text in the language in force: an amount, a loan number and a date (formatted in that language),
+    nothing about who or what."""
     if missed:
         return _("Reminder: %(amount)s on %(number)s was due %(due)s. Please pay at the cooperative office.",
-                 amount=amount, number=number, due=format_date(due_on, "d MMM yyyy"))
-    return _("Reminder: %(amount)s on %(number)s is due %(due)s.", amount=amount, number=number,
-             due=format_date(due_on, "d MMM yyyy"))
+                 amount=amount, number=number, due=due)
+    return _("Reminder: %(amount)s on %(number)s is due %(due)s.", amount=amount, number=number, due=due)
