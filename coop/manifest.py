@@ -298,8 +298,19 @@ class ApprovalKind:
 ControlCheck = Callable[[int], list[tuple[str, int, int]]]
 # fn(coop_org_id, ngo_org_id, users by username), called once when the demo is first seeded
 DemoSeeder = Callable[[int, int, dict], None]
-# fn(org_id, member_id, on) -> reasons she is not in good standing (empty when fine)
-StandingCheck = Callable[[int, int, date], list[str]]
+
+
+@dataclass(frozen=True)
+class StandingCheck:
+    """A part of a member's good standing, read in the one statement `members.standing` sends for all of them.
+
+    `columns()` returns SQL expressions (scalar subqueries) over the bind parameters `org_id`, `member_id` and
+    `on`, built once; `reasons(values, on)` gets what they read, in order, and returns why she is not in good
+    standing (empty when fine)."""
+
+    columns: Callable[[], tuple]
+    reasons: Callable[[tuple, date], list[str]]
+
 # fn(org_id, user_id) -> the ledger parties this user is (her member party, her attendant party...)
 PartyResolver = Callable[[int, int], set[int]]
 
