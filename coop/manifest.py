@@ -282,6 +282,9 @@ class ApprovalKind:
     the subject's page as (endpoint, args) or None; `on_reject(Execution)` lets the domain close its own
     record when the checker turns the command down; `check(org_id, payload, idempotency_key)` refuses a
     command before anything is held (a domain error) and returns the amount the policy compares.
+    `amount(payload)`, for a kind whose `execute` makes every check `check` makes: the amount read from the
+    payload alone; `run_or_hold` then runs `check` only for a command it holds (one within the policy is
+    checked once, by `execute`, instead of twice).
     """
 
     label: str  # lazy_gettext
@@ -292,6 +295,7 @@ class ApprovalKind:
     link: Callable[[int, dict], tuple[str, dict] | None] | None = None
     on_reject: Callable[["Execution"], Any] | None = None
     check: Callable[[int, dict, str | None], int | None] | None = None
+    amount: Callable[[dict], int] | None = None
 
 
 # fn(org_id) -> [(account key, balance in the ledger, total of the domain's own records)], one per control account
