@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -82,7 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.after_request
     def commit_at_the_boundary(response):
-        """Services flush; the request commits once, only when it succeeded."""
+        """Services flush; the request commits once, only when it succeeded. Nothing reads the database after:
+        her language is settled first (a flashed message is translated when the cookie is written, later)."""
+        get_locale()
         if response.status_code < 400 or g.get("keep_changes"):
             db.session.commit()
         else:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from babel.dates import format_date as babel_format_date
 from flask import Flask, flash, g, has_request_context, jsonify, redirect, render_template, request, session
 from flask_babel import get_locale, gettext
+from sqlalchemy import inspect
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from marshmallow import ValidationError
@@ -324,9 +325,27 @@ def _flatten(messages) -> dict[str, str]:
 
 
 def _discard() -> None:
-    """Undo the failed request's writes, unless it asked to keep them (a failed login's count)."""
-    if not g.get("keep_changes"):
-        db.session.rollback()
+    """Undo the failed request's writes, unless it asked to keep them (a failed login's count).
+
+    A rollback expires every row the session holds: the error page would then read the organization and the
+    signed-in user again (her language, her name), in a second transaction after the request's own ended
+    (on SQLite a write lock held to the end of the request). Those two rows were read before the request
+    changed anything; they are kept as read."""
+    if g.get("keep_changes"):
+        return
+    get_locale()  # her language, settled while her row is still fresh
+    kept = [row for row in (g.get("org"), g.get("_login_user")) if row is not None and _held_as_read(row)]
+    for row in kept:
+        db.session.expunge(row)
+    db.session.rollback()
+    for row in kept:
+        db.session.add(row)
+
+
+def _held_as_read(row) -> bool:
+    state = inspect(row, raiseerr=False)
+    return (state is not None and state.persistent and not state.expired_attributes
+            and not state.modified and state.session is db.session())
 
 
 _RACE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock detected, lock not available

@@ -282,6 +282,9 @@ class ApprovalKind:
     the subject's page as (endpoint, args) or None; `on_reject(Execution)` lets the domain close its own
     record when the checker turns the command down; `check(org_id, payload, idempotency_key)` refuses a
     command before anything is held (a domain error) and returns the amount the policy compares.
+    `amount(payload)`, for a kind whose `execute` makes every check `check` makes: the amount read from the
+    payload alone; `run_or_hold` then runs `check` only for a command it holds (one within the policy is
+    checked once, by `execute`, instead of twice).
     """
 
     label: str  # lazy_gettext
@@ -292,14 +295,26 @@ class ApprovalKind:
     link: Callable[[int, dict], tuple[str, dict] | None] | None = None
     on_reject: Callable[["Execution"], Any] | None = None
     check: Callable[[int, dict, str | None], int | None] | None = None
+    amount: Callable[[dict], int] | None = None
 
 
 # fn(org_id) -> [(account key, balance in the ledger, total of the domain's own records)], one per control account
 ControlCheck = Callable[[int], list[tuple[str, int, int]]]
 # fn(coop_org_id, ngo_org_id, users by username), called once when the demo is first seeded
 DemoSeeder = Callable[[int, int, dict], None]
-# fn(org_id, member_id, on) -> reasons she is not in good standing (empty when fine)
-StandingCheck = Callable[[int, int, date], list[str]]
+
+
+@dataclass(frozen=True)
+class StandingCheck:
+    """A part of a member's good standing, read in the one statement `members.standing` sends for all of them.
+
+    `columns()` returns SQL expressions (scalar subqueries) over the bind parameters `org_id`, `member_id` and
+    `on`, built once; `reasons(values, on)` gets what they read, in order, and returns why she is not in good
+    standing (empty when fine)."""
+
+    columns: Callable[[], tuple]
+    reasons: Callable[[tuple, date], list[str]]
+
 # fn(org_id, user_id) -> the ledger parties this user is (her member party, her attendant party...)
 PartyResolver = Callable[[int, int], set[int]]
 

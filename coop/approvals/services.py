@@ -93,9 +93,16 @@ def run_or_hold(org_id: int, kind: str, payload: dict, *, maker_id: int | None, 
     """Run the command now when the policy lets one person do it, else hold it for a second person.
     The kind's `check` refuses a bad command first (nothing is held) and gives the amount to compare."""
     spec = kind_of(kind)
-    if spec.check is not None:
-        amount = spec.check(org_id, payload, idempotency_key)
-    if needs_approval(org_id, kind, amount):
+    if spec.amount is not None:  # execute makes every check `check` makes: a command run now is checked once
+        amount = spec.amount(payload)
+        held = needs_approval(org_id, kind, amount)
+        if held and spec.check is not None:
+            spec.check(org_id, payload, idempotency_key)
+    else:
+        if spec.check is not None:
+            amount = spec.check(org_id, payload, idempotency_key)
+        held = needs_approval(org_id, kind, amount)
+    if held:
         return Outcome(hold(org_id, kind, payload, maker_id=maker_id, subject=subject, amount=amount,
                             idempotency_key=idempotency_key))
     execution = Execution(org_id, None, payload, maker_id, maker_id, on or today(), "", idempotency_key)

@@ -14,6 +14,7 @@ from ..reports.schemas import AsOfSchema, RangeSchema, resolve_range
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query
+from ..web.transactions import writes_when_read
 from . import reports, services
 from .schemas import (
     CampaignInSchema,
@@ -217,6 +218,7 @@ def campaign_status(campaign_id: int):
 
 
 @bp.get("/members/<int:member_id>")
+@writes_when_read
 @roles_required(*READERS)
 def member(member_id: int):
     found = members.get_member(g.org.id, member_id)
@@ -289,12 +291,14 @@ def _statement(member_id: int, filename: str, **context):
 
 
 @bp.get("/members/<int:member_id>/statement")
+@writes_when_read
 @roles_required(*READERS)
 def member_statement(member_id: int):
     return _statement(member_id, f"commission-statement-{member_id}")
 
 
 @bp.get("/my/statement")
+@writes_when_read
 @roles_required(*ROLES)
 def my_statement():
     """A member's own commission statement; anyone without a member record here gets 404."""

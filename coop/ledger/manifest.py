@@ -50,7 +50,8 @@ manifest = Manifest(
                       kind="money")),
     approval_kinds={
         MANUAL_ENTRY_KIND: ApprovalKind(_l("Manual journal entry"), _post, STAFF, APPROVAL_THRESHOLD,
-                                        describe=_describe_entry, check=services.check_manual_payload),
+                                        describe=_describe_entry, check=services.check_manual_payload,
+                                        amount=services.manual_amount),
         REVERSAL_KIND: ApprovalKind(_l("Reversal of a journal entry"), _reverse, STAFF, APPROVAL_THRESHOLD,
                                     describe=_describe_reversal, check=services.check_reversal_payload,
                                     link=lambda org_id, payload: ("ledger.entry", {"entry_id": payload["entry_id"]})),

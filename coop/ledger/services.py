@@ -490,6 +490,8 @@ def _check_against_books(org_id: int, entries: list[Entry], prefixes: list[str],
         session = cashdesk.open_session(org_id, actor_id) if any(
             entry.teller_session_id is None for entry in entries) else None
     for entry, prefix in zip(entries, prefixes):
+        if entry.source == "manual":
+            _refuse_control_accounts(entry, found)
         _check_accounts(org_id, entry.lines, found, prefix)
     _check_parties(org_id, all_lines, parties_known)
     for entry, prefix in zip(entries, prefixes):
@@ -540,19 +542,23 @@ def _closed_months(org_id: int, months: set[tuple[int, int]]) -> set[tuple[int, 
 
 
 def _manual_entry(org_id: int, data: dict, idempotency_key: str | None = None) -> Entry:
-    """The entry an officer typed (data as EntryInSchema loads it), refused when it names a control account."""
+    """The entry an officer typed (data as EntryInSchema loads it). `post` and `check_entry` refuse it when it
+    names a control account (`_refuse_control_accounts`), from the accounts they read anyway."""
     lines = tuple(Line(account=line["account_id"], debit=line["debit"], credit=line["credit"],
                        party_id=line.get("party_id"), memo=line.get("memo")) for line in data["lines"])
-    found = _load_accounts(org_id, lines)
-    for n, line in enumerate(lines, start=1):
+    return Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines, source="manual",
+                 idempotency_key=idempotency_key)
+
+
+def _refuse_control_accounts(entry: Entry, found: dict) -> None:
+    """An entry typed by hand cannot move a control account: its domain's records would disagree with it."""
+    for n, line in enumerate(entry.lines, start=1):
         account = found.get(line.account)
-        if account is not None and account.org_id == org_id and account.is_control:
+        if account is not None and account.org_id == entry.org_id and account.is_control:
             raise ControlAccount(
                 "Line %(n)s: %(code)s %(name)s is a control account, kept with its own records (loans, stock, "
                 "shares, funds...); post through the document it belongs to, not a journal entry.",
                 field="lines.%s.account" % n, values={"n": n, "code": account.code, "name": account.name})
-    return Entry(org_id=org_id, entry_date=data["entry_date"], memo=data["memo"], lines=lines, source="manual",
-                 idempotency_key=idempotency_key)
 
 
 def post_manual(org_id: int, data: dict, actor_id: int | None, idempotency_key: str | None = None) -> PostedEntry:
@@ -580,11 +586,15 @@ def _manual_data(payload: dict) -> dict:
     return {**payload, "entry_date": date.fromisoformat(payload["entry_date"])}
 
 
+def manual_amount(payload: dict) -> int:
+    """A manual entry's amount for the policy: its debits (read from the payload, nothing from the database)."""
+    return sum(line["debit"] for line in payload["lines"])
+
+
 def check_manual_payload(org_id: int, payload: dict, idempotency_key: str | None = None) -> int:
-    """Every check of a manual entry, before it is held or posted; its amount (the debits) for the policy."""
-    entry = _manual_entry(org_id, _manual_data(payload))
-    check_entry(entry)
-    return sum(line.debit for line in entry.lines)
+    """Every check of a manual entry, before it is held; its amount (the debits) for the policy."""
+    check_entry(_manual_entry(org_id, _manual_data(payload)))
+    return manual_amount(payload)
 
 
 def post_manual_payload(org_id: int, payload: dict, actor_id: int | None,

@@ -76,7 +76,7 @@ manifest = Manifest(
                 # after the end of day: the month end's aging is the one the allowance is set from
                 DailyJob("loans.provisioning", services.month_end_provisioning, COOPERATIVE)),
     demo_seeder=demo.seed,
-    standing_checks=(services.arrears_reasons,),
+    standing_checks=(services.arrears_check,),
     approval_kinds={
         lending.APPROVE_KIND: ApprovalKind(_l("Loan application"), lending.execute_approval, STAFF,
                                            describe=_describe_loan, link=_loan_page,

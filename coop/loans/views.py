@@ -19,6 +19,7 @@ from ..reports.views import deliver
 from ..timeutil import today
 from ..web.filters import money
 from ..web.forms import idempotency_key, load_form, load_query
+from ..web.transactions import writes_when_read
 from . import pdf, reports, services
 from .models import (
     CAP_METHODS,
@@ -73,6 +74,7 @@ def _back(loan_id: int):
 
 
 @bp.get("/")
+@writes_when_read
 @roles_required(*READERS)
 def index():
     on = today()
@@ -123,6 +125,7 @@ def apply():
 
 
 @bp.get("/<int:loan_id>")
+@writes_when_read
 @roles_required(*READERS)
 def show(loan_id: int):
     loan = _loan_for_staff(loan_id)
@@ -136,6 +139,7 @@ def show(loan_id: int):
 
 
 @bp.get("/<int:loan_id>/schedule.pdf")
+@writes_when_read
 @roles_required(*READERS)
 def schedule_pdf(loan_id: int):
     loan = _loan_for_staff(loan_id)
@@ -148,6 +152,7 @@ def _schedule_pdf(loan, member):
 
 
 @bp.get("/<int:loan_id>/disclosure")
+@writes_when_read
 @roles_required(*READERS)
 def disclosure(loan_id: int):
     loan = _loan_for_staff(loan_id)
@@ -162,6 +167,7 @@ def _disclosure(loan, member):
 
 
 @bp.get("/<int:loan_id>/promissory-note.pdf")
+@writes_when_read
 @roles_required(*READERS)
 def promissory_note(loan_id: int):
     loan = _loan_for_staff(loan_id)

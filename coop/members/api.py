@@ -9,6 +9,7 @@ from ..errors import NotFound
 from ..receipts import services as receipts
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_json, load_query
+from ..web.transactions import writes_when_read
 from . import fees, services, shares
 from .portal import installment_rows
 from .schemas import (
@@ -42,6 +43,7 @@ def _member_schema(many: bool = False):
 
 
 @bp.get("/members")
+@writes_when_read
 @roles_required(*READERS)
 @documented("Members, by number or part of the name (?q=), status and overdue installments",
             query=MemberQuerySchema, returns=MemberOutSchema, many=True)

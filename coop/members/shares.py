@@ -7,7 +7,6 @@ running `paid` totals kept in the same transaction, for the schedule and the ove
 from __future__ import annotations
 
 import calendar
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,7 +20,7 @@ from ..extensions import db
 from ..kernel import get_in_org
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
-from ..manifest import Execution
+from ..manifest import Execution, StandingCheck
 from ..orgs.services import get_setting, setting_or_default, setting_query
 from ..receipts import services as receipts
 from ..timeutil import utcnow
@@ -161,22 +160,23 @@ def get_payment(org_id: int, payment_id: int) -> SharePayment:
     return get_in_org(SharePayment, org_id, payment_id, "No such payment.")
 
 
-@lru_cache(maxsize=1)
-def _oldest_open_and_grace():
-    """Built once (the settings' registry exists only once the application is): her oldest open
-    installment's due date and the organization's grace days, if it set them."""
-    return select(select(func.min(ShareInstallment.due_on)).where(
+def _oldest_open_and_grace() -> tuple:
+    """Her oldest open installment's due date and the organization's grace days, if it set them (read with
+    the other standing checks in `members.standing`'s one statement)."""
+    return (select(func.min(ShareInstallment.due_on)).where(
         ShareInstallment.member_id == bindparam("member_id"), ShareInstallment.open.is_(True)).scalar_subquery(),
         setting_query(bindparam("org_id"), "shares.grace_days"))
 
 
-def overdue_check(org_id: int, member_id: int, on: date) -> list[Sentence]:
-    """Good standing: no share installment overdue more than the policy's grace days."""
-    # her oldest open installment and the policy in one statement (this runs on every good-standing check)
-    oldest, grace = db.session.execute(_oldest_open_and_grace(), {"org_id": org_id, "member_id": member_id}).one()
+def _overdue_reasons(values: tuple, on: date) -> list[Sentence]:
+    oldest, grace = values
     grace = int(setting_or_default("shares.grace_days", grace))
     late = oldest and oldest < on - timedelta(days=grace)
     return [Sentence("share installment overdue since %(day)s", day=oldest)] if late else []
+
+
+# Good standing: no share installment overdue more than the policy's grace days.
+overdue_check = StandingCheck(columns=_oldest_open_and_grace, reasons=_overdue_reasons)
 
 
 def totals(org_id: int, on: date) -> dict[str, int]:

@@ -12,6 +12,7 @@ from ..reports.tabular import to_csv, to_pdf
 from ..timeutil import today
 from ..web.filters import money
 from ..web.forms import idempotency_key, load_form, load_query
+from ..web.transactions import writes_when_read
 from ..manifest import Tile, plugins
 from . import fees, pdf, services, shares
 from .pdf import statement_pdf
@@ -46,6 +47,7 @@ def _cooperative_only():
 
 
 @bp.get("/members/")
+@writes_when_read
 @roles_required(*STAFF)
 def index():
     _cooperative_only()
@@ -267,6 +269,7 @@ def certificate(subscription_id: int):
 
 
 @bp.get("/me")
+@writes_when_read
 @roles_required("member")
 def portal():
     member = services.member_for_user(g.org.id, current_user.id)

@@ -16,6 +16,7 @@ from ..money import php_text
 from ..reports.views import deliver
 from ..timeutil import today
 from ..web.forms import idempotency_key, load_form, load_query
+from ..web.transactions import writes_when_read
 from . import reports, services
 from .models import KINDS, PERIODS
 from .schemas import (
@@ -77,6 +78,7 @@ def open_account():
 
 
 @bp.get("/accounts/<int:account_id>")
+@writes_when_read
 @roles_required(*READERS)
 def account(account_id: int):
     found = services.get_account(g.org.id, account_id)
@@ -157,12 +159,14 @@ def _passbook(account_id: int, filename: str):
 
 
 @bp.get("/accounts/<int:account_id>/statement")
+@writes_when_read
 @roles_required(*READERS)
 def statement(account_id: int):
     return _passbook(account_id, f"savings-{account_id}")
 
 
 @bp.get("/my/<int:account_id>/statement")
+@writes_when_read
 @roles_required(*ROLES)
 def my_statement(account_id: int):
     """Her own passbook; an account that is not hers is as invisible as one that does not exist."""

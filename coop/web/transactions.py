@@ -4,14 +4,16 @@ SQLite has one writer at a time. A request that writes begins `BEGIN IMMEDIATE`,
 BEGIN (the busy timeout) instead of failing when a read lock cannot be upgraded. A GET or HEAD only
 reads: it begins a plain deferred `BEGIN` and never waits behind a post. The few reads that do write
 (a session touched once a minute, an audited export) are noticed before their first write statement;
-the request is rolled back and run once more, this time holding the write lock from its start.
+the request is rolled back and run once more, this time holding the write lock from its start. A page
+that writes on every read (an audited view of personal data) says so (`writes_when_read`) and takes
+the write lock at once.
 """
 from __future__ import annotations
 
 import re
 from contextvars import ContextVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 
 from ..extensions import db
@@ -28,9 +30,18 @@ class WriteLockNeeded(Exception):
     """A request that began as a reader is about to write: it runs again with the write lock."""
 
 
+def writes_when_read(view):
+    """A page whose GET writes every time (an audited read of personal data): on SQLite it begins
+    `BEGIN IMMEDIATE` at once, instead of beginning as a reader, stopping at its write and running again."""
+    view.writes_when_read = True
+    return view
+
+
 def _reads_only() -> bool:
-    return (_DISPATCHING.get() and has_request_context() and request.method in READS
-            and not g.get("_coop_write_lock"))
+    if not (_DISPATCHING.get() and has_request_context() and request.method in READS and not g.get("_coop_write_lock")):
+        return False
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not getattr(view, "writes_when_read", False)
 
 
 def begin_transaction(connection) -> None:

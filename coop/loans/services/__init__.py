@@ -70,14 +70,14 @@ from .provisioning import (
 )
 from .repayments import get_transaction, repay, reverse_repayment
 from .restructuring import decide_request, pending_requests, request_change, requests_of
-from .standing import arrears_reasons
+from .standing import arrears_check, arrears_reasons
 
 __all__ = [
     "BUCKETS", "CDA_RATES", "PROVISION_SOURCE", "aging_bucket_of", "month_end_provisioning", "provide",
     "provisioning", "provisioning_as_of", "provisions", "rate_setting", "recover", "recovered_so_far", "written_off",
     "DEFAULT_PRODUCTS", "MOVE_CHUNK", "PAST_DUE_ACCOUNT", "PRODUCT_FIELDS", "RESTRUCTURED_ACCOUNT",
     "OpeningInstallment", "SOURCE", "NotInGoodStanding", "OverCap", "Overpayment", "apply", "approve",
-    "arrears_reasons", "cancel", "cap_for", "cbu_for", "check_application", "comakers_of", "commodity_outstanding",
+    "arrears_check", "arrears_reasons", "cancel", "cap_for", "cbu_for", "check_application", "comakers_of", "commodity_outstanding",
     "create_product", "decide_request", "disclosure_of", "end_of_day", "find_comakers", "guarantees_of",
     "notify_comakers",
     "ensure_products", "fee_for", "find_loan", "get_loan", "get_product", "get_transaction", "installments",
