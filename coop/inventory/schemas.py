@@ -107,7 +107,8 @@ class PurchaseInSchema(Schema):
     received_on = fields.Date(required=True)
     payment = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
     reference = _text(60, load_default=None, allow_none=True)
-    lines = fields.List(fields.Nested(PurchaseLineInSchema), required=True, validate=validate.Length(min=1, max=100))
+    lines = fields.List(fields.Nested(PurchaseLineInSchema), required=True, validate=validate.Length(
+        min=1, max=100, error="Give at least one product with its quantity and unit cost (at most 100 lines)."))
 
 
 class PurchaseLineOutSchema(Schema):
