@@ -305,6 +305,18 @@ def _problem(status: int, title: str, detail: str, errors: dict | None = None, *
     return response
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _posted_field(field: str) -> str:
+    """The posted field an error is about. The ledger names an entry's date "entry_date"; each form calls it its own
+    way (on, paid_on, deposited_on): the message goes next to the one date the form posted."""
+    if field in request.form or field != "entry_date":
+        return field
+    dated = [key for key, value in request.form.items() if _ISO_DATE.fullmatch(value.strip())]
+    return dated[0] if len(dated) == 1 else field
+
+
 def _back_to_form(message, errors: dict | None):
     """Re-show the form the officer came from, with what she typed and why it was refused (the message and the
     fields' messages kept untranslated, said in the language of the page that shows them)."""
@@ -385,9 +397,9 @@ def register(app: Flask) -> None:
             response.headers["Content-Language"] = str(get_locale() or "en")
         else:
             message = translated(error)
-            errors = {error.field: message} if error.field else None
+            errors = {_posted_field(error.field): message} if error.field else None
             if request.method == "POST" and error.status in (400, 409, 422):
-                return _back_to_form(error, {error.field: error} if error.field else None)
+                return _back_to_form(error, {_posted_field(error.field): error} if error.field else None)
             title = _PAGES[error.status][0] if error.status in _PAGES else error.title
             response = app.make_response((render_template("error.html", status=error.status, title=title,
                                                           message=message), error.status))

@@ -74,15 +74,6 @@ def index():
         pick=members.pick(g.org.id, request.args.get("member"), today()), today=today())
 
 
-@bp.get("/find-member")
-@roles_required(*READERS)
-def find_member():
-    member_id = request.args.get("member_id", type=int)
-    if not member_id:
-        return redirect(url_for("consignment.index"))
-    return redirect(url_for("consignment.member", member_id=member_id))
-
-
 @bp.post("/principals")
 @roles_required(*STAFF)
 def add_principal():

@@ -1,4 +1,5 @@
 """What the store's forms and API take and give. Money in pesos, quantities in units ("1.5"), at the edge."""
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..ledger.schemas import CashAccountKey
@@ -107,7 +108,8 @@ class PurchaseInSchema(Schema):
     received_on = fields.Date(required=True)
     payment = fields.String(required=True, validate=validate.OneOf(PAYMENT_METHODS))
     reference = _text(60, load_default=None, allow_none=True)
-    lines = fields.List(fields.Nested(PurchaseLineInSchema), required=True, validate=validate.Length(min=1, max=100))
+    lines = fields.List(fields.Nested(PurchaseLineInSchema), required=True, validate=validate.Length(
+        min=1, max=100, error=_l("Give at least one product with its quantity and unit cost (at most 100 lines).")))
 
 
 class PurchaseLineOutSchema(Schema):

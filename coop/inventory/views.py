@@ -1,6 +1,8 @@
 """The store's pages: the point of sale, catalogue, suppliers, purchases, sales, stock counts and reports."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -120,7 +122,8 @@ def checkout():
 def sales():
     on = request.args.get("on")
     day = AsOfSchema().load({"as_of": on} if on else {})["as_of"] or today()
-    return render_template("inventory/sales.html", sales=services.list_sales(g.org.id, on=day), day=day)
+    return render_template("inventory/sales.html", sales=services.list_sales(g.org.id, on=day), day=day,
+                           previous=day - timedelta(days=1), following=day + timedelta(days=1))
 
 
 @bp.get("/sales/<int:sale_id>")

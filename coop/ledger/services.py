@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
-from ..errors import Month, Sentence, Words
+from ..errors import Month, Pesos, Sentence, Words
 from ..extensions import db
 from ..orgs.models import OrgSetting
 from ..timeutil import today, utcnow
@@ -938,8 +938,8 @@ def post_selected(org_id: int, *, entry_date: date, entries, lines, source: str 
             raise RefusedEntry("A line gives either a debit or a credit, more than zero.", field="lines")
         if problem.named != problem.known:
             raise RefusedEntry("A line names a party of no one in this organization.", field="lines.party_id")
-        raise UnbalancedEntry("The entry is unbalanced: debits %(debits)s and credits %(credits)s centavos.",
-                              field="lines", values={"debits": problem.debits, "credits": problem.credits})
+        raise UnbalancedEntry("The entry is unbalanced: debits %(debits)s and credits %(credits)s.", field="lines",
+                              values={"debits": Pesos(problem.debits), "credits": Pesos(problem.credits)})
     if db.session.scalar(select(func.count(r.key.distinct()))) != count:
         raise RefusedEntry("An entry needs at least two lines.", field="lines")
     if db.session.execute(select(r.key).where(r.key.not_in(select(h.key))).limit(1)).first() is not None:

@@ -93,7 +93,8 @@ def show(member_id: int):
         payments=shares.payments_of(g.org.id, member.id), withdrawals=shares.withdrawals_of(g.org.id, member.id),
         plans=shares.plans(g.org.id), status_choices=services.STATUS_CHANGES.get(member.status, ()),
         fee_policy=fees.policy(g.org.id), fee=fees.fee_of(g.org.id, member.id),
-        cash_accounts=ledger.cash_accounts(g.org.id), sections=_sections(plugins().member_page, member.id))
+        cash_accounts=ledger.cash_accounts(g.org.id), sections=_sections(plugins().member_page, member.id),
+        to_pick=services.pick(g.org.id, request.args.get("to"), on, status="active"))  # who she transfers shares to
 
 
 def _sections(sections, member_id: int) -> list[Markup]:

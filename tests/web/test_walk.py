@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, timedelta
 from collections import defaultdict, deque
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,7 +37,18 @@ VISITS_PER_SHAPE = 2          # each route shape (ids collapsed) is opened at mo
 MAX_PAGES_PER_ROLE = 400      # a safety net: the walk must stay well under two minutes
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 PHONE = re.compile(r"(?:\+?63|0)9\d{2}[\s-]?\d{3}[\s-]?\d{4}")
-BAD_VALUES = ("-5", "99999999999999999", "abc")
+BAD_VALUES = ("-5", "99999999999999999", "abc", "1,50")
+# Dates a transaction cannot carry: a year ahead, and long before the member was admitted (before any member was).
+TRANSACTION_DATE = re.compile(r"^(on|paid_on|received_on|deposited_on|sold_on|released_on|repaid_on|given_on)$")
+PICKERS = ("member", "to")  # a GET form's box where an officer types a member's name or number
+MEMBER_PATH = re.compile(r"/(members|savings|loans)/")  # a member's own money: nothing dated before she joined
+# GET routes no role reaches by following links, each with the reason it need not be (anything else unreached fails).
+EXCUSED = {
+    "static": "stylesheet, script and image files a page loads, not pages; tests/web/test_serve.py serves them",
+    "web.favicon": "the browser asks for it by itself; checked at the start of this walk",
+    "auth.second_step": "reached only in the middle of signing in with two-step sign-in on; tests/auth walks it",
+}
+API_PREFIX = "/api/"  # JSON for programs, not pages: each domain's tests/<domain>/test_api*.py opens every route
 NUMERIC = re.compile(r"(amount|qty|quantity|price|cost|rate|pct|count|days|months|number|_on$|^on$|_at$|date|pesos|"
                      r"cap|fee|penalty|limit|minutes|capacity|share)")
 
@@ -92,6 +104,8 @@ class Page(HTMLParser):
             self.inline.append("<script> without src")
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
+        if tag == "img" and a.get("src") and not a["src"].startswith("data:"):
+            self.links.append(a["src"])  # an image the page shows (a QR code) is a route too
         if tag == "small" and "error" in a.get("class", "").split():
             self.errors_near_fields += 1
         if tag == "p" and "flash" in a.get("class", "").split():
@@ -180,7 +194,8 @@ class Page(HTMLParser):
 def shape(url: str) -> str:
     """The route shape of a URL: numbers (ids, dates) collapsed, query keys without values."""
     parts = urlsplit(url)
-    keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"})
+    keys = sorted({k + ("=*" if k in PICKERS and v else "") for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if k != "lang"})
     return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
 
 
@@ -206,13 +221,17 @@ class Walk:
         self.post_forms: dict[str, tuple] = {}  # form shape -> (client, page url, form, who)
         self.pages = 0
         self.reached: dict[str, set[str]] = defaultdict(set)  # who -> the endpoints of the pages she opened
+        self.member_texts: dict[str, tuple[str, ...]] = {}  # slug -> what an officer types in a member picker
+        self.admitted: dict[str, str] = {}  # slug -> a day before any member of hers was admitted
         self.adapter = app.url_map.bind("localhost")
 
     def fail(self, who: str, url: str, problem: str):
         self.failures.append(f"[{who}] {url}: {problem}")
 
-    def client_for(self, username: str, password: str):
+    def client_for(self, username: str | None, password: str | None):
         client = self.app.test_client()
+        if username is None:
+            return client  # nobody signed in: the public pages
         response = client.post("/login", data={"username": username, "password": password})
         assert response.status_code == 303, f"{username} cannot log in"
         return client
@@ -243,7 +262,7 @@ class Walk:
             return
         start_url = start.request.path + ("?" + start.request.query_string.decode() if start.request.query_string
                                           else "")
-        personal = (username,) if role == "member" else ()
+        personal = (username,) if role == "member" and username else ()
         seen_urls: set[str] = set()
         per_shape: dict[str, int] = defaultdict(int)
         queue: deque[tuple[str, str | None]] = deque([(start_url, None)])
@@ -288,8 +307,12 @@ class Walk:
                 action = same_origin(base, form["action"] or url) or url
                 if form["method"] == "get":
                     path = urlsplit(action).path
-                    data = urlencode(form_data(form["fields"]))
-                    queue.append((path + ("?" + data if data else ""), url))
+                    data = form_data(form["fields"])
+                    queue.append((path + ("?" + urlencode(data) if data else ""), url))
+                    for picker in [f["name"] for f in form["fields"] if f["name"] in PICKERS and f["type"] == "text"]:
+                        for typed in self.member_texts.get(slug, ()):  # a picker: by number, and by part of a name
+                            data = [(k, typed if k == picker else v) for k, v in form_data(form["fields"])]
+                            queue.append((path + "?" + urlencode(data), url))
                 elif form["method"] == "post" and not self.may_post(role, action):
                     self.fail(who, url, f"shows a form (POST {urlsplit(action).path}) her role may not use")
                 elif "logout" not in action and any(f["type"] not in ("hidden",) for f in form["fields"]):
@@ -342,11 +365,14 @@ class Walk:
         if left:
             self.fail(who, target, "left in English on the Filipino page: " + "; ".join(repr(t) for t in left[:8]))
 
-    def entries(self) -> int:
+    def entries(self) -> tuple[int, int]:
+        """How many journal entries and audit events there are: a refused form adds to neither."""
+        from coop.audit.models import AuditEvent
         from coop.ledger.models import JournalEntry
 
         db.session.rollback()
-        return db.session.scalar(select(func.count()).select_from(JournalEntry))
+        return (db.session.scalar(select(func.count()).select_from(JournalEntry)),
+                db.session.scalar(select(func.count()).select_from(AuditEvent)))
 
     def post_bad(self):
         forms, self.post_forms = self.post_forms, {}
@@ -359,6 +385,15 @@ class Walk:
             for bad in BAD_VALUES:
                 if typed:
                     attempts.append((f"bad value {bad}", {f["name"]: bad for f in typed}))
+            dated = [f for f in editable if f["type"] == "date" and TRANSACTION_DATE.match(f["name"])]
+            slug = urlsplit(action).path.split("/")[2] if action.startswith("/o/") else ""
+            if dated:
+                ahead = (date.today() + timedelta(days=366)).isoformat()
+                attempts.append((f"bad value {ahead} (a year ahead)", {f["name"]: ahead for f in dated}))
+                if slug in self.admitted and (MEMBER_PATH.search(action) or any(
+                        f["name"] in ("member", "member_id") for f in form["fields"])):
+                    attempts.append((f"bad value {self.admitted[slug]} (before she was admitted)",
+                                     {f["name"]: self.admitted[slug] for f in dated}))
             for label, overrides in attempts:
                 data = []
                 for field in form["fields"]:
@@ -372,8 +407,8 @@ class Walk:
                 self.pages += 1
                 response = client.post(action, data=MultiDict(data), headers={"Referer": "http://localhost" + page_url})
                 after = self.entries()
-                if after != before:
-                    self.fail(who, f"POST {action}", f"{label}: posted {after - before} journal entries")
+                if after[0] != before[0]:
+                    self.fail(who, f"POST {action}", f"{label}: posted {after[0] - before[0]} journal entries")
                 if response.status_code >= 400:
                     self.fail(who, f"POST {action}", f"{label}: answers {response.status_code} instead of the form")
                     continue
@@ -397,6 +432,8 @@ class Walk:
                     elif label != "bad value -5" and label != "empty":
                         self.fail(who, f"POST {action}", f"{label}: accepted")
                     continue
+                if after[1] != before[1]:
+                    self.fail(who, f"POST {action}", f"{label}: refused, yet wrote {after[1] - before[1]} audit events")
                 if not page.errors_near_fields:
                     self.fail(who, f"POST {action}", f"{label}: no message next to a field (flash: "
                               f"{' '.join(page.flashes)[:120]!r})")
@@ -405,8 +442,77 @@ class Walk:
                     self.fail(who, f"POST {action}", f"{label}: the input was not kept")
 
 
+def prepare_more_pages(app, walk: Walk, slug: str) -> tuple[list[tuple[str, str, tuple[str, ...]]], tuple[str, str]]:
+    """The pages the demo's first state of the books cannot show: an import run at each of its steps (upload, map,
+    dry run, confirmed), a bank statement, the year end closed, allocated and posted (its payment slips). Made the
+    way an officer makes them, through the pages; returns where each can be found and by which roles, and the login
+    of a member with a line in the posted allocation (her payment slip)."""
+    import io
+
+    from coop.auth import services as auth
+    from coop.auth.models import User
+    from coop.errors import CoopError
+    from coop.members.models import Member
+    from coop.orgs.models import Organization
+    from coop.yearend import services as yearend
+
+    app.config["INTERCHANGE_RUN_INLINE"] = True
+    officer = walk.client_for("officer", "demo-officer-pass")
+    imports = f"/o/{slug}/interchange/imports"
+    rows = b"Ref,Date,Memo,Account,Debit,Credit\nW1,2025-01-02,Walk,11110,1.00,\nW1,2025-01-02,Walk,service_fees,,1.00\n"
+    for step in ("uploaded", "checked", "imported"):
+        response = officer.post(imports, data={"kind": "journal", "file": (io.BytesIO(rows), f"walk-{step}.csv")},
+                                content_type="multipart/form-data")
+        assert response.status_code == 303, f"the import upload answers {response.status_code}"
+        run_path = urlsplit(response.headers["Location"]).path  # .../imports/<id>/map
+        if step != "uploaded":
+            mapped = officer.post(run_path, data={"col_ref": "Ref", "col_date": "Date", "col_memo": "Memo",
+                                                  "col_account": "Account", "col_debit": "Debit", "col_credit": "Credit"})
+            assert mapped.status_code == 303, f"matching the columns answers {mapped.status_code}"
+        if step == "imported":
+            confirmed = officer.post(run_path.rsplit("/", 1)[0] + "/confirm")
+            assert confirmed.status_code == 303, f"confirming the import answers {confirmed.status_code}"
+    today = date.today().strftime("%m/%d/%Y")
+    statement = ("Date,Description,Reference,Withdrawal,Deposit,Balance\n"
+                 f"{today},Cash deposit,DS-W,,\"1,300.00\",\"1,300.00\"\n{today},Service charge,,50.00,,\"1,250.00\"\n")
+    response = officer.post(f"/o/{slug}/cash/statements", data={"file": (io.BytesIO(statement.encode()), "bank.csv"),
+                                                                  "account": "cash_in_bank"},
+                            content_type="multipart/form-data")
+    assert response.status_code == 303, f"the bank statement upload answers {response.status_code}"
+
+    # The year end: the demo's past years closed by two officers, the last one's surplus allocated, reviewed,
+    # approved by the assembly (confirmed by a second officer) and posted: each member's payment slip exists.
+    coop_id = db.session.scalar(select(Organization.id).where(Organization.slug == slug))
+    officers = {name: db.session.scalar(select(User.id).where(User.username == name)) for name in ("officer", "officer2")}
+    years = sorted(yearend.closable_years(coop_id))  # oldest first; the last is the demo's year to allocate
+    for year in years:
+        yearend.close_year(coop_id, year, requested_by=officers["officer"], approved_by=officers["officer2"])
+    defaults = yearend.proposal_defaults(coop_id)
+    posted = yearend.propose(coop_id, years[-1], actor_id=officers["officer"], **defaults)
+    yearend.review(coop_id, posted.id, board_resolution="BR-WALK", actor_id=officers["officer"])
+    yearend.approve_allocation(coop_id, posted.id, resolution_number="GA-WALK", assembly_date=date.today(),
+                               requested_by=officers["officer"], approved_by=officers["officer2"])
+    yearend.post_allocation(coop_id, posted.id, on=date.today(), actor_id=officers["officer"])
+    if len(years) > 1:  # a draft beside it, when an earlier year had a surplus to allocate
+        try:
+            yearend.propose(coop_id, years[-2], actor_id=officers["officer"], **defaults)
+        except CoopError:
+            db.session.rollback()
+    # A member who held shares that year signs in to see her slip (the demo's own member was admitted later).
+    holder = db.session.scalar(select(User).join(Member, Member.user_id == User.id).where(
+        Member.id.in_([line.member_id for line in yearend.schedule(posted) if line.total > 0])).order_by(Member.number))
+    holder.password_hash = auth.hash_password("walk-member-pass")
+    db.session.commit()
+    staff, readers = ("admin", "officer"), ("admin", "officer", "auditor")
+    return ([(f"/o/{slug}/interchange/imports", f"/o/{slug}/interchange/", staff),
+             (f"/o/{slug}/cash/", f"/o/{slug}/cash/", readers), (f"/o/{slug}/yearend/", f"/o/{slug}/yearend/", readers)],
+            (holder.username, "walk-member-pass"))
+
+
 def test_every_role_walks_every_page_and_form(app):
-    from coop.demo import DEMO_USERS, seed
+    from coop.demo import COOP_SLUG, DEMO_USERS, seed
+    from coop.members.models import Member
+    from coop.orgs.models import Organization
 
     seed()
     db.session.commit()
@@ -421,9 +527,20 @@ def test_every_role_walks_every_page_and_form(app):
     if response.status_code != 200 or response.mimetype not in ("image/vnd.microsoft.icon", "image/x-icon"):
         walk.fail("anyone", "/favicon.ico", f"answers {response.status_code} {response.mimetype}")
     response.close()
-    from coop.orgs.models import Organization
 
     kinds = dict(db.session.execute(select(Organization.slug, Organization.kind)).all())
+    for slug, kind in kinds.items():
+        members = db.session.execute(select(Member).join(Organization, Organization.id == Member.org_id)
+                                     .where(Organization.slug == slug, Member.status == "active")
+                                     .order_by(Member.number)).scalars().all()
+        if members:  # a picker is tried with a number and with part of a name, as an officer types them
+            walk.member_texts[slug] = (str(members[-1].number), members[0].name.split()[-1])
+            first = min((m.admitted_on for m in members if m.admitted_on), default=date.today())
+            walk.admitted[slug] = (first - timedelta(days=1)).isoformat()
+    # Nobody signed in: the sign-in page and the cooperative's public application form (its address is given out
+    # on posters, not linked from inside).
+    for begin in ("/login", f"/o/{COOP_SLUG}/apply"):
+        walk.walk_role(None, None, "anonymous", COOP_SLUG, begin=begin)
     for username, password, _name, role, slug in DEMO_USERS:
         walk.walk_role(username, password, role, slug)
         walk.check_coverage(f"{role}@{slug}", role, kinds[slug])
@@ -434,28 +551,28 @@ def test_every_role_walks_every_page_and_form(app):
             walk.fail("everyone", domain, "no page of this package was reached by any role")
     walk.post_bad()
 
-    # The year end's pages past its first (a closed year, its allocation and schedule) exist once a year is
-    # closed: close the demo's last year as two officers would, draft the allocation, and walk them again.
-    from coop.demo import COOP_SLUG
-    from coop.yearend import services as yearend
-    from coop.auth.models import User
-
-    coop_id = db.session.scalar(select(Organization.id).where(Organization.slug == COOP_SLUG))
-    officers = {name: db.session.scalar(select(User.id).where(User.username == name)) for name in ("officer", "officer2")}
-    for year in sorted(yearend.closable_years(coop_id)):  # oldest first; the last is the demo's year to allocate
-        yearend.close_year(coop_id, year, requested_by=officers["officer"], approved_by=officers["officer2"])
-    yearend.propose(coop_id, year, actor_id=officers["officer"], **yearend.proposal_defaults(coop_id))
-    db.session.commit()
-    for username, password, _name, role, slug in DEMO_USERS:
-        if slug == COOP_SLUG and role in ("admin", "officer", "auditor"):
-            walk.walk_role(username, password, role, slug, begin=f"/o/{slug}/yearend/", within=f"/o/{slug}/yearend/")
+    # Second pass: the pages that exist once an officer has imported, uploaded a statement and closed a year.
+    places, holder = prepare_more_pages(app, walk, COOP_SLUG)
+    for begin, within, roles in places:
+        for username, password, _name, role, slug in DEMO_USERS:
+            if slug == COOP_SLUG and role in roles:
+                walk.walk_role(username, password, role, slug, begin=begin, within=within)
+    walk.walk_role(*holder, "member", COOP_SLUG)  # her payment slip, from her own page
     walk.post_bad()
+
+    # Every page a route exists for was reached by someone, or is excused above with its reason.
+    reached = set().union(*walk.reached.values())
+    unvisited = sorted({rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods
+                        and not rule.rule.startswith(API_PREFIX) and rule.endpoint not in EXCUSED} - reached)
+    if unvisited:
+        print("GET routes no role reached:", *unvisited, sep="\n  ")
+    for endpoint in unvisited:
+        walk.fail("nobody", endpoint, "a page a route exists for, never reached by following links (nor excused)")
     import os
     if os.environ.get("COOP_WALK_REPORT"):  # what the walk reached, for a person checking its coverage
         with open(os.environ["COOP_WALK_REPORT"], "w") as out:
-            for who, reached in sorted(walk.reached.items()):
-                out.write(f"{who}: {len(reached)} pages: {' '.join(sorted(reached))}\n")
-            for key, (_c, url, _f, who, action) in sorted(walk.post_forms.items()):
-                out.write(f"POST {who} {action} (from {url})\n")
+            for who, seen in sorted(walk.reached.items()):
+                out.write(f"{who}: {len(seen)} pages: {' '.join(sorted(seen))}\n")
+            out.write("unvisited: " + " ".join(unvisited) + "\n")
     failures = sorted(set(walk.failures))
     assert not failures, f"{len(failures)} problems over {walk.pages} requests:\n" + "\n".join(failures)
