@@ -22,9 +22,6 @@ class SupplierUpdateSchema(SupplierInSchema):
     name = fields.String(validate=validate.Length(min=2, max=160))
     active = fields.Boolean()
 
-    class Meta:
-        partial = True
-
 
 class SupplierOutSchema(Schema):
     id = fields.Integer()
@@ -58,9 +55,6 @@ class ProductUpdateSchema(ProductInSchema):
     name = fields.String(validate=validate.Length(min=2, max=160))
     sale_price = Money()
     active = fields.Boolean()
-
-    class Meta:
-        partial = True
 
 
 class ProductOutSchema(Schema):

@@ -70,3 +70,20 @@ def test_a_share_payment_before_its_subscription_or_next_year_comes_back_on_her_
     assert ("before the subscription it pays" if days < 0 else "cannot be dated") in shown
     assert _written() == before
     assert ledger.balance(coop.id, shares.PAID_UP).credit_total == 0
+
+
+def test_patching_one_field_of_her_profile_keeps_the_others(coop, officer, make_member, api):
+    """PATCH {"town": ...} was refused for want of her name; given her name, it wiped her mobile, address and
+    beneficiary and made an associate member regular."""
+    ana = make_member()
+    services.update_member(coop.id, ana.id, officer.id, mobile="09171234567", barangay="Tumana",
+                           membership_type="associate", beneficiary_name="Jose Cruz")
+    db.session.commit()
+    client = api(officer)
+    response = client.patch(f"/api/v1/orgs/{coop.slug}/members/{ana.id}", json={"town": "Marikina"})
+    assert response.status_code == 200, response.json
+    response = client.patch(f"/api/v1/orgs/{coop.slug}/members/{ana.id}", json={"name": "Ana Cruz-Reyes"})
+    assert response.status_code == 200, response.json
+    db.session.refresh(ana)
+    assert (ana.name, ana.town, ana.mobile, ana.barangay, ana.membership_type, ana.beneficiary_name) == (
+        "Ana Cruz-Reyes", "Marikina", "09171234567", "Tumana", "associate", "Jose Cruz")
