@@ -13,6 +13,9 @@ from marshmallow import ValidationError, fields
 # every three digits from the decimal point ("1,234.50"), at most two decimals.
 _AMOUNT = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?$", re.ASCII)
 
+# The peso as written before an amount: the sign, or PHP / Php / P as receipts and price tags here write it.
+_PESO_SIGN = re.compile(r"^(?:₱|PHP|P)(?=[\s0-9])", re.ASCII | re.IGNORECASE)
+
 # The largest amount anyone may type: a trillion pesos. Balances are sums of many amounts in a BIGINT
 # column (at most 9.2 * 10^18 centavos), so a single amount must stay far below that.
 MAX_CENTAVOS = 10**12 * 100
@@ -37,14 +40,11 @@ def to_centavos(value) -> int:
             value = format(value, "f")
         if not isinstance(value, str):
             raise ValueError(_("Enter an amount in pesos."))
-        text = value.strip()
-        for prefix in ("₱", "PHP"):
-            if text.startswith(prefix):
-                text = text[len(prefix):].strip()
+        text = _PESO_SIGN.sub("", value.strip(), count=1).strip()
         if len(text) > 40:
             raise ValueError(_("That amount is too large."))
         if not _AMOUNT.match(text):
-            if re.fullmatch(r"-?[0-9][0-9,]*(\.[0-9]*)?", text, re.ASCII) and "," in text:
+            if re.fullmatch(r"-?[0-9][0-9.,]*", text, re.ASCII) and "," in text:  # 1,50 or 1.500,00
                 raise ValueError(_("Put thousands separators every three digits (1,234.50); "
                                    "use a point, not a comma, for centavos."))
             if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text, re.ASCII):

@@ -117,6 +117,11 @@ def add_user_to_org(org_id: int, *, username: str, display_name: str, role: str,
     """Give someone a role in the organization; a new login gets a generated password, returned once."""
     existing = find_user(username)
     password = None
+    if existing is not None and _roles_elsewhere(existing.id, org_id):
+        # another organization's login: its admin here could then disable it everywhere or clear its second step
+        raise Invalid("The username %(username)s is already used: choose another. (One login in two organizations "
+                      "is given by the server's operator: coop user add.)", field="username",
+                      values={"username": username})
     if existing is None:
         password = generate_password()
         existing = create_user(username, password, display_name, locale)
@@ -126,11 +131,25 @@ def add_user_to_org(org_id: int, *, username: str, display_name: str, role: str,
     return existing, password
 
 
+def _roles_elsewhere(user_id: int, org_id: int) -> bool:
+    return db.session.scalar(select(OrgRole.id).where(OrgRole.user_id == user_id, OrgRole.org_id != org_id)
+                             .limit(1)) is not None
+
+
+def _not_shared(user_id: int, org_id: int, actor_id: int | None) -> None:
+    """A login with roles in other organizations too is disabled or reset by the server's operator (actor None)
+    only: one organization's admin would lock her out of the others."""
+    if actor_id is not None and _roles_elsewhere(user_id, org_id):
+        raise Invalid("This login works in another organization too: ask the server's operator to change it.")
+
+
 def set_active(org_id: int, user_id: int, active: bool, actor_id: int | None) -> User:
     if role_in(user_id, org_id) is None:
         raise NotFound("No such user in this organization.")
     if user_id == actor_id and not active:
         raise Invalid("You cannot disable your own login.")
+    if not active:
+        _not_shared(user_id, org_id, actor_id)
     user = get_user(user_id)
     user.active = active
     if not active:  # a disabled user's open sessions and API tokens end now, and stay ended
@@ -353,6 +372,7 @@ def reset_totp(org_id: int, user_id: int, actor_id: int) -> User:
         raise NotFound("No such user in this organization.")
     if user_id == actor_id:
         raise Invalid("Ask another admin to reset your own second step.")
+    _not_shared(user_id, org_id, actor_id)
     user = get_user(user_id)
     if not user.totp_secret:
         raise Invalid("This user has no second login step to reset.")

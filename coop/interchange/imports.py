@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,23 @@ def _unreadable() -> Invalid:
                    "it again as an Excel workbook or as CSV UTF-8, and upload it again.", field="file")
 
 
+# What a workbook may unpack to. A 2 MB upload of ordinary rows unpacks to some tens of megabytes; a crafted one to
+# gigabytes (openpyxl holds a cell's text whole in memory): the sizes the archive declares are checked first. They
+# bound what is read, since Python's zipfile stops at the declared size of each part.
+MAX_UNPACKED_MB = 100
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable() from None
+    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
+        raise Invalid("This workbook unpacks to more than %(mb)s MB: save it as CSV UTF-8, or split it, and upload "
+                      "it again.", field="file", values={"mb": MAX_UNPACKED_MB})
+
+
 def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and the rows (row number as the officer sees it, cells as text) of a CSV or XLSX file.
     A Beancount file has no columns to match: nothing here, the whole file goes to its kind."""
@@ -74,6 +92,7 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], Iterator[tuple
     if Path(filename or "").suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
+        _refuse_zip_bomb(content)
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception:  # openpyxl raises many kinds on a damaged file, in Python's words: say it in ours

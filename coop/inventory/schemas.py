@@ -23,9 +23,6 @@ class SupplierUpdateSchema(SupplierInSchema):
     name = fields.String(validate=validate.Length(min=2, max=160))
     active = fields.Boolean()
 
-    class Meta:
-        partial = True
-
 
 class SupplierOutSchema(Schema):
     id = fields.Integer()
@@ -59,9 +56,6 @@ class ProductUpdateSchema(ProductInSchema):
     name = fields.String(validate=validate.Length(min=2, max=160))
     sale_price = Money()
     active = fields.Boolean()
-
-    class Meta:
-        partial = True
 
 
 class ProductOutSchema(Schema):

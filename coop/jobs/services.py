@@ -4,6 +4,7 @@ Missed days are caught up in order; a day already done is skipped, so running tw
 """
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from .models import JobRun
 
 
 CATCH_UP_LIMIT_DAYS = 62
+log = logging.getLogger(__name__)
 
 
 def last_done(org_id: int, job: str) -> date | None:
@@ -24,9 +26,12 @@ def last_done(org_id: int, job: str) -> date | None:
 def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date, str]]:
     """Run every daily job for every organization for each day not yet done, up to today.
 
-    Each (organization, job, day) commits on its own, so a crash resumes where it stopped.
+    Each (organization, job, day) commits on its own, so a crash resumes where it stopped. A job that fails for
+    one organization (a day of a month closed before the catch-up reached it) stops that job for that
+    organization only, to be retried on the next run; every other job and organization runs, then the failures
+    are raised together, named.
     """
-    done = []
+    done, failed = [], []
     orgs = list(db.session.execute(select(Organization.id, Organization.slug, Organization.kind)))
     for job in plugins().daily_jobs:
         if only and job.name != only:
@@ -41,9 +46,13 @@ def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date
                     summary = job.run(org_id, day)
                     db.session.add(JobRun(org_id=org_id, job=job.name, day=day, summary=(summary or "")[:300]))
                     db.session.commit()
-                except Exception:
+                except Exception as exc:
                     db.session.rollback()
-                    raise
+                    log.exception("daily job %s for %s on %s failed", job.name, slug, day)
+                    failed.append(f"{slug} {job.name} {day}: {exc}")
+                    break
                 done.append((slug, job.name, day, summary))
                 day += timedelta(days=1)
+    if failed:
+        raise RuntimeError("daily jobs not done (retried on the next run): " + "; ".join(failed))
     return done

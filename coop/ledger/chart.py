@@ -7,6 +7,7 @@ from importlib import resources
 from sqlalchemy import select
 
 from ..audit import services as audit
+from ..errors import Pesos
 from ..extensions import db
 from ..kernel import get_in_org
 from .errors import RefusedEntry, UnknownAccount
@@ -127,6 +128,13 @@ def update_account(org_id: int, account_id: int, *, code: str | None = None, nam
     if name is not None and name != account.name:
         changes["account.rename"] = {"from": account.name, "to": name}
         account.name = name
+    if active is False and account.active:
+        row = db.session.get(AccountBalance, account.id)
+        net = (row.debit_total - row.credit_total) if row is not None else 0
+        if net:  # an inactive account takes no line: its entries could not be reversed nor the year closed
+            raise RefusedEntry("Account %(code)s still has a balance of %(balance)s: move it to another account "
+                               "first, then deactivate it.", field="active",
+                               values={"code": account.code, "balance": Pesos(abs(net))})
     if active is not None and active != account.active:
         changes["account.activate" if active else "account.deactivate"] = {"code": account.code}
         account.active = active

@@ -1,6 +1,8 @@
 """Loan input and output, for forms and JSON alike. Money in pesos at the edge, centavos inside."""
 from __future__ import annotations
 
+import math
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..ledger.schemas import CashAccountKey
@@ -29,6 +31,8 @@ class Percent(fields.Field):
             number = float(str(value).strip().rstrip("%"))
         except ValueError as exc:
             raise ValidationError("Enter a percentage, like 1 or 1.5.") from exc
+        if not math.isfinite(number):  # "nan", "inf" and "1e400" are floats too: round() of them raises
+            raise ValidationError("Enter a percentage, like 1 or 1.5.")
         basis_points = round(number * 100)
         if not 0 <= basis_points <= 100_00 or abs(basis_points - number * 100) > 1e-6:
             raise ValidationError("A percentage from 0 to 100 with at most two decimals.")

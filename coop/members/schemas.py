@@ -36,8 +36,7 @@ class MemberInSchema(Schema):
 
 
 class MemberUpdateSchema(MemberInSchema):
-    class Meta:
-        partial = True
+    pass  # a PATCH loads it as partial (web.forms.load_json); marshmallow has no Meta.partial
 
 
 class MemberOutSchema(Schema):

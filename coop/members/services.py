@@ -119,13 +119,17 @@ def create_member(org_id: int, *, name: str, actor_id: int | None, status: str =
     if fields.get("membership_type", "regular") not in MEMBERSHIP_TYPES:
         raise Invalid("A membership type is one of %(choices)s.", field="membership_type",
                       values={"choices": ', '.join(MEMBERSHIP_TYPES)})
+    on = on or today()
+    if on > today():
+        raise Invalid("A member cannot be registered on %(on)s: that is after today.", field="admitted_on",
+                      values={"on": on})
+    _check_birth_date(fields.get("birth_date"))
     _lock_numbering(org_id)
     number = fields.pop("number", None)  # an imported member keeps the number from the cooperative's books
     if number is None:
         number = (db.session.scalar(select(func.max(Member.number)).where(Member.org_id == org_id)) or 0) + 1
     elif db.session.scalar(select(Member.id).where(Member.org_id == org_id, Member.number == number)):
         raise Invalid("Member number %(number)s is already used.", field="number", values={"number": number})
-    on = on or today()
     member = Member(org_id=org_id, number=number, name=name.strip(), status=status, **fields)
     if member.applied_on is None:
         member.applied_on = on
@@ -136,6 +140,21 @@ def create_member(org_id: int, *, name: str, actor_id: int | None, status: str =
     member_party(member)
     audit.record("member.create", org_id=org_id, user_id=actor_id, target_type="member", target_id=member.id)
     return member
+
+
+# The oldest birth date taken: a year of birth typed wrong (1800 for 1980) is caught, a centenarian is not.
+OLDEST_AGE = 120
+
+
+def _check_birth_date(born: date | None) -> None:
+    """Not after today, not more than OLDEST_AGE years ago (the public form took 2030 and 1800)."""
+    if born is None:
+        return
+    if born > today():
+        raise Invalid("A birth date cannot be after today.", field="birth_date")
+    if born.year < today().year - OLDEST_AGE:
+        raise Invalid("Check the birth date: %(on)s is more than %(years)s years ago.", field="birth_date",
+                      values={"on": born, "years": OLDEST_AGE})
 
 
 def _lock_numbering(org_id: int) -> None:
@@ -211,6 +230,7 @@ def update_member(org_id: int, member_id: int, actor_id: int | None, **fields) -
         raise Invalid("These cannot be edited here: %(choices)s.", values={"choices": ', '.join(sorted(unknown))})
     if "name" in fields and not (fields["name"] or "").strip():
         raise Invalid("Give the member's name.", field="name")
+    _check_birth_date(fields.get("birth_date"))
     if fields.get("membership_type", member.membership_type) not in MEMBERSHIP_TYPES:
         raise Invalid("A membership type is one of %(choices)s.", field="membership_type",
                       values={"choices": ', '.join(MEMBERSHIP_TYPES)})
@@ -305,6 +325,8 @@ def admit(org_id: int, member_id: int, *, on: date, board_resolution: str, actor
                       values={"status": Status(member.status)})
     if not board_resolution or not board_resolution.strip():
         raise Invalid("Give the board resolution number.", field="board_resolution")
+    if on > today():
+        raise Invalid("She cannot be admitted on %(on)s: that is after today.", field="on", values={"on": on})
     if member.applied_on is not None and on < member.applied_on:
         raise Invalid("She cannot be admitted before she applied (%(applied_on)s).", field="on",
                       values={"applied_on": member.applied_on})

@@ -54,10 +54,12 @@ def load_query(schema: Schema) -> dict:
 
 
 def load_json(schema: Schema) -> dict:
+    """Load a JSON body. A PATCH changes what it names and nothing else: loaded as partial, so no field is required
+    and no field left out takes its default (a price change must not reset the unit, nor a town her mobile)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid("Send a JSON object as the request body.")
-    return schema.load(data)
+    return schema.load(data, partial=True) if request.method == "PATCH" else schema.load(data)
 
 
 def idempotency_key() -> str | None:

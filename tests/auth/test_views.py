@@ -153,3 +153,44 @@ def test_second_login_step_with_an_authenticator(make_org, make_user, login, app
     assert fresh.post("/login/code", data={"code": "123456"}).status_code == 401
     assert fresh.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 303
     assert fresh.get(f"/o/{org.slug}/").status_code == 200
+
+
+def test_an_ngo_admin_cannot_take_the_cooperatives_admin_login_into_her_organization(make_org, make_user, login, app):
+    """Typing another organization's username on 'add user' gave that login a role here; this admin could then
+    disable it everywhere, end its sessions and tokens, and clear its second login step."""
+    from coop.auth.models import OrgRole
+    coop_org, ngo = make_org("cooperative"), make_org("ngo")
+    treasurer = make_user(coop_org, "admin")
+    ngo_admin = login(make_user(ngo, "admin"))
+    response = ngo_admin.post(f"/o/{ngo.slug}/admin/users", data={"username": treasurer.username,
+                                                                   "display_name": "Helper", "role": "officer"},
+                              headers={"Referer": f"http://localhost/o/{ngo.slug}/admin/users"})
+    assert response.status_code == 303
+    page = ngo_admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "already used" in page
+    assert db.session.query(OrgRole).filter_by(user_id=treasurer.id, org_id=ngo.id).count() == 0
+    assert ngo_admin.post(f"/o/{ngo.slug}/admin/users/{treasurer.id}/active", data={"active": "false"}).status_code == 404
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": treasurer.username, "password": PASSWORD}).status_code == 303
+
+
+def test_a_login_shared_by_two_organizations_is_disabled_or_reset_only_by_the_operator(make_org, make_user,
+                                                                                       login, app):
+    """The server's operator may give one login roles in two organizations (coop user add); neither organization's
+    admin alone may then disable it or clear its second step: that would lock her out of the other one too."""
+    from coop.auth.services import grant_role
+    coop_org, ngo = make_org("cooperative"), make_org("ngo")
+    both = make_user(coop_org, "officer")
+    grant_role(both.id, ngo.id, "grant_staff")
+    both.totp_secret = "JBSWY3DPEHPK3PXP"
+    db.session.commit()
+    ngo_admin = login(make_user(ngo, "admin"))
+    headers = {"Referer": f"http://localhost/o/{ngo.slug}/admin/users"}
+    for path, data in ((f"/o/{ngo.slug}/admin/users/{both.id}/active", {"active": "false"}),
+                       (f"/o/{ngo.slug}/admin/users/{both.id}/two-step/reset", {})):
+        response = ngo_admin.post(path, data=data, headers=headers)
+        assert response.status_code == 303
+        page = ngo_admin.get(response.headers["Location"]).get_data(as_text=True)
+        assert "another organization" in page
+    db.session.refresh(both)
+    assert both.active and both.totp_secret == "JBSWY3DPEHPK3PXP"

@@ -183,3 +183,38 @@ def test_an_unreadable_workbook_is_said_in_words(officer, client, lang, words):
     assert words in field
     assert "zip" not in page.lower()
     assert runs(officer.id) == 0
+
+
+def bomb(expanded_mb, where="header"):
+    """A small .xlsx whose sheet unpacks to `expanded_mb` megabytes: one cell of repeated letters."""
+    import zipfile
+    source = zipfile.ZipFile(io.BytesIO(xlsx([["account", "debit", "credit"], ["11110", "1500.00", ""]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                cell = '<c r="D{n}" t="inlineStr"><is><t>' + "A" * (expanded_mb * 1024 * 1024) + "</t></is></c>"
+                if where == "header":
+                    data = data.replace(b'<c r="C1"', cell.format(n=1).encode() + b'<c r="C1"')
+                else:
+                    data = data.replace(b"</sheetData>", b'<row r="3">' + cell.format(n=3).encode() + b"</row></sheetData>")
+            archive.writestr(info.filename, data, compresslevel=6)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("where", ["header", "rows"])
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(officer, client, where):
+    """Under the 2 MB upload limit, a workbook may still unpack to gigabytes (openpyxl holds a cell's text whole):
+    an attacker's 400 KB file took 25 s and 900 MB to read. Refused by the sizes the archive declares."""
+    content = bomb(120, where)
+    assert len(content) < 2 * 1024 * 1024
+    with pytest.raises(Invalid, match="unpacks to more than"):
+        imports.read_table(content, "books.xlsx")
+    response = upload(client, "opening_accounts", "books.xlsx", content)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    field = page[page.index('name="file"'):][:500]
+    assert "unpacks to more than" in field
+    assert runs(officer.id) == 0
+    assert imports.read_table(xlsx([["account"], ["11110"]]), "small.xlsx")[0] == ["account"]

@@ -81,3 +81,20 @@ def test_store_routes_are_in_the_openapi_document(shop, client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"/api/v1/orgs/{org}/store/sales", "/api/v1/orgs/{org}/store/stock",
             "/api/v1/orgs/{org}/store/purchases", "/api/v1/orgs/{org}/store/suppliers"} <= set(paths)
+
+
+def test_patching_a_price_leaves_the_rest_of_the_product_and_supplier_alone(shop, api):
+    """PATCH {"sale_price": ...} reset the sack to 1 kg (units per purchase 50 -> 1), the category to General,
+    the purchase unit and barcode to nothing and the reorder level to 0: the schema's defaults filled every field
+    the request left out."""
+    client = api(shop.officer)
+    before = client.get(url(shop, f"/products/{shop.rice.id}")).json
+    changed = client.patch(url(shop, f"/products/{shop.rice.id}"), json={"sale_price": "54.00"})
+    assert changed.status_code == 200, changed.json
+    after = client.get(url(shop, f"/products/{shop.rice.id}")).json
+    assert after["sale_price"] == "54.00"
+    assert {k: v for k, v in after.items() if k != "sale_price"} == {k: v for k, v in before.items() if k != "sale_price"}
+    soap = client.patch(url(shop, f"/products/{shop.soap.id}"), json={"name": "Laundry soap bar (big)"}).json
+    assert soap["barcode"] == "4800011112222" and soap["reorder_level"] == "10" and soap["category"] == "Soap"
+    supplier = client.patch(url(shop, f"/suppliers/{shop.supplier.id}"), json={"tin": "123-456-789"})
+    assert supplier.status_code == 200 and supplier.json["phone"] == "0917 000 0000"

@@ -76,3 +76,23 @@ def test_openapi_document_describes_the_routes(client):
     post = doc["paths"]["/api/v1/orgs/{org}/ledger/entries"]["post"]
     assert "entry_date" in post["requestBody"]["content"]["application/json"]["schema"]["required"]
     assert "201" in post["responses"]
+
+
+def test_an_account_with_a_balance_cannot_be_deactivated(make_org, make_user, api):
+    """An admin deactivated an income account holding ₱250: every entry on it could no longer be reversed
+    ('account is inactive') and the year end could not close it to surplus. Emptied, it may go."""
+    org = make_org()
+    officer = make_user(org, "officer")
+    admin = api(make_user(org, "admin"))
+    posted = api(officer).post(f"/api/v1/orgs/{org.slug}/ledger/entries", json=body(org))
+    assert posted.status_code == 201
+    gifts = ledger.get_account(org.id, "donations_grants")
+    url = f"/api/v1/orgs/{org.slug}/ledger/accounts/{gifts.id}"
+    refused = admin.patch(url, json={"active": False})
+    assert refused.status_code == 422 and "balance" in refused.json["detail"], refused.json
+    db.session.expire_all()
+    assert ledger.get_account(org.id, "donations_grants").active
+    reversal = api(officer).post(f"/api/v1/orgs/{org.slug}/ledger/entries/{posted.json['id']}/reversal",
+                                 json={"entry_date": "2026-05-04", "reason": "typed twice"})
+    assert reversal.status_code == 201, reversal.json
+    assert admin.patch(url, json={"active": False}).status_code == 200

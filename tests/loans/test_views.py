@@ -205,3 +205,23 @@ def test_over_the_cap_is_said_plainly_to_the_officer_and_to_her(coop, make_membe
     client.post(f"{base}/mine/apply?lang=fil", data=data, headers={"Referer": f"{base}/mine/apply"})
     html = client.get(f"{base}/mine/apply?lang=fil").get_data(as_text=True)
     assert re.search(re.escape(product.name) + r": makakahiram ka ng hanggang ₱[\d,.]+\.", html)
+
+
+def test_an_admin_typing_nan_or_a_huge_rate_gets_a_message_not_a_500(coop, make_user, login, client, api):
+    """'nan', 'inf' and '1e400' parse as floats; the rate field must refuse them beside the field."""
+    admin = make_user(coop, "admin")
+    login(admin)
+    product = _emergency(coop)
+    db.session.commit()
+    before = product.interest_rate_bp
+    for typed in ("nan", "NaN", "inf", "-inf", "1e400"):
+        response = client.post(f"/o/{coop.slug}/loans/products/{product.id}", data={"interest_rate_pct": typed},
+                               follow_redirects=True)
+        assert response.status_code == 200, typed
+        assert "Enter a percentage" in response.get_data(as_text=True), typed
+        db.session.refresh(product)
+        assert product.interest_rate_bp == before
+    for typed in ("nan", "Infinity"):
+        response = api(admin).patch(f"/api/v1/orgs/{coop.slug}/loans/products/{product.id}",
+                                    json={"interest_rate_pct": typed})
+        assert response.status_code == 422 and "Enter a percentage" in response.get_json()["detail"], typed

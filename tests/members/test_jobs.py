@@ -51,3 +51,42 @@ def test_demo_member_is_a_real_member(app):
     names = {m.name for m in services.search_members(coop.id, limit=200)}  # other domains seed members too
     assert {person[0] for person in PEOPLE} | {"Rosario Manalo"} <= names
     assert len(shares.pending_withdrawals(coop.id)) == 1
+
+
+def test_a_month_closed_before_the_catch_up_stops_only_its_own_job(coop, make_org, app):
+    """The scheduler was down over the month's end and the officer closed the month meanwhile: the catch-up of one
+    job for one organization can no longer post, and it raised out of run_daily, so no job of any organization ran
+    that day, nor any day after. Now the others run; the stuck one is named at the end and retried next time."""
+    from dataclasses import replace
+
+    import pytest
+
+    from coop.jobs.models import JobRun
+    from coop.ledger.errors import ClosedPeriodError
+    from coop.manifest import DailyJob, plugins
+
+    other = make_org("cooperative")
+    ran = []
+
+    def stuck(org_id, day):
+        if org_id == coop.id:
+            raise ClosedPeriodError("%(on)s is closed.", values={"on": day})
+        ran.append(("first", org_id, day))
+        return "ok"
+
+    def second(org_id, day):
+        ran.append(("second", org_id, day))
+        return "ok"
+
+    jobs = plugins().daily_jobs
+    saved = list(jobs)
+    jobs[:] = [DailyJob("test.stuck", stuck), DailyJob("test.second", second)]
+    try:
+        with pytest.raises(RuntimeError, match="test.stuck"):
+            run_daily(DUE)
+    finally:
+        jobs[:] = saved
+    assert ("first", other.id, DUE) in ran
+    assert ("second", coop.id, DUE) in ran and ("second", other.id, DUE) in ran
+    assert db.session.query(JobRun).filter_by(org_id=coop.id, job="test.stuck").count() == 0
+    assert db.session.query(JobRun).filter_by(org_id=coop.id, job="test.second").count() == 1

@@ -71,3 +71,20 @@ def test_form_refuses_a_comma_for_centavos(make_org, make_user, login):
     assert _entries() == 0
     page = client.get(f"/o/{org.slug}/ledger/entries/new").get_data(as_text=True)
     assert "thousands separators" in page
+
+
+@pytest.mark.parametrize("text,centavos", [
+    ("P2,000", 200_000), ("P 2,000.50", 200_050), ("Php 2,000.50", 200_050), ("php500", 50_000),
+    ("PhP1,000", 100_000), ("₱ 1,000", 100_000), ("PHP 5", 500),
+])
+def test_the_peso_as_an_officer_types_it_on_her_first_day(text, centavos):
+    """Receipts and price tags here write P2,000.00 or Php 2,000.50 (the keyboard has no ₱): taken, not refused as
+    'not digits'."""
+    assert to_centavos(text) == centavos
+
+
+@pytest.mark.parametrize("text", ["1.500,00", "2.000", "1.234.567,89", "P1.500,00"])
+def test_european_separators_are_refused_with_the_reason(text):
+    """'1.500,00' (thousands with points, centavos after a comma) was refused as 'not the digits 0-9'."""
+    with pytest.raises(ValueError, match="point, not a comma|at most two decimals"):
+        to_centavos(text)
