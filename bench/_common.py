@@ -53,6 +53,21 @@ def reachable(url: str) -> bool:
         return False
 
 
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
+
+
+def on_each_engine(run, sqlite_url: str, only: str | None, *extra) -> None:
+    """`run(name, url, *extra)` on SQLite, then on PostgreSQL at $COOP_BENCH_PG_URL when it answers (`--only` picks one)."""
+    if only != "postgresql":
+        run("SQLite", sqlite_url, *extra)
+    if only != "sqlite":
+        url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
+        if reachable(url):
+            run("PostgreSQL", url, *extra)
+        else:
+            print(f"\n== PostgreSQL: {url} is unreachable, skipped (set COOP_BENCH_PG_URL)")
+
+
 def tune_like_coop(engine) -> None:
     """A baseline's engine with coop's own settings (SQLite: WAL, synchronous=NORMAL, busy timeout,
     BEGIN IMMEDIATE to write), so that a ratio compares the code, not the durability."""

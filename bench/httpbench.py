@@ -32,7 +32,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
 THREADS = 8
 
 
@@ -246,19 +245,12 @@ def main() -> None:
     if args.serve:
         serve(args.serve, args.url, args.port)
         return
-    from _common import reachable
+    from _common import on_each_engine
 
     with tempfile.TemporaryDirectory(prefix="coop-bench-") as folder:
         os.environ.setdefault("COOP_INSTANCE", folder)
         os.environ.setdefault("SECRET_KEY", "bench-only")
-        if args.only != "postgresql":
-            run("SQLite", f"sqlite:///{folder}/bench.sqlite", args, folder)
-        if args.only != "sqlite":
-            url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
-            if reachable(url):
-                run("PostgreSQL", url, args, folder)
-            else:
-                print(f"\n== PostgreSQL: {url} is unreachable, skipped (set COOP_BENCH_PG_URL)")
+        on_each_engine(run, f"sqlite:///{folder}/bench.sqlite", args.only, args, folder)
 
 
 if __name__ == "__main__":

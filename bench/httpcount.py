@@ -28,7 +28,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
 SKIP = ("BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "SAVEPOINT")
 
 
@@ -119,20 +118,13 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--show", action="store_true", help="print the statements of one request of each kind")
     args = parser.parse_args()
-    from _common import reachable
+    from _common import on_each_engine
 
     with tempfile.TemporaryDirectory(prefix="coop-bench-") as folder:
         os.environ.setdefault("COOP_INSTANCE", folder)
         os.environ.setdefault("SECRET_KEY", "bench-only")
         os.environ.setdefault("COOP_INSECURE_COOKIES", "1")
-        if args.only != "postgresql":
-            run("SQLite", f"sqlite:///{folder}/bench.sqlite", args)
-        if args.only != "sqlite":
-            url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
-            if reachable(url):
-                run("PostgreSQL", url, args)
-            else:
-                print(f"\n== PostgreSQL: {url} is unreachable, skipped (set COOP_BENCH_PG_URL)")
+        on_each_engine(run, f"sqlite:///{folder}/bench.sqlite", args.only, args)
 
 
 if __name__ == "__main__":

@@ -29,16 +29,15 @@ from _common import scratch  # noqa: E402 (removes its folders at exit)
 os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
-from _common import load, make_app, reachable  # noqa: E402
+from _common import load, make_app, on_each_engine  # noqa: E402
 from coop.extensions import db  # noqa: E402
 from coop.ledger import services as ledger  # noqa: E402
 from coop.ledger.models import JournalEntry, JournalLine  # noqa: E402
 from coop.ledger.records import Entry, Line  # noqa: E402
 from coop.timeutil import utcnow  # noqa: E402
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/coop_bench"
 START = date(2024, 1, 1)
 PARTIES = 500
 CHUNK = 1000
@@ -182,14 +181,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000, help="journal lines for the read figures")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args()
-    if args.only != "postgresql":
-        run("SQLite", f"sqlite:///{scratch(prefix='coop-bench-')}/bench.sqlite", args)
-    if args.only != "sqlite":
-        url = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
-        if reachable(url):
-            run("PostgreSQL", url, args)
-        else:
-            print(f"\n== PostgreSQL: {url} is unreachable, skipped (set COOP_BENCH_PG_URL)")
+    on_each_engine(run, f"sqlite:///{scratch(prefix='coop-bench-')}/bench.sqlite", args.only, args)
 
 
 if __name__ == "__main__":

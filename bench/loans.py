@@ -31,7 +31,7 @@ from _common import scratch  # noqa: E402 (removes its folders at exit)
 os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-from sqlalchemy import create_engine, insert, select, text, update  # noqa: E402
+from sqlalchemy import insert, select, text, update  # noqa: E402
 
 from _common import load, make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402

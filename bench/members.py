@@ -32,7 +32,7 @@ os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("COOP_INSECURE_COOKIES", "1")  # the test client speaks plain http
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
 from _common import login, make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402

@@ -26,7 +26,7 @@ from _common import scratch  # noqa: E402 (removes its folders at exit)
 os.environ.setdefault("COOP_INSTANCE", scratch(prefix="coop-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from _common import make_app, reachable  # noqa: E402
 from coop.extensions import db  # noqa: E402
