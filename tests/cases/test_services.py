@@ -194,6 +194,26 @@ def test_the_overdue_list_shows_a_worker_only_her_cases(ngo, worker, other_worke
     assert services.overdue_count(ngo.id, DAY) == 2
 
 
+def test_a_referral_of_a_case_she_may_not_see_reads_like_one_that_does_not_exist(ngo, worker, other_worker, agency,
+                                                                                  intake):
+    """Another worker probing referral and follow-up ids learns nothing: a hidden case's and a missing one's
+    refusals are the same words."""
+    theirs = intake(actor=other_worker)
+    referral = services.refer(ngo.id, theirs.id, {"agency_id": agency.id, "referred_on": DAY - timedelta(days=2),
+                                                  "reason": "Legal aid"}, other_worker.id)
+    followup = services.followups_of(theirs.id)[referral.id][0]
+    db.session.commit()
+    said = []
+    for referral_id, followup_id in ((referral.id, followup.id), (referral.id + 1000, followup.id + 1000)):
+        with pytest.raises(NotFound) as on_referral:
+            services.plan_followup(ngo.id, referral_id, DAY, worker.id)
+        with pytest.raises(NotFound) as on_followup:
+            services.record_followup(ngo.id, followup_id, done_on=DAY, note=None, actor_id=worker.id)
+        db.session.rollback()
+        said.append((str(on_referral.value), str(on_followup.value)))
+    assert said[0] == said[1] == ("No such case.", "No such case.")
+
+
 def test_referral_dates_in_order(ngo, worker, agency, intake):
     case = intake(days=5)
     with pytest.raises(Invalid) as before:

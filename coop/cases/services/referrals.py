@@ -18,7 +18,7 @@ from ...messaging import services as outbox
 from ...messaging.texts import language, written_in
 from ...orgs.services import get_setting
 from ..models import Agency, Assignment, Case, FollowUp, Referral
-from .base import FOLLOWUP_DAYS, SENDER, TEXT_OVERDUE, case_for, check_day, is_admin, not_before, open_only
+from .base import FOLLOWUP_DAYS, HIDDEN, SENDER, TEXT_OVERDUE, case_for, check_day, is_admin, not_before, open_only
 from .setup import worker_phones
 
 AGENCY_FIELDS = ("name", "kind", "services", "contact_person", "phone", "email", "address")
@@ -146,8 +146,10 @@ def _plan(org_id: int, referral: Referral, due_on: date) -> FollowUp:
 
 
 def _referral_for(org_id: int, referral_id: int, actor_id: int, *, lock: bool = False) -> tuple[Case, Referral]:
-    referral = get_in_org(Referral, org_id, referral_id, "No such referral.", lock=lock)
-    case = case_for(org_id, referral.case_id, actor_id)  # the same 404 for a referral of a case she may not see
+    # a referral (or follow-up) that does not exist says what one of a case she may not see says: the two
+    # answers must not tell an outsider which ids belong to hidden cases
+    referral = get_in_org(Referral, org_id, referral_id, HIDDEN, lock=lock)
+    case = case_for(org_id, referral.case_id, actor_id)
     return case, referral
 
 
@@ -164,7 +166,7 @@ def plan_followup(org_id: int, referral_id: int, due_on: date, actor_id: int) ->
 def record_followup(org_id: int, followup_id: int, *, done_on: date, note: str | None, actor_id: int,
                     next_on: date | None = None) -> FollowUp:
     """The follow-up was made (a call, a visit to the agency); the next one may be planned at once."""
-    row = get_in_org(FollowUp, org_id, followup_id, "No such follow-up.", lock=True)
+    row = get_in_org(FollowUp, org_id, followup_id, HIDDEN, lock=True)
     case, referral = _referral_for(org_id, row.referral_id, actor_id)
     if row.done_on is not None:
         raise Conflict("This follow-up is already recorded.")
