@@ -58,11 +58,13 @@ def update_product(product_id: int):
 
 @bp.get("")
 @roles_required(*READERS)
-@documented("Loans, newest first (?status=, ?member=M-0012)", returns=LoanOutSchema, many=True, query=LoanQuerySchema)
+@documented("Loans, newest first (?status=, ?member=M-0012, ?limit=50&offset=0)", returns=LoanOutSchema, many=True,
+            query=LoanQuerySchema)
 def loans():
     args = load_query(LoanQuerySchema())
     member = members.find_by_number(g.org.id, args["member"]) if args["member"] else None
-    found = services.search_loans(g.org.id, status=args["status"], member_id=member.id if member else None)
+    found = services.search_loans(g.org.id, status=args["status"], member_id=member.id if member else None,
+                                  limit=args["limit"], offset=args["offset"])
     return respond(LoanOutSchema(), found, many=True)
 
 

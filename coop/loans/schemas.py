@@ -236,6 +236,9 @@ class LoanQuerySchema(Schema):
         ("applied", "approved", "rejected", "cancelled", "active", "closed", "written_off", "restructured")))
     member = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=False)
+    # a page at a time: a cooperative with years of loans pages back through all of them
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class ReportQuerySchema(Schema):

@@ -92,8 +92,9 @@ def listing():
     args = load_query(LoanQuerySchema())
     pick = members.pick(g.org.id, args["member"], today())  # her number or part of her name
     found = [] if pick.text and pick.chosen is None else services.search_loans(
-        g.org.id, status=args["status"], member_id=pick.chosen.id if pick.chosen else None)
-    names = {m.id: m for m in (members.get_member(g.org.id, mid) for mid in {loan.member_id for loan in found})}
+        g.org.id, status=args["status"], member_id=pick.chosen.id if pick.chosen else None, limit=args["limit"],
+        offset=args["offset"])
+    names = members.members_by_id(g.org.id, {loan.member_id for loan in found})
     return render_template("loans/list.html", loans=found, members_by_id=names, statuses=LOAN_STATUSES,
                            args=args, pick=pick, products={p.id: p for p in services.list_products(g.org.id)})
 

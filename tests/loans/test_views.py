@@ -225,3 +225,20 @@ def test_an_admin_typing_nan_or_a_huge_rate_gets_a_message_not_a_500(coop, make_
         response = api(admin).patch(f"/api/v1/orgs/{coop.slug}/loans/products/{product.id}",
                                     json={"interest_rate_pct": typed})
         assert response.status_code == 422 and "Enter a percentage" in response.get_json()["detail"], typed
+
+
+def test_all_loans_pages_back_through_every_loan(coop, make_member, officer, login, client, api):
+    """A cooperative with more loans than one page holds reaches the oldest through "More", on the page and the API."""
+    borrowers = [make_member(name=f"Borrower {n}", mobile=f"0917123450{n}") for n in range(3)]
+    numbers = [loans.apply(coop.id, m.id, _emergency(coop).id, 100_000, on=today() - timedelta(days=3),
+                           actor_id=officer.id).number for m in borrowers]
+    db.session.commit()
+    login(officer)
+    first = client.get(f"/o/{coop.slug}/loans/all?limit=2").get_data(as_text=True)
+    assert numbers[2] in first and numbers[1] in first and numbers[0] not in first
+    more = f"/o/{coop.slug}/loans/all?member=&amp;status=&amp;offset=2&amp;limit=2"
+    assert more in first
+    second = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    assert numbers[0] in second and numbers[2] not in second and "offset=4" not in second
+    page = api(officer).get(f"/api/v1/orgs/{coop.slug}/loans?limit=2&offset=2")
+    assert page.status_code == 200 and [row["number"] for row in page.json] == [numbers[0]]

@@ -76,13 +76,13 @@ def loans_of_member(org_id: int, member_id: int) -> list[Loan]:
 
 
 def search_loans(org_id: int, *, status: str | None = None, member_id: int | None = None,
-                 limit: int = 200) -> list[Loan]:
+                 limit: int = 200, offset: int = 0) -> list[Loan]:
     query = select(Loan).where(Loan.org_id == org_id)
     if status:
         query = query.where(Loan.status == status)
     if member_id:
         query = query.where(Loan.member_id == member_id)
-    return list(db.session.scalars(query.order_by(Loan.id.desc()).limit(limit)))
+    return list(db.session.scalars(query.order_by(Loan.id.desc()).limit(limit).offset(offset)))
 
 
 def find_loan(org_id: int, text: str) -> Loan:
