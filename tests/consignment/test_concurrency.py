@@ -69,3 +69,21 @@ def test_two_remittances_cannot_pay_more_than_she_owes(world, concurrently):
     results, errors = concurrently(remit)
     assert results == [50_000] and len(errors) == 1
     assert reports.member_summary(org_id, ana_id).owed == 25_000
+
+
+def test_a_row_locked_after_an_unlocked_read_is_read_afresh(world, app):
+    """The lost sale CI found: a verb read the campaign, another officer's sale committed, then the verb locked the
+    campaign and added to the figures it had read before the lock. The lock must bring the row's current figures."""
+    from coop.consignment.models import Campaign
+    from coop.consignment.services.principals import get_campaign
+
+    org_id, campaign_id = world.org.id, world.campaign.id
+    db.session.commit()
+    before = get_campaign(org_id, campaign_id).due_to_principal  # in the session's identity map, unlocked
+    with db.engine.begin() as other:  # another request's sale, committed meanwhile
+        other.execute(Campaign.__table__.update().where(Campaign.id == campaign_id)
+                      .values(due_to_principal=Campaign.due_to_principal + 18_750))
+    assert get_campaign(org_id, campaign_id, lock=True).due_to_principal == before + 18_750
+    db.session.rollback()
+    with db.engine.begin() as other:  # the books and the campaign agree again for the control check after the test
+        other.execute(Campaign.__table__.update().where(Campaign.id == campaign_id).values(due_to_principal=before))
