@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from ..errors import CoopError, Invalid, Words
+from ..errors import CoopError, Invalid, Sentence, Words
 from ..timeutil import today
 from ..inventory import services as inventory
 from ..inventory.quantity import to_thousandths
@@ -37,7 +37,7 @@ MAX_PROBLEMS = 1000
 class Problem:
     row: int
     column: str | None
-    message: str
+    message: Sentence | str  # a Sentence is said in the reader's language on the run's page
 
     def __str__(self) -> str:
         return f"row {self.row}" + (f", {self.column}" if self.column else "") + f": {self.message}"
@@ -216,14 +216,15 @@ def run_suppliers(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_
         outcome.rows += 1
         name = r.get("name", "")
         if not name:
-            outcome.problems.append(Problem(n, "name", "Give the supplier's name."))
+            outcome.problems.append(Problem(n, "name", Sentence("Give the supplier's name.")))
             continue
         if name.lower() in seen:
-            outcome.problems.append(Problem(n, "name", f"{name} is already on row {seen[name.lower()]}."))
+            outcome.problems.append(Problem(n, "name", Sentence("%(name)s is already on row %(row)s.", name=name,
+                                                                 row=seen[name.lower()])))
             continue
         seen[name.lower()] = n
         if len(r.get("tin", "")) > 20:
-            outcome.problems.append(Problem(n, "tin", "A TIN has at most 20 characters."))
+            outcome.problems.append(Problem(n, "tin", Sentence("A TIN has at most 20 characters.")))
             continue
         if name.lower() in known:
             outcome.skipped += 1
@@ -247,15 +248,15 @@ def run_products(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_o
         code, name = r.get("code", ""), r.get("name", "")
         bad = len(outcome.problems)
         if not code:
-            outcome.problems.append(Problem(n, "code", _("Give the product's code.")))
+            outcome.problems.append(Problem(n, "code", Sentence("Give the product's code.")))
         elif code in seen:
-            outcome.problems.append(Problem(n, "code", _("Code %(code)s is already on row %(row)s.", code=code,
+            outcome.problems.append(Problem(n, "code", Sentence("Code %(code)s is already on row %(row)s.", code=code,
                                                          row=seen[code])))
         if not name:
-            outcome.problems.append(Problem(n, "name", _("Give the product's name.")))
+            outcome.problems.append(Problem(n, "name", Sentence("Give the product's name.")))
         price = ledger.parse_amount(r.get("sale_price", ""))
         if not price:
-            outcome.problems.append(Problem(n, "sale_price", _("Write the sale price in pesos, like 45.50.")))
+            outcome.problems.append(Problem(n, "sale_price", Sentence("Write the sale price in pesos, like 45.50.")))
         stock = _opening_stock(outcome, n, r, as_of)
         if len(outcome.problems) > bad:
             continue
@@ -282,10 +283,10 @@ def _opening_stock(outcome: Outcome, n: int, r: dict, as_of: date | None) -> tup
         return None
     cost = ledger.parse_amount(r.get("unit_cost", "")) if r.get("unit_cost") else None
     if cost is None:
-        outcome.problems.append(Problem(n, "unit_cost", _("Give the cost of one unit in pesos, like 38.25.")))
+        outcome.problems.append(Problem(n, "unit_cost", Sentence("Give the cost of one unit in pesos, like 38.25.")))
         return None
     if as_of is None:
-        outcome.problems.append(Problem(n, "quantity_on_hand", _("Give the date of the stock count.")))
+        outcome.problems.append(Problem(n, "quantity_on_hand", Sentence("Give the date of the stock count.")))
         return None
     return quantity, cost
 
@@ -329,8 +330,8 @@ def _member_dates(rows: list[tuple[int, dict]], cut_over: date) -> list[Problem]
         for column in ("birth_date", "admitted_on"):
             on = ledger.parse_date(r.get(column))
             if on is not None and on > cut_over:
-                found.append(Problem(n, column, _("%(on)s is after %(cut_over)s: a member brought in was born and admitted by then.",
-                                                  on=on.isoformat(), cut_over=cut_over.isoformat())))
+                found.append(Problem(n, column, Sentence("%(on)s is after %(cut_over)s: a member brought in was born and admitted by then.",
+                                                         on=on, cut_over=cut_over)))
     return found
 
 
@@ -349,7 +350,7 @@ def run_loans(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: 
     for n, r in rows:
         outcome.rows += 1
         if not r.get("ref"):
-            outcome.problems.append(Problem(n, "ref", _("Give the loan's reference in the old books.")))
+            outcome.problems.append(Problem(n, "ref", Sentence("Give the loan's reference in the old books.")))
             continue
         grouped.setdefault(r["ref"], []).append((n, r))
     loans_ready = []
@@ -359,17 +360,17 @@ def run_loans(org_id: int, rows, *, dry_run: bool, actor_id: int | None, as_of: 
         member = _row_member(org_id, outcome, first_row, first.get("member", ""))
         product = products.get(first.get("product", "").lower())
         if product is None:
-            outcome.problems.append(Problem(first_row, "product", _("No loan product has the code %(code)s.",
+            outcome.problems.append(Problem(first_row, "product", Sentence("No loan product has the code %(code)s.",
                                                                     code=first.get("product", ""))))
         released_on = ledger.parse_date(first.get("released_on"))
         if released_on is None:
-            outcome.problems.append(Problem(first_row, "released_on", _("Write the date like 2025-03-31.")))
+            outcome.problems.append(Problem(first_row, "released_on", Sentence("Write the date like 2025-03-31.")))
         amount = _row_amount(outcome, first_row, first, "amount")
         schedule = []
         for n, r in lines:
             due_on = ledger.parse_date(r.get("due_on"))
             if due_on is None:
-                outcome.problems.append(Problem(n, "due_on", _("Write the date like 2025-03-31.")))
+                outcome.problems.append(Problem(n, "due_on", Sentence("Write the date like 2025-03-31.")))
             figures = [_row_amount(outcome, n, r, name) for name in LOAN_AMOUNTS[1:]]
             if due_on is not None and None not in figures:
                 schedule.append(loans.OpeningInstallment(due_on, *figures))
@@ -396,14 +397,14 @@ def _row_member(org_id: int, outcome: Outcome, row: int, number: str):
     try:
         return members.find_by_number(org_id, number)
     except CoopError:
-        outcome.problems.append(Problem(row, "member", _("No member has the number %(number)s.", number=number)))
+        outcome.problems.append(Problem(row, "member", Sentence("No member has the number %(number)s.", number=number)))
         return None
 
 
 def _row_amount(outcome: Outcome, row: int, r: dict, name: str) -> int | None:
     amount = ledger.parse_amount(r.get(name, ""))
     if amount is None:
-        outcome.problems.append(Problem(row, name, _("Write the amount in pesos, like 1,250.00.")))
+        outcome.problems.append(Problem(row, name, Sentence("Write the amount in pesos, like 1,250.00.")))
     return amount
 
 
@@ -423,7 +424,7 @@ def _apply(outcome: Outcome, row: int, fn) -> None:
     try:
         fn()
     except CoopError as error:  # a rule of the domain the checks above did not foresee: the row's problem
-        outcome.problems.append(Problem(row, error.field, error.message))
+        outcome.problems.append(Problem(row, error.field, error.sentence))
 
 
 def _finish(outcome: Outcome, dry_run: bool) -> Outcome:

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit import services as audit
-from ..errors import Invalid
+from ..errors import Invalid, Month, Pesos, Sentence
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Account, AccountBalance, AccountMonth, ClosedPeriod, JournalEntry, JournalLine, Party, PartyBalance
@@ -44,7 +44,7 @@ KEY_PREFIX = "import:"
 class ImportProblem:
     row: int
     column: str | None
-    message: str
+    message: Sentence  # said in the reader's language where it is shown (a run's page), English elsewhere
 
     def __str__(self) -> str:
         return f"row {self.row}" + (f", {self.column}" if self.column else "") + f": {self.message}"
@@ -123,15 +123,17 @@ class _Context:
             # a label two parties share names neither: the file must be clear
             self.parties[label] = None if label in self.parties else party_id
         # name as written -> (account id, problem or None): one dict look-up per line
-        self.lookup: dict[str, tuple[int, str | None]] = {}
-        for name, account in self.accounts.items():
-            problem = (f"Account {account.code} {account.name} is inactive." if not account.active else
-                       f"{account.code} {account.name} is a heading; post to one of its accounts."
+        self.lookup: dict[str, tuple[int, Sentence | None]] = {}
+        for written, account in self.accounts.items():
+            code, name = account.code, account.name
+            problem = (Sentence("Account %(code)s %(name)s is inactive.", code=code, name=name) if not account.active else
+                       Sentence("%(code)s %(name)s is a heading; post to one of its accounts.", code=code, name=name)
                        if account.is_group else
-                       f"{account.code} {account.name} is a control account, kept with its own records (loans, "
-                       "stock, shares, savings, funds...): bring its balances in through that domain's import."
+                       Sentence("%(code)s %(name)s is a control account, kept with its own records (loans, stock, "
+                                "shares, savings, funds...): bring its balances in through that domain's import.",
+                                code=code, name=name)
                        if account.is_control else None)
-            self.lookup[name] = (account.id, problem)
+            self.lookup[written] = (account.id, problem)
         self.dates: dict[str, date | None] = {}
         self.amounts: dict[str, int | None] = {"": 0}
         self.closed = {(y, m) for y, m in db.session.execute(
@@ -249,38 +251,39 @@ def _check_slowly(ctx: _Context, rows: list[tuple], seen: set[str], problems: li
     start = len(problems)
     row_no, ref = first[0], (first[1] or "").strip()
     if not ref:
-        problems.append(ImportProblem(row_no, "ref", "Give the entry's reference."))
+        problems.append(ImportProblem(row_no, "ref", Sentence("Give the entry's reference.")))
         return None
     if len(ref) > 90:
-        problems.append(ImportProblem(row_no, "ref", "A reference has at most 90 characters."))
+        problems.append(ImportProblem(row_no, "ref", Sentence("A reference has at most 90 characters.")))
     if ref in seen:
-        problems.append(ImportProblem(row_no, "ref", f"Reference {ref} appears again after other entries: "
-                                      "keep an entry's rows together."))
+        problems.append(ImportProblem(row_no, "ref", Sentence(
+            "Reference %(ref)s appears again after other entries: keep an entry's rows together.", ref=ref)))
     seen.add(ref)
     on = _date(ctx, first[2])
     if on is None:
-        problems.append(ImportProblem(row_no, "date", "Write the date as YYYY-MM-DD."))
+        problems.append(ImportProblem(row_no, "date", Sentence("Write the date as YYYY-MM-DD.")))
     elif (on.year, on.month) in ctx.closed:
-        problems.append(ImportProblem(row_no, "date", f"{on:%B %Y} is closed; date the entry in an open month."))
+        problems.append(ImportProblem(row_no, "date", Sentence(
+            "%(month)s is closed; date the entry in an open month.", month=Month.of(on))))
     elif on > ctx.latest:
-        problems.append(ImportProblem(row_no, "date", f"An entry cannot be dated {on.isoformat()}: the latest date "
-                                      f"allowed is {ctx.latest.isoformat()}."))
+        problems.append(ImportProblem(row_no, "date", Sentence(
+            "An entry cannot be dated %(on)s: the latest date allowed is %(latest)s.", on=on, latest=ctx.latest)))
     memo = (first[3] or "").strip()
     if not memo:
-        problems.append(ImportProblem(row_no, "memo", "Say what the entry is for."))
+        problems.append(ImportProblem(row_no, "memo", Sentence("Say what the entry is for.")))
     elif len(memo) > 300:
-        problems.append(ImportProblem(row_no, "memo", "A memo has at most 300 characters."))
+        problems.append(ImportProblem(row_no, "memo", Sentence("A memo has at most 300 characters.")))
     if len(rows) < 2:
-        problems.append(ImportProblem(row_no, None, "An entry needs at least two lines."))
+        problems.append(ImportProblem(row_no, None, Sentence("An entry needs at least two lines.")))
     lines = []
     debits = credits = 0
     lookup, parties, amounts = ctx.lookup, ctx.parties, ctx.amounts
     for row_no, _ref, day, line_memo, account_name, debit_text, credit_text, party_name in rows:
         if row_no != first[0] and day and day != first[2] and _date(ctx, day) != on:
-            problems.append(ImportProblem(row_no, "date", "The lines of one entry share its date."))
+            problems.append(ImportProblem(row_no, "date", Sentence("The lines of one entry share its date.")))
         found = lookup.get(account_name) or lookup.get((account_name or "").strip())
         if found is None:
-            problems.append(ImportProblem(row_no, "account", f"Unknown account {account_name}."))
+            problems.append(ImportProblem(row_no, "account", Sentence("Unknown account %(name)s.", name=account_name)))
             account_id = None
         else:
             account_id = found[0]
@@ -293,12 +296,12 @@ def _check_slowly(ctx: _Context, rows: list[tuple], seen: set[str], problems: li
         if credit == -1:
             credit = _amount(amounts, credit_text)
         if debit is None:
-            problems.append(ImportProblem(row_no, "debit", "Write an amount in pesos, like 1234.50."))
+            problems.append(ImportProblem(row_no, "debit", Sentence("Write an amount in pesos, like 1234.50.")))
         if credit is None:
-            problems.append(ImportProblem(row_no, "credit", "Write an amount in pesos, like 1234.50."))
+            problems.append(ImportProblem(row_no, "credit", Sentence("Write an amount in pesos, like 1234.50.")))
         if debit is not None and credit is not None:
             if (debit > 0) == (credit > 0):
-                problems.append(ImportProblem(row_no, "debit", "Give either a debit or a credit, more than zero."))
+                problems.append(ImportProblem(row_no, "debit", Sentence("Give either a debit or a credit, more than zero.")))
             debits += debit
             credits += credit
         party_id = None
@@ -307,19 +310,22 @@ def _check_slowly(ctx: _Context, rows: list[tuple], seen: set[str], problems: li
             if party_id == 0:
                 party_id = parties.get(party_name.strip(), 0)
             if party_id == 0:
-                problems.append(ImportProblem(row_no, "party", f"No one in this organization is {party_name}."))
+                problems.append(ImportProblem(row_no, "party", Sentence(
+                    "No one in this organization is %(name)s.", name=party_name)))
             elif party_id is None:
-                problems.append(ImportProblem(row_no, "party", f"{party_name} names more than one party."))
+                problems.append(ImportProblem(row_no, "party", Sentence(
+                    "%(name)s names more than one party.", name=party_name)))
         if line_memo:
             line_memo = line_memo.strip()
             if len(line_memo) > 200:
-                problems.append(ImportProblem(row_no, "memo", "A line's memo has at most 200 characters."))
+                problems.append(ImportProblem(row_no, "memo", Sentence("A line's memo has at most 200 characters.")))
             if line_memo == memo:
                 line_memo = None
         lines.append((account_id, party_id, debit, credit, line_memo or None))
     if debits != credits and len(problems) == start:
-        problems.append(ImportProblem(first[0], "credit", f"The entry is unbalanced: debits {debits} and credits "
-                                      f"{credits} centavos."))
+        problems.append(ImportProblem(first[0], "credit", Sentence(
+            "The entry is unbalanced: debits %(debits)s and credits %(credits)s.", debits=Pesos(debits),
+            credits=Pesos(credits))))
     if len(problems) > start:
         return None
     digest = hashlib.sha256(repr((on.isoformat(), memo, lines)).encode()).hexdigest()
@@ -465,8 +471,8 @@ def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000
             elif previous == entry[4]:
                 totals["skipped"] += 1
             else:
-                problems.append(ImportProblem(entry[5], "ref", f"Reference {entry[0][len(KEY_PREFIX):]} was "
-                                              "already imported with other content."))
+                problems.append(ImportProblem(entry[5], "ref", Sentence(
+                    "Reference %(ref)s was already imported with other content.", ref=entry[0][len(KEY_PREFIX):])))
         batch.clear()
         totals["entries"] += len(fresh)
         totals["lines"] += sum(len(entry[3]) for entry in fresh)

@@ -93,7 +93,7 @@ def through_the_page(client, kind, filename, content, as_of=None):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     form = {}
     for name, options in re.findall(r'<select name="(col_\w+)">(.*?)</select>', page):
-        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        chosen = re.search(r'<option value="([^"]*)" selected[^>]*>', options)
         if chosen:
             form[name] = chosen.group(1)
     if as_of:

@@ -57,7 +57,7 @@ def test_an_opening_balance_on_a_control_account_is_a_problem_of_its_row(make_or
     with pytest.raises(imports.ImportProblems) as refused:
         run(org, "opening_accounts", content, as_of=date(2025, 12, 31))
     [problem] = refused.value.outcome.problems
-    assert (problem.row, problem.column) == (3, "account") and "control account" in problem.message
+    assert (problem.row, problem.column) == (3, "account") and "control account" in str(problem.message)
     db.session.rollback()
     assert entries() == 0
 

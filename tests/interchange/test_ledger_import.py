@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from coop.audit.models import AuditEvent
@@ -50,7 +51,7 @@ def test_imports_in_batches_and_updates_balances(make_org):
     assert counts() == (25, 75, 3)
 
 
-def test_every_problem_is_listed_with_row_and_column_and_nothing_is_written(make_org):
+def test_every_problem_is_listed_with_row_and_column_and_nothing_is_written(make_org, app):
     org = make_org()
     ledger.ensure_party(org.id, "member", 1, "M-1")
     ledger.close_period(org.id, 2025, 12, None)
@@ -70,7 +71,12 @@ def test_every_problem_is_listed_with_row_and_column_and_nothing_is_written(make
     assert [(p.row, p.column) for p in dry.problems] == [
         (10, "date"), (11, "account"), (12, "credit"), (14, "date"), (14, "party"), (15, "debit"),
         (16, "memo"), (16, None), (16, "account"), (17, "ref"), (17, None)]
-    assert "unbalanced" in dry.problems[2].message and "heading" in dry.problems[8].message
+    assert "unbalanced" in str(dry.problems[2].message) and "heading" in str(dry.problems[8].message)
+    # the run's page says them in the language of whoever reads it, with her pesos and dates
+    with app.test_request_context(), force_locale("fil"):
+        assert str(dry.problems[2].message) == "Hindi balanse ang entry: debit ₱1.00 at credit ₱2.00."
+        assert str(dry.problems[8].message).startswith("Heading ang 10000 ")
+    assert str(dry.problems[2].message) == "The entry is unbalanced: debits ₱1.00 and credits ₱2.00."
     assert counts() == before
     with pytest.raises(ledger.ImportRefused) as refused:
         ledger.import_entries(org.id, iter(rows), batch_size=2)
@@ -91,7 +97,7 @@ def test_a_reference_imported_with_other_content_is_a_problem(make_org):
     changed[2] = changed[2][:6] + ("11.00",) + changed[2][7:]
     dry = ledger.import_entries(org.id, iter(changed), dry_run=True)
     assert [(p.row, p.column) for p in dry.problems] == [(1, "ref")]
-    assert "other content" in dry.problems[0].message
+    assert "other content" in str(dry.problems[0].message)
 
 
 def test_the_command_imports_a_csv_all_or_none(make_org, app, tmp_path):
@@ -139,7 +145,7 @@ def test_the_long_way_and_the_fast_way_agree_and_a_future_date_is_refused(make_o
     future = [(1, "F1", later, "Too soon", "11110", "1.00", "", ""),
               (2, "F1", later, "Too soon", "service_fees", "", "1.00", "")]
     dry = ledger.import_entries(org.id, iter(future), dry_run=True)
-    assert [(p.row, p.column) for p in dry.problems] == [(1, "date")] and "latest date" in dry.problems[0].message
+    assert [(p.row, p.column) for p in dry.problems] == [(1, "date")] and "latest date" in str(dry.problems[0].message)
 
 
 def test_an_error_in_the_writer_is_raised_and_nothing_is_kept(make_org, monkeypatch):
