@@ -44,11 +44,11 @@ class Status(str):
     """A record's state inside a message ("written_off"): shown in the reader's language."""
 
 
-def _shown(value, translate: bool) -> str:
+def _shown(value, translate: bool) -> str | int | float:
     if isinstance(value, Sentence):
         return value.said(translate)
     if isinstance(value, (list, tuple)):
-        return "; ".join(_shown(item, translate) for item in value)
+        return "; ".join(str(_shown(item, translate)) for item in value)
     locale = "fil_PH" if translate and has_request_context() and str(get_locale()) == "fil" else "en_PH"
     if isinstance(value, Pesos):
         return format_money(int(value), locale)
@@ -61,6 +61,8 @@ def _shown(value, translate: bool) -> str:
     if isinstance(value, Status):
         label = value.replace("_", " ")
         return gettext(label) if translate else label
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value  # as it is: a template may format it itself ("P-%(id)05d")
     return str(value)
 
 

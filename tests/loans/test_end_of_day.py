@@ -49,7 +49,8 @@ def test_a_commodity_loan_unpaid_on_day_16_is_overdue_with_the_policy_penalty(co
     assert loan.penalty_due == 2_000
     loans.end_of_day(coop.id, DUE + timedelta(days=31))
     assert loan.penalty_due == 4_000 and loan.days_past_due == 31
-    assert loans.arrears_reasons(coop.id, member.id, DUE + timedelta(days=1)) == ["a loan installment is past due"]
+    assert [str(reason) for reason in loans.arrears_reasons(coop.id, member.id, DUE + timedelta(days=1))] == [
+        "a loan installment is past due"]
 
 
 def test_a_fixed_penalty_with_grace_days(coop, member, officer):
