@@ -14,7 +14,9 @@ from itertools import count
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from typing import NamedTuple
+
+from sqlalchemy import create_engine, event, text
 
 _INSTANCE = tempfile.mkdtemp(prefix="coop-test-instance-")
 os.environ.setdefault("COOP_INSTANCE", _INSTANCE)
@@ -181,6 +183,44 @@ def make_user(app):
         return user
 
     return make
+
+
+@pytest.fixture
+def coop(make_org):
+    """A cooperative (a package's conftest may give another kind of organization under this name)."""
+    return make_org("cooperative")
+
+
+@pytest.fixture
+def officer(coop, make_user):
+    return make_user(coop, "officer")
+
+
+class Sent(NamedTuple):
+    response: object
+    statements: list[str]  # what the request sent, transaction control and the pool's ping left out
+    transactions: int  # transactions begun
+    begins: list[str]  # SQLite's BEGIN statements as sent ("BEGIN", "BEGIN IMMEDIATE")
+
+
+_NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SELECT 1")
+
+
+def statements_sent(run) -> Sent:
+    """Run `run()` (a request) and count what it sent to the database: the hot paths' counts are pinned by tests
+    so that they cannot silently grow back."""
+    sent, transactions = [], []
+    on_statement = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
+    on_begin = lambda connection: transactions.append(1)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", on_statement)
+    event.listen(db.engine, "begin", on_begin)
+    try:
+        response = run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_statement)
+        event.remove(db.engine, "begin", on_begin)
+    return Sent(response, [s for s in sent if not s.lstrip().upper().startswith(_NOT_COUNTED)], len(transactions),
+                [s for s in sent if s.startswith("BEGIN")])
 
 
 @pytest.fixture

@@ -12,16 +12,6 @@ DAY = date(2026, 3, 2)
 
 
 @pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
-@pytest.fixture
-def officer(coop, make_user):
-    return make_user(coop, "officer")
-
-
-@pytest.fixture
 def checker(coop, make_user):
     return make_user(coop, "officer")
 

@@ -12,16 +12,6 @@ JOINED = date(2025, 1, 2)
 
 
 @pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
-@pytest.fixture
-def officer(coop, make_user):
-    return make_user(coop, "officer")
-
-
-@pytest.fixture
 def officer2(coop, make_user):
     return make_user(coop, "officer")
 

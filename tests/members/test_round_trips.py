@@ -1,20 +1,8 @@
 """The member's summary is the hottest page of the API: counted in statements, not guessed."""
-from sqlalchemy import event
-
 from coop.extensions import db
 from coop.members import shares
 from coop.timeutil import today
-
-
-def _statements(run):
-    sent = []
-    listener = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return response, [s for s in sent if not s.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SELECT 1"))]
+from tests.conftest import statements_sent
 
 
 def test_my_summary_with_her_good_standing_takes_five_statements_authentication_included(coop, officer, make_member, api):
@@ -26,7 +14,7 @@ def test_my_summary_with_her_good_standing_takes_five_statements_authentication_
     url = f"/api/v1/orgs/{coop.slug}/me/summary"
     assert client.get(url).status_code == 200  # the first marks the token used (a write, once a minute)
     db.session.expire_all()
-    response, statements = _statements(lambda: client.get(url))
+    response, statements, _, _ = statements_sent(lambda: client.get(url))
     assert response.status_code == 200 and response.json["good_standing"] is True
     # 1 organization + token + user + role; 2 member; 3 open installments; 4 her balances;
     # 5 her good standing: her status, the shares check with its grace setting and the loans check together
@@ -37,7 +25,7 @@ def test_a_page_knows_who_is_asking_from_one_statement(coop, officer, login, cli
     login(officer)
     url = f"/o/{coop.slug}/members/"
     db.session.expire_all()
-    response, statements = _statements(lambda: client.get(url))
+    response, statements, _, _ = statements_sent(lambda: client.get(url))
     assert response.status_code == 200
     identity = [s for s in statements if "user_session" in s or "\nFROM user " in s or "\nFROM organization" in s
                 or s.startswith("SELECT org_role.role")]

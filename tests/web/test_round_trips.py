@@ -3,41 +3,12 @@ back: a posting request and a page, each one transaction with nothing sent after
 The member's summary is counted in tests/members/test_round_trips.py."""
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
 from coop.extensions import db
 from coop.ledger import services as ledger
 from coop.timeutil import today
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, statements_sent
 
 DASHBOARD = 19  # the cooperative's dashboard, every tile, on both engines
-_NOT_COUNTED = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
-
-
-@pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
-@pytest.fixture
-def officer(coop, make_user):
-    return make_user(coop, "officer")
-
-
-def _sent(run):
-    """The response, the statements sent (transaction control left out) and the transactions begun."""
-    sent, begins = [], []
-    on_statement = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
-    on_begin = lambda connection: begins.append(1)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", on_statement)
-    event.listen(db.engine, "begin", on_begin)
-    try:
-        response = run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_statement)
-        event.remove(db.engine, "begin", on_begin)
-    return response, [s for s in sent if not s.lstrip().upper().startswith(_NOT_COUNTED)], len(begins)
 
 
 def _accounts(org_id: int) -> tuple[int, int]:
@@ -60,7 +31,7 @@ def test_a_posting_request_is_one_transaction_of_at_most_seven_statements_on_pos
 
     assert post("first").status_code == 201  # the first marks the token used (a write, once a minute)
     db.session.remove()
-    response, statements, transactions = _sent(lambda: post("second"))
+    response, statements, transactions, _ = statements_sent(lambda: post("second"))
     assert response.status_code == 201 and response.json["lines"][0]["debit"] == "10.00"
     assert transactions == 1
     # who is asking (1); the idempotency claim (1); accounts, parties, the closed month, the teller session and an
@@ -77,7 +48,7 @@ def test_a_page_is_one_transaction_and_knows_who_is_asking_in_one_statement(coop
     login(officer)
     client.get(f"/o/{slug}/")
     db.session.remove()
-    response, statements, transactions = _sent(lambda: client.get(f"/o/{slug}/"))
+    response, statements, transactions, _ = statements_sent(lambda: client.get(f"/o/{slug}/"))
     assert response.status_code == 200 and transactions == 1
     identity = [s for s in statements if "user_session" in s]
     assert len(identity) == 1, "\n".join(identity)  # organization, session, user and role together
@@ -95,13 +66,7 @@ def test_an_audited_page_is_one_transaction_of_at_most_eight_statements_nine_on_
     login(officer)
     client.get(f"/o/{slug}/members/")
     db.session.remove()
-    begun = []
-    on_begin = lambda conn, cursor, statement, *rest: statement.startswith("BEGIN") and begun.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", on_begin)
-    try:
-        response, statements, transactions = _sent(lambda: client.get(f"/o/{slug}/members/"))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_begin)
+    response, statements, transactions, begun = statements_sent(lambda: client.get(f"/o/{slug}/members/"))
     assert response.status_code == 200 and "Ana" in response.get_data(as_text=True)
     assert transactions == 1  # not begun as a reader, stopped at the audit row and run again
     if not ON_POSTGRES:
