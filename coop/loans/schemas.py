@@ -238,7 +238,7 @@ class LoanQuerySchema(Schema):
     overdue = fields.Boolean(load_default=False)
     # a page at a time: a cooperative with years of loans pages back through all of them
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 class ReportQuerySchema(Schema):

@@ -72,7 +72,7 @@ class MemberQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf(MEMBER_STATUSES))
     overdue = fields.Boolean(load_default=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 
 class AdmitSchema(Schema):

@@ -242,3 +242,8 @@ def test_all_loans_pages_back_through_every_loan(coop, make_member, officer, log
     assert numbers[0] in second and numbers[2] not in second and "offset=4" not in second
     page = api(officer).get(f"/api/v1/orgs/{coop.slug}/loans?limit=2&offset=2")
     assert page.status_code == 200 and [row["number"] for row in page.json] == [numbers[0]]
+    # an offset past what the database's integers hold is a message, not a 500
+    for url in (f"/api/v1/orgs/{coop.slug}/loans?offset=99999999999999999999",
+                f"/api/v1/orgs/{coop.slug}/members?offset=99999999999999999999"):
+        assert api(officer).get(url).status_code == 422
+    assert client.get(f"/o/{coop.slug}/loans/all?offset=99999999999999999999").status_code == 422
