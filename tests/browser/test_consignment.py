@@ -35,20 +35,23 @@ def test_officer_records_the_avon_example_and_the_member_sees_her_commission(mak
     issue_form.locator("input[name=qty]").nth(0).fill("6")
     issue_form.locator("select[name=item_id]").nth(1).select_option(label="Avon · AV-COL Cologne (₱500.00, 10 in stock)")
     issue_form.locator("input[name=qty]").nth(1).fill("4")
-    issue_form.get_by_role("button", name="Hand over").click()
+    with page.expect_navigation():
+        issue_form.get_by_role("button", name="Hand over").click()
     assert "Goods handed to the member." in page.content()
     assert "₱3,500.00" in page.locator(".tile").nth(0).inner_text()
 
     sold_form = page.locator("form", has=page.get_by_role("button", name="Record as sold"))
     sold_form.get_by_label("AV-LIP").fill("6")
     sold_form.get_by_label("AV-COL").fill("2")
-    sold_form.get_by_role("button", name="Record as sold").click()
+    with page.expect_navigation():
+        sold_form.get_by_role("button", name="Record as sold").click()
     assert "₱1,875.00" in page.locator(".tile").nth(1).inner_text()
     assert "₱625.00" in page.locator(".tile").nth(2).inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(page, "consignment-member-officer-phone")
 
-    page.get_by_role("button", name="Record and print the receipt").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record and print the receipt").click()
     assert "/receipts/" in page.url and "1,875.00" in page.content()
 
     context = browser.new_context(base_url=live_server.url, **PHONE)
@@ -58,7 +61,8 @@ def test_officer_records_the_avon_example_and_the_member_sees_her_commission(mak
     block = mine.locator("section.portal-consignment")
     assert "₱625.00" in block.inner_text() and "₱1,000.00" in block.inner_text()
     shot(mine, "consignment-portal-phone")
-    block.get_by_role("link", name="Commission statement").click()
+    with mine.expect_navigation():
+        block.get_by_role("link", name="Commission statement").click()
     assert "625.00" in mine.content() and "1,875.00" in mine.content()
     assert mine.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()

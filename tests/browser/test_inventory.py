@@ -30,13 +30,16 @@ def test_officer_rings_up_cash_and_credit_sales_and_prints(make_org, make_user, 
     page.get_by_label("Search or scan").fill("4800011112222")  # a barcode scanner types and presses Enter
     page.get_by_label("Search or scan").press("Enter")
     page.get_by_label("Search or scan").fill("rice")
-    page.get_by_role("button", name="Find").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find").click()
     page.get_by_label("Quantity of Well-milled rice").fill("2.5")
-    page.get_by_role("button", name="Add").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add").click()
     assert page.locator(".pos-total").inner_text() == "₱155.00"
     page.get_by_label("Cash received (for change)").fill("200")
     shot(page, "store-pos-cart")
-    page.get_by_role("button", name="Complete sale").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Complete sale").click()
     page.wait_for_url("**/store/sales/*")
     assert page.get_by_text("₱45.00").is_visible()  # her change
     shot(page, "store-sale")
@@ -47,12 +50,15 @@ def test_officer_rings_up_cash_and_credit_sales_and_prints(make_org, make_user, 
 
     page.goto(f"/o/{slug}/store/")
     page.get_by_label("Search or scan").fill("soap")
-    page.get_by_role("button", name="Find").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find").click()
     page.get_by_label("Quantity of Laundry soap bar").fill("4")
-    page.get_by_role("button", name="Add").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add").click()
     page.get_by_label("Commodity credit (member pays in 15 days)").check()
     page.get_by_label("Member number (required for credit)").fill(label)
-    page.get_by_role("button", name="Complete sale").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Complete sale").click()
     page.wait_for_url("**/store/sales/*")
     assert page.get_by_text("Commodity credit").is_visible()
     href = page.get_by_role("link", name="Print sale slip (PDF)").get_attribute("href")

@@ -30,7 +30,8 @@ def test_member_on_a_phone_sees_her_balance_and_next_due_date(make_org, make_use
     # nothing is wider than the phone
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone_page, "member-portal-phone")
-    phone_page.get_by_role("button", name="Show").click()
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name="Show").click()
     assert "Payment on my shares" in phone_page.content()  # in her words, not the journal's memo
 
 
@@ -42,10 +43,12 @@ def test_officer_records_a_payment_in_three_fields_and_gets_the_receipt(make_org
     db.session.commit()
     log_in(page, officer)
     page.goto(f"/o/{coop.slug}/members/")
-    page.get_by_role("link", name="Record a share payment").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record a share payment").click()
     page.get_by_label("Member number").fill("1")
     page.get_by_label("Amount (₱)").fill("500")
-    page.get_by_role("button", name="Record and issue receipt").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record and issue receipt").click()
     assert "OR-000001" in page.content()
     page.goto(f"/o/{coop.slug}/members/{ana.id}")
     assert "₱1,500.00" in page.content()

@@ -64,7 +64,8 @@ def test_her_savings_passbook_shows_every_amount_on_a_phone(app, phone_page, log
     db.session.commit()
     log_in(phone_page, "member", "demo-member-pass")
     phone_page.goto("/o/dawn-mpc/me")
-    phone_page.get_by_role("link", name="Passbook").first.click()
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("link", name="Passbook").first.click()
     text = phone_page.inner_text("main")
     assert "Deposit" in text and "Balance" in text
     amounts = phone_page.locator(".stmt-amount, .stmt-after").all()

@@ -36,7 +36,8 @@ def test_desk_books_a_walk_in_and_the_attendant_completes_it(make_org, make_user
     page.select_option("details select[name=attendant_id]", str(gina_id))
     page.fill("input[name=client_name]", "Ms. Lim")
     page.fill("input[name=client_mobile]", "0917 123 0001")
-    page.get_by_role("button", name="Start walk-in now").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start walk-in now").click()
     assert "Booked for" in page.inner_text("main")
     assert "Ms. Lim" in page.inner_text(".sheet")
     shot(page, "wellness-day-sheet-desk")
@@ -52,7 +53,8 @@ def test_desk_books_a_walk_in_and_the_attendant_completes_it(make_org, make_user
     assert "Ms. Lim" in phone_page.inner_text("main") and "Rowena" not in phone_page.inner_text("main")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     shot(phone_page, "wellness-day-sheet-phone")
-    phone_page.get_by_role("button", name="Done, paid cash").click()
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name="Done, paid cash").click()
     assert "Completed and paid" in phone_page.inner_text("main")
     phone_page.goto(f"/o/{slug}/wellness/my")
     assert "₱140.00" in phone_page.locator(".tile").nth(0).inner_text()
