@@ -365,7 +365,7 @@ def disable_totp(user_id: int, code: str) -> None:
     audit.record("totp.disabled", org_id=None, user_id=user_id)
 
 
-def reset_totp(org_id: int, user_id: int, actor_id: int) -> User:
+def reset_totp(org_id: int, user_id: int, actor_id: int | None) -> User:
     """An admin clears a user's lost authenticator: she logs in with her password alone and enrols
     again (forced to, where the policy requires it). Her sessions and tokens end."""
     if role_in(user_id, org_id) is None:

@@ -1,4 +1,7 @@
-"""`coop user add`, `coop user token`, `coop user tokens` and `coop user revoke-token`."""
+"""`coop user add|disable|enable|reset-second-step|token|tokens|revoke-token`: the server's operator's tools.
+
+A login with roles in several organizations is disabled or has its second step reset here, not by one
+organization's admin, who would lock her out of the others (auth.services._not_shared)."""
 from __future__ import annotations
 
 import click
@@ -69,3 +72,51 @@ def revoke_token(token_id):
     row = auth.revoke_token(token_id, None)
     db.session.commit()
     click.echo(f"token {row.id} ({row.label}) revoked")
+
+
+def _user_in(username: str, org_slug: str):
+    account = auth.find_user(username)
+    if account is None:
+        raise click.ClickException(f"no user {username}")
+    try:
+        return account, get_by_slug(org_slug)
+    except CoopError as refused:
+        raise click.ClickException(refused.message) from refused
+
+
+def _as_operator(change, username: str, org_slug: str, done: str) -> None:
+    account, org = _user_in(username, org_slug)
+    try:
+        change(org.id, account.id)
+    except CoopError as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from refused
+    db.session.commit()
+    click.echo(f"{account.username} {done}")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+def user_disable(username, org_slug):
+    """Disable a login everywhere: her sessions and API tokens end now."""
+    _as_operator(lambda org_id, user_id: auth.set_active(org_id, user_id, False, None), username, org_slug,
+                 "is disabled; her sessions and tokens ended")
+
+
+@user.command("enable")
+@click.argument("username")
+@click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+def user_enable(username, org_slug):
+    """Enable a disabled login again."""
+    _as_operator(lambda org_id, user_id: auth.set_active(org_id, user_id, True, None), username, org_slug,
+                 "is enabled")
+
+
+@user.command("reset-second-step")
+@click.argument("username")
+@click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+def user_reset_second_step(username, org_slug):
+    """Clear a lost authenticator: she logs in with her password and enrols again."""
+    _as_operator(lambda org_id, user_id: auth.reset_totp(org_id, user_id, None), username, org_slug,
+                 "has no second step now; she enrols again at her next login")

@@ -194,3 +194,24 @@ def test_a_login_shared_by_two_organizations_is_disabled_or_reset_only_by_the_op
         assert "another organization" in page
     db.session.refresh(both)
     assert both.active and both.totp_secret == "JBSWY3DPEHPK3PXP"
+
+    # the operator can, from the command line, and the change reaches her next request
+    her = app.test_client()
+    assert her.post("/login", data={"username": both.username, "password": PASSWORD}).status_code == 303
+    runner = app.test_cli_runner()
+    reset = runner.invoke(args=["user", "reset-second-step", both.username, "--org", ngo.slug])
+    assert reset.exit_code == 0, reset.output
+    disabled = runner.invoke(args=["user", "disable", both.username, "--org", coop_org.slug])
+    assert disabled.exit_code == 0, disabled.output
+    db.session.expire_all()
+    assert not both.active and both.totp_secret is None
+    assert her.get(f"/o/{coop_org.slug}/").status_code in (302, 303)  # her open session ended
+    assert app.test_client().post("/login", data={"username": both.username, "password": PASSWORD}).status_code != 303
+    assert runner.invoke(args=["user", "enable", both.username, "--org", ngo.slug]).exit_code == 0
+    assert app.test_client().post("/login", data={"username": both.username, "password": PASSWORD}).status_code == 303
+    for wrong in (["user", "disable", "nobody", "--org", ngo.slug], ["user", "disable", both.username, "--org", "nowhere"]):
+        refused = runner.invoke(args=wrong)
+        assert refused.exit_code != 0 and "Traceback" not in refused.output
+    stranger = make_user(make_org("cooperative"), "officer")
+    refused = runner.invoke(args=["user", "disable", stranger.username, "--org", ngo.slug])
+    assert refused.exit_code != 0 and "No such user" in refused.output
