@@ -17,6 +17,7 @@ from .approvals import services as approvals
 from .approvals.models import Approval
 from .audit import services as audit
 from .errors import Conflict, Forbidden, Invalid, Words
+from .jobs import services as jobs
 from .ledger import services as ledger
 from .ledger.records import Entry, Line
 from .timeutil import today
@@ -92,6 +93,7 @@ class YearClosing:
         if ledger.is_closed(org_id, date(year, 12, 31)):
             raise Invalid("December %(year)s is closed: reopen it, so the closing entry can be dated 31 December.",
                           field="year", values={"year": str(year)})
+        jobs.check_caught_up(org_id, date(year, 12, 31), today(), field="year")
         lines = self.lines(org_id, year)
         self.check_closable(org_id, year, lines)
         return lines

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from ..errors import Invalid
 from ..extensions import db
 from ..manifest import plugins
 from ..orgs.models import Organization
@@ -19,8 +20,33 @@ CATCH_UP_LIMIT_DAYS = 62
 log = logging.getLogger(__name__)
 
 
+class JobsBehind(Invalid):
+    """A month closed before the daily jobs ran through its last day would stop them for good: each run retries
+    the first day a job missed, the ledger refuses to post into the closed month, and its penalties, interest and
+    reminders never come. So a month (or a year) closes only once they have run through it."""
+
+
 def last_done(org_id: int, job: str) -> date | None:
     return db.session.scalar(select(func.max(JobRun.day)).where(JobRun.org_id == org_id, JobRun.job == job))
+
+
+def next_day(last: date | None, today: date) -> date:
+    """The day a job runs next for an organization: the day after the last one done, back at most
+    CATCH_UP_LIMIT_DAYS; a job never run starts today."""
+    return max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_LIMIT_DAYS)) if last else today
+
+
+def check_caught_up(org_id: int, through: date, today: date, field: str | None = None) -> None:
+    """Refuse (JobsBehind) while a daily job of this organization would still run a day on or before `through`."""
+    kind = db.session.scalar(select(Organization.kind).where(Organization.id == org_id))
+    done = dict(db.session.execute(select(JobRun.job, func.max(JobRun.day)).where(JobRun.org_id == org_id)
+                                   .group_by(JobRun.job)).all())
+    waiting = [next_day(done.get(job.name), today) for job in plugins().daily_jobs
+               if kind in job.org_kinds and job.name in done]
+    first = min(waiting, default=None)
+    if first is not None and first <= through:
+        raise JobsBehind("The daily jobs have not run for %(date)s yet: close it after they have (tonight, or now "
+                         "with the command coop jobs).", field=field, values={"date": first})
 
 
 def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date, str]]:
@@ -39,8 +65,7 @@ def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date
         for org_id, slug, kind in orgs:
             if kind not in job.org_kinds:
                 continue
-            last = last_done(org_id, job.name)
-            day = max(last + timedelta(days=1), today - timedelta(days=CATCH_UP_LIMIT_DAYS)) if last else today
+            day = next_day(last_done(org_id, job.name), today)
             while day <= today:
                 try:
                     summary = job.run(org_id, day)

@@ -1,3 +1,4 @@
+from calendar import monthrange
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -6,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..approvals import services as approvals
+from ..jobs import services as jobs
 from ..auth.access import READERS, STAFF, roles_required
 from ..manifest import plugins
 from ..timeutil import today
@@ -143,6 +145,8 @@ def periods():
 @roles_required(*STAFF)
 def close_period():
     data = load_form(PeriodSchema())
+    month_end = date(data["year"], data["month"], monthrange(data["year"], data["month"])[1])
+    jobs.check_caught_up(g.org.id, month_end, today(), field="month")
     services.close_period(g.org.id, data["year"], data["month"], current_user.id)
     flash(_l("%(month)s is closed.", month=format_date(date(data["year"], data["month"], 1), "MMMM y")))
     return redirect(url_for("ledger.periods"), code=303)

@@ -108,3 +108,33 @@ def test_an_account_with_postings_cannot_be_deleted_from_the_page(make_org, make
     assert b"never deleted" in refused.data
     db.session.expire_all()
     assert ledger.get_account(org.id, "cash_on_hand").id == cash
+
+
+def test_a_month_closes_only_after_the_daily_jobs_ran_through_it(make_org, make_user, login):
+    """Closed first, the month would stop a job that has yet to run its last days for good (each run retries the
+    first missed day and the ledger refuses it): the officer is told to wait."""
+    from datetime import date, timedelta
+
+    from coop.jobs.models import JobRun
+    from coop.jobs.services import run_daily
+    from coop.timeutil import today
+
+    org = make_org()
+    officer = login(make_user(org, "officer"))
+    now = today()
+    last_month_end = now.replace(day=1) - timedelta(days=1)
+    for job in ("loans.end_of_day", "members.share_reminders"):  # they ran through a week before the month's end
+        db.session.add(JobRun(org_id=org.id, job=job, day=last_month_end - timedelta(days=7), summary=""))
+    db.session.commit()
+    form = {"year": str(last_month_end.year), "month": str(last_month_end.month)}
+    refused = officer.post(f"/o/{org.slug}/ledger/periods/close", data=form,
+                           headers={"Referer": f"http://localhost/o/{org.slug}/ledger/periods"})
+    page = officer.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "The daily jobs have not run for" in page and "coop jobs" in page
+    assert not ledger.is_closed(org.id, last_month_end)
+
+    run_daily(now)
+    db.session.commit()
+    assert officer.post(f"/o/{org.slug}/ledger/periods/close", data=form).status_code == 303
+    assert ledger.is_closed(org.id, last_month_end)
+    assert ledger.is_closed(org.id, date(last_month_end.year, last_month_end.month, 1))

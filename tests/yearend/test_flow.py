@@ -200,3 +200,17 @@ def test_patronage_comes_from_the_store_weighted_by_policy_and_non_members_apart
     set_setting(books.org.id, "yearend.weight_store", 50)
     halved = bases.patronage(books.org.id, books.year)
     assert halved.weights[books.ana.id] == 5_000_00 * 5_000 and halved.non_member_weight == 5_000_00 * 5_000
+
+
+def test_a_year_closes_only_after_the_daily_jobs_ran_through_31_december(books, monkeypatch):
+    from coop.jobs.models import JobRun
+
+    monkeypatch.setattr("coop.yearclosing.today", lambda: d(12, 31).replace(year=books.year + 1, month=1, day=10))
+    db.session.add(JobRun(org_id=books.org.id, job="loans.end_of_day", day=d(12, 20), summary=""))
+    db.session.commit()
+    with pytest.raises(Invalid, match="daily jobs have not run") as refused:
+        yearend.ask_to_close(books.org.id, books.year, actor_id=books.maker.id)
+    assert refused.value.field == "year"
+    db.session.add(JobRun(org_id=books.org.id, job="loans.end_of_day", day=d(12, 31), summary=""))
+    db.session.commit()
+    assert close(books).status == "closed"
