@@ -1,5 +1,8 @@
-"""The daily-job runner: its table only; the jobs themselves come from the other manifests."""
-from ..manifest import Manifest
+"""The daily-job runner: its table, and a dashboard tile when a job has stopped; the jobs themselves come from
+the other manifests."""
+from ..auth.access import READERS
+from ..manifest import ORG_KINDS, DashboardTiles, Manifest
 from . import models  # noqa: F401  (its table in the metadata)
+from . import views
 
-manifest = Manifest(name="jobs")
+manifest = Manifest(name="jobs", dashboard=(DashboardTiles(READERS, ORG_KINDS, views.dashboard_tiles),))

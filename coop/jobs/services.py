@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from ..errors import Invalid
+from ..errors import CoopError, Invalid, Words, keep
 from ..extensions import db
 from ..manifest import plugins
 from ..orgs.models import Organization
-from .models import JobRun
+from ..timeutil import utcnow
+from .models import JobRun, JobStuck
 
 
 CATCH_UP_LIMIT_DAYS = 62
@@ -49,6 +50,24 @@ def check_caught_up(org_id: int, through: date, today: date, field: str | None =
                          "with the command coop jobs).", field=field, values={"date": first})
 
 
+def _record_stuck(org_id: int, job: str, day: date, exc: Exception) -> None:
+    """Kept for the dashboard, in its own transaction (the job's was rolled back). A refusal keeps its words for
+    the officer's language; anything else is a defect, told to look in the server's log."""
+    reason = keep(exc if isinstance(exc, CoopError) else Words("It failed on an error: the server's log has the details."))
+    row = db.session.scalar(select(JobStuck).where(JobStuck.org_id == org_id, JobStuck.job == job))
+    if row is None:
+        db.session.add(JobStuck(org_id=org_id, job=job, day=day, reason=reason))
+    else:
+        row.day, row.reason, row.attempts, row.last_failed_at = day, reason, row.attempts + 1, utcnow()
+    db.session.commit()
+
+
+def stuck(org_id: int) -> list[JobStuck]:
+    """The organization's daily jobs stopped on a day they keep retrying, oldest day first."""
+    return list(db.session.scalars(select(JobStuck).where(JobStuck.org_id == org_id)
+                                   .order_by(JobStuck.day, JobStuck.job)))
+
+
 def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date, str]]:
     """Run every daily job for every organization for each day not yet done, up to today.
 
@@ -70,11 +89,13 @@ def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date
                 try:
                     summary = job.run(org_id, day)
                     db.session.add(JobRun(org_id=org_id, job=job.name, day=day, summary=(summary or "")[:300]))
+                    db.session.execute(delete(JobStuck).where(JobStuck.org_id == org_id, JobStuck.job == job.name))
                     db.session.commit()
                 except Exception as exc:
                     db.session.rollback()
                     log.exception("daily job %s for %s on %s failed", job.name, slug, day)
                     failed.append(f"{slug} {job.name} {day}: {exc}")
+                    _record_stuck(org_id, job.name, day, exc)
                     break
                 done.append((slug, job.name, day, summary))
                 day += timedelta(days=1)

@@ -90,3 +90,39 @@ def test_a_month_closed_before_the_catch_up_stops_only_its_own_job(coop, make_or
     assert ("second", coop.id, DUE) in ran and ("second", other.id, DUE) in ran
     assert db.session.query(JobRun).filter_by(org_id=coop.id, job="test.stuck").count() == 0
     assert db.session.query(JobRun).filter_by(org_id=coop.id, job="test.second").count() == 1
+
+
+def test_a_stopped_job_is_on_the_officers_dashboard_with_its_reason_until_it_runs(coop, make_user, login, app):
+    """A job that keeps retrying the same day posts nothing after it; the officers see it in their language,
+    and it leaves the dashboard once the day is done."""
+    import pytest
+
+    from coop.ledger import services as ledger
+    from coop.manifest import DailyJob, plugins
+
+    ledger.close_period(coop.id, DUE.year, DUE.month, None)  # closed before the catch-up reached it
+    db.session.commit()
+
+    def posts(org_id, day):
+        ledger.check_date(org_id, day)  # what every job that posts meets in a closed month
+        return "ok"
+
+    jobs = plugins().daily_jobs
+    saved = list(jobs)
+    jobs[:] = [DailyJob("test.posts", posts)]
+    try:
+        for _ in range(2):
+            with pytest.raises(RuntimeError):
+                run_daily(DUE)
+        officer = login(make_user(coop, "officer"))
+        page = officer.get(f"/o/{coop.slug}/").get_data(as_text=True)
+        assert "Daily job stopped" in page and "test.posts, tried 2 times" in page
+        assert "March 2026 is closed; date it in an open month." in page
+        filipino = officer.get(f"/o/{coop.slug}/?lang=fil").get_data(as_text=True)
+        assert "test.posts" in filipino and "Daily job stopped" not in filipino and "open month" not in filipino
+        ledger.reopen_period(coop.id, DUE.year, DUE.month, None, "the job must run")
+        db.session.commit()
+        run_daily(DUE)
+        assert "test.posts" not in officer.get(f"/o/{coop.slug}/").get_data(as_text=True)
+    finally:
+        jobs[:] = saved
