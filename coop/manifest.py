@@ -59,6 +59,7 @@ class Tile:
     value: str
     endpoint: str | None = None
     note: str | None = None
+    alert: bool = False  # something stopped that needs an officer: shown first, marked
 
 
 @dataclass(frozen=True)

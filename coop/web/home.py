@@ -32,4 +32,4 @@ def dashboard():
         return redirect(url_for("members.portal"))
     tiles = [tile for block in plugins().dashboard
              if role in block.roles and g.org.kind in block.org_kinds for tile in block.build(g.org.id)]
-    return render_template("web/dashboard.html", tiles=tiles)
+    return render_template("web/dashboard.html", tiles=sorted(tiles, key=lambda tile: not tile.alert))
