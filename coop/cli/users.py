@@ -74,6 +74,9 @@ def revoke_token(token_id):
     click.echo(f"token {row.id} ({row.label}) revoked")
 
 
+_in_org = click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+
+
 def _user_in(username: str, org_slug: str):
     account = auth.find_user(username)
     if account is None:
@@ -97,7 +100,7 @@ def _as_operator(change, username: str, org_slug: str, done: str) -> None:
 
 @user.command("disable")
 @click.argument("username")
-@click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+@_in_org
 def user_disable(username, org_slug):
     """Disable a login everywhere: her sessions and API tokens end now."""
     _as_operator(lambda org_id, user_id: auth.set_active(org_id, user_id, False, None), username, org_slug,
@@ -106,7 +109,7 @@ def user_disable(username, org_slug):
 
 @user.command("enable")
 @click.argument("username")
-@click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+@_in_org
 def user_enable(username, org_slug):
     """Enable a disabled login again."""
     _as_operator(lambda org_id, user_id: auth.set_active(org_id, user_id, True, None), username, org_slug,
@@ -115,7 +118,7 @@ def user_enable(username, org_slug):
 
 @user.command("reset-second-step")
 @click.argument("username")
-@click.option("--org", "org_slug", required=True, help="an organization she has a role in (for the audit log)")
+@_in_org
 def user_reset_second_step(username, org_slug):
     """Clear a lost authenticator: she logs in with her password and enrols again."""
     _as_operator(lambda org_id, user_id: auth.reset_totp(org_id, user_id, None), username, org_slug,
