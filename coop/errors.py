@@ -121,6 +121,12 @@ class Sentence:
     def __hash__(self) -> int:
         return hash(self.template)
 
+    @classmethod
+    def joined(cls, parts) -> "Sentence":
+        """Several messages said as one ("Fill this in.; Enter a date."), each in the reader's language, once each."""
+        parts = list(dict.fromkeys(parts))
+        return parts[0] if len(parts) == 1 else cls(_JOINED, parts=parts)
+
     def as_data(self) -> dict:
         """Plain JSON (a session's flash, a run's stored problems): the template and each value with its kind."""
         return {"template": self.template, "values": {name: _value_data(v) for name, v in self.values.items()}}
@@ -132,6 +138,8 @@ class Sentence:
             return data if isinstance(data, str) else str(data)
         return cls(data["template"], **{name: _value_from(v) for name, v in (data.get("values") or {}).items()})
 
+
+_JOINED = "%(parts)s"  # the parts say themselves, joined by "; " (`_shown` of a list); no text of its own to translate
 
 _KINDS = {"pesos": Pesos, "words": Words, "status": Status}
 
@@ -269,27 +277,48 @@ _LENGTHS = (
 )
 
 
+_ONE_OF = _l("Choose one of the offered values.")
+_OUT_OF_RANGE = _l("This number is out of the allowed range.")
+
+
+def _lazy_sentence(message: LazyString) -> "Sentence | None":
+    """A lazy gettext string (`_l("Saved %(name)s.", name=...)`) as the Sentence it will say: its msgid and values."""
+    if len(message._args) == 1 and isinstance(message._args[0], str):
+        return Sentence(message._args[0], **message._kwargs)
+    return None
+
+
+def unsaid(message) -> Sentence:
+    """A refusal, or a form's validation message (marshmallow's own, a schema's, a lazy gettext string), not said
+    yet: kept as English and values (a flash, a field's message) and said in the language of the page showing it."""
+    if isinstance(message, Sentence):
+        return message
+    if isinstance(message, CoopError):
+        return message.sentence
+    if isinstance(message, LazyString):
+        found = _lazy_sentence(message)
+        if found is not None:
+            return found
+    text = str(message)
+    if text in _MARSHMALLOW:
+        return unsaid(_MARSHMALLOW[text])
+    for pattern, lazy in _LENGTHS:
+        found = pattern.match(text)
+        if found:
+            return Sentence(lazy._args[0], **{name: int(value) for name, value in found.groupdict().items()})
+    if text.startswith("Must be one of:"):
+        return unsaid(_ONE_OF)
+    if text.startswith(("Must be greater than", "Must be less than", "Must be at least", "Must be at most")):
+        return unsaid(_OUT_OF_RANGE)
+    return Sentence(text)  # a schema's own English: the catalogue's, when it has it
+
+
 def translated(message) -> str:
     """A domain's or marshmallow's English message in the reader's language, when the catalogue has it.
 
     Domain errors are raised with constant English text (extracted by scripts/translations through the
     error classes' names) and their values apart, so the one lookup here serves every domain."""
-    if isinstance(message, CoopError):
-        return fill(message.template, message.values, translate=True)
-    if isinstance(message, Sentence):
-        return message.said(True)
-    text = str(message)
-    if text in _MARSHMALLOW:
-        return str(_MARSHMALLOW[text])
-    for pattern, message in _LENGTHS:
-        found = pattern.match(text)
-        if found:
-            return str(message) % found.groupdict()
-    if text.startswith("Must be one of:"):
-        return str(_l("Choose one of the offered values."))
-    if text.startswith(("Must be greater than", "Must be less than", "Must be at least", "Must be at most")):
-        return str(_l("This number is out of the allowed range."))
-    return gettext(text) if text else text
+    return unsaid(message).said(True)
 
 
 def _wants_json() -> bool:
@@ -329,12 +358,13 @@ def _back_to_form(message, errors: dict | None):
     return redirect(request.referrer or request.url, code=303)
 
 
-def _flatten(messages) -> dict[str, str]:
-    flat: dict[str, str] = {}
+def _flatten(messages) -> dict:
+    """Each field's first message, as it was raised (a lazy gettext string or a Sentence stays one, not yet said)."""
+    flat: dict = {}
     for field, value in (messages.items() if isinstance(messages, dict) else [("_schema", messages)]):
         while isinstance(value, (list, dict)):
             value = next(iter(value.values())) if isinstance(value, dict) else value[0]
-        flat[field] = str(value)
+        flat[field] = value if isinstance(value, (str, LazyString, Sentence)) else str(value)
     return flat
 
 
@@ -412,14 +442,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def validation_error(error: ValidationError):
         _discard()
-        errors = _flatten(error.messages)
-        detail = "; ".join(f"{k}: {v}" if k != "_schema" else v for k, v in errors.items())
-        if _wants_json():
+        found = {k: unsaid(v) for k, v in _flatten(error.messages).items()}
+        if _wants_json():  # as it was raised (a lazy string in the client's language, marshmallow's in English)
+            errors = {k: str(v) for k, v in _flatten(error.messages).items()}
+            detail = "; ".join(f"{k}: {v}" if k != "_schema" else v for k, v in errors.items())
             return _problem(422, "Invalid input", detail, errors)
-        shown = {k: translated(v) for k, v in errors.items()}
-        if request.method == "POST":  # the message stands next to each field and, once, at the top
-            return _back_to_form("; ".join(dict.fromkeys(shown.values())), shown)
-        detail = "; ".join(shown.values())
+        if request.method == "POST":  # next to each field and, once, at the top: kept unsaid, said by the next page
+            return _back_to_form(Sentence.joined(found.values()), found)
+        detail = "; ".join(dict.fromkeys(sentence.said(True) for sentence in found.values()))
         return render_template("error.html", status=422, title=_l("Invalid input"), message=detail), 422
 
     @app.errorhandler(IntegrityError)

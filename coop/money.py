@@ -195,7 +195,7 @@ class Money(fields.Field):
         try:
             centavos = to_centavos(value)
         except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError([exc.args[0]]) from exc  # a lazy string: said where it is shown
         if centavos < 0 and not self.allow_negative:
             if self.allow_zero:  # a teller's count: "more than zero" would refuse the zero she may type
                 raise ValidationError("The amount cannot be negative.")

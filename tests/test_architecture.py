@@ -505,3 +505,86 @@ def missing(day):
 ''')
     found = _refusal_problems({"coop.example": bad}, {"CoopError", "Invalid"})
     assert len(found) == 3 and "not a literal" in found[0] and "isoformat()" in found[1] and "placeholders" in found[2]
+
+
+# ------------------------------------------------------------------------------------------------
+# 7. A message's id is a literal: the catalogue holds the text the code asks it for
+
+# gettext and its siblings, as coop calls them (scripts/translations extracts these names)
+GETTEXTS = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext", "npgettext"}
+TEMPLATES = COOP / "templates"
+
+
+def _formed(node) -> str | None:
+    """How a msgid was built at run time, when it was: an f-string, % or .format(), or text joined with +."""
+    if isinstance(node, ast.JoinedStr):
+        return "an f-string"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return "text formatted with %"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return "text joined with +"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
+        return f"text built with .{node.func.attr}()"
+    return None
+
+
+def _msgid_problems(trees: dict[str, ast.Module] | None = None) -> list[str]:
+    """Calls of gettext whose message id is built at run time: extraction cannot see it and the lookup misses
+    (the values go in as keywords, `_("Saved %(name)s.", name=...)`, or into a Sentence)."""
+    problems = []
+    for module, tree in (_trees() if trees is None else trees).items():
+        path = module.replace(".", "/") + ".py"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _called(node) in GETTEXTS and (
+                    isinstance(node.func, ast.Name) or _called(node) != "_"):  # flask_babel.gettext(...) too
+                ids = node.args[:2] if _called(node) in ("ngettext", "lazy_ngettext") else node.args[:1]
+                for arg in ids:
+                    how = _formed(arg)
+                    if how:
+                        problems.append(f"{path}:{node.lineno} {_called(node)}(): the message id is {how}: "
+                                        f"`{ast.unparse(arg)[:80]}`")
+    return problems
+
+
+def _template_msgid_problems(sources: dict[str, str] | None = None) -> list[str]:
+    """The same in the templates: `_('Saved ' ~ name)`, `_('%s' % x)` or `_(text|format(...))`."""
+    from jinja2 import Environment, nodes
+
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    if sources is None:
+        sources = {str(path.relative_to(COOP.parent)): path.read_text() for path in sorted(TEMPLATES.rglob("*.html"))}
+    problems = []
+    for name, source in sources.items():
+        for call in env.parse(source).find_all(nodes.Call):
+            if not (isinstance(call.node, nodes.Name) and call.node.name in GETTEXTS):
+                continue
+            ids = call.args[:2] if call.node.name in ("ngettext", "lazy_ngettext") else call.args[:1]
+            for arg in ids:
+                if not isinstance(arg, nodes.Const) or not isinstance(arg.value, str):
+                    problems.append(f"{name}:{call.lineno} {call.node.name}(): the message id is "
+                                    f"{type(arg).__name__}, not a literal")
+    return problems
+
+
+def test_message_ids_are_literals():
+    _fail_if("gettext called with a message id built at run time (f-string, %, .format(), +): give the literal "
+             "and its values apart", _msgid_problems() + _template_msgid_problems())
+
+
+def test_the_msgid_check_finds_each_way_of_building_one():
+    """The check itself: each way a message id was once built is found, a literal with its values is not."""
+    bad = ast.parse('''
+def said(name, n):
+    a = _(f"Saved {name}.")
+    b = gettext("Saved %s." % name)
+    c = _l("Saved {}.".format(name))
+    d = lazy_gettext("Saved " + name)
+    e = ngettext("one", "%d loans" % n, n)
+    f = flask_babel.gettext("Hello, " + name)
+    ok = _("Saved %(name)s.", name=name) + gettext("Two " "parts.") + gettext(name)
+''')
+    found = _msgid_problems({"coop.example": bad})
+    assert [p.split()[1] for p in found] == ["_():", "gettext():", "_l():", "lazy_gettext():", "ngettext():",
+                                             "gettext():"], found
+    templates = _template_msgid_problems({"t.html": "{{ _('Saved ' ~ name) }}{{ _('%s' % x) }}{{ _('Fine %(n)s', n=1) }}"})
+    assert len(templates) == 2, templates

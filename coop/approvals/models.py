@@ -36,7 +36,10 @@ class Approval(db.Model):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
-    reason: Mapped[str | None] = mapped_column(String(300))  # the checker's words, or why it failed
+    reason: Mapped[str | None] = mapped_column(String(300))  # the checker's words, or why it failed (in English)
+    # why it failed, unsaid (coop.errors.keep: the refusal's English template and values), said to each reader in
+    # her language (`services.reason_of`)
+    failure: Mapped[dict | None] = mapped_column(JSON)
     result_ref: Mapped[str | None] = mapped_column(String(60))  # the id of what the command made
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
 

@@ -48,4 +48,4 @@ class ApprovalOutSchema(Schema):
                                                     for label, value in services.describe(row)],
                 "amount_centavos": row.amount, "status": row.status, "requested_by": row.requested_by,
                 "requested_at": row.requested_at, "decided_by": row.decided_by, "decided_at": row.decided_at,
-                "reason": row.reason, "result_ref": row.result_ref}
+                "reason": services.reason_of(row), "result_ref": row.result_ref}

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..auth import services as auth
-from ..errors import Conflict, CoopError, Forbidden, NotFound, Status, Words
+from ..errors import Conflict, CoopError, Forbidden, NotFound, Status, Words, keep, said
 from ..extensions import db
 from ..kernel import get_in_org
 from ..manifest import ApprovalKind, Execution, plugins
@@ -154,6 +154,7 @@ def approve(org_id: int, approval_id: int, checker_id: int | None, *, on: date |
         if not isinstance(error, Conflict):
             raise
         _close_domain_record(spec, execution, error.message)
+        approval.failure = keep(error.sentence)  # said to each reader in her language; `reason` keeps the English
         _decide(approval, FAILED, checker_id, error.message)
         raise CommandFailed(error.sentence, field=error.field) from error
     savepoint.commit()
@@ -212,6 +213,11 @@ def _decide(approval: Approval, status: str, actor_id: int | None, reason: str |
     audit.record(_ACTIONS[status], org_id=approval.org_id,
                  user_id=actor_id, target_type="approval", target_id=approval.id,
                  details={"kind": approval.kind, "subject": approval.subject, "result": approval.result_ref})
+
+
+def reason_of(approval: Approval) -> str | None:
+    """Why it ended: the checker's own words as she wrote them, or why the command failed in the reader's language."""
+    return said(approval.failure) if approval.failure else approval.reason
 
 
 def pending_for(org_id: int, kind: str, subject: str) -> Approval | None:

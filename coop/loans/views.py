@@ -103,8 +103,9 @@ def listing():
 @roles_required(*STAFF)
 def new():
     on = today()
-    return render_template("loans/apply.html", products=_applicable_products(), today=on,
-                           pick=members.pick(g.org.id, request.args.get("member"), on))
+    picks = {name: members.pick(g.org.id, request.args.get(name), on) for name in ("member", "comaker_1", "comaker_2")}
+    return render_template("loans/apply.html", products=_applicable_products(), today=on, pick=picks["member"],
+                           picks=picks, typed={name: found.text for name, found in picks.items()})
 
 
 def _applicable_products():

@@ -11,6 +11,7 @@ from ..auth.access import STAFF, roles_required
 from ..extensions import csrf
 from ..members import services as members
 from ..orgs.services import get_setting
+from ..timeutil import today
 from ..web.forms import load_form
 from . import services, sms
 from .models import STATUSES
@@ -50,7 +51,12 @@ def send_again(message_id: int):
 @bp.get("/new")
 @roles_required(*STAFF)
 def compose():
-    return render_template("messaging/compose.html", count=None)
+    return render_template("messaging/compose.html", count=None, pick=_picked(request.args.get("member")))
+
+
+def _picked(text: str | None):
+    """Who the member box names, with her standing, shown before the officer sends or sets anything."""
+    return members.pick(g.org.id, text, today())
 
 
 @bp.post("/new")
@@ -63,7 +69,8 @@ def compose_post():
         flash(_l("%(n)s messages queued.", n=queued))
         return redirect(url_for("messaging.index"), code=303)
     g.form = {"data": {k: v for k, v in request.form.items() if k != "csrf_token"}, "errors": {}}
-    return render_template("messaging/compose.html", count=segments(data["body"]))
+    return render_template("messaging/compose.html", count=segments(data["body"]),
+                           pick=_picked(data.get("member") if data["to"] == "member" else None))
 
 
 @bp.get("/gateway")
@@ -88,7 +95,7 @@ def gateway_post():
 @bp.get("/pin")
 @roles_required(*STAFF)
 def desk_pin():
-    return render_template("messaging/pin.html", desk=True)
+    return render_template("messaging/pin.html", desk=True, pick=_picked(request.args.get("member")))
 
 
 @bp.post("/pin")

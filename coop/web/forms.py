@@ -32,7 +32,7 @@ def load_form(schema: Schema) -> dict:
             field = fields_by_key.get(key)
             if (field is not None and not field.required and field.load_default is missing
                     and not field.allow_none and not isinstance(field, fields.Boolean)):
-                emptied[key] = [str(_l("This cannot be left empty."))]
+                emptied[key] = [_l("This cannot be left empty.")]  # said by the page that shows it
     if emptied:
         raise ValidationError(emptied)
     return schema.load(data)

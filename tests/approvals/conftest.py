@@ -26,6 +26,8 @@ def box(app):
             raise Invalid("Not now.")
         if execution.payload.get("conflict"):
             raise Conflict("Gone.")
+        if execution.payload.get("reversed"):  # a refusal the catalogue says in Filipino, with its value
+            raise Conflict("Entry %(entry_id)s is already reversed.", values={"entry_id": execution.payload["reversed"]})
         found.runs.append(execution)
         return Made(len(found.runs))
 

@@ -81,3 +81,27 @@ def test_a_held_entry_says_its_date_in_the_readers_language(make_org, make_user,
     login(make_user(org, "officer"))
     page = client.get(f"/o/{org.slug}/approvals/{held.id}?lang=fil").get_data(as_text=True)
     assert "2026-03-04" not in page and "Mar 4, 2026" in page
+
+
+def test_why_a_command_failed_is_said_in_the_readers_language(make_org, make_user, login, client, api, box):
+    """The failure was stored as English text with its values filled in: a Filipino page could not say it."""
+    from coop.approvals.models import Approval
+
+    org = make_org()
+    maker, checker = make_user(org, "officer"), make_user(org, "officer")
+    row = approvals.hold(org.id, "test.always", {"reversed": 41}, maker_id=maker.id)
+    db.session.commit()
+    login(checker)
+    url = f"/o/{org.slug}/approvals/{row.id}"
+    failed = client.post(f"{url}/approve", data={}, headers={"Referer": url})
+    assert failed.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Approval, row.id).status == "failed"
+    filipino = client.get(f"{url}?lang=fil").get_data(as_text=True)
+    assert "Nabaligtad na ang entry 41." in filipino and "already reversed" not in filipino
+    english = client.get(f"{url}?lang=en").get_data(as_text=True)
+    assert "Entry 41 is already reversed." in english and "Why it failed" in english
+    assert api(checker).get(f"/api/v1/orgs/{org.slug}/approvals/{row.id}").json["reason"] == \
+        "Entry 41 is already reversed."
+    assert api(checker).get(f"/api/v1/orgs/{org.slug}/approvals/{row.id}",
+                            headers={"Accept-Language": "fil"}).json["reason"] == "Nabaligtad na ang entry 41."

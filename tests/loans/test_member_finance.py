@@ -196,3 +196,37 @@ def test_her_statement_tells_the_fee_and_the_capital_build_up_of_a_release(coop,
     assert loan.number in capital.lines[0].text
     owed = by_title[f"Loan {loan.number}"]
     assert owed.closing == (200_000,) and "service fee" in owed.lines[0].text
+
+
+def test_the_application_page_names_each_co_maker_and_her_standing_before_the_officer_enters_it(
+        coop, member, make_member, officer, login, client, counts):
+    """Co-makers were typed as bare numbers: the officer saw no name, no standing, until the loan was refused."""
+    emergency_with_cbu(coop.id, comakers_required=2, cbu_method="none", fee_method="none")
+    good = make_member("Luz Guarantor", mobile="09181112222")
+    applicant = make_member("Rosa Applicant", status="applicant", mobile=None)
+    base = f"/o/{coop.slug}/loans"
+    login(officer)
+    page = client.get(f"{base}/new?member={member.label}&comaker_1={good.number}&comaker_2=Rosa").get_data(
+        as_text=True)
+    assert "Luz Guarantor" in page and "Rosa Applicant" in page and member.name in page
+    assert "in good standing" in page and "not in good standing" in page  # Luz is, Rosa (an applicant) is not
+    assert f'name="comaker_1" type="text" value="{good.label}"' in page  # what she checked is what she enters
+    # each Check keeps the other boxes: the second co-maker's form carries the member and the first co-maker
+    assert f'name="comaker_1" value="{good.number}"' in page and f'name="member" value="{member.label}"' in page
+    nobody = client.get(f"{base}/new?comaker_2=Nobody%20Here").get_data(as_text=True)
+    assert "No member matches" in nobody
+    product_id = loans.product_by_code(coop.id, "emergency").id
+    before = counts()
+    wrong = client.post(f"{base}/", data={"member": member.label, "product_id": product_id, "amount": "2,000",
+                                          "comaker_1": good.label, "comaker_2": "M-9999", "idempotency_key": "c1"},
+                        headers={"Referer": f"{base}/new"})
+    assert wrong.status_code == 303 and counts() == before
+    shown = client.get(wrong.headers["Location"]).get_data(as_text=True)
+    second_box = shown.split('name="comaker_2" type="text"')[1].split("</label>")[0]
+    assert 'class="error"' in second_box and "M-9999" in second_box  # the message next to her box, her input kept
+    refused = client.post(f"{base}/", data={"member": member.label, "product_id": product_id, "amount": "2,000",
+                                            "comaker_1": good.label, "comaker_2": applicant.label,
+                                            "idempotency_key": "c2"}, headers={"Referer": f"{base}/new"})
+    assert refused.status_code == 303 and counts() == before
+    shown = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "not in good standing" in shown.split('name="comaker_2" type="text"')[1].split("</label>")[0]

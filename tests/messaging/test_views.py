@@ -130,3 +130,31 @@ def test_an_admin_chooses_the_gateway_on_the_settings_page(client, coop, make_us
     assert response.status_code == 303
     gateway = services.gateway_for(coop.id, "sms")
     assert isinstance(gateway, HttpSmsGateway) and gateway.preset == "twilio" and gateway.url.endswith("/AC42/Messages.json")
+
+
+def test_the_message_and_pin_pages_name_the_member_before_anything_is_sent_or_set(client, coop, officer,
+                                                                                make_member):
+    """The member box took a bare number: the officer saw whom she texted, or whose PIN she set, only afterwards."""
+    from coop.messaging import sms
+    from coop.messaging.models import SmsPin
+
+    member = make_member(name="Ana Cruz", mobile="09171234567")
+    base = f"/o/{coop.slug}/messages"
+    for page in (f"{base}/new?member=Cruz", f"{base}/pin?member={member.number}"):
+        shown = client.get(page).get_data(as_text=True)
+        assert "Ana Cruz" in shown and "in good standing" in shown, page
+        assert f'name="member" type="text" value="{member.label}"' in shown, page  # the checked member is entered
+    checked = client.post(f"{base}/new", data={"to": "member", "member": member.label, "body": "Hello",
+                                              "action": "check"}).get_data(as_text=True)
+    assert "Ana Cruz" in checked  # checking the length shows whom it goes to
+    assert "No member matches" in client.get(f"{base}/new?member=Nobody").get_data(as_text=True)
+
+    for page, data in ((f"{base}/new", {"to": "member", "member": "M-0099", "body": "Hello", "action": "send"}),
+                       (f"{base}/pin", {"member": "M-0099", "pin": "4821"})):
+        refused = client.post(page, data=data, headers={"Referer": page})
+        assert refused.status_code == 303
+        shown = client.get(refused.headers["Location"]).get_data(as_text=True)
+        box = shown.split('name="member" type="text"')[1].split("</label>")[0]
+        assert 'class="error"' in box and "M-0099" in box, page  # the message next to the box, her input kept
+    assert db.session.scalar(select(OutboxMessage.id)) is None
+    assert db.session.scalar(select(SmsPin.id)) is None and not sms.has_pin(coop.id, member.id)

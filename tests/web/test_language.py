@@ -64,3 +64,26 @@ def test_marshmallows_length_messages_are_said_in_filipino_with_their_numbers(ap
     with app.test_request_context("/login?lang=en"):
         refresh()  # the app context of the test keeps the locale it chose first
         assert translated("Length must be between 3 and 300.") == "Write from 3 to 300 characters."
+
+
+def test_a_refused_forms_messages_are_said_in_the_language_of_the_page_that_shows_them(make_org, make_user, login):
+    """The flash and the fields' messages of a refused form were kept already translated: she posted in English,
+    switched to Filipino and read English under Filipino labels (and the other way round)."""
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    bad = {"member": "", "product_id": "1", "amount": "abc", "term_count": "x", "purpose": "p" * 301,
+           "idempotency_key": "lang-1"}
+    english = {"Fill this in.", "Enter a whole number.", "Write at most 300 characters.",
+               "Enter an amount in pesos with the digits 0-9, like 2000 or 2,000.50."}
+    filipino = {"Punan ito.", "Maglagay ng buong numero.", "Sumulat ng hindi hihigit sa 300 titik.",
+                "Maglagay ng halaga sa piso gamit ang mga numerong 0-9, gaya ng 2000 o 2,000.50."}
+    for posted_in, shown_in, expected, foreign in (("en", "fil", filipino, english), ("fil", "en", english, filipino)):
+        client.get(f"/o/{org.slug}/loans/new?lang={posted_in}")
+        refused = client.post(f"/o/{org.slug}/loans/", data=bad, headers={"Referer": f"/o/{org.slug}/loans/new"})
+        assert refused.status_code == 303
+        page = client.get(f"{refused.headers['Location']}?lang={shown_in}").get_data(as_text=True)
+        flash = page.split('class="flash error"')[1].split("</p>")[0]
+        for message in expected:
+            assert message in flash, (shown_in, message)  # once at the top
+            assert f'<small class="error">{message}</small>' in page, (shown_in, message)  # and next to its field
+        assert not any(message in page for message in foreign), shown_in

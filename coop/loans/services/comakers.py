@@ -22,8 +22,9 @@ from ..models import OPEN_STATUSES, Loan, LoanComaker, LoanProduct
 
 
 def find_comakers(org_id: int, numbers: list[str]) -> list[int]:
-    """The co-makers typed by member number on an application, in the fields comaker_1 and comaker_2."""
-    return [members.find_by_number(org_id, text, field=f"comaker_{n}").id
+    """The co-makers typed on an application (number or name, as every member box), in the fields comaker_1 and
+    comaker_2; one that matches nobody, or several, is refused next to its own box."""
+    return [members.find_member(org_id, text, field=f"comaker_{n}").id
             for n, text in enumerate(numbers, start=1) if (text or "").strip()]
 
 
@@ -42,11 +43,11 @@ def check_comakers(org_id: int, product: LoanProduct, borrower_id: int, comaker_
 
 def check_standing_of(org_id: int, comaker_ids, on: date) -> None:
     """Each co-maker is in good standing on `on` (at application, and again when the loan is approved)."""
-    for member_id in comaker_ids:
+    for n, member_id in enumerate(comaker_ids, start=1):
         found = members.standing(org_id, member_id, on)
         if not found.good:
             comaker = members.get_member(org_id, member_id)
-            raise Invalid("Co-maker %(label)s is not in good standing: %(reasons)s.", field="comaker_1",
+            raise Invalid("Co-maker %(label)s is not in good standing: %(reasons)s.", field=f"comaker_{n}",
                           values={"label": comaker.label, "reasons": found.reasons})
 
 
