@@ -35,7 +35,9 @@ def end_of_day(org_id: int, day: date) -> str:
     db.session.flush()
     penalties = _charge_penalties(org_id, day)
     moved = _move_past_due(org_id, day)
-    _update_aging(org_id, day)
+    _update_loans(org_id, day)  # the penalties, the moves and the aging: each loan written once
+    for table in (_CHARGE, _LATE, _MOVES, _LOANS):
+        _drop(table)  # (after a failure the rollback takes them, and the next run makes them afresh anyway)
     db.session.expire_all()  # the bulk statements changed rows the session may hold
     reminders = _remind(org_id, day)
     told = notify_comakers(org_id, day)
@@ -91,6 +93,8 @@ _MOVES = Table("loans_eod_moves", _SCRATCH, _key("loan_id"), Column("party_id", 
                Column("account", String(60)), Column("target", String(60)), Column("principal", BigInteger),
                Column("n", Integer), Column("chunk", Integer), Column("first", Integer), Column("loans", Integer),
                Column("lines", Integer), Column("key", String(120)), prefixes=["TEMPORARY"])
+_LOANS = Table("loans_eod_loans", _SCRATCH, _key("loan_id"), Column("charged", BigInteger),
+               Column("target", String(60)), Column("late_days", Integer), prefixes=["TEMPORARY"])
 
 
 def _drop(table: Table) -> None:
@@ -157,11 +161,7 @@ def _charge_penalties(org_id: int, day: date) -> int:
     """Each late installment's penalty periods so far, charged once each (the count is kept per installment):
     a loan transaction per period and, when penalties are accrued, an entry per period."""
     accrue = get_setting(org_id, "loans.penalty_recognition") == "accrued"
-    late = _select_into(_LATE, _late_installments(org_id, day))
-    charges = _charge(org_id, day, late, accrue)
-    _drop(_CHARGE)  # (after a failure the rollback takes them, and the next run makes them afresh anyway)
-    _drop(_LATE)
-    return charges
+    return _charge(org_id, day, _select_into(_LATE, _late_installments(org_id, day)), accrue)
 
 
 def _charge(org_id: int, day: date, late: Table, accrue: bool) -> int:
@@ -206,12 +206,7 @@ def _charge(org_id: int, day: date, late: Table, accrue: bool) -> int:
                    literal("penalty:") + _text(c.installment_id) + literal(":") + _text(c.period),
                    literal(utcnow(), txn.c.at.type))
             .select_from(source).order_by(c.loan_id, c.number, c.period)))
-        charged = case((late.c.amount > 0, late.c.amount * fresh), else_=0)
-        by_loan = (select(late.c.loan_id, func.sum(charged).label("charged")).where(late.c.amount > 0)
-                   .group_by(late.c.loan_id).subquery("by_loan"))
-        loan = Loan.__table__
-        db.session.execute(update(loan).where(loan.c.id == by_loan.c.loan_id)
-                           .values(penalty_due=loan.c.penalty_due + by_loan.c.charged))
+        charged = case((late.c.amount > 0, late.c.amount * fresh), else_=0)  # the loans' share: _update_loans
     else:
         charged = literal(0)
     # every late installment's count of periods moves on (those of nothing overdue too, as they are due no penalty)
@@ -255,10 +250,7 @@ def _move_past_due(org_id: int, day: date) -> int:
     Moves of one day are posted in entries of up to MOVE_CHUNK loans in loan order (two lines per loan, each
     with her party and the loan number); a loan transaction records each move, with its entry.
     """
-    moves = _select_into(_MOVES, _moves(org_id, day))
-    count = _move(org_id, day, moves)
-    _drop(_MOVES)
-    return count
+    return _move(org_id, day, _select_into(_MOVES, _moves(org_id, day)))
 
 
 def _move(org_id: int, day: date, moves: Table) -> int:
@@ -285,23 +277,32 @@ def _move(org_id: int, day: date, moves: Table) -> int:
                literal(0), literal(0), literal(0), _json_array(), entry.c.id, literal(False),
                m.account + literal(" -> ") + m.target, literal(utcnow(), txn.c.at.type))
         .select_from(moves.outerjoin(entry, entry.c.key == m.key)).order_by(m.loan_id)))
-    loan = Loan.__table__
-    db.session.execute(update(loan).where(loan.c.id == m.loan_id).values(receivable_account=m.target))
-    return int(count)
+    return int(count)  # the loans' new accounts: _update_loans
 
 
-def _update_aging(org_id: int, day: date) -> None:
-    """Days past due of each open loan, from its oldest unpaid installment: one statement for the late loans,
-    one for those no longer late; a loan whose figure is right already is not written again (a rerun of the day
-    writes nothing)."""
-    loan = Loan.__table__.c
-    late_days = _days_since(day, loan.next_due_on)
-    db.session.execute(update(Loan.__table__).where(
-        loan.org_id == org_id, loan.status == "active", loan.next_due_on < day, loan.days_past_due != late_days)
-        .values(days_past_due=late_days))
-    db.session.execute(update(Loan.__table__).where(
-        loan.org_id == org_id, loan.days_past_due != 0,
-        (loan.status != "active") | loan.next_due_on.is_(None) | (loan.next_due_on >= day)).values(days_past_due=0))
+def _update_loans(org_id: int, day: date) -> None:
+    """Each loan whose figures change today, written once (a row updated three times in one transaction leaves
+    three versions): the penalties charged (from the late installments), the account a move takes it to, and its
+    days past due (from its oldest unpaid installment; 0 when none is late or the loan is no longer active). The
+    changes are selected once into a temporary table, then one UPDATE by primary key; a loan whose figures are right
+    already is not written (a rerun of the day writes nothing)."""
+    loan, late, moves = Loan.__table__.c, _LATE.c, _MOVES.c
+    by_loan = (select(late.loan_id, func.sum(late.amount * (late.due - late.charged)).label("charged"))
+               .where(late.amount > 0).group_by(late.loan_id).subquery("by_loan"))
+    charged = func.coalesce(by_loan.c.charged, 0)
+    late_days = case(((loan.status == "active") & (loan.next_due_on < day), _days_since(day, loan.next_due_on)),
+                     else_=0)
+    changes = _select_into(_LOANS, select(
+        loan.id.label("loan_id"), charged.label("charged"),
+        func.coalesce(moves.target, loan.receivable_account).label("target"), late_days.label("late_days"))
+        .select_from(Loan.__table__.outerjoin(by_loan, by_loan.c.loan_id == loan.id)
+                     .outerjoin(_MOVES, moves.loan_id == loan.id))
+        .where(loan.org_id == org_id, (loan.status == "active") | (loan.days_past_due != 0),
+               (charged != 0) | moves.loan_id.is_not(None) | (loan.days_past_due != late_days)))
+    table = Loan.__table__
+    db.session.execute(update(table).where(table.c.id == changes.c.loan_id).values(
+        penalty_due=table.c.penalty_due + changes.c.charged, receivable_account=changes.c.target,
+        days_past_due=changes.c.late_days))
 
 
 # ---------------------------------------------------------------- reminders
