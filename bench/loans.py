@@ -154,6 +154,36 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
+CPU = {"client": 0.0, "server": None}  # the CPU seconds of the last `timed_cpu`: figures the load moves little
+
+
+def _backend_cpu(pid: int) -> float | None:
+    """The CPU seconds (user + system) a PostgreSQL backend on this machine has used so far, else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_cpu(fn) -> float:
+    """`timed`, and the CPU seconds this process and (PostgreSQL on this machine) its server backend spent, in CPU."""
+    pid = (db.session.scalar(text("SELECT pg_backend_pid()"))
+           if db.session.get_bind().dialect.name == "postgresql" else None)  # the connection the call goes on
+    server = _backend_cpu(pid) if pid else None
+    client = time.process_time()
+    seconds = timed(fn)
+    CPU["client"] = time.process_time() - client
+    after = _backend_cpu(pid) if pid else None
+    CPU["server"] = after - server if server is not None and after is not None else None
+    return seconds
+
+
+def cpu_text() -> str:
+    server = f", server {CPU['server']:.2f} s" if CPU["server"] is not None else ""
+    return f"CPU: client {CPU['client']:.2f} s{server}"
+
+
 def run(label: str, url: str, count: int, repayments: int, profile: bool = False, accrued: bool = False,
         statements: bool = False) -> None:
     app = make_app(url)
@@ -176,7 +206,8 @@ def run(label: str, url: str, count: int, repayments: int, profile: bool = False
         print(f"\n{label}: {count:,} open loans (setup {setup:.1f} s), penalties "
               f"{'accrued (an entry each)' if accrued else 'recognised when collected (the default)'}")
         for day, name in ((DAY, "first day"), (DAY + timedelta(days=1), "next day")):
-            plain = timed(lambda: plain_pass(org_id, day))
+            plain = timed_cpu(lambda: plain_pass(org_id, day))
+            plain_cpu = cpu_text()
 
             def job():
                 summary = loans.end_of_day(org_id, day)
@@ -188,23 +219,23 @@ def run(label: str, url: str, count: int, repayments: int, profile: bool = False
                 profiler.enable()
             if listener:
                 listener.on = True
-            seconds = timed(job)
+            seconds = timed_cpu(job)
             if listener:
                 listener.on = False
                 listener.report(name)
             if profiler:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-            print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s ({load()}); plain SQL pass "
-                  f"{plain:.2f} s; ratio {seconds / plain:.1f}x")
+            print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s ({load()}; {cpu_text()}); "
+                  f"plain SQL pass {plain:.2f} s ({plain_cpu}); ratio {seconds / plain:.1f}x")
             if day == DAY:  # the same day again (a rerun after a crash, or the runner and a hand both): nothing twice
                 if listener:
                     listener.on = True
-                again = timed(job)
+                again = timed_cpu(job)
                 if listener:
                     listener.on = False
                     listener.report(f"{name} again")
-                print(f"  end of day, {name} again: {again:.2f} s ({load()})")
+                print(f"  end of day, {name} again: {again:.2f} s ({load()}; {cpu_text()})")
         targets = db.session.scalars(select(Loan.id).where(Loan.org_id == org_id).limit(repayments)).all()
 
         def pay():
