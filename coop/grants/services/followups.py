@@ -85,14 +85,14 @@ def list_due_followups(org_id: int, day: date) -> str:
     on_list = (select(followup.id).where(followup.org_id == org_id, followup.kind == "tranche",
                                          followup.moa_id == tranche.moa_id, followup.ref == tranche.seq)
                .correlate(Tranche.__table__).exists())
-    listed += db.session.execute(insert(FollowUp.__table__).from_select(
+    listed += len(db.session.execute(insert(FollowUp.__table__).from_select(
         ["org_id", "kind", "moa_id", "ref", "due_on", "listed_on"],
         select(literal(org_id), literal("tranche"), tranche.moa_id, tranche.seq, tranche.planned_on,
                literal(day, FollowUp.__table__.c.listed_on.type))
         .join_from(Tranche.__table__, Moa.__table__, moa.id == tranche.moa_id)
         .where(moa.org_id == org_id, moa.status == "signed", tranche.status.in_(("planned", "pending")),
                tranche.planned_on <= day, ~on_list)
-        .order_by(tranche.moa_id, tranche.seq))).rowcount
+        .order_by(tranche.moa_id, tranche.seq)).returning(followup.id)).all())  # (rowcount: -1 on PostgreSQL)
     return f"{listed} follow-up(s) listed"
 
 
