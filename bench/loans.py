@@ -21,6 +21,7 @@ import argparse
 import cProfile
 import pstats
 import os
+import re
 import sys
 import time
 from datetime import date, timedelta
@@ -117,15 +118,79 @@ def plain_pass(org_id: int, day: date) -> None:
     db.session.rollback()  # measure the work, keep the state for the job
 
 
+class Statements:
+    """Each statement the job sends, with its wall time at the client (a listener on the engine): where a day goes."""
+
+    def __init__(self):
+        self.rows: list[tuple[float, str]] = []
+        self.on = False
+
+    def attach(self, engine) -> None:
+        from sqlalchemy import event
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def before(conn, cursor, statement, parameters, context, executemany):
+            conn.info["bench_started"] = time.perf_counter()
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def after(conn, cursor, statement, parameters, context, executemany):
+            if self.on:
+                self.rows.append((time.perf_counter() - conn.info.pop("bench_started"), " ".join(statement.split())))
+
+    def report(self, name: str, top: int = 15) -> None:
+        total = sum(seconds for seconds, _s in self.rows)
+        print(f"    {name}: {len(self.rows)} statements, {total:.2f} s in the database (client wall time); slowest:")
+        for seconds, statement in sorted(self.rows, reverse=True)[:top]:
+            # what it writes, when it writes (a CTE's text comes first): else its beginning
+            verb = re.search(r"\b(INSERT INTO \S+|UPDATE \S+ SET|DELETE FROM \S+|CREATE \w+ TABLE \S+|ANALYZE \S+)",
+                             statement)
+            print(f"      {seconds:7.3f} s  {(verb.group(1) + ' ... ') if verb else ''}{statement[:120]}")
+        self.rows.clear()
+
+
 def timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
 
 
-def run(label: str, url: str, count: int, repayments: int, profile: bool = False, accrued: bool = False) -> None:
+CPU = {"client": 0.0, "server": None}  # the CPU seconds of the last `timed_cpu`: figures the load moves little
+
+
+def _backend_cpu(pid: int) -> float | None:
+    """The CPU seconds (user + system) a PostgreSQL backend on this machine has used so far, else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_cpu(fn) -> float:
+    """`timed`, and the CPU seconds this process and (PostgreSQL on this machine) its server backend spent, in CPU."""
+    pid = (db.session.scalar(text("SELECT pg_backend_pid()"))
+           if db.session.get_bind().dialect.name == "postgresql" else None)  # the connection the call goes on
+    server = _backend_cpu(pid) if pid else None
+    client = time.process_time()
+    seconds = timed(fn)
+    CPU["client"] = time.process_time() - client
+    after = _backend_cpu(pid) if pid else None
+    CPU["server"] = after - server if server is not None and after is not None else None
+    return seconds
+
+
+def cpu_text() -> str:
+    server = f", server {CPU['server']:.2f} s" if CPU["server"] is not None else ""
+    return f"CPU: client {CPU['client']:.2f} s{server}"
+
+
+def run(label: str, url: str, count: int, repayments: int, profile: bool = False, accrued: bool = False,
+        statements: bool = False) -> None:
     app = make_app(url)
     with app.app_context():
+        listener = Statements() if statements else None
+        if listener:
+            listener.attach(db.engine)
         setup = timed(lambda: fill(count))
         org_id = db.session.scalar(text("SELECT id FROM organization WHERE slug = 'bench'"))
         if db.session.get_bind().dialect.name == "postgresql":
@@ -141,7 +206,8 @@ def run(label: str, url: str, count: int, repayments: int, profile: bool = False
         print(f"\n{label}: {count:,} open loans (setup {setup:.1f} s), penalties "
               f"{'accrued (an entry each)' if accrued else 'recognised when collected (the default)'}")
         for day, name in ((DAY, "first day"), (DAY + timedelta(days=1), "next day")):
-            plain = timed(lambda: plain_pass(org_id, day))
+            plain = timed_cpu(lambda: plain_pass(org_id, day))
+            plain_cpu = cpu_text()
 
             def job():
                 summary = loans.end_of_day(org_id, day)
@@ -151,15 +217,25 @@ def run(label: str, url: str, count: int, repayments: int, profile: bool = False
             profiler = cProfile.Profile() if profile and day == DAY else None
             if profiler:
                 profiler.enable()
-            seconds = timed(job)
+            if listener:
+                listener.on = True
+            seconds = timed_cpu(job)
+            if listener:
+                listener.on = False
+                listener.report(name)
             if profiler:
                 profiler.disable()
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-            print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s ({load()}); plain SQL pass "
-                  f"{plain:.2f} s; ratio {seconds / plain:.1f}x")
+            print(f"  end of day, {name}: {seconds:.2f} s, {count / seconds:,.0f} loans/s ({load()}; {cpu_text()}); "
+                  f"plain SQL pass {plain:.2f} s ({plain_cpu}); ratio {seconds / plain:.1f}x")
             if day == DAY:  # the same day again (a rerun after a crash, or the runner and a hand both): nothing twice
-                again = timed(job)
-                print(f"  end of day, {name} again: {again:.2f} s ({load()})")
+                if listener:
+                    listener.on = True
+                again = timed_cpu(job)
+                if listener:
+                    listener.on = False
+                    listener.report(f"{name} again")
+                print(f"  end of day, {name} again: {again:.2f} s ({load()}; {cpu_text()})")
         targets = db.session.scalars(select(Loan.id).where(Loan.org_id == org_id).limit(repayments)).all()
 
         def pay():
@@ -183,14 +259,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print where the first day's job spends its time")
     parser.add_argument("--accrued", action="store_true",
                         help="penalties accrued when assessed (the policy loans.penalty_recognition): an entry each")
+    parser.add_argument("--statements", action="store_true",
+                        help="print how many statements each day sends and the slowest, with their times")
     args = parser.parse_args()
     if args.only != "postgresql":
-        run("SQLite", f"sqlite:///{scratch()}/bench.sqlite", args.loans, args.repayments, args.profile, args.accrued)
+        run("SQLite", f"sqlite:///{scratch()}/bench.sqlite", args.loans, args.repayments, args.profile, args.accrued, args.statements)
     pg = os.environ.get("COOP_BENCH_PG_URL", DEFAULT_PG)
     if args.only == "sqlite":
         return
     if reachable(pg):
-        run("PostgreSQL", pg, args.loans, args.repayments, args.profile, args.accrued)
+        run("PostgreSQL", pg, args.loans, args.repayments, args.profile, args.accrued, args.statements)
     else:
         print("\nPostgreSQL: not reachable, skipped")
 

@@ -37,7 +37,8 @@ def create_app_role(name: str, password: str | None = None) -> None:
         with raw.cursor() as cursor:
             cursor.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
     for statement in (
-        f'GRANT CONNECT ON DATABASE "{bind.url.database}" TO "{name}"',
+        # TEMPORARY: the daily jobs select a day's candidates into temporary tables (PUBLIC has it by default)
+        f'GRANT CONNECT, TEMPORARY ON DATABASE "{bind.url.database}" TO "{name}"',
         f'GRANT USAGE ON SCHEMA public TO "{name}"',
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{name}"',
         f'GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO "{name}"',

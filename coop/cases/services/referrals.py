@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ...audit import services as audit
 from ...auth import services as auth
@@ -246,24 +246,27 @@ def overdue(org_id: int, on: date, actor_id: int) -> list[Overdue]:
 
 def list_overdue(org_id: int, day: date) -> str:
     """The daily job: put newly overdue follow-ups on the list and, when the policy says so, text each assigned
-    worker once a day how many are overdue and on which case numbers (no name, no reason, no note)."""
-    rows = db.session.execute(_overdue_query(org_id, day)).all()
-    listed = 0
-    per_worker: dict[int, set[str]] = defaultdict(set)
-    case_ids = {case.id for _f, _r, case, _a in rows}
-    workers_of: dict[int, list[int]] = defaultdict(list)
-    for assignment in db.session.scalars(select(Assignment).where(Assignment.case_id.in_(case_ids),
-                                                                  Assignment.active.is_(True))):
-        workers_of[assignment.case_id].append(assignment.user_id)
-    for followup, _referral, case, _agency in rows:
-        if followup.listed_on is None:
-            followup.listed_on = day
-            listed += 1
-        for user_id in workers_of[case.id]:
-            per_worker[user_id].add(case.label)
-    db.session.flush()
+    worker once a day how many are overdue and on which case numbers (no name, no reason, no note).
+
+    Set-based: one UPDATE lists the newly overdue follow-ups; when texts are on, one SELECT reads each assigned
+    worker's case numbers (distinct pairs, not every follow-up as objects)."""
+    overdue = (FollowUp.org_id == org_id, FollowUp.done_on.is_(None), FollowUp.due_on < day,
+               FollowUp.referral_id.in_(select(Referral.id).join(Agency, Agency.id == Referral.agency_id)
+                                        .where(Referral.org_id == org_id, Referral.status == "open")),
+               FollowUp.case_id.in_(select(Case.id).where(Case.org_id == org_id, Case.sealed_on.is_(None))))
+    listed = db.session.execute(update(FollowUp).where(*overdue, FollowUp.listed_on.is_(None)).values(listed_on=day)
+                                .execution_options(synchronize_session=False)).rowcount
+    for held in [obj for obj in db.session.identity_map.values() if isinstance(obj, FollowUp)]:
+        db.session.expire(held)  # the UPDATE changed rows the session may hold: read them again
     texted = 0
     if get_setting(org_id, TEXT_OVERDUE):
+        per_worker: dict[int, set[str]] = defaultdict(set)
+        for user_id, number in db.session.execute(
+                select(Assignment.user_id, Case.number).distinct()
+                .join_from(FollowUp, Case, Case.id == FollowUp.case_id)
+                .join(Assignment, (Assignment.case_id == Case.id) & Assignment.active.is_(True))
+                .where(*overdue)):
+            per_worker[user_id].add(f"C-{number:04d}")  # Case.label
         texted = _text_workers(org_id, day, per_worker)
     return f"{listed} overdue follow-up(s) listed, {texted} text(s) queued"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...auth import services as auth
 from ...errors import Invalid
@@ -73,34 +73,35 @@ def guarantees_of(org_id: int, member_id: int, *, open_only: bool = True) -> lis
     return list(db.session.scalars(query.order_by(Loan.id.desc())))
 
 
-def _language_of(org_id: int, member) -> str:
-    locale = auth.get_user(member.user_id).locale if member.user_id else None
-    return language(locale, get_setting(org_id, "messaging.language"))
-
-
 def notify_comakers(org_id: int, day: date) -> int:
-    """A text to each co-maker of a loan in arrears, once per missed due date (the dedupe key holds it)."""
-    rows = db.session.execute(
-        select(LoanComaker, Loan.next_due_on, Loan.id)
-        .join(Loan, Loan.id == LoanComaker.loan_id)
-        .where(LoanComaker.org_id == org_id, Loan.status == "active", Loan.days_past_due > 0,
-               Loan.next_due_on < day)
-        .order_by(LoanComaker.id)).all()
-    sent, name = 0, orgs.get(org_id).name if rows else ""
-    for comaker, due_on, loan_id in rows:
-        member = members.get_member(org_id, comaker.member_id)
-        if comaker.notified_on is not None and comaker.notified_on >= due_on:
+    """A text to each co-maker of a loan in arrears, once per missed due date (the dedupe key holds it).
+
+    Only the co-makers not yet told of the loan's oldest missed date are read (one statement, their contacts and
+    languages in one more each), and one UPDATE marks them told: a day walks no guarantee it has nothing to say
+    about."""
+    comaker, loan = LoanComaker.__table__.c, Loan.__table__.c
+    untold = (select(comaker.id).join_from(LoanComaker.__table__, Loan.__table__, loan.id == comaker.loan_id)
+              .where(comaker.org_id == org_id, loan.status == "active", loan.days_past_due > 0, loan.next_due_on < day,
+                     comaker.notified_on.is_(None) | (comaker.notified_on < loan.next_due_on)))
+    rows = db.session.execute(untold.add_columns(comaker.member_id, loan.id.label("loan_id"),
+                                                 loan.next_due_on.label("due_on")).order_by(comaker.id)).all()
+    if not rows:
+        return 0
+    contacts = members.contacts(org_id, {row.member_id for row in rows})  # member id -> (mobile, user id)
+    locales = auth.locales(user_id for _mobile, user_id in contacts.values() if user_id)
+    default_language, name = get_setting(org_id, "messaging.language"), orgs.get(org_id).name
+    batch = []
+    for row in rows:
+        mobile, user_id = contacts.get(row.member_id, (None, None))
+        if not mobile:
             continue
-        comaker.notified_on = day
-        if not member.mobile:
-            continue
-        with written_in(_language_of(org_id, member)):
+        with written_in(language(locales.get(user_id), default_language)):
             body = _("%(org)s: loan %(number)s, which you guarantee as co-maker, has been unpaid since %(day)s. "
-                     "Please remind the borrower or visit the office.", org=name, number="L-%06d" % loan_id,
-                     day=due_on.strftime("%d %b %Y"))
-        if outbox.enqueue(org_id, channel="sms", recipient=member.mobile, body=body,
-                          dedupe_key=f"comaker:{loan_id}:{comaker.member_id}:{due_on.isoformat()}",
-                          purpose="notice"):
-            sent += 1
-    db.session.flush()
+                     "Please remind the borrower or visit the office.", org=name, number="L-%06d" % row.loan_id,
+                     day=row.due_on.strftime("%d %b %Y"))
+        batch.append(outbox.Message("sms", mobile, body,
+                                    f"comaker:{row.loan_id}:{row.member_id}:{row.due_on.isoformat()}", "notice"))
+    sent = outbox.enqueue_many(org_id, batch)
+    db.session.execute(update(LoanComaker).where(LoanComaker.id.in_(untold.subquery().select()))
+                       .values(notified_on=day).execution_options(synchronize_session="fetch"))
     return sent
