@@ -111,6 +111,12 @@ def _tune_engine(engine) -> None:
         audit_sql.sqlite_functions(dbapi_connection)
 
     transactions.install(engine)  # BEGIN IMMEDIATE for writers, a deferred BEGIN for a page that only reads
+    # a post's lines and totals are written through a TEMP view (coop.ledger.services): a rollback may undo it
+    from .ledger.services import sqlite_forget_post_line, sqlite_forget_post_line_on_reset
+
+    event.listen(engine, "rollback", sqlite_forget_post_line)
+    event.listen(engine, "rollback_savepoint", sqlite_forget_post_line)
+    event.listen(engine.pool, "reset", sqlite_forget_post_line_on_reset)
 
 
 def _locale():
