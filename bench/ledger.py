@@ -8,7 +8,9 @@ On each database (SQLite in a temporary file; PostgreSQL at $COOP_BENCH_PG_URL, 
 DROPPED and rebuilt, skipped when unreachable):
 - posting throughput, one entry per transaction (`ledger.post` + commit) and in bulk
   (`ledger.post_many`, one transaction per chunk), each beside plain SQL inserts of the same rows
-  (the entry and its lines, nothing else) in the same run, and their ratio;
+  (the entry and its lines, nothing else) in the same run, and their ratio; and each path's CPU per entry
+  (this process, plus on PostgreSQL the server's backends connected to the bench's database) with the CPU
+  ratio, the figure to read when the machine's load makes wall time meaningless;
 - with the journal filled to --lines lines: the latency of one balance read (account and party)
   and the time of the trial balance today and as of a past date.
 Aims (issue 2): posting >= 0.5 x the plain-insert rate; a balance read < 2 ms; a trial balance
