@@ -195,7 +195,7 @@ def run(label: str, url: str, args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=2000, help="entries posted one per transaction")
     parser.add_argument("--bulk", type=int, default=20_000, help="entries posted in bulk")
     parser.add_argument("--lines", type=int, default=1_000_000, help="journal lines for the read figures")
