@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -96,3 +97,47 @@ def figure(measured: dict) -> str:
 
 def ratio(ours: float, baseline: float) -> str:
     return f"{ours / baseline:.2f} ({load()})" if baseline else "n/a"
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a process on this machine has used; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class CpuMeter:
+    """CPU seconds used by some processes of this machine (default: this one) and, for a PostgreSQL URL, by the
+    server's backends connected to its database (the database's side of the work, which wall time under load
+    cannot show). `meter.read()` is a running total; read it before and after what is measured.
+    The backends are listed on every read (a connection opened meanwhile counts from its own start); the
+    backend asking the list is left out."""
+
+    def __init__(self, url: str | None = None, pids: tuple[int, ...] | None = None):
+        self.pids = pids
+        self.engine = create_engine(url) if url and url.startswith("postgresql") else None
+        self.seen: dict[int, float] = {}
+
+    def _backends(self) -> list[int]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )).scalars())
+
+    def read(self) -> float:
+        own = sum(cpu_of(pid) for pid in self.pids) if self.pids is not None else time.process_time()
+        if self.engine is None:
+            return own
+        for pid in self._backends():
+            self.seen[pid] = cpu_of(pid)  # a backend that ended keeps its last reading
+        return own + sum(self.seen.values())
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()

@@ -11,7 +11,9 @@ Two rows of issue 22's table, measured in one run on one machine with the same d
   app's GET reading one row by key and answering JSON.
 Each server runs in a process of its own (`coop serve`'s waitress, COOP_THREADS threads), the clients
 in this process (keep-alive connections, one thread each) at 1 and at 8 clients. Prints requests per
-second, p50/p95/p99 latency, the ratio coop / minimal and the load average beside each figure.
+second, p50/p95/p99 latency, the ratio coop / minimal and the load average beside each figure; and each
+server's CPU per request (its process, plus the PostgreSQL backends' CPU on PostgreSQL) with the CPU ratio
+minimal / coop, the figure to read when the machine's load makes wall time meaningless.
 On PostgreSQL the schema at $COOP_BENCH_PG_URL is DROPPED and rebuilt. Temporary files are removed.
 """
 from __future__ import annotations
@@ -134,8 +136,9 @@ def prepare_coop(url: str) -> dict:
 # ------------------------------------------------------------------ the clients
 
 
-def drive(port: int, clients: int, seconds: float, request_for) -> dict:
-    """`clients` threads, each on its own keep-alive connection, for `seconds`: rps and latency."""
+def drive(port: int, clients: int, seconds: float, request_for, meter=None) -> dict:
+    """`clients` threads, each on its own keep-alive connection, for `seconds`: rps and latency; with a CpuMeter,
+    the server's CPU per request (its process, and on PostgreSQL the database's backends) in ms."""
     latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -158,6 +161,7 @@ def drive(port: int, clients: int, seconds: float, request_for) -> dict:
         with lock:
             latencies.extend(mine)
 
+    cpu = meter.read() if meter is not None else 0.0
     started = time.monotonic()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
@@ -165,12 +169,13 @@ def drive(port: int, clients: int, seconds: float, request_for) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu = meter.read() - cpu if meter is not None else 0.0
     if failures:
         raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {"rps": len(latencies) / elapsed, "p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99),
-            "load": os.getloadavg()[0]}
+            "load": os.getloadavg()[0], "cpu_ms": cpu / len(latencies) * 1000 if latencies else 0.0}
 
 
 def wait_for(port: int, process) -> None:
@@ -194,7 +199,7 @@ def start(kind: str, url: str, port: int, environment: dict):
 
 
 def run(name: str, url: str, args, folder: str) -> None:
-    from _common import figure, ratio
+    from _common import CpuMeter, figure, ratio
 
     print(f"\n== {name}: waitress, {THREADS} threads per server")
     setup = prepare_coop(url)
@@ -218,17 +223,25 @@ def run(name: str, url: str, args, folder: str) -> None:
 
     mini_url = url if url.startswith("postgresql") else f"sqlite:///{folder}/minimal.sqlite"
     servers = [start("coop", url, args.port, environment), start("minimal", mini_url, args.port + 1, environment)]
+    # the CPU each server spends per request: its process, and on PostgreSQL the database's backends (both servers
+    # share the database, but only the one being driven works meanwhile)
+    meters = [CpuMeter(url, pids=(servers[0].pid,)), CpuMeter(mini_url, pids=(servers[1].pid,))]
     try:
         for label, coop_request, mini_request in (("post", coop_post, mini_post),
                                                   ("member summary", coop_summary, mini_summary)):
             for clients in (1, 8):
                 drive(args.port, clients, 0.5, coop_request)  # warm both: pools, caches, first requests
                 drive(args.port + 1, clients, 0.5, mini_request)
-                ours = drive(args.port, clients, args.seconds, coop_request)
-                theirs = drive(args.port + 1, clients, args.seconds, mini_request)
+                ours = drive(args.port, clients, args.seconds, coop_request, meters[0])
+                theirs = drive(args.port + 1, clients, args.seconds, mini_request, meters[1])
                 print(f"{label}, {clients} client{'s' if clients > 1 else ''}: coop {figure(ours)} | "
                       f"minimal {figure(theirs)} | ratio {ratio(ours['rps'], theirs['rps'])}")
+                print(f"{label}, {clients} client{'s' if clients > 1 else ''}, server CPU per request: coop "
+                      f"{ours['cpu_ms']:.2f} ms, minimal {theirs['cpu_ms']:.2f} ms | CPU ratio "
+                      f"{ratio(theirs['cpu_ms'], ours['cpu_ms'])}")
     finally:
+        for meter in meters:
+            meter.close()
         for process in servers:
             process.terminate()
             process.wait(10)

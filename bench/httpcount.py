@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 SKIP = ("BEGIN", "COMMIT", "ROLLBACK", "RELEASE", "SAVEPOINT")
 
 
-def count(app, name: str, requests: int, send, show: bool) -> None:
+def count(app, name: str, requests: int, send, show: bool, profile_lines: int = 0) -> None:
     from sqlalchemy import event
 
     from coop.extensions import db
@@ -57,6 +57,8 @@ def count(app, name: str, requests: int, send, show: bool) -> None:
     per = sorted(len(one) for one in counted)
     print(f"{name}: {per[len(per) // 2]} statements per request (min {per[0]}, max {per[-1]}), "
           f"{calls:,.0f} function calls per request")
+    if profile_lines:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(profile_lines)
     if show:
         for statement in counted[-1]:
             print("    " + " ".join(statement.split())[:200])
@@ -104,9 +106,9 @@ def run(label: str, url: str, args) -> None:
         response = page.get(f"/o/{setup['slug']}/members/")
         assert response.status_code == 200, response.status_code
 
-    count(app, "POST ledger/entries", args.requests, post, args.show)
-    count(app, "GET me/summary", args.requests, summary, args.show)
-    count(app, "GET /o/<org>/members/ (page)", args.requests, members_page, args.show)
+    count(app, "POST ledger/entries", args.requests, post, args.show, args.profile)
+    count(app, "GET me/summary", args.requests, summary, args.show, args.profile)
+    count(app, "GET /o/<org>/members/ (page)", args.requests, members_page, args.show, args.profile)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -117,6 +119,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="requests counted of each kind")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--show", action="store_true", help="print the statements of one request of each kind")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print cProfile's N functions of most cumulative time for each kind")
     args = parser.parse_args()
     from _common import on_each_engine
 

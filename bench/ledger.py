@@ -8,7 +8,9 @@ On each database (SQLite in a temporary file; PostgreSQL at $COOP_BENCH_PG_URL, 
 DROPPED and rebuilt, skipped when unreachable):
 - posting throughput, one entry per transaction (`ledger.post` + commit) and in bulk
   (`ledger.post_many`, one transaction per chunk), each beside plain SQL inserts of the same rows
-  (the entry and its lines, nothing else) in the same run, and their ratio;
+  (the entry and its lines, nothing else) in the same run, and their ratio; and each path's CPU per entry
+  (this process, plus on PostgreSQL the server's backends connected to the bench's database) with the CPU
+  ratio, the figure to read when the machine's load makes wall time meaningless;
 - with the journal filled to --lines lines: the latency of one balance read (account and party)
   and the time of the trial balance today and as of a past date.
 Aims (issue 2): posting >= 0.5 x the plain-insert rate; a balance read < 2 ms; a trial balance
@@ -31,7 +33,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from _common import load, make_app, on_each_engine  # noqa: E402
+from _common import CpuMeter, load, make_app, on_each_engine  # noqa: E402
 from coop.extensions import db  # noqa: E402
 from coop.ledger import services as ledger  # noqa: E402
 from coop.ledger.models import JournalEntry, JournalLine  # noqa: E402
@@ -104,11 +106,22 @@ def ledger_post(book: Book, numbers: range, per_transaction: bool) -> None:
         db.session.commit()
 
 
+_meter: list = []  # the run's CpuMeter
+
+
 def rate(fn, *args) -> float:
+    """Entries per second of wall time; the CPU each entry took (this process and the database's backends, on
+    PostgreSQL) is kept in `_cpu[fn]` as microseconds per entry."""
+    numbers = args[1]
+    cpu = _meter[0].read()
     started = time.perf_counter()
     fn(*args)
-    numbers = args[1]
-    return len(numbers) / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    _cpu[fn] = (_meter[0].read() - cpu) / len(numbers) * 1e6
+    return len(numbers) / elapsed
+
+
+_cpu: dict = {}
 
 
 def latency_ms(fn, repeat: int) -> tuple[float, float]:
@@ -132,6 +145,7 @@ def run(label: str, url: str, args) -> None:
 
     print(f"\n== {label}")
     app = make_app(url)
+    _meter[:] = [CpuMeter(url)]
     with app.app_context():
         posting, plain = Book(f"bench-{label.lower()}"), Book(f"plain-{label.lower()}")
         # warm up both paths (connections, statement caches) before timing
@@ -142,12 +156,17 @@ def run(label: str, url: str, args) -> None:
         plain_rate = rate(plain_insert, plain, range(1000, 1000 + n), True)
         print(f"one entry per transaction: ledger.post {post_rate:8.0f} entries/s, plain inserts {plain_rate:8.0f}"
               f" entries/s, ratio {post_rate / plain_rate:.2f} ({load()})")
+        print(f"one entry per transaction, CPU per entry{' (with the PostgreSQL backends)' if _meter[0].engine else ''}:"
+              f" ledger.post {_cpu[ledger_post]:.0f} us, plain inserts {_cpu[plain_insert]:.0f} us,"
+              f" CPU ratio {_cpu[plain_insert] / _cpu[ledger_post]:.2f} ({load()})")
         n = args.bulk
         base = 10_000_000
         bulk_rate = rate(ledger_post, posting, range(base, base + n), False)
         plain_bulk = rate(plain_insert, plain, range(base, base + n), False)
         print(f"bulk ({CHUNK} entries per transaction): ledger.post_many {bulk_rate:8.0f} entries/s, plain inserts"
               f" {plain_bulk:8.0f} entries/s, ratio {bulk_rate / plain_bulk:.2f} ({load()})")
+        print(f"bulk, CPU per entry: ledger.post_many {_cpu[ledger_post]:.0f} us, plain inserts {_cpu[plain_insert]:.0f}"
+              f" us, CPU ratio {_cpu[plain_insert] / _cpu[ledger_post]:.2f} ({load()})")
 
         missing = args.lines - line_count()
         if missing > 0:
@@ -172,10 +191,11 @@ def run(label: str, url: str, args) -> None:
         print(f"ledger check: {'ok' if not problems else problems[:3]}")
         db.session.remove()
         db.engine.dispose()
+        _meter[0].close()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=2000, help="entries posted one per transaction")
     parser.add_argument("--bulk", type=int, default=20_000, help="entries posted in bulk")
     parser.add_argument("--lines", type=int, default=1_000_000, help="journal lines for the read figures")

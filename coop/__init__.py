@@ -16,6 +16,7 @@ from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
 from .web import filters, guard, http, session, transactions
 from .audit import services as audit_sql  # its SQL functions, registered on each SQLite connection
+from .ledger import services as ledger_sql  # its TEMP view on SQLite, created again after a rollback
 
 # The packages, in the order they are installed: each has a module `manifest` declaring what it plugs in.
 DOMAINS = (
@@ -111,6 +112,10 @@ def _tune_engine(engine) -> None:
         audit_sql.sqlite_functions(dbapi_connection)
 
     transactions.install(engine)  # BEGIN IMMEDIATE for writers, a deferred BEGIN for a page that only reads
+    # a post's lines and totals are written through a TEMP view (coop.ledger.services): a rollback may undo it
+    event.listen(engine, "rollback", ledger_sql.sqlite_forget_post_line)
+    event.listen(engine, "rollback_savepoint", ledger_sql.sqlite_forget_post_line)
+    event.listen(engine.pool, "reset", ledger_sql.sqlite_forget_post_line_on_reset)
 
 
 def _locale():

@@ -1,7 +1,7 @@
 """Organizations and their per-organization policy settings."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..audit import services as audit
 from ..errors import Invalid, NotFound
@@ -15,8 +15,13 @@ def get_setting(org_id: int, key: str):
     spec = plugins().settings.get(key)
     if spec is None:
         raise KeyError(f"unknown setting {key}")
-    row = db.session.scalar(select(OrgSetting).where(OrgSetting.org_id == org_id, OrgSetting.key == key))
-    return spec.default if row is None else row.value
+    stored = db.session.execute(_SETTING_VALUE, {"org_id": org_id, "key": key}).first()
+    return spec.default if stored is None else stored[0]
+
+
+# the value alone, built once (an ORM row is loaded, identity-mapped and thrown away otherwise)
+_SETTING_VALUE = select(OrgSetting.value).where(OrgSetting.org_id == bindparam("org_id"),
+                                                OrgSetting.key == bindparam("key"))
 
 
 def setting_query(org_id, key: str):

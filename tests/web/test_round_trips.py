@@ -18,7 +18,7 @@ def _accounts(org_id: int) -> tuple[int, int]:
     return ledger.get_account(org_id, "cash_on_hand").id, income
 
 
-def test_a_posting_request_is_one_transaction_of_at_most_seven_statements_on_postgresql_nine_on_sqlite(
+def test_a_posting_request_is_one_transaction_of_at_most_seven_statements(
         coop, officer, api):
     cash, income = _accounts(coop.id)
     slug, org_id = coop.slug, coop.id
@@ -36,9 +36,9 @@ def test_a_posting_request_is_one_transaction_of_at_most_seven_statements_on_pos
     assert transactions == 1
     # who is asking (1); the idempotency claim (1); accounts, parties, the closed month, the teller session and an
     # earlier entry under the key, together (1); the policy amount (1); the entry with its lines and totals
-    # (PostgreSQL: 1; SQLite: the entry, its lines, and account, party and month totals as they occur, 4 here);
+    # (PostgreSQL: 1; SQLite: the entry, then its lines with their account, party and month totals, 2);
     # the audit row (PostgreSQL: after the chain's advisory lock, 2; SQLite 1)
-    assert len(statements) <= (7 if ON_POSTGRES else 9), "\n".join(statements)
+    assert len(statements) <= 7, "\n".join(statements)
     db.session.expire_all()
     assert ledger.balance(org_id, "cash_on_hand").debit_balance == 2 * 10_00  # both posted, once each
 
