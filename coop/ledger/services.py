@@ -17,6 +17,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, case, func, insert, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
 from ..audit import services as audit
 from ..errors import Month, Pesos, Sentence, Words
@@ -295,13 +296,23 @@ def _post_lines_sqlite(connection, line_rows: list[dict], months: dict[int, str]
     """The lines of entries and their totals, in one statement (see `_SQLITE_POST_LINE_DDL`)."""
     info = connection.connection.info
     if not info.get(_SQLITE_POST_LINE):
-        driver = connection.connection.driver_connection
-        for ddl in _SQLITE_POST_LINE_DDL:  # the TEMP schema only: not a write to the database
-            driver.execute(ddl)
-        info[_SQLITE_POST_LINE] = True
-    connection.exec_driver_sql(_SQLITE_INSERT_POST_LINES, [
-        (row["org_id"], row["entry_id"], row["account_id"], row["party_id"], row["debit"], row["credit"], row["memo"],
-         months[row["entry_id"]]) for row in line_rows])
+        _create_post_line_sqlite(connection)
+    rows = [(row["org_id"], row["entry_id"], row["account_id"], row["party_id"], row["debit"], row["credit"],
+             row["memo"], months[row["entry_id"]]) for row in line_rows]
+    try:
+        connection.exec_driver_sql(_SQLITE_INSERT_POST_LINES, rows)
+    except OperationalError as missing:  # a rollback no listener saw undid the view: SQLite refused before writing
+        if _SQLITE_POST_LINE not in str(missing.orig):
+            raise
+        _create_post_line_sqlite(connection)
+        connection.exec_driver_sql(_SQLITE_INSERT_POST_LINES, rows)
+
+
+def _create_post_line_sqlite(connection) -> None:
+    driver = connection.connection.driver_connection
+    for ddl in _SQLITE_POST_LINE_DDL:  # the TEMP schema only: not a write to the database
+        driver.execute(ddl)
+    connection.connection.info[_SQLITE_POST_LINE] = True
 
 
 def _post_one_postgresql(connection, head: dict, entry: Entry, found: dict) -> int:

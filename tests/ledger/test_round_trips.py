@@ -57,3 +57,19 @@ def test_a_post_after_a_rollback_that_undid_the_first_post_of_a_connection_is_wr
     assert ledger.recompute_problems(org_id) == []
     assert ON_POSTGRES or db.session.connection().exec_driver_sql(
         "SELECT count(*) FROM sqlite_temp_master WHERE name = 'coop_post_line'").scalar() == 1
+
+
+def test_a_post_whose_view_went_behind_the_listeners_back_creates_it_again(make_org):
+    """A view gone without a rollback SQLAlchemy saw (dropped on the driver itself): the post meets a missing view,
+    makes it again and writes whole, instead of answering 500."""
+    if ON_POSTGRES:
+        return
+    org_id = make_org().id
+    party = ledger.ensure_party(org_id, "member", 1, "M-1")
+    ledger.post(_entry(org_id, party, 1_00))  # the connection's view is made and known to be there
+    connection = db.session.connection()
+    connection.connection.driver_connection.execute("DROP VIEW temp.coop_post_line")
+    ledger.post(_entry(org_id, party, 2_00))
+    db.session.commit()
+    assert ledger.balance(org_id, "cash_on_hand").debit_balance == 3_00
+    assert ledger.recompute_problems(org_id) == []
