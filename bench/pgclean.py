@@ -6,13 +6,16 @@
 The database at $COOP_BENCH_PG_URL (its schema is DROPPED and rebuilt for each way, and dropped at the end)
 gets, --rounds times, what a typical test writes (an organization with its chart, a user, a handful of
 postings, read back) and is then emptied. Each way of emptying runs on a fresh schema, twice, in the
-order A B A B, so that the load of this shared machine falls on both alike:
+order A B C A B C, so that the load of this shared machine falls on both alike:
 - `truncate` (the baseline, the tests' way until issue 22): TRUNCATE ... CASCADE of the tables holding
   a row, ALTER SEQUENCE RESTART of the used sequences;
-- `delete` (tests/conftest.py `_empty_postgres` now): DELETE of the tables holding a row as a replica
-  (no foreign-key checks nor triggers), setval of the used sequences.
-Printed per way: seconds per emptying and per test's work (wall, median and mean, the later rounds
-apart to show any slowdown from dead rows), with the load average; then the ratios against truncate.
+- `delete`: DELETE of the tables holding a row as a replica (no foreign-key checks nor triggers),
+  setval of the used sequences;
+- `vacuum` (tests/conftest.py `_empty_postgres` now): `delete`, and a VACUUM of the tables emptied since the
+  last one every 25 tests (the dead rows would otherwise slow every later test).
+Printed per way: milliseconds per emptying and per test's work, wall and CPU (the PostgreSQL server process
+read from /proc, it runs on this machine, plus this process), the first and second half of the rounds
+apart to show any slowdown from dead rows, with the load average; then the ratios against truncate.
 """
 from __future__ import annotations
 
@@ -61,7 +64,22 @@ def delete_way(engine, probe):
         conn.exec_driver_sql("; ".join(statements))
 
 
-WAYS = {"truncate": truncate_way, "delete": delete_way}
+VACUUM_EVERY = 25  # as tests/conftest.py
+
+
+def vacuum_way(engine, probe, emptied=set(), count=[0]):  # noqa: B006 (state kept across calls on purpose)
+    """delete_way, and a VACUUM of the tables emptied since the last one every VACUUM_EVERY tests (tests/conftest.py)."""
+    with engine.connect() as conn:
+        emptied.update(name for kind, name in conn.execute(probe).all() if kind == "t")
+    delete_way(engine, probe)
+    count[0] += 1
+    if count[0] % VACUUM_EVERY == 0:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM " + ", ".join(f'"{name}"' for name in sorted(emptied)))
+        emptied.clear()
+
+
+WAYS = {"truncate": truncate_way, "delete": delete_way, "vacuum": vacuum_way}
 
 
 def probe_for(engine):
@@ -73,7 +91,18 @@ def probe_for(engine):
     return text(" UNION ALL ".join(probes))
 
 
-def a_test(url: str, n: int) -> None:
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(conn) -> float:
+    """CPU seconds (user + system) the PostgreSQL server process behind `conn` has used: the server runs on this
+    machine, and CPU time, unlike wall time, hardly moves with the load of the other sessions."""
+    pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def a_test(url: str, n: int) -> float:
     """What a typical domain test writes and reads: its own app and connection, as the tests' `app` fixture."""
     from coop import create_app
     from coop.auth.services import create_user, grant_role
@@ -96,32 +125,47 @@ def a_test(url: str, n: int) -> None:
                               source="bench", source_id=str(k)))
             db.session.commit()
         ledger.get_account(org.id, "cash_on_hand")
+        server = backend_cpu(db.session.connection())
         db.session.remove()
         db.engine.dispose()
+    return server
 
 
 def run_way(name: str, url: str, rounds: int) -> dict:
+    import logging
+
     app = make_app(url)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
         db.engine.dispose()
     engine = create_engine(url, pool_size=1)
     probe = probe_for(engine)
     way = WAYS[name]
-    cleaning, work = [], []
+    cleaning, work, cleaning_cpu, work_cpu = [], [], [], []
     for n in range(rounds):
-        started = time.perf_counter()
-        a_test(url, n)
+        started, cpu = time.perf_counter(), time.process_time()
+        server = a_test(url, n)
         work.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        work_cpu.append(time.process_time() - cpu + server)
+        with engine.connect() as conn:
+            server = backend_cpu(conn)
+        started, cpu = time.perf_counter(), time.process_time()
         way(engine, probe)
         cleaning.append(time.perf_counter() - started)
+        with engine.connect() as conn:
+            server = backend_cpu(conn) - server
+        cleaning_cpu.append(time.process_time() - cpu + server)
     engine.dispose()
     half = rounds // 2
     print(f"{name:>9}: emptying median {statistics.median(cleaning) * 1000:7.1f} ms, mean "
           f"{statistics.mean(cleaning) * 1000:7.1f} ms; a test's work median {statistics.median(work) * 1000:7.1f} ms, "
           f"first half {statistics.mean(work[:half]) * 1000:7.1f} ms, second half {statistics.mean(work[half:]) * 1000:7.1f} ms"
           f"  (load {os.getloadavg()[0]:.1f})", flush=True)
-    return {"cleaning": statistics.mean(cleaning), "work": statistics.mean(work)}
+    print(f"{'':>9}  CPU (server + client): emptying mean {statistics.mean(cleaning_cpu) * 1000:7.1f} ms; a test's work "
+          f"first half {statistics.mean(work_cpu[:half]) * 1000:7.1f} ms, second half "
+          f"{statistics.mean(work_cpu[half:]) * 1000:7.1f} ms", flush=True)
+    return {"cleaning": statistics.mean(cleaning), "work": statistics.mean(work),
+            "cleaning CPU": statistics.mean(cleaning_cpu), "work CPU": statistics.mean(work_cpu)}
 
 
 def main() -> None:
@@ -142,13 +186,15 @@ def main() -> None:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-    base = {key: statistics.mean(r[key] for r in results["truncate"]) for key in ("cleaning", "work")}
+    keys = ("cleaning", "work", "cleaning CPU", "work CPU")
+    base = {key: statistics.mean(r[key] for r in results["truncate"]) for key in keys}
     for name, runs in results.items():
-        cleaning = statistics.mean(r["cleaning"] for r in runs)
-        work = statistics.mean(r["work"] for r in runs)
-        print(f"{name:>9}: emptying {cleaning * 1000:7.1f} ms ({cleaning / base['cleaning']:.2f}x truncate), "
-              f"emptying + work {(cleaning + work) * 1000:7.1f} ms ({(cleaning + work) / sum(base.values()):.2f}x)"
-              f"  (load {os.getloadavg()[0]:.1f})")
+        mean = {key: statistics.mean(r[key] for r in runs) for key in keys}
+        for unit, cleaning, work in (("wall", "cleaning", "work"), ("CPU", "cleaning CPU", "work CPU")):
+            total, base_total = mean[cleaning] + mean[work], base[cleaning] + base[work]
+            print(f"{name:>9} {unit:>4}: emptying {mean[cleaning] * 1000:7.1f} ms ({mean[cleaning] / base[cleaning]:.2f}x "
+                  f"truncate), emptying + a test's work {total * 1000:7.1f} ms ({total / base_total:.2f}x)"
+                  f"  (load {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

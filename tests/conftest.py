@@ -88,6 +88,7 @@ def empty_database(template, directory) -> str:
 
 
 _cleaner = {}
+VACUUM_EVERY = 25  # tests between two vacuums of the tables their cleaning emptied (see _empty_postgres)
 _CLEANING = {"runs": 0, "seconds": 0.0, "cpu": 0.0}
 
 
@@ -100,11 +101,11 @@ def _empty_postgres() -> None:
     DELETE while the session plays a replica (`session_replication_role`, the superuser's switch pg_dump and
     logical replication use), so that neither the foreign keys nor the triggers (append-only journal, the
     journal lines' reference checks of 0210) fire: every table with a row is emptied, so none is left
-    pointing at a row that is gone. TRUNCATE ... CASCADE, the way before, emptied every table that refers
-    to a truncated one, which from `organization` is nearly all of them, each getting new files and a lock
-    that waits for every other connection: 1–3 s a test on a loaded machine, against a few milliseconds for
-    DELETE of a few rows. The sequences go back to 1 with setval (ALTER SEQUENCE RESTART writes a new file
-    too), as a fresh SQLite copy starts its ids at 1."""
+    pointing at a row that is gone. TRUNCATE ... CASCADE, the way before, emptied every table that refers to
+    a truncated one, which from `organization` is nearly all of them, each getting new files: 1.7 s a test
+    on this loaded machine, against tens of milliseconds for DELETE of a few rows (issue 22, bench/pgclean.py).
+    The sequences go back to 1 with setval (ALTER SEQUENCE RESTART writes a new file too), as a fresh SQLite
+    copy starts its ids at 1."""
     if not _cleaner:
         _cleaner["engine"] = engine = create_engine(DATABASE_URL, pool_size=1)
         with engine.connect() as conn:
@@ -113,17 +114,29 @@ def _empty_postgres() -> None:
         probes = [f"SELECT 't', '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables]
         probes.append("SELECT 's', sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL")
         _cleaner["probe"] = text(" UNION ALL ".join(probes))
+        _cleaner["emptied"] = set()
     engine = _cleaner["engine"]
     with engine.begin() as conn:
         used = conn.execute(_cleaner["probe"]).all()
         if not used:
             return
+        tables = [name for kind, name in used if kind == "t"]
         statements = ["SET LOCAL session_replication_role = replica"]
-        statements += [f'DELETE FROM "{name}"' for kind, name in used if kind == "t"]
+        statements += [f'DELETE FROM "{name}"' for name in tables]
         sequences = [f"setval('\"{name}\"', 1, false)" for kind, name in used if kind == "s"]
         if sequences:
             statements.append("SELECT " + ", ".join(sequences))
         conn.exec_driver_sql("; ".join(statements))
+    # DELETE leaves dead rows and index entries behind, and the ids start at 1 again: without a vacuum (autovacuum
+    # may be off, and is slow to come to tables that are empty) every test's lookups of organization 1 would wade
+    # through those of every test before it. One VACUUM of the tables emptied since the last, every few tests.
+    emptied = _cleaner["emptied"]
+    emptied.update(tables)
+    _cleaner["cleanings"] = _cleaner.get("cleanings", 0) + 1
+    if _cleaner["cleanings"] % VACUUM_EVERY == 0:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM " + ", ".join(f'"{name}"' for name in sorted(emptied)))
+        emptied.clear()
 
 
 @pytest.fixture
