@@ -2,7 +2,7 @@
 
 The database is chosen by DATABASE_URL (SQLite by default). The schema is built once per run
 with the real migrations; each test then starts from empty tables: on SQLite a fresh copy of the
-migrated file, on PostgreSQL a TRUNCATE of every table.
+migrated file, on PostgreSQL a DELETE of the rows in the tables that hold any (see _empty_postgres).
 """
 from __future__ import annotations
 
@@ -72,26 +72,40 @@ def database_template(tmp_path_factory):
 
 
 def empty_database(template, directory) -> str:
-    """The migrated schema with no rows: PostgreSQL's tables truncated, or a copy of the SQLite template."""
+    """The migrated schema with no rows: PostgreSQL's tables emptied, or a copy of the SQLite template."""
+    started, cpu = time.perf_counter(), time.process_time()
     if ON_POSTGRES:
         _empty_postgres()
-        return DATABASE_URL
-    path = directory / "coop.sqlite"
-    shutil.copyfile(template, path)
-    return f"sqlite:///{path}"
+        url = DATABASE_URL
+    else:
+        path = directory / "coop.sqlite"
+        shutil.copyfile(template, path)
+        url = f"sqlite:///{path}"
+    _CLEANING["runs"] += 1
+    _CLEANING["seconds"] += time.perf_counter() - started
+    _CLEANING["cpu"] += time.process_time() - cpu
+    return url
 
 
 _cleaner = {}
+VACUUM_EVERY = 25  # tests between two vacuums of the tables their cleaning emptied (see _empty_postgres)
+_CLEANING = {"runs": 0, "seconds": 0.0, "cpu": 0.0}
 
 
 def _empty_postgres() -> None:
     """Every table empty and every id sequence back at 1, in two round trips.
 
-    Truncating all ~100 tables before each test cost most of the PostgreSQL suite's wall time (new
-    files for each table, and their fsync at commit). One statement asks which tables hold a row and
-    which sequences were used (a rolled-back insert uses one too): a test touches a handful, and only
-    those are truncated and restarted. It reads the tables themselves, so rows written by another
-    connection, a trigger or COPY are found as surely as the ORM's."""
+    One statement asks which tables hold a row and which sequences were used (a rolled-back insert uses one
+    too); it reads the tables themselves, so rows written by another connection, a thread, a trigger or COPY
+    are found as surely as the ORM's. A test touches a handful of tables, and only those are emptied, with
+    DELETE while the session plays a replica (`session_replication_role`, the superuser's switch pg_dump and
+    logical replication use), so that neither the foreign keys nor the triggers (append-only journal, the
+    journal lines' reference checks of 0210) fire: every table with a row is emptied, so none is left
+    pointing at a row that is gone. TRUNCATE ... CASCADE, the way before, emptied every table that refers to
+    a truncated one, which from `organization` is nearly all of them, each getting new files: 1.7 s a test
+    on this loaded machine, against tens of milliseconds for DELETE of a few rows (issue 22, bench/pgclean.py).
+    The sequences go back to 1 with setval (ALTER SEQUENCE RESTART writes a new file too), as a fresh SQLite
+    copy starts its ids at 1."""
     if not _cleaner:
         _cleaner["engine"] = engine = create_engine(DATABASE_URL, pool_size=1)
         with engine.connect() as conn:
@@ -100,17 +114,29 @@ def _empty_postgres() -> None:
         probes = [f"SELECT 't', '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables]
         probes.append("SELECT 's', sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL")
         _cleaner["probe"] = text(" UNION ALL ".join(probes))
+        _cleaner["emptied"] = set()
     engine = _cleaner["engine"]
     with engine.begin() as conn:
         used = conn.execute(_cleaner["probe"]).all()
+        if not used:
+            return
         tables = [name for kind, name in used if kind == "t"]
-        sequences = [name for kind, name in used if kind == "s"]
-        statements = ["SET LOCAL coop.allow_truncate = 'on'"]  # the owner may; see 0070_security
-        if tables:
-            statements.append("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
-        statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
-        if len(statements) > 1:
-            conn.exec_driver_sql("; ".join(statements))
+        statements = ["SET LOCAL session_replication_role = replica"]
+        statements += [f'DELETE FROM "{name}"' for name in tables]
+        sequences = [f"setval('\"{name}\"', 1, false)" for kind, name in used if kind == "s"]
+        if sequences:
+            statements.append("SELECT " + ", ".join(sequences))
+        conn.exec_driver_sql("; ".join(statements))
+    # DELETE leaves dead rows and index entries behind, and the ids start at 1 again: without a vacuum (autovacuum
+    # may be off, and is slow to come to tables that are empty) every test's lookups of organization 1 would wade
+    # through those of every test before it. One VACUUM of the tables emptied since the last, every few tests.
+    emptied = _cleaner["emptied"]
+    emptied.update(tables)
+    _cleaner["cleanings"] = _cleaner.get("cleanings", 0) + 1
+    if _cleaner["cleanings"] % VACUUM_EVERY == 0:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM " + ", ".join(f'"{name}"' for name in sorted(emptied)))
+        emptied.clear()
 
 
 @pytest.fixture
@@ -323,7 +349,11 @@ _CHECKS = {"runs": 0, "seconds": 0.0}
 
 
 def pytest_terminal_summary(terminalreporter):
-    """What the control checks after each test cost this run (the suite's time is printed beside it)."""
+    """What emptying the database before each test and the control checks after it cost this run (the suite's time
+    is printed beside it)."""
+    if _CLEANING["runs"]:
+        terminalreporter.write_line(f"cleaning before {_CLEANING['runs']} tests: {_CLEANING['seconds']:.1f} s in all "
+                                    f"({_CLEANING['cpu']:.1f} s CPU in pytest), load average {os.getloadavg()[0]:.1f}")
     if _CHECKS["runs"]:
         terminalreporter.write_line(f"control-account checks after {_CHECKS['runs']} tests: "
                                     f"{_CHECKS['seconds']:.1f} s in all, load average {os.getloadavg()[0]:.1f}")
