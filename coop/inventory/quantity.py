@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from marshmallow import ValidationError, fields
 
+from ..errors import Words  # the messages are extracted into the catalogue and said in the reader's language
+
 SCALE = 1000
 # ASCII digits only, thousands separators only every three digits, like coop.money's amounts.
 _QUANTITY = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$", re.ASCII)
@@ -14,15 +16,15 @@ MAX_THOUSANDTHS = 10**12 * SCALE
 
 def to_thousandths(value) -> int:
     if isinstance(value, bool) or value is None:
-        raise ValueError("Enter a quantity.")
+        raise ValueError(Words("Enter a quantity."))
     text = str(value).strip()
     if len(text) > 40 or not _QUANTITY.match(text):
-        raise ValueError("Enter a quantity, like 2 or 1.5.")
+        raise ValueError(Words("Enter a quantity, like 2 or 1.5."))
     scaled = Decimal(text.replace(",", "")) * SCALE
     if abs(scaled) > MAX_THOUSANDTHS:
-        raise ValueError("That quantity is too large.")
+        raise ValueError(Words("That quantity is too large."))
     if scaled != scaled.to_integral_value():
-        raise ValueError("Quantities have at most three decimals.")
+        raise ValueError(Words("Quantities have at most three decimals."))
     return int(scaled)
 
 
@@ -64,5 +66,5 @@ class Quantity(fields.String):
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
         if thousandths < 0 or (thousandths == 0 and not self.allow_zero):
-            raise ValidationError("The quantity must be more than zero.")
+            raise ValidationError(Words("The quantity must be more than zero."))
         return thousandths

@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from ..errors import Words  # extracted into the catalogue, said in the reader's language
 from ..kernel import MAX_ID
 
 
@@ -60,7 +61,7 @@ def _bad_ids(value, path: str = "") -> dict[str, str]:
             if isinstance(key, str) and _is_id_key(key):
                 items = item if isinstance(item, list) else [item]
                 if any(_out_of_range(v) for v in items):
-                    found[name] = "No such record."
+                    found[name] = Words("No such record.")
                     continue
             found.update(_bad_ids(item, name))
     elif isinstance(value, list):

@@ -87,3 +87,17 @@ def test_a_refused_forms_messages_are_said_in_the_language_of_the_page_that_show
             assert message in flash, (shown_in, message)  # once at the top
             assert f'<small class="error">{message}</small>' in page, (shown_in, message)  # and next to its field
         assert not any(message in page for message in foreign), shown_in
+
+
+def test_a_quantity_refused_and_a_record_that_cannot_exist_are_said_in_filipino(make_org, make_user, login):
+    """The quantity parser's and the id guard's messages are in the catalogue, like every other refusal."""
+    org = make_org()
+    client = login(make_user(org, "officer"))
+    client.get(f"/o/{org.slug}/?lang=fil")
+    refused = client.post(f"/o/{org.slug}/store/products", data={
+        "code": "RICE", "name": "Bigas", "sale_price": "50", "units_per_purchase": "1.2345"},
+        headers={"Referer": f"http://localhost/o/{org.slug}/store/products/new"})
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Hanggang tatlong decimal lamang ang dami." in page and "three decimals" not in page
+    missing = client.get(f"/o/{org.slug}/loans/?member_id=99999999999999").get_data(as_text=True)
+    assert "Walang ganitong rekord." in missing and "No such record." not in missing
