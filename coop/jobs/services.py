@@ -50,10 +50,13 @@ def check_caught_up(org_id: int, through: date, today: date, field: str | None =
                          "with the command coop jobs).", field=field, values={"date": first})
 
 
+_DEFECT = Words("It failed on an error: the server's log has the details.")
+
+
 def _record_stuck(org_id: int, job: str, day: date, exc: Exception) -> None:
     """Kept for the dashboard, in its own transaction (the job's was rolled back). A refusal keeps its words for
     the officer's language; anything else is a defect, told to look in the server's log."""
-    reason = keep(exc if isinstance(exc, CoopError) else Words("It failed on an error: the server's log has the details."))
+    reason = keep(exc if isinstance(exc, CoopError) else _DEFECT)
     row = db.session.scalar(select(JobStuck).where(JobStuck.org_id == org_id, JobStuck.job == job))
     if row is None:
         db.session.add(JobStuck(org_id=org_id, job=job, day=day, reason=reason))
@@ -95,7 +98,11 @@ def run_daily(today: date, only: str | None = None) -> list[tuple[str, str, date
                     db.session.rollback()
                     log.exception("daily job %s for %s on %s failed", job.name, slug, day)
                     failed.append(f"{slug} {job.name} {day}: {exc}")
-                    _record_stuck(org_id, job.name, day, exc)
+                    try:
+                        _record_stuck(org_id, job.name, day, exc)
+                    except Exception:  # the dashboard's record is not worth stopping the other jobs for
+                        db.session.rollback()
+                        log.exception("could not record daily job %s for %s as stopped", job.name, slug)
                     break
                 done.append((slug, job.name, day, summary))
                 day += timedelta(days=1)
