@@ -18,11 +18,6 @@ def amounts(*pairs):
                        for party, amount in pairs))
 
 
-@pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
 def test_lines_and_balances_come_from_the_query(coop):
     a, b, c = (ledger.ensure_party(coop.id, "member", n, f"M-{n}") for n in (1, 2, 3))
     day = today()

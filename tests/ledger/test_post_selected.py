@@ -29,11 +29,6 @@ def lines(*rows):
                        for n, (key, account, party, debit, credit, memo) in enumerate(rows)))
 
 
-@pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
 def counts():
     return (db.session.scalar(select(func.count()).select_from(JournalEntry)),
             db.session.scalar(select(func.count()).select_from(AuditEvent)))

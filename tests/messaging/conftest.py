@@ -187,11 +187,6 @@ def smtp_server(tls_files):
 
 
 @pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
-@pytest.fixture
 def setting(app):
     from coop.orgs.services import set_setting
 

@@ -1,4 +1,4 @@
-"""Savings fixtures: a cooperative, an officer, an active member; dates in the past month so periods are open."""
+"""Savings fixtures: an active member of the root conftest's cooperative (its `coop` and `officer`)."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,16 +8,6 @@ import pytest
 from coop.extensions import db
 from coop.members.services import create_member
 from coop.savings import services as savings
-
-
-@pytest.fixture
-def coop(make_org):
-    return make_org("cooperative")
-
-
-@pytest.fixture
-def officer(coop, make_user):
-    return make_user(coop, "officer")
 
 
 @pytest.fixture
