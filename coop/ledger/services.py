@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, insert, literal, or_, select, text
+from sqlalchemy import bindparam, case, column, func, insert, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -184,16 +184,21 @@ FROM (SELECT (SELECT count(*) FROM party WHERE party.org_id = :org_id AND party.
      ) AS checks
 LEFT OUTER JOIN account ON account.org_id = :org_id AND {accounts}
 """
+# Its columns named once (a textual select): the result's description is then built with the compiled statement,
+# not again from the cursor at every post.
+_CHECKS_COLUMNS = [column(name) for name in (
+    "id", "org_id", "key", "code", "name", "active", "is_group", "is_control", "no_overdraft", "parties_known",
+    "month_closed", "open_session_id", "open_session_account", "replay_id", "replay_hash")]
 _ACCOUNTS_AND_CHECKS = {
     # SQLite: each account by its key's index, then by its primary key
     "sqlite": text(_CHECKS_SQL.format(party_ids="SELECT value FROM json_each(:party_ids)", accounts=(
         "account.id IN (SELECT named.id FROM account AS named WHERE named.org_id = :org_id AND named.key IN "
-        "(SELECT value FROM json_each(:keys)) UNION ALL SELECT value FROM json_each(:ids))"))),
+        "(SELECT value FROM json_each(:keys)) UNION ALL SELECT value FROM json_each(:ids))"))).columns(*_CHECKS_COLUMNS),
     # PostgreSQL: no join of the chart with itself, whose plan (a nested loop, quadratic in the chart) was chosen
     # while the tables' statistics were those of an empty database: 20 ms a post in a fresh organization
     "postgresql": text(_CHECKS_SQL.format(party_ids="SELECT unnest(CAST(:party_ids AS integer[]))", accounts=(
         "(account.key IN (SELECT unnest(CAST(:keys AS varchar[]))) "
-        "OR account.id IN (SELECT unnest(CAST(:ids AS integer[]))))"))),
+        "OR account.id IN (SELECT unnest(CAST(:ids AS integer[]))))"))).columns(*_CHECKS_COLUMNS),
 }
 _INSERT_ENTRIES = insert(JournalEntry.__table__).returning(JournalEntry.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_LINES = insert(JournalLine.__table__)
@@ -507,7 +512,7 @@ def _post_all(org_id: int, batch: list[tuple[Entry, int | None]], actor_id: int 
         ids = [_post_one_postgresql(connection, heads[0], batch[fresh[0]][0], found)]
     elif len(heads) == 1 and connection.dialect.name == "sqlite":
         entry = batch[fresh[0]][0]
-        ids = list(connection.execute(_INSERT_ENTRIES, heads).scalars())
+        ids = [connection.execute(_INSERT_ENTRIES, heads[0]).scalar_one()]  # one row: no executemany's batching
         _post_lines_sqlite(connection, [
             {"org_id": org_id, "entry_id": ids[0], "account_id": found[line.account].id, "party_id": line.party_id,
              "debit": line.debit, "credit": line.credit, "memo": line.memo} for line in entry.lines],
