@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -54,12 +54,22 @@ class Party(db.Model):
     label: Mapped[str] = mapped_column(String(60))
 
 
+def _where_set(column: str) -> dict:
+    """An index of the rows where a mostly-NULL column has a value (migration 0240): every lookup compares the
+    column with a value, and no post writes a NULL into it."""
+    return {"postgresql_where": text(f"{column} IS NOT NULL"), "sqlite_where": text(f"{column} IS NOT NULL")}
+
+
 class JournalEntry(db.Model):
     __tablename__ = "journal_entry"
     __table_args__ = (
-        UniqueConstraint("org_id", "idempotency_key"),
+        # unique where set; a SQLite database keeps the table's UNIQUE constraints (the same rule: NULLs never collide)
+        Index("uq_journal_entry_org_id_idempotency_key", "org_id", "idempotency_key", unique=True,
+              **_where_set("idempotency_key")),
+        Index("uq_journal_entry_reverses_id", "reverses_id", unique=True, **_where_set("reverses_id")),
         Index("ix_journal_entry_org_date", "org_id", "entry_date"),
         Index("ix_journal_entry_source", "org_id", "source", "source_id"),
+        Index("ix_journal_entry_teller_session_id", "teller_session_id", **_where_set("teller_session_id")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
@@ -70,11 +80,11 @@ class JournalEntry(db.Model):
     source_id: Mapped[str | None] = mapped_column(String(60))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     request_hash: Mapped[str | None] = mapped_column(String(64))
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), unique=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
     # the teller session open at the desk when this cash moved (coop.cash); no foreign key: the ledger owns no sessions
-    teller_session_id: Mapped[int | None] = mapped_column(index=True)
+    teller_session_id: Mapped[int | None]
 
 
 class JournalLine(db.Model):
@@ -82,7 +92,7 @@ class JournalLine(db.Model):
     __table_args__ = (
         CheckConstraint("debit >= 0 AND credit >= 0 AND (debit = 0) <> (credit = 0)", name="one_side"),
         Index("ix_journal_line_account", "org_id", "account_id", "entry_id"),
-        Index("ix_journal_line_party", "org_id", "party_id", "entry_id"),
+        Index("ix_journal_line_party", "org_id", "party_id", "entry_id", **_where_set("party_id")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
