@@ -17,10 +17,12 @@ the boundary rolls everything back: all rows or none.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -213,8 +215,14 @@ def _fast_entry(ctx: _Context, rows: list[tuple], seen: set[str]):
     if debits != credits:
         return None
     seen.add(ref)
-    digest = hashlib.sha256(repr((on.isoformat(), memo, lines)).encode()).hexdigest()
-    return KEY_PREFIX + ref, on, memo, lines, digest, first[0]
+    return KEY_PREFIX + ref, on, memo, lines, _digest(on, memo, lines), first[0]
+
+
+def _digest(on: date, memo: str, lines: list[tuple]) -> str:
+    """The entry's content as its idempotency hash (request_hash): a re-run compares it with what is there.
+    The repr of the lines is most of its cost (~2 µs an entry); another input would be cheaper but would
+    make every entry imported before it "already imported with other content"."""
+    return hashlib.sha256(repr((on.isoformat(), memo, lines)).encode()).hexdigest()
 
 
 def _learn(ctx: _Context, rows: list[tuple]) -> None:
@@ -328,8 +336,7 @@ def _check_slowly(ctx: _Context, rows: list[tuple], seen: set[str], problems: li
             credits=Pesos(credits))))
     if len(problems) > start:
         return None
-    digest = hashlib.sha256(repr((on.isoformat(), memo, lines)).encode()).hexdigest()
-    return KEY_PREFIX + ref, on, memo, lines, digest, first[0]
+    return KEY_PREFIX + ref, on, memo, lines, _digest(on, memo, lines), first[0]
 
 
 class _Writer:
@@ -438,6 +445,26 @@ def _existing(org_id: int, keys: list[str]) -> dict[str, str]:
     return found
 
 
+@contextmanager
+def _collector_spares_older_objects():
+    """The cyclic garbage collector looks only at objects made from here on.
+
+    The batches held keep it collecting, and each full pass walks every object the process holds
+    (the app's modules, SQLAlchemy's mappings: ~270,000), ~0.3 s of CPU in 100,000 entries, a
+    tenth of the import. Frozen, those objects are not walked (nor freed: they are the app's, and
+    garbage among them is collected after the import). When something else froze them (a server
+    that freezes before it forks), they stay as they are."""
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@_collector_spares_older_objects()
 def import_entries(org_id: int, rows: Iterable[tuple], *, batch_size: int = 5000, actor_id: int | None = None,
                    dry_run: bool = False, source: str = "import", max_problems: int = 1000,
                    progress: Callable[[int], None] | None = None) -> ImportSummary:
