@@ -220,6 +220,35 @@ def child_import(url: str, csv_path: str) -> dict:
                         check="ok" if not problems else problems[:3])
 
 
+def child_phases(url: str, csv_path: str, entries: int) -> dict:
+    """Where the import's own CPU goes before the writing: the CSV read alone, then a dry run (read,
+    group, every check, the idempotency hash; nothing written), then the hash alone on entries of the
+    same shape. The writing's share (tuples, executemany or COPY, balances, audit, commit) is the
+    import's CPU less the dry run's."""
+    from coop.cli.ledger import read_journal_csv
+    from coop.ledger import bulk
+    from coop.ledger import services as ledger
+
+    _, org_id = _setup(url)
+    with Clock(database=False) as read, open(csv_path, newline="") as handle:
+        for _row in read_journal_csv(handle):
+            pass
+    with Clock() as dry, open(csv_path, newline="") as handle:
+        summary = ledger.import_entries(org_id, read_journal_csv(handle), dry_run=True)
+    cash, shares, fees = (ledger.get_account(org_id, k).id for k in
+                          ("cash_on_hand", "deposit_for_share_capital_subscription", "service_fees"))
+    shaped = []
+    for n in range(entries):
+        _ref, on, memo, amount, party = entry(n)
+        shaped.append((on, memo, [(cash, None, amount, 0, None), (shares, party, 0, amount - 1000, None),
+                                  (fees, None, 0, 1000, None)]))
+    with Clock(database=False) as hashing:
+        for on, memo, lines in shaped:
+            bulk._digest(on, memo, lines)
+    return {"read": read.cpu_seconds, "dry": dry.cpu_seconds, "dry_seconds": dry.seconds,
+            "hash": hashing.cpu_seconds, "entries": summary.entries}
+
+
 def child_beancount(path: str) -> dict:
     """`loader.load_file` on a file it has not seen: parse, book, plugins, validations; it then writes its
     pickle cache (the time is in the figure). BEANCOUNT_DISABLE_LOAD_CACHE (set by the caller) leaves that out."""
@@ -246,6 +275,7 @@ def main() -> None:
     if args.child:
         kind, *rest = args.child
         result = {"raw": lambda: child_raw(rest[0], int(rest[1])), "import": lambda: child_import(*rest),
+                  "phases": lambda: child_phases(rest[0], rest[1], int(rest[2])),
                   "beancount": lambda: child_beancount(rest[0])}[kind]()
         result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result["load"] = os.getloadavg()[0]
@@ -300,6 +330,10 @@ def main() -> None:
             for f in work.glob("bench.sqlite*"):
                 f.unlink()
         imp = run_child("import", url, str(csv_path))
+        if name == "sqlite":
+            for f in work.glob("bench.sqlite*"):
+                f.unlink()
+        phases = run_child("phases", url, str(csv_path), str(n))
         how = "COPY, batches of 5,000" if name == "postgresql" else "executemany"
         print(f"{name}:")
         print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s, CPU {raw['cpu']:.1f} s "
@@ -311,6 +345,18 @@ def main() -> None:
               + (f"; import / beancount = {bean['seconds'] / imp['seconds']:.2f}x" if bean else ""))
         print(f"  CPU (this process and its database server process): import / raw = {raw['cpu'] / imp['cpu']:.2f}x"
               + (f"; import / beancount = {bean['cpu'] / imp['cpu']:.2f}x" if bean else ""))
+        write = imp["cpu"] - phases["dry"]
+        print(f"  the import's CPU by phase: read the CSV {phases['read']:.2f} s, group and check "
+              f"{phases['dry'] - phases['read'] - phases['hash']:.2f} s, idempotency hash {phases['hash']:.2f} s "
+              f"(together a dry run: {phases['dry']:.2f} s, {phases['dry_seconds']:.2f} s wall); write "
+              f"(import less dry run: tuples, {'COPY' if name == 'postgresql' else 'executemany'}, balances, audit, "
+              f"commit) {write:.2f} s against the raw write's {raw['cpu']:.2f} s (load {phases['load']:.2f})")
+        if bean:
+            budget = bean["cpu"] / 4
+            print(f"  4x Beancount is {budget:.2f} s of CPU: the raw write alone is {raw['cpu'] / budget:.0%} of it, "
+                  f"the import's write {write / budget:.0%}, its dry run {phases['dry'] / budget:.0%}; on two free "
+                  f"cores the import's wall could fall to the larger of the two, "
+                  f"{max(write, phases['dry']) / budget:.0%} of it")
         print(f"  peak RSS of the import: {small['max_rss_mb']:.0f} MB at {n // 5:,} entries, "
               f"{imp['max_rss_mb']:.0f} MB at {n:,} entries")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
