@@ -16,33 +16,40 @@ peak memory is its own):
 - beancount (when `beancount` is installed): `beancount.loader.load_file` of the same
   transactions written as a ledger file (parsing, booking, its plugins and validations), once without
   its pickle cache and once as a first load that writes it; the ratio uses the faster (no cache).
-What is left (measured 2026-12-04 on branch bulk20, 100,000 entries x 3 lines, 2 shared CPUs at load
-12-18, so the wall figures are 3-7x the CPU ones and only the CPU ratios can be read):
+What is left (measured 2026-12-05 on branch import20, 100,000 entries x 3 lines, 2 shared CPUs at load
+4.4-5.1, so the wall figures are 1.1-1.6x the CPU ones and only the CPU ratios can be read):
 
-    beancount load_file, no cache  84.5 s wall, 11.9 s CPU      (writing its pickle cache: 112.6 s, 16.9 s CPU)
-    SQLite      raw executemany    20.1 s wall,  2.5 s CPU     import 32.6 s,  4.5 s CPU
-                import/beancount 2.62x CPU;  import/raw 0.55x CPU
-    PostgreSQL  raw COPY           17.9 s wall,  4.0 s CPU     import 24.4 s,  6.1 s CPU
-                import/beancount 1.95x CPU;  import/raw 0.66x CPU   (before 0210_bulk20_line_refs: 1.01x, 0.74x;
-                                                                      the raw COPY alone 7.8 s CPU)
-    a second run at load 28-34 (Beancount 172.1 s wall, 12.9 s CPU): SQLite 2.99x CPU (4.14x wall),
-    PostgreSQL 2.02x CPU (6.01x wall); import/raw 0.54x and 0.70x CPU
+    beancount load_file, no cache  12.7 s wall,  8.1 s CPU   (4x Beancount: 2.02 s of CPU)
+    SQLite      raw executemany     1.8 s wall,  1.6 s CPU     import  3.2 s,  2.7 s CPU
+                import/beancount 2.99x CPU;  import/raw 0.61x CPU
+                by phase: read the CSV 0.23 s, group and check 0.32 s, idempotency hash 0.25 s (a dry run:
+                0.80 s); the write (tuples, executemany, balances, audit, commit) 1.90 s, the raw one 1.64 s
+    PostgreSQL  raw COPY            4.2 s wall,  2.8 s CPU (2.5 s of it the server's)
+                import              5.7 s wall,  4.1 s CPU (2.7 s the server's)
+                import/beancount 1.95x CPU;  import/raw 0.68x CPU
+                by phase: a dry run 0.77 s; the write 3.38 s, the raw one 2.82 s
+    (the same day on main at load 0.4-0.8: Beancount 7.9 s, 7.8 s CPU; SQLite import 3.2 s (2.42x);
+     PostgreSQL import 4.2 s, 4.8 s CPU (1.87x))
 
-4x Beancount is 3.0 s of CPU here for the whole import. On PostgreSQL the raw COPY of the same rows
-into the same tables alone is 4.0 s of CPU (the server: 100,000 entries into journal_entry with its six
-indexes and three per-row foreign keys ~1.4 s, 300,000 lines into journal_line with its four indexes and
-the per-statement reference check ~2.5 s; psycopg's COPY rows ~0.4 s): the goal is below the floor of
-writing the rows into the ledger's tables, whatever the import does before. Migration
-0210_bulk20_line_refs took the floor from 7.8 s to 4.0 s by replacing journal_line's four per-row
-foreign-key triggers (a SELECT ... FOR KEY SHARE each) by one trigger per statement over its transition
-table. On SQLite the raw insert is 2.5 s of CPU (foreign keys ~0.25 s of it), which leaves 0.5 s to read,
-group, check and hash 300,000 CSV rows; a dry run takes ~1.6 s (the csv module's reading alone 0.3 s,
-the per-entry check and its sha256 ~1 s). A column-at-a-time check of each batch (map/zip over the
-columns) was tried and measured no faster: the per-entry work left is the idempotency hash and the
-entry's tuples, which the writer needs. What would move it further: journal_entry's per-row foreign
-keys (organization, poster, reversal) checked per statement too (~0.4 s of PostgreSQL's 1.4 s); fewer
-indexes on the journal (each is a read some page needs). The writer thread overlaps reading the next
-batch with the database writing the last one, which shows in wall time only when a core is free.
+Why 4x is out of reach with these tables. On PostgreSQL the raw COPY of the same rows into the same tables
+is 140% of the budget by itself, nearly all of it the server's (journal_entry's six indexes and three
+per-row foreign keys, journal_line's four indexes and its per-statement reference check: see migration
+0210_bulk20_line_refs, which took it from 7.8 s to 4.0 s): the goal is below the floor of writing the
+rows, whatever the import does before. On SQLite the raw executemany is 81% of the budget, and the
+import's own write (the tuples with their ids, the same executemany, the balance rows, one audit row a
+batch, the commit) 94%: reading, grouping, checking and hashing 300,000 rows would have to cost 0.12 s,
+where the csv module's reading alone costs 0.15 s. Two cores do not change that: sqlite3 holds the GIL
+to bind each row, so a writer thread overlaps nothing (measured; the import writes in its own thread
+on SQLite, in a writer thread on PostgreSQL, where the server works while the next batch is read), and
+a reader process would hand its batches over pickled (0.11 s to pickle and 0.15 s to unpickle 100,000
+entries), which puts the writing side above the budget. What the import's CPU was cut by today: the
+cyclic garbage collector no longer walks the app's ~270,000 objects (gc.freeze while it runs: 0.3 s on
+SQLite, 0.4 s on PostgreSQL), and SQLite's writing no longer switches threads (~0.1 s). What is left
+in the Python: the idempotency hash (its input's repr is 2/3 of it; another input would make every
+earlier import's entries "imported with other content" on a re-run), the entry's tuples, which the
+writer needs (a column-at-a-time check of each batch was tried and measured no faster). What would move
+the floor: journal_entry's per-row foreign keys (organization, poster, reversal) checked per statement
+too (~0.4 s of PostgreSQL's share); fewer indexes on the journal (each is a read some page needs).
 
 Printed: wall seconds and CPU seconds (the child's, every thread, plus its PostgreSQL server
 process read from /proc, whose share is shown: on a busy machine the CPU figures are the steadier),
