@@ -16,37 +16,47 @@ peak memory is its own):
 - beancount (when `beancount` is installed): `beancount.loader.load_file` of the same
   transactions written as a ledger file (parsing, booking, its plugins and validations), once without
   its pickle cache and once as a first load that writes it; the ratio uses the faster (no cache).
-What is left (measured 2026-12-04 on branch bulk20, 100,000 entries x 3 lines, 2 shared CPUs at load
-12-18, so the wall figures are 3-7x the CPU ones and only the CPU ratios can be read):
+What is left (measured 2026-12-05 on branch import20, 100,000 entries x 3 lines, 2 shared CPUs at load
+4.4-5.1, so the wall figures are 1.1-1.6x the CPU ones and only the CPU ratios can be read):
 
-    beancount load_file, no cache  84.5 s wall, 11.9 s CPU      (writing its pickle cache: 112.6 s, 16.9 s CPU)
-    SQLite      raw executemany    20.1 s wall,  2.5 s CPU     import 32.6 s,  4.5 s CPU
-                import/beancount 2.62x CPU;  import/raw 0.55x CPU
-    PostgreSQL  raw COPY           17.9 s wall,  4.0 s CPU     import 24.4 s,  6.1 s CPU
-                import/beancount 1.95x CPU;  import/raw 0.66x CPU   (before 0210_bulk20_line_refs: 1.01x, 0.74x;
-                                                                      the raw COPY alone 7.8 s CPU)
-    a second run at load 28-34 (Beancount 172.1 s wall, 12.9 s CPU): SQLite 2.99x CPU (4.14x wall),
-    PostgreSQL 2.02x CPU (6.01x wall); import/raw 0.54x and 0.70x CPU
+    beancount load_file, no cache  12.7 s wall,  8.1 s CPU   (4x Beancount: 2.02 s of CPU)
+    SQLite      raw executemany     1.8 s wall,  1.6 s CPU     import  3.2 s,  2.7 s CPU
+                import/beancount 2.99x CPU;  import/raw 0.61x CPU
+                by phase: read the CSV 0.23 s, group and check 0.32 s, idempotency hash 0.25 s (a dry run:
+                0.80 s); the write (tuples, executemany, balances, audit, commit) 1.90 s, the raw one 1.64 s
+    PostgreSQL  raw COPY            4.2 s wall,  2.8 s CPU (2.5 s of it the server's)
+                import              5.7 s wall,  4.1 s CPU (2.7 s the server's)
+                import/beancount 1.95x CPU;  import/raw 0.68x CPU
+                by phase: a dry run 0.77 s; the write 3.38 s, the raw one 2.82 s
+    (the same day on main at load 0.4-0.8: Beancount 7.9 s, 7.8 s CPU; SQLite import 3.2 s (2.42x);
+     PostgreSQL import 4.2 s, 4.8 s CPU (1.87x))
 
-4x Beancount is 3.0 s of CPU here for the whole import. On PostgreSQL the raw COPY of the same rows
-into the same tables alone is 4.0 s of CPU (the server: 100,000 entries into journal_entry with its six
-indexes and three per-row foreign keys ~1.4 s, 300,000 lines into journal_line with its four indexes and
-the per-statement reference check ~2.5 s; psycopg's COPY rows ~0.4 s): the goal is below the floor of
-writing the rows into the ledger's tables, whatever the import does before. Migration
-0210_bulk20_line_refs took the floor from 7.8 s to 4.0 s by replacing journal_line's four per-row
-foreign-key triggers (a SELECT ... FOR KEY SHARE each) by one trigger per statement over its transition
-table. On SQLite the raw insert is 2.5 s of CPU (foreign keys ~0.25 s of it), which leaves 0.5 s to read,
-group, check and hash 300,000 CSV rows; a dry run takes ~1.6 s (the csv module's reading alone 0.3 s,
-the per-entry check and its sha256 ~1 s). A column-at-a-time check of each batch (map/zip over the
-columns) was tried and measured no faster: the per-entry work left is the idempotency hash and the
-entry's tuples, which the writer needs. What would move it further: journal_entry's per-row foreign
-keys (organization, poster, reversal) checked per statement too (~0.4 s of PostgreSQL's 1.4 s); fewer
-indexes on the journal (each is a read some page needs). The writer thread overlaps reading the next
-batch with the database writing the last one, which shows in wall time only when a core is free.
+Why 4x is out of reach with these tables. On PostgreSQL the raw COPY of the same rows into the same tables
+is 140% of the budget by itself, nearly all of it the server's (journal_entry's six indexes and three
+per-row foreign keys, journal_line's four indexes and its per-statement reference check: see migration
+0210_bulk20_line_refs, which took it from 7.8 s to 4.0 s): the goal is below the floor of writing the
+rows, whatever the import does before. On SQLite the raw executemany is 81% of the budget, and the
+import's own write (the tuples with their ids, the same executemany, the balance rows, one audit row a
+batch, the commit) 94%: reading, grouping, checking and hashing 300,000 rows would have to cost 0.12 s,
+where the csv module's reading alone costs 0.15 s. Two cores do not change that: sqlite3 holds the GIL
+to bind each row, so a writer thread overlaps nothing (measured; the import writes in its own thread
+on SQLite, in a writer thread on PostgreSQL, where the server works while the next batch is read), and
+a reader process would hand its batches over pickled (0.11 s to pickle and 0.15 s to unpickle 100,000
+entries), which puts the writing side above the budget. What the import's CPU was cut by today: the
+cyclic garbage collector no longer walks the app's ~270,000 objects (gc.freeze while it runs: 0.3 s on
+SQLite, 0.4 s on PostgreSQL), and SQLite's writing no longer switches threads (~0.1 s). What is left
+in the Python: the idempotency hash (its input's repr is 2/3 of it; another input would make every
+earlier import's entries "imported with other content" on a re-run), the entry's tuples, which the
+writer needs (a column-at-a-time check of each batch was tried and measured no faster). What would move
+the floor: journal_entry's per-row foreign keys (organization, poster, reversal) checked per statement
+too (~0.4 s of PostgreSQL's share); fewer indexes on the journal (each is a read some page needs).
 
 Printed: wall seconds and CPU seconds (the child's, every thread, plus its PostgreSQL server
-process read from /proc: on a busy machine the CPU figures are the steadier), entries/s, peak RSS of
-the child, the ratios import/raw and import/beancount in both, and the load average beside each figure. Memory flat: the import's peak RSS at N/5 and N entries.
+process read from /proc, whose share is shown: on a busy machine the CPU figures are the steadier),
+entries/s, peak RSS of the child, the ratios import/raw and import/beancount in both, and the load
+average beside each figure. Memory flat: the import's peak RSS at N/5 and N entries. Then the import's
+CPU by phase (a child of its own: the CSV read alone, a dry run, the idempotency hash alone; the write is
+the import less the dry run) and each one's share of the 4x-Beancount budget: the floor argument.
 """
 from __future__ import annotations
 
@@ -154,10 +164,11 @@ class Clock:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.wall
-        self.cpu_seconds = time.process_time() - self.cpu + _backend_cpu(self.pid) - self.backend
+        self.server_seconds = _backend_cpu(self.pid) - self.backend
+        self.cpu_seconds = time.process_time() - self.cpu + self.server_seconds
 
     def result(self, **more) -> dict:
-        return {"seconds": self.seconds, "cpu": self.cpu_seconds, **more}
+        return {"seconds": self.seconds, "cpu": self.cpu_seconds, "server": self.server_seconds, **more}
 
 
 def child_raw(url: str, entries: int) -> dict:
@@ -220,6 +231,35 @@ def child_import(url: str, csv_path: str) -> dict:
                         check="ok" if not problems else problems[:3])
 
 
+def child_phases(url: str, csv_path: str, entries: int) -> dict:
+    """Where the import's own CPU goes before the writing: the CSV read alone, then a dry run (read,
+    group, every check, the idempotency hash; nothing written), then the hash alone on entries of the
+    same shape. The writing's share (tuples, executemany or COPY, balances, audit, commit) is the
+    import's CPU less the dry run's."""
+    from coop.cli.ledger import read_journal_csv
+    from coop.ledger import bulk
+    from coop.ledger import services as ledger
+
+    _, org_id = _setup(url)
+    with Clock(database=False) as read, open(csv_path, newline="") as handle:
+        for _row in read_journal_csv(handle):
+            pass
+    with Clock() as dry, open(csv_path, newline="") as handle:
+        summary = ledger.import_entries(org_id, read_journal_csv(handle), dry_run=True)
+    cash, shares, fees = (ledger.get_account(org_id, k).id for k in
+                          ("cash_on_hand", "deposit_for_share_capital_subscription", "service_fees"))
+    shaped = []
+    for n in range(entries):
+        _ref, on, memo, amount, party = entry(n)
+        shaped.append((on, memo, [(cash, None, amount, 0, None), (shares, party, 0, amount - 1000, None),
+                                  (fees, None, 0, 1000, None)]))
+    with Clock(database=False) as hashing:
+        for on, memo, lines in shaped:
+            bulk._digest(on, memo, lines)
+    return {"read": read.cpu_seconds, "dry": dry.cpu_seconds, "dry_seconds": dry.seconds,
+            "hash": hashing.cpu_seconds, "entries": summary.entries}
+
+
 def child_beancount(path: str) -> dict:
     """`loader.load_file` on a file it has not seen: parse, book, plugins, validations; it then writes its
     pickle cache (the time is in the figure). BEANCOUNT_DISABLE_LOAD_CACHE (set by the caller) leaves that out."""
@@ -246,6 +286,7 @@ def main() -> None:
     if args.child:
         kind, *rest = args.child
         result = {"raw": lambda: child_raw(rest[0], int(rest[1])), "import": lambda: child_import(*rest),
+                  "phases": lambda: child_phases(rest[0], rest[1], int(rest[2])),
                   "beancount": lambda: child_beancount(rest[0])}[kind]()
         result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result["load"] = os.getloadavg()[0]
@@ -300,17 +341,34 @@ def main() -> None:
             for f in work.glob("bench.sqlite*"):
                 f.unlink()
         imp = run_child("import", url, str(csv_path))
+        if name == "sqlite":
+            for f in work.glob("bench.sqlite*"):
+                f.unlink()
+        phases = run_child("phases", url, str(csv_path), str(n))
         how = "COPY, batches of 5,000" if name == "postgresql" else "executemany"
         print(f"{name}:")
-        print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s, CPU {raw['cpu']:.1f} s "
+        server = (lambda run: f" (the server {run['server']:.1f} s)") if name == "postgresql" else (lambda run: "")
+        print(f"  raw {how} (in-memory tuples): {raw['seconds']:.1f} s, CPU {raw['cpu']:.1f} s{server(raw)} "
               f"({n / raw['seconds']:,.0f} entries/s) (load {raw['load']:.2f})")
-        print(f"  import_entries from the CSV: {imp['seconds']:.1f} s, CPU {imp['cpu']:.1f} s "
+        print(f"  import_entries from the CSV: {imp['seconds']:.1f} s, CPU {imp['cpu']:.1f} s{server(imp)} "
               f"({n / imp['seconds']:,.0f} entries/s), {imp['batches']} batches, ledger check {imp['check']} "
               f"(load {imp['load']:.2f})")
         print(f"  wall: import / raw = {raw['seconds'] / imp['seconds']:.2f}x"
               + (f"; import / beancount = {bean['seconds'] / imp['seconds']:.2f}x" if bean else ""))
         print(f"  CPU (this process and its database server process): import / raw = {raw['cpu'] / imp['cpu']:.2f}x"
               + (f"; import / beancount = {bean['cpu'] / imp['cpu']:.2f}x" if bean else ""))
+        write = imp["cpu"] - phases["dry"]
+        print(f"  the import's CPU by phase: read the CSV {phases['read']:.2f} s, group and check "
+              f"{phases['dry'] - phases['read'] - phases['hash']:.2f} s, idempotency hash {phases['hash']:.2f} s "
+              f"(together a dry run: {phases['dry']:.2f} s, {phases['dry_seconds']:.2f} s wall); write "
+              f"(import less dry run: tuples, {'COPY' if name == 'postgresql' else 'executemany'}, balances, audit, "
+              f"commit) {write:.2f} s against the raw write's {raw['cpu']:.2f} s (load {phases['load']:.2f})")
+        if bean:
+            budget = bean["cpu"] / 4
+            print(f"  4x Beancount is {budget:.2f} s of CPU: the raw write alone is {raw['cpu'] / budget:.0%} of it, "
+                  f"the import's write {write / budget:.0%}, its dry run {phases['dry'] / budget:.0%}; on two free "
+                  f"cores the import's wall could fall to the larger of the two, "
+                  f"{max(write, phases['dry']) / budget:.0%} of it")
         print(f"  peak RSS of the import: {small['max_rss_mb']:.0f} MB at {n // 5:,} entries, "
               f"{imp['max_rss_mb']:.0f} MB at {n:,} entries")
     print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
