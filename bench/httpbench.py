@@ -9,6 +9,9 @@ Two rows of issue 22's table, measured in one run on one machine with the same d
   two-line entry) against the minimal app's POST inserting an entry and its two lines in one transaction;
 - member summary: coop's GET /api/v1/orgs/<org>/me/summary (a member's token) against the minimal
   app's GET reading one row by key and answering JSON.
+With --profile, coop's server runs under cProfile instead (the minimal app is not started) and the benchmark
+prints, per request of each path, the functions taking the most time, cumulative and own (coop, Flask/Werkzeug,
+SQLAlchemy, marshmallow, json and the driver only): what the closing note shows for a goal not reached.
 Each server runs in a process of its own (`coop serve`'s waitress, COOP_THREADS threads), the clients
 in this process (keep-alive connections, one thread each) at 1 and at 8 clients. Prints requests per
 second, p50/p95/p99 latency, the ratio coop / minimal and the load average beside each figure; and each
@@ -22,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -80,6 +84,81 @@ def minimal_app(url: str):
     return app
 
 
+# ------------------------------------------------------------------ --profile: cProfile inside coop's server
+
+PROFILE_PATH = "/__bench_profile__"  # only in the profiled bench server: GET dumps the statistics and resets them
+SHOWN = ("coop/", "flask/", "werkzeug/", "flask_login/", "flask_babel/", "sqlalchemy/", "marshmallow/", "json/",
+         "psycopg/", "sqlite3/", "<built-in method _sqlite3", "<method 'execute' of 'sqlite3", "<method 'fetch")
+
+
+class Profiled:
+    """WSGI middleware: every request profiled in its own thread (cProfile sees only the thread enabling it),
+    the statistics summed on request; the response body is built inside (Flask answers with a list)."""
+
+    def __init__(self, app, target: str):
+        import cProfile
+
+        # thread CPU time, not wall: with 8 clients, wall time would count the waits for the GIL and the locks
+        self.app, self.target, self.new = app, target, lambda: cProfile.Profile(time.thread_time)
+        self.profiles: list = []
+        self.local = threading.local()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"] == PROFILE_PATH:
+            import pstats
+
+            with self.lock:
+                profiles, self.profiles, self.local = self.profiles, [], threading.local()
+            stats = None
+            for profile in profiles:
+                profile.create_stats()
+                if profile.stats:
+                    stats = pstats.Stats(profile) if stats is None else stats.add(profile)
+            if stats is not None:
+                stats.dump_stats(self.target)
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"dumped" if stats is not None else b"empty"]
+        profile = getattr(self.local, "profile", None)
+        if profile is None:
+            profile = self.local.profile = self.new()
+            with self.lock:
+                self.profiles.append(profile)
+        profile.enable()
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            profile.disable()
+
+
+def _where(key: tuple) -> str:
+    filename, line, function = key
+    filename = re.sub(r"^.*/(site-packages|lib/python3\.\d+)/", "", filename)
+    if "/coop/" in "/" + filename:
+        filename = "coop/" + filename.split("coop/", 1)[1]
+    return f"{filename}:{line}({function})" if line else function
+
+
+def print_profile(target: str, requests: int, top: int = 15) -> None:
+    """Per request: the `top` functions by cumulative time and by own time, only from the packages in SHOWN
+    (what sits under them, e.g. Python's own helpers, is counted in their cumulative time). The envelope every
+    request passes through (the WSGI call, Flask's dispatch: 85% of the whole or more) is left out of the first."""
+    import pstats
+
+    stats = pstats.Stats(target).stats
+    total = sum(own for _, _, own, _, _ in stats.values())
+    rows = [(key, calls, own, cumulative) for key, (_, calls, own, cumulative, _) in stats.items()
+            if any(part in key[0] or part in key[2] for part in SHOWN)]
+    print(f"   {requests} requests, {total / requests * 1000:.2f} ms of thread CPU per request under cProfile "
+          f"(which slows it ~2x: read the shares)")
+    for title, index in (("cumulative", 3), ("own", 2)):
+        print(f"   top {top} by {title} time, per request: ms  calls  function")
+        shown = [row for row in rows if index == 2 or row[3] < 0.85 * total]
+        for key, calls, own, cumulative in sorted(shown, key=lambda row: row[index], reverse=True)[:top]:
+            spent = cumulative if index == 3 else own
+            print(f"   {spent / requests * 1000:7.3f} {calls / requests:6.1f}  {_where(key)}")
+
+
 def serve(kind: str, url: str, port: int) -> None:
     import logging
 
@@ -94,6 +173,8 @@ def serve(kind: str, url: str, port: int) -> None:
         from coop import create_app
 
         app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        if os.environ.get("COOP_BENCH_PROFILE"):
+            app.wsgi_app = Profiled(app.wsgi_app, os.environ["COOP_BENCH_PROFILE"])
     waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, connection_limit=100, _quiet=True)
 
 
@@ -174,7 +255,7 @@ def drive(port: int, clients: int, seconds: float, request_for, meter=None) -> d
         raise SystemExit(f"{len(failures)} requests failed, e.g. {failures[0]}")
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {"rps": len(latencies) / elapsed, "p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99),
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99),
             "load": os.getloadavg()[0], "cpu_ms": cpu / len(latencies) * 1000 if latencies else 0.0}
 
 
@@ -201,7 +282,10 @@ def start(kind: str, url: str, port: int, environment: dict):
 def run(name: str, url: str, args, folder: str) -> None:
     from _common import CpuMeter, figure, ratio
 
-    print(f"\n== {name}: waitress, {THREADS} threads per server")
+    if args.profile:
+        print(f"\n== {name}: coop under cProfile, waitress, {THREADS} threads, load {os.getloadavg()[0]:.2f}")
+    else:
+        print(f"\n== {name}: waitress, {THREADS} threads per server")
     setup = prepare_coop(url)
     environment = dict(os.environ, COOP_THREADS=str(THREADS), COOP_INSECURE_COOKIES="1")
     today_text = date.today().isoformat()
@@ -221,6 +305,9 @@ def run(name: str, url: str, args, folder: str) -> None:
                               {"Authorization": f"Bearer {setup['member_token']}"})
     mini_summary = lambda n: ("GET", "/summary", None, {})  # noqa: E731
 
+    if args.profile:
+        profile(args, setup, environment, folder, url, (("post", coop_post), ("member summary", coop_summary)))
+        return
     mini_url = url if url.startswith("postgresql") else f"sqlite:///{folder}/minimal.sqlite"
     servers = [start("coop", url, args.port, environment), start("minimal", mini_url, args.port + 1, environment)]
     # the CPU each server spends per request: its process, and on PostgreSQL the database's backends (both servers
@@ -247,11 +334,40 @@ def run(name: str, url: str, args, folder: str) -> None:
             process.wait(10)
 
 
+def profile(args, setup: dict, environment: dict, folder: str, url: str, paths) -> None:
+    target = os.path.join(folder, "coop.prof")
+    server = start("coop", url, args.port, dict(environment, COOP_BENCH_PROFILE=target))
+    try:
+        for label, coop_request in paths:
+            for clients in (1, 8):
+                drive(args.port, clients, 0.5, coop_request)  # warm: pools, caches, first requests
+                dump(args.port)  # and forget them
+                measured = drive(args.port, clients, args.seconds, coop_request)
+                requests = measured["requests"]
+                if dump(args.port) != b"dumped":
+                    raise SystemExit("the server recorded no profile")
+                print(f"\n{label}, {clients} client{'s' if clients > 1 else ''} (load {measured['load']:.2f}):")
+                print_profile(target, requests)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def dump(port: int) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", PROFILE_PATH)
+    answer = conn.getresponse().read()
+    conn.close()
+    return answer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each figure is measured")
     parser.add_argument("--port", type=int, default=18_700, help="coop's port (the minimal app's is the next)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--profile", action="store_true",
+                        help="run coop under cProfile and print, per request, where the time goes (no minimal app)")
     parser.add_argument("--serve", choices=("coop", "minimal"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, errors
+from .api import API_PREFIX
 from .extensions import babel, csrf, db, login_manager, migrate
 from .manifest import install
 from .web import filters, guard, http, session, transactions
@@ -85,8 +86,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.after_request
     def commit_at_the_boundary(response):
         """Services flush; the request commits once, only when it succeeded. Nothing reads the database after:
-        her language is settled first (a flashed message is translated when the cookie is written, later)."""
-        get_locale()
+        her language is settled first (a flashed message is translated when the cookie is written, later). An API
+        call flashes nothing and its user came with its token, not from the database: nothing to settle."""
+        if not request.path.startswith(API_PREFIX + "/"):
+            get_locale()
         if response.status_code < 400 or g.get("keep_changes"):
             db.session.commit()
         else:

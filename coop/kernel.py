@@ -3,6 +3,7 @@
 - `get_in_org`: a record of this organization, or NotFound (a record of another organization is
   as invisible as one that does not exist).
 - `insert_ignore`: INSERT ... ON CONFLICT DO NOTHING on either engine.
+- `run_core`: a Core statement on the session's connection, for the paths every request takes.
 """
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ def get_in_org(model, org_id: int, row_id, message: str = "No such record.", *, 
     if row is None or row.org_id != org_id:
         raise NotFound(message, field=field)
     return row
+
+
+def run_core(statement, params: dict | None = None):
+    """Run a Core statement (columns, not entities) in the session's transaction, skipping the ORM's work per
+    statement (a third of a small read's time). Pending changes are flushed first, as the session's autoflush would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params or {})
 
 
 def dialect_insert(table):

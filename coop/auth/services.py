@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, func, or_, select, update
 from ..audit import services as audit
 from ..errors import CoopError, Forbidden, Invalid, NotFound, Words
 from ..extensions import db
-from ..kernel import dialect_insert, valid_id
+from ..kernel import dialect_insert, run_core, valid_id
 from ..manifest import plugins
 from ..orgs import services as orgs
 from ..orgs.models import Organization
@@ -469,14 +469,16 @@ def session_for(raw: str, *, touch_after_seconds: int = 60) -> UserSession | Non
     return live_session(row, touch_after_seconds=touch_after_seconds)
 
 
-def live_session(row: UserSession | None, *, touch_after_seconds: int = 60) -> UserSession | None:
-    """The session row if it still lets her in (not revoked, idle or past its end), marked seen."""
+def live_session(row: UserSession | SessionSeen | None, *, touch_after_seconds: int = 60):
+    """The session (its row, or what `visit` read of it) if it still lets her in (not revoked, idle or past its
+    end), marked seen."""
     now = utcnow()
     if (row is None or row.revoked_at is not None or row.expires_at <= now
             or row.last_seen_at + timedelta(minutes=row.idle_minutes) <= now):
         return None
     if (now - row.last_seen_at).total_seconds() >= touch_after_seconds:
-        row.last_seen_at = now
+        # at most once a minute; with the values in the statement, a row the session holds is updated with it
+        db.session.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
     return row
 
 
@@ -576,62 +578,104 @@ def user_for_token(token: str, *, touch_after_seconds: int = 60) -> User | None:
     return token_user(row, db.session.get(User, row.user_id), touch_after_seconds=touch_after_seconds)
 
 
-def token_user(row: ApiToken, user: User | None, *, touch_after_seconds: int = 60) -> User | None:
-    """The working token's user if she is active, the token marked used (at most once a minute)."""
+def token_user(row: ApiToken | TokenSeen, user: User | None, *, touch_after_seconds: int = 60) -> User | None:
+    """The working token's user if she is active, the token (its row, or what `visit` read of it) marked used
+    (at most once a minute)."""
     if user is None or not user.active:
         return None
     now = utcnow()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() >= touch_after_seconds:
-        row.last_used_at = now
+        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return user
+
+
+# What every request to an organization's page reads before its view runs: values, not ORM rows (building,
+# identity-mapping and tracking three rows per request cost more than the statement). Only her user is a row:
+# Flask-Login's current_user, which services may load again by id and change.
+
+
+@dataclass(frozen=True)
+class OrgSeen:
+    """The organization of the URL (g.org)."""
+
+    id: int
+    slug: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class SessionSeen:
+    """Her server-side session as read, not yet checked for idleness or its end (`live_session` does)."""
+
+    id: int
+    token_hash: str
+    last_seen_at: datetime
+    idle_minutes: int
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TokenSeen:
+    """Her bearer token as read: it works (not revoked, not expired), `token_user` checks her and marks it used."""
+
+    id: int
+    last_used_at: datetime | None
 
 
 @dataclass(frozen=True)
 class Visit:
     """What a request to an organization's page needs before its view runs, read in one statement:
-    the organization, the session or token the request carries (not yet checked for idleness), its
-    user and her role in the organization. Missing parts are None."""
+    the organization, the session or token the request carries, its user and her role in the
+    organization. Missing parts are None."""
 
-    org: Organization
-    session: UserSession | None = None
-    token: ApiToken | None = None
+    org: OrgSeen
+    session: SessionSeen | None = None
+    token: TokenSeen | None = None
     user: User | None = None
     role: str | None = None
 
 
-def _visit_with(credential, held_if):
-    return (select(Organization, credential, User, OrgRole.role).select_from(Organization)
+_ORG = (Organization.id, Organization.slug, Organization.name, Organization.kind)
+_SESSION = (UserSession.id, UserSession.token_hash, UserSession.last_seen_at, UserSession.idle_minutes,
+            UserSession.expires_at, UserSession.revoked_at)
+_TOKEN = (ApiToken.id, ApiToken.last_used_at)
+
+
+def _visit_with(credential, columns, held_if):
+    return (select(*_ORG, *columns, User, OrgRole.role).select_from(Organization)
             .outerjoin(credential, held_if).outerjoin(User, User.id == credential.user_id)
             .outerjoin(OrgRole, (OrgRole.user_id == User.id) & (OrgRole.org_id == Organization.id))
             .where(Organization.slug == bindparam("slug")))
 
 
 # Built once: on every request, building these cost more than running them.
-_VISIT = select(Organization).where(Organization.slug == bindparam("slug"))
-_VISIT_SESSION = _visit_with(UserSession, UserSession.token_hash == bindparam("digest"))
-_VISIT_TOKEN = _visit_with(ApiToken, (ApiToken.token_hash == bindparam("digest")) & ApiToken.revoked_at.is_(None)
-                           & (ApiToken.expires_at > bindparam("now")))
+_VISIT = select(*_ORG).where(Organization.slug == bindparam("slug"))
+_VISIT_SESSION = _visit_with(UserSession, _SESSION, UserSession.token_hash == bindparam("digest"))
+_VISIT_TOKEN = _visit_with(ApiToken, _TOKEN, (ApiToken.token_hash == bindparam("digest"))
+                           & ApiToken.revoked_at.is_(None) & (ApiToken.expires_at > bindparam("now")))
 
 
 def visit(slug: str, *, session_raw: str | None = None, token_raw: str | None = None) -> Visit:
     """One round trip instead of four (organization, session or token, user, role); NotFound for no such slug."""
-    credential = None
     if session_raw and len(session_raw) <= 100:
-        credential = UserSession
+        seen, columns = SessionSeen, len(_SESSION)
         row = db.session.execute(_VISIT_SESSION, {"slug": slug, "digest": digest(session_raw)}).first()
     elif token_raw and len(token_raw) <= 200:
-        credential = ApiToken
+        seen, columns = TokenSeen, len(_TOKEN)
         row = db.session.execute(_VISIT_TOKEN, {"slug": slug, "digest": digest(token_raw), "now": utcnow()}).first()
     else:
-        row = db.session.execute(_VISIT, {"slug": slug}).first()
+        seen, columns = None, 0
+        row = run_core(_VISIT, {"slug": slug}).first()
     if row is None:
         raise NotFound("No such organization.")
-    if credential is None:
-        return Visit(org=row[0])
-    org, held, user, role = row
-    if held is None:
+    org = OrgSeen(*row[:4])
+    if seen is None or row[4] is None:  # no credential, or not a working one
         return Visit(org=org)
-    if credential is UserSession:
+    held = seen(*row[4:4 + columns])
+    user, role = row[4 + columns:]
+    if seen is SessionSeen:
         return Visit(org=org, session=held, user=user, role=role)
     return Visit(org=org, token=held, user=user, role=role)
 

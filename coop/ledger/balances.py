@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
+from ..kernel import run_core
 from .chart import get_account
 from .errors import UnknownAccount
 from .models import Account, AccountBalance, AccountMonth, JournalEntry, JournalLine, PartyBalance
@@ -85,7 +86,7 @@ _PARTY_BALANCES = (select(Account.key, Account.code, PartyBalance.debit_total, P
 
 def party_balances(org_id: int, party_id: int) -> dict[str, Balance]:
     """Every account the party has moved on, by account key (or code when the account has no key)."""
-    rows = db.session.execute(_PARTY_BALANCES, {"org_id": org_id, "party_id": party_id})
+    rows = run_core(_PARTY_BALANCES, {"org_id": org_id, "party_id": party_id})
     return {key or code: Balance(d, c) for key, code, d, c in rows}
 
 

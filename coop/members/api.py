@@ -35,6 +35,7 @@ from .schemas import (
 )
 
 bp = blueprint("members", __name__, "/orgs/<org>")
+_SUMMARY_OUT = SummaryOutSchema()  # built once: building it cost a sixth of the member's summary
 
 
 def _member_schema(many: bool = False):
@@ -215,7 +216,7 @@ def transfer(member_id: int):
 def my_summary():
     member = services.member_for_user(g.org.id, current_user.id)
     on = today()
-    open_installments = shares.installments_of(g.org.id, member.id, open_only=True)
+    open_installments = shares.open_schedule(g.org.id, member.id)
     position = shares.summary(g.org.id, member, on, open_installments)
     schedule = [{"seq": row.seq, "due_on": row.due_on, "amount": row.amount, "paid": row.paid,
                  "balance": row.balance, "overdue": state == "overdue"}
@@ -224,4 +225,4 @@ def my_summary():
             "overdue": position.overdue, "next_due_on": position.next_due_on,
             "next_due_amount": position.next_due_amount,
             "good_standing": services.standing(g.org.id, member.id, on).good, "installments": schedule}
-    return respond(SummaryOutSchema(), body)
+    return respond(_SUMMARY_OUT, body)

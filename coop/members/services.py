@@ -11,6 +11,7 @@ from ..audit import services as audit
 from ..auth import services as auth
 from ..errors import Invalid, NotFound, Pesos, Sentence, Status
 from ..extensions import db
+from ..kernel import run_core
 from ..manifest import plugins
 from ..orgs import services as orgs
 from ..timeutil import today
@@ -100,7 +101,7 @@ def standing(org_id: int, member_id: int, on: date) -> Standing:
     One statement whatever the number of checks (it runs on her summary, at the point of sale, per co-maker)."""
     checks = tuple(plugins().standing_checks)
     statement, slices = _standing_statement(checks)
-    row = db.session.execute(statement, {"org_id": org_id, "member_id": member_id, "on": on}).first()
+    row = run_core(statement, {"org_id": org_id, "member_id": member_id, "on": on}).first()
     if row is None:
         raise NotFound("No such member.")
     reasons = [] if row[0] == "active" else [Sentence("membership is %(status)s", status=Status(row[0]))]

@@ -17,7 +17,7 @@ from ..approvals import services as approvals
 from ..audit import services as audit
 from ..errors import Conflict, Invalid, Pesos, Sentence, Status, Words
 from ..extensions import db
-from ..kernel import get_in_org
+from ..kernel import get_in_org, run_core
 from ..ledger import services as ledger
 from ..ledger.records import Entry, Line
 from ..manifest import Execution, StandingCheck
@@ -110,9 +110,9 @@ class ShareSummary:
     next_due_amount: int
 
 
-def summary(org_id: int, member: Member, on: date, open_installments: list[ShareInstallment] | None = None) -> ShareSummary:
+def summary(org_id: int, member: Member, on: date, open_installments: list | None = None) -> ShareSummary:
     """Her position, read from balance rows and her open installments (a handful), never the journal.
-    A caller that already holds her open installments (the member's summary) passes them."""
+    A caller that already holds her open installments (the member's summary: `open_schedule`) passes them."""
     balances = ledger.party_balances(org_id, member.party_id) if member.party_id else {}
     paid_up = balances[PAID_UP].credit_balance if PAID_UP in balances else 0
     due = balances[RECEIVABLE].debit_balance if RECEIVABLE in balances else 0
@@ -138,12 +138,21 @@ def subscriptions_of(org_id: int, member_id: int) -> list[ShareSubscription]:
 _INSTALLMENTS = (select(ShareInstallment).where(ShareInstallment.org_id == bindparam("org_id"),
                                                 ShareInstallment.member_id == bindparam("member_id"))
                  .order_by(ShareInstallment.due_on, ShareInstallment.id))
-_OPEN_INSTALLMENTS = _INSTALLMENTS.where(ShareInstallment.open.is_(True))
+# her summary's schedule, as values: no ORM row is built (it runs on every member's summary)
+_OPEN_SCHEDULE = (select(ShareInstallment.seq, ShareInstallment.due_on, ShareInstallment.amount, ShareInstallment.paid,
+                         ShareInstallment.open, (ShareInstallment.amount - ShareInstallment.paid).label("balance"))
+                  .where(ShareInstallment.org_id == bindparam("org_id"), ShareInstallment.member_id == bindparam("member_id"),
+                         ShareInstallment.open.is_(True))
+                  .order_by(ShareInstallment.due_on, ShareInstallment.id))
 
 
-def installments_of(org_id: int, member_id: int, open_only: bool = False) -> list[ShareInstallment]:
-    return list(db.session.scalars(_OPEN_INSTALLMENTS if open_only else _INSTALLMENTS,
-                                   {"org_id": org_id, "member_id": member_id}))
+def installments_of(org_id: int, member_id: int) -> list[ShareInstallment]:
+    return list(db.session.scalars(_INSTALLMENTS, {"org_id": org_id, "member_id": member_id}))
+
+
+def open_schedule(org_id: int, member_id: int) -> list:
+    """Her open installments as rows of values (seq, due_on, amount, paid, open, balance), in due order."""
+    return run_core(_OPEN_SCHEDULE, {"org_id": org_id, "member_id": member_id}).all()
 
 
 def payments_of(org_id: int, member_id: int, limit: int = 50) -> list[SharePayment]:

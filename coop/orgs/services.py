@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, select
 from ..audit import services as audit
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..kernel import run_core
 from ..ledger import services as ledger
 from ..manifest import Setting, plugins
 from ..money import MAX_CENTAVOS, to_centavos
@@ -15,7 +16,7 @@ def get_setting(org_id: int, key: str):
     spec = plugins().settings.get(key)
     if spec is None:
         raise KeyError(f"unknown setting {key}")
-    stored = db.session.execute(_SETTING_VALUE, {"org_id": org_id, "key": key}).first()
+    stored = run_core(_SETTING_VALUE, {"org_id": org_id, "key": key}).first()
     return spec.default if stored is None else stored[0]
 
 

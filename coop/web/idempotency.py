@@ -15,12 +15,12 @@ import json
 from datetime import datetime
 
 from flask import request
-from sqlalchemy import Index, String, select
+from sqlalchemy import Index, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..errors import Conflict
 from ..extensions import db
-from ..kernel import dialect_insert
+from ..kernel import dialect_insert, run_core
 from ..timeutil import utcnow
 
 NOT_HASHED = ("csrf_token", "idempotency_key")
@@ -53,17 +53,29 @@ def request_hash() -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_CLAIMS: dict = {}  # per dialect, built once: building the INSERT cost more than running it
+_STORED_HASH = select(RequestKey.request_hash).where(RequestKey.org_id == bindparam("org_id"),
+                                                     RequestKey.key == bindparam("key"))
+
+
+def _claim_statement():
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _CLAIMS:
+        table = RequestKey.__table__
+        _CLAIMS[dialect] = (dialect_insert(table)
+                            .values({name: bindparam(name) for name in ("org_id", "key", "request_hash", "at")})
+                            .on_conflict_do_nothing(index_elements=["org_id", "key"]).returning(table.c.id))
+    return _CLAIMS[dialect]
+
+
 def claim(org_id: int | None, key: str) -> None:
     """Claim `key` for this request, waiting for a concurrent copy to finish; 409 if it named another request."""
     mine = request_hash()
     scope = org_id or 0
-    claimed = db.session.scalar(
-        dialect_insert(RequestKey.__table__).values(org_id=scope, key=key, request_hash=mine, at=utcnow())
-        .on_conflict_do_nothing(index_elements=["org_id", "key"]).returning(RequestKey.__table__.c.id))
+    claimed = run_core(_claim_statement(), {"org_id": scope, "key": key, "request_hash": mine, "at": utcnow()}).scalar()
     if claimed is not None:
         return  # a new key, now ours: nothing more to read
-    stored = db.session.scalar(select(RequestKey.request_hash).where(RequestKey.org_id == scope,
-                                                                     RequestKey.key == key))
+    stored = run_core(_STORED_HASH, {"org_id": scope, "key": key}).scalar()
     if stored is not None and stored != mine:
         if not request.path.startswith("/api/"):  # a form sent again with other values (back, changed, sent)
             raise IdempotencyMismatch("This form was already sent, with other values: nothing more was recorded. "
