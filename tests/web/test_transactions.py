@@ -84,3 +84,59 @@ def test_a_page_that_must_write_runs_again_with_the_write_lock(make_org, make_us
     db.session.expire_all()
     seen = db.session.scalar(select(UserSession.last_seen_at).where(UserSession.user_id == user.id))
     assert seen > long_ago
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking")
+@pytest.mark.controls_disagree  # the ledger alone: no domain record behind the entries
+def test_writers_in_one_process_queue_for_the_write_lock_and_every_end_gives_it_back(make_org, concurrently):
+    """Eight writers at once all post (they wait their turn, none polls or fails), and a transaction that
+    commits, rolls back or is closed half-way leaves the lock free for the next."""
+    from datetime import date
+
+    from coop.ledger import services as ledger
+    from coop.ledger.records import Entry, Line
+
+    org_id = make_org().id
+    db.session.commit()
+    writer = db.engine.coop_writer
+
+    def post(n):
+        for i in range(10):
+            ledger.post(Entry(org_id, date(2026, 6, 1), f"w{n}-{i}", (
+                Line("cash_on_hand", debit=100), Line("other_income", credit=100))))
+            db.session.commit()
+        return n
+
+    results, errors = concurrently(post, threads=8)
+    assert errors == [] and sorted(results) == list(range(8))
+    assert ledger.balance(org_id, "cash_on_hand").debit_total == 8 * 10 * 100
+    db.session.commit()
+    assert not writer.locked()
+    db.session.execute(select(1))  # outside a request a transaction writes: it holds the lock
+    assert writer.locked()
+    db.session.rollback()
+    assert not writer.locked()
+    db.session.execute(select(1))
+    db.session.close()  # given back to the pool in the middle of its transaction
+    assert not writer.locked()
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's locking")
+def test_a_writer_that_waits_too_long_is_told_the_database_is_locked(app, make_org, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from coop.web import transactions
+
+    make_org()
+    db.session.commit()
+    monkeypatch.setattr(transactions, "WRITER_WAIT_SECONDS", 0.05)
+    db.engine.coop_writer.acquire()  # another thread's writer, holding on
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            db.session.execute(select(1))
+        db.session.rollback()
+    finally:
+        db.engine.coop_writer.release()
+    assert db.session.execute(select(1)).scalar() == 1
+    db.session.commit()
+    assert not db.engine.coop_writer.locked()
