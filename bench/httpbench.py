@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 # waitress threads per server (and the PostgreSQL pool): coop serve's default; --threads sets it for both servers
-THREADS = int(os.environ.get("COOP_THREADS", "8"))
+THREADS = int(os.environ.get("COOP_THREADS", "4"))
 
 
 # ------------------------------------------------------------------ the servers (child processes)
@@ -367,7 +367,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each figure is measured")
     parser.add_argument("--port", type=int, default=18_700, help="coop's port (the minimal app's is the next)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--threads", type=int, help="waitress threads in each server (default: COOP_THREADS, else 8)")
+    parser.add_argument("--threads", type=int, help="waitress threads in each server (default: COOP_THREADS, else 4 as coop serve)")
     parser.add_argument("--profile", action="store_true",
                         help="run coop under cProfile and print, per request, where the time goes (no minimal app)")
     parser.add_argument("--serve", choices=("coop", "minimal"), help=argparse.SUPPRESS)
