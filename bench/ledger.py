@@ -10,7 +10,8 @@ DROPPED and rebuilt, skipped when unreachable):
   (`ledger.post_many`, one transaction per chunk), each beside plain SQL inserts of the same rows
   (the entry and its lines, nothing else) in the same run, and their ratio; and each path's CPU per entry
   (this process, plus on PostgreSQL the server's backends connected to the bench's database) with the CPU
-  ratio, the figure to read when the machine's load makes wall time meaningless;
+  ratio, the figure to read when the machine's load makes wall time meaningless; on PostgreSQL also two
+  processes posting into the same organization at once, beside two processes of plain inserts (goal 550/s);
 - with the journal filled to --lines lines: the latency of one balance read (account and party)
   and the time of the trial balance today and as of a past date.
 Aims (issue 2): posting >= 0.5 x the plain-insert rate; a balance read < 2 ms; a trial balance
@@ -137,6 +138,33 @@ def rate(fn, *args) -> float:
 _cpu: dict = {}
 
 
+def two_processes(app, fn, book: Book, first: int, n: int) -> float:
+    """Entries per second of wall time with two processes (forked, each with its own connections) each posting n
+    entries one per transaction into the same organization: the issue's 550/s on PostgreSQL. Their posts
+    contend for the same balance rows and the organization's audit chain, as two servers' would."""
+    import multiprocessing
+
+    db.session.remove()
+    db.engine.dispose()  # the children open their own connections
+
+    def child(start: int) -> None:
+        with app.app_context():
+            fn(book, range(start, start + n), True)
+            db.session.remove()
+
+    forked = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    workers = [forked.Process(target=child, args=(first + k * n,)) for k in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    if any(worker.exitcode for worker in workers):
+        raise SystemExit(f"a posting process failed: {[worker.exitcode for worker in workers]}")
+    return 2 * n / elapsed
+
+
 def latency_ms(fn, repeat: int) -> tuple[float, float]:
     """Median and 99th percentile of fn() in milliseconds, each call in a fresh transaction."""
     times = []
@@ -172,6 +200,11 @@ def run(label: str, url: str, args) -> None:
         print(f"one entry per transaction, CPU per entry{' (with the PostgreSQL backends)' if _meter[0].engine else ''}:"
               f" ledger.post {_cpu[ledger_post]:.0f} us, plain inserts {_cpu[plain_insert]:.0f} us,"
               f" CPU ratio {_cpu[plain_insert] / _cpu[ledger_post]:.2f} ({load()})")
+        if url.startswith("postgresql"):
+            post_two = two_processes(app, ledger_post, posting, 5_000_000, args.entries)
+            plain_two = two_processes(app, plain_insert, plain, 5_000_000, args.entries)
+            print(f"two processes, one entry per transaction each: ledger.post {post_two:8.0f} entries/s (goal 550),"
+                  f" plain inserts {plain_two:8.0f} entries/s, ratio {post_two / plain_two:.2f} ({load()})")
         n = args.bulk
         base = 10_000_000
         bulk_rate = rate(ledger_post, posting, range(base, base + n), False)
