@@ -89,6 +89,10 @@ def install(engine) -> None:
     engine.coop_writer = threading.Lock()
 
     def end_transaction(connection) -> None:
+        # SQLAlchemy calls this just before the driver's COMMIT or ROLLBACK: a writer woken here may find SQLite's
+        # lock still held for that instant, and its BEGIN IMMEDIATE then waits in the busy handler's first short
+        # sleep. Given back later (when the connection returns to the pool), a session that commits and goes on
+        # writing on the same connection would wait for itself.
         _release_writer(connection.info, engine.coop_writer)
 
     # a connection given back, invalidated or closed in the middle of a transaction ends it too
