@@ -78,7 +78,7 @@ class ReceiptOutSchema(Schema):
     fund_id = fields.Integer()
     received_on = fields.Date()
     amount = Money()
-    reference = fields.String()
+    reference = fields.String(allow_none=True)  # optional when received (a cash gift has no bank reference)
     entry_id = fields.Integer()
 
 

@@ -113,3 +113,17 @@ def test_the_grants_api_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "/api/v1/orgs/{org}/grants/tranches/{tranche_id}/approval" in paths
     assert "/api/v1/orgs/{org}/grants/beneficiaries" in paths
+
+
+def test_a_receipt_without_a_reference_answers_as_its_published_schema_says(ngo, maker, api, client):
+    """Found by the OpenAPI fuzz: a receipt entered with no reference answered `reference: null` where the
+    document promised a string."""
+    staff = api(maker)
+    base = f"/api/v1/orgs/{ngo.slug}/grants"
+    fund_id = staff.post(f"{base}/funds", json={"donor_name": "Cash donor"}).json["id"]
+    gift = staff.post(f"{base}/funds/{fund_id}/receipts", json={"received_on": "2026-03-01", "amount": "500"})
+    assert gift.status_code == 201 and gift.json["reference"] is None
+    document = client.get("/api/v1/openapi.json").json
+    answer = document["paths"]["/api/v1/orgs/{org}/grants/funds/{fund_id}/receipts"]["post"]["responses"]["201"]
+    reference = answer["content"]["application/json"]["schema"]["properties"]["reference"]
+    assert "null" in reference["type"]
