@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, errors
@@ -121,6 +121,13 @@ def _tune_engine(engine) -> None:
     event.listen(engine.pool, "reset", ledger_sql.sqlite_forget_post_line_on_reset)
 
 
+def _expired(user) -> bool:
+    """Her row was expired by a flush that failed (PostgreSQL refused a value): reading it again would run in the
+    failed transaction. Her language is then the one her request asks for."""
+    state = inspect(user._get_current_object(), raiseerr=False)
+    return state is not None and bool(state.expired_attributes)
+
+
 def _locale():
     if not has_request_context():  # a job, the command line, a service called in a test: English unless forced
         return "en"
@@ -131,6 +138,6 @@ def _locale():
         asked = request.accept_languages.best_match(["en", "fil"])  # a program says per call what it reads
         if asked:
             return asked
-    if current_user and current_user.is_authenticated:
+    if current_user and not _expired(current_user) and current_user.is_authenticated:
         return current_user.locale
     return request.accept_languages.best_match(["en", "fil"]) or "en"

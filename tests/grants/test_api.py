@@ -3,6 +3,8 @@ from coop.extensions import db
 from coop.grants.models import Beneficiary, BusinessPlan
 from coop.ledger.models import JournalEntry
 
+from tests.conftest import ON_POSTGRES
+
 from .conftest import START
 
 
@@ -127,3 +129,21 @@ def test_a_receipt_without_a_reference_answers_as_its_published_schema_says(ngo,
     answer = document["paths"]["/api/v1/orgs/{org}/grants/funds/{fund_id}/receipts"]["post"]["responses"]["201"]
     reference = answer["content"]["application/json"]["schema"]["properties"]["reference"]
     assert "null" in reference["type"]
+
+
+def test_a_value_the_database_cannot_hold_is_refused_not_a_server_error(ngo, maker, program, api):
+    """Found by the OpenAPI fuzz on PostgreSQL: a plan's projected costs past the column's range failed its flush,
+    which expired her row; the refusal then read her language from it inside the failed transaction (500)."""
+    woman = program.woman()
+    from coop.grants import services
+
+    plan = services.create_plan(ngo.id, woman.id, {"business_type": "Vending", "location": "Market",
+                                                   "amount_requested": 1_500_000, "projected_sales": 900_000,
+                                                   "projected_costs": 700_000, "lines": [
+                                                       {"item": "Stock", "amount": 1_500_000}]}, maker.id)
+    db.session.commit()
+    answer = api(maker).patch(f"/api/v1/orgs/{ngo.slug}/grants/plans/{plan.id}",
+                              json={"projected_costs": "120009245937.00"})
+    assert answer.status_code < 500
+    if ON_POSTGRES:  # SQLite's integers hold it
+        assert answer.status_code == 422 and "out of range" in answer.json["detail"]
